@@ -1,0 +1,84 @@
+// Package lakesail is the shared library behind the Terraform provider: the IAM documents of a
+// connection, and the create/read/update/delete logic for connections, networks and workspaces.
+// It imports no Terraform package, so LakeSail's own control plane can use it as is.
+package lakesail
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// DefaultLakeSailPrincipal is LakeSail's production control-plane account.
+const DefaultLakeSailPrincipal = "arn:aws:iam::921150455437:root"
+
+// Options configure a Client beyond what the aws.Config carries.
+type Options struct {
+	// AccountID of the credentials in the aws.Config; when empty it is asked of STS on first use.
+	AccountID string
+	// Partition of the region ("aws", "aws-cn", "aws-us-gov"); required.
+	Partition string
+	// Endpoints overrides service endpoints by service id ("iam", "sts", "ec2", "eks", "s3",
+	// "kms", "logs", "ssm", "acm", "glue"). Unknown ids are rejected by NewClient.
+	Endpoints map[string]string
+	// LakeSailPrincipal is trusted by every connection role (DefaultLakeSailPrincipal when empty).
+	LakeSailPrincipal string
+}
+
+// Client is the library's entry point, built once from the customer's AWS configuration.
+type Client struct {
+	cfg  aws.Config
+	opts Options
+
+	accountMu sync.Mutex // guards opts.AccountID while it is resolved lazily
+}
+
+// NewClient returns a Client that acts with the credentials in cfg.
+func NewClient(cfg aws.Config, opts Options) (*Client, error) {
+	if opts.Partition == "" {
+		return nil, fmt.Errorf("lakesail: the partition is required")
+	}
+	if cfg.Region == "" {
+		return nil, fmt.Errorf("lakesail: the AWS configuration has no region")
+	}
+	for id, url := range opts.Endpoints {
+		if !IsService(id) {
+			return nil, fmt.Errorf("lakesail: unknown endpoint service %q (known: %v)", id, Services())
+		}
+		if url == "" {
+			delete(opts.Endpoints, id)
+		}
+	}
+	if opts.LakeSailPrincipal == "" {
+		opts.LakeSailPrincipal = DefaultLakeSailPrincipal
+	}
+	return &Client{cfg: cfg.Copy(), opts: opts}, nil
+}
+
+// AccountID is the account the client's credentials belong to, asked of STS once when the
+// provider was told to skip requesting it.
+func (c *Client) AccountID(ctx context.Context) (string, error) {
+	c.accountMu.Lock()
+	defer c.accountMu.Unlock()
+	if c.opts.AccountID != "" {
+		return c.opts.AccountID, nil
+	}
+	out, err := stsClient(c.cfg, c.opts).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return "", wrapAWSError("sts:GetCallerIdentity", err)
+	}
+	c.opts.AccountID = aws.ToString(out.Account)
+	return c.opts.AccountID, nil
+}
+
+// Partition is the AWS partition of the client's account ("aws", "aws-cn", "aws-us-gov").
+func (c *Client) Partition() string { return c.opts.Partition }
+
+// Region is the region the client works in.
+func (c *Client) Region() string { return c.cfg.Region }
+
+// LakeSailPrincipal is the principal connection roles trust.
+func (c *Client) LakeSailPrincipal() string { return c.opts.LakeSailPrincipal }

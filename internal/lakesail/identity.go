@@ -1,0 +1,77 @@
+package lakesail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// Identity is who the client's credentials are.
+type Identity struct {
+	AccountID string
+	ARN       string
+	UserID    string
+	// PrincipalARN is the IAM principal to name in a trust policy for this caller: the role ARN
+	// (with its path) for an assumed-role session, the caller's own ARN otherwise.
+	PrincipalARN string
+}
+
+// CallerIdentity asks STS who the client's credentials are and derives the trustable principal.
+func (c *Client) CallerIdentity(ctx context.Context) (Identity, error) {
+	out, err := stsClient(c.cfg, c.opts).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return Identity{}, wrapAWSError("sts:GetCallerIdentity", err)
+	}
+	id := Identity{
+		AccountID: aws.ToString(out.Account),
+		ARN:       aws.ToString(out.Arn),
+		UserID:    aws.ToString(out.UserId),
+	}
+	id.PrincipalARN, err = c.principalARN(ctx, id.ARN)
+	if err != nil {
+		return Identity{}, err
+	}
+	return id, nil
+}
+
+// principalARN maps an assumed-role session ARN to its role ARN. The session ARN drops the role's
+// path, so the role is looked up; without iam:GetRole the path-less ARN is the best guess.
+func (c *Client) principalARN(ctx context.Context, callerARN string) (string, error) {
+	roleName, ok := assumedRoleName(callerARN)
+	if !ok {
+		return callerARN, nil
+	}
+	parsed, _ := arn.Parse(callerARN)
+	fallback := arn.ARN{Partition: parsed.Partition, Service: "iam", AccountID: parsed.AccountID, Resource: "role/" + roleName}.String()
+	out, err := iamClient(c.cfg, c.opts).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
+	if err != nil {
+		var awsErr *AWSError
+		if errors.As(wrapAWSError("iam:GetRole", err), &awsErr) && awsErr.IsAccessDenied() {
+			return fallback, nil
+		}
+		return "", wrapAWSError("iam:GetRole", err)
+	}
+	return aws.ToString(out.Role.Arn), nil
+}
+
+// assumedRoleName returns the role name of an arn:...:sts::ACCOUNT:assumed-role/NAME/SESSION ARN.
+func assumedRoleName(callerARN string) (string, bool) {
+	parsed, err := arn.Parse(callerARN)
+	if err != nil || parsed.Service != "sts" {
+		return "", false
+	}
+	parts := strings.Split(parsed.Resource, "/")
+	if len(parts) != 3 || parts[0] != "assumed-role" {
+		return "", false
+	}
+	return parts[1], true
+}
+
+// String keeps identities readable in logs and errors.
+func (i Identity) String() string { return fmt.Sprintf("%s (account %s)", i.ARN, i.AccountID) }

@@ -1,0 +1,52 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+)
+
+// providerDataFrom unpacks what Configure handed over; nil means "not configured yet".
+func providerDataFrom(raw any, diags *diag.Diagnostics) *providerData {
+	if raw == nil {
+		return nil
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", raw))
+		return nil
+	}
+	return data
+}
+
+// requireConfigured reports an error when an operation runs before the provider has AWS access.
+func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
+	if data != nil {
+		return true
+	}
+	diags.AddError("Provider Not Configured",
+		"The provider's AWS configuration is not known yet. If it depends on values from other resources, apply those first.")
+	return false
+}
+
+// addAWSError reports a failed AWS call with its action, error code and what to do about it.
+func addAWSError(diags *diag.Diagnostics, summary string, err error) {
+	var awsErr *lakesail.AWSError
+	if !errors.As(err, &awsErr) {
+		diags.AddError(summary, err.Error())
+		return
+	}
+	detail := fmt.Sprintf("AWS refused %s with %s: %s", awsErr.Action, awsErr.Code, awsErr.Message)
+	switch {
+	case awsErr.IsAccessDenied():
+		detail += "\n\nThe provider's credentials lack permission for " + awsErr.Action +
+			". Grant it to the principal the provider runs as, or configure the provider with one that has it."
+	case awsErr.Code == "":
+		detail = fmt.Sprintf("%s failed: %v\n\nCheck network access to the AWS endpoint and retry.", awsErr.Action, awsErr.Err)
+	}
+	diags.AddError(summary, detail)
+}

@@ -60,12 +60,12 @@ func parseDocument(data []byte) (*Document, error) {
 func parseStatements(raw json.RawMessage) ([]Statement, error) {
 	items, err := oneOrMany(raw)
 	if err != nil {
-		return nil, fmt.Errorf("Statement: %v", err)
+		return nil, fmt.Errorf("element Statement: %w", err)
 	}
 	out := make([]Statement, len(items))
 	for i, item := range items {
 		if out[i], err = parseStatement(item); err != nil {
-			return nil, fmt.Errorf("statement %d: %v", i+1, err)
+			return nil, fmt.Errorf("statement %d: %w", i+1, err)
 		}
 	}
 	return out, nil
@@ -118,13 +118,13 @@ func (s *Statement) validate(fields []field) error {
 	has := func(name string) bool { return fieldNamed(fields, name) }
 	switch {
 	case s.Effect != Allow && s.Effect != Deny:
-		return fmt.Errorf("Effect must be Allow or Deny, not %q", s.Effect)
+		return fmt.Errorf("element Effect must be Allow or Deny, not %q", s.Effect)
 	case has("Action") == has("NotAction"):
 		return errors.New("exactly one of Action and NotAction is required")
 	case has("Resource") && has("NotResource"):
-		return errors.New("Resource and NotResource are mutually exclusive")
+		return errors.New("elements Resource and NotResource are mutually exclusive")
 	case has("Principal") && has("NotPrincipal"):
-		return errors.New("Principal and NotPrincipal are mutually exclusive")
+		return errors.New("elements Principal and NotPrincipal are mutually exclusive")
 	}
 	for _, actions := range []Values{s.Action, s.NotAction} {
 		for _, a := range actions {
@@ -148,7 +148,7 @@ func validAction(a string) bool {
 func parsePrincipal(f field) (*Principal, error) {
 	p := &Principal{}
 	if err := p.UnmarshalJSON(f.value); err != nil {
-		return nil, fmt.Errorf("%s: %v", f.name, err)
+		return nil, fmt.Errorf("%s: %w", f.name, err)
 	}
 	return p, nil
 }
@@ -160,7 +160,7 @@ func parseList(f field) (Values, error) {
 		err = errors.New("must not be empty")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", f.name, err)
+		return nil, fmt.Errorf("%s: %w", f.name, err)
 	}
 	return v, nil
 }
@@ -168,22 +168,22 @@ func parseList(f field) (Values, error) {
 func parseConditions(raw json.RawMessage) (Conditions, error) {
 	ops, err := objectFields(raw)
 	if err != nil {
-		return nil, fmt.Errorf("Condition: %v", err)
+		return nil, fmt.Errorf("element Condition: %w", err)
 	}
 	c := make(Conditions, len(ops))
 	for _, op := range ops {
 		if _, err := parseOperator(op.name); err != nil {
-			return nil, fmt.Errorf("Condition: %v", err)
+			return nil, fmt.Errorf("element Condition: %w", err)
 		}
 		keys, err := objectFields(op.value)
 		if err != nil {
-			return nil, fmt.Errorf("Condition %s: %v", op.name, err)
+			return nil, fmt.Errorf("condition %s: %w", op.name, err)
 		}
 		c[op.name] = make(map[string]Values, len(keys))
 		for _, k := range keys {
 			v, err := decodeValues(k.value, true)
 			if err != nil {
-				return nil, fmt.Errorf("Condition %s %s: %v", op.name, k.name, err)
+				return nil, fmt.Errorf("condition %s key %s: %w", op.name, k.name, err)
 			}
 			c[op.name][k.name] = v
 		}
@@ -219,7 +219,7 @@ func fieldNamed(fields []field, name string) bool {
 func objectFields(data []byte) ([]field, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("not valid JSON: %v", err)
+		return nil, fmt.Errorf("not valid JSON: %w", err)
 	} else if tok != json.Delim('{') {
 		return nil, errors.New("expected a JSON object")
 	}
@@ -227,7 +227,7 @@ func objectFields(data []byte) ([]field, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("not valid JSON: %v", err)
+			return nil, fmt.Errorf("not valid JSON: %w", err)
 		}
 		name := tok.(string)
 		if fieldNamed(fields, name) {
@@ -235,12 +235,12 @@ func objectFields(data []byte) ([]field, error) {
 		}
 		var value json.RawMessage
 		if err := dec.Decode(&value); err != nil {
-			return nil, fmt.Errorf("not valid JSON: %v", err)
+			return nil, fmt.Errorf("not valid JSON: %w", err)
 		}
 		fields = append(fields, field{name, value})
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("not valid JSON: %v", err)
+		return nil, fmt.Errorf("not valid JSON: %w", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("not valid JSON: data after the object")

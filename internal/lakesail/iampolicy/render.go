@@ -153,7 +153,7 @@ func (p *Principal) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("unsupported principal type %q", f.name)
 		}
 		if *target, err = decodeValues(f.value, false); err != nil {
-			return fmt.Errorf("%s: %v", f.name, err)
+			return fmt.Errorf("%s: %w", f.name, err)
 		}
 	}
 	return nil

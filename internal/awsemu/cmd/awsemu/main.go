@@ -1,0 +1,43 @@
+// Command awsemu serves the loopback AWS emulator until SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:4566", "address to listen on (host:port; port 0 picks a free one)")
+	account := flag.String("account-id", awsemu.DefaultAccountID, "account id of the root credentials test/test")
+	region := flag.String("region", awsemu.DefaultRegion, "default region")
+	propagation := flag.Duration("propagation-delay", 0, "how long a new role cannot be assumed")
+	latency := flag.Duration("latency", 0, "latency added to every AWS call")
+	flag.Parse()
+
+	e, err := awsemu.StartAt(*listen, awsemu.Options{
+		AccountID: *account, Region: *region, PropagationDelay: *propagation, Latency: *latency,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "awsemu:", err)
+		os.Exit(1)
+	}
+	fmt.Println("awsemu listening on " + e.Endpoint())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	stop()
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.Shutdown(shutdown); err != nil {
+		fmt.Fprintln(os.Stderr, "awsemu: shutdown:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,228 @@
+package awsemu
+
+import (
+	"regexp"
+
+	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+)
+
+// stsService is STS (awsquery).
+func stsService() *Service {
+	s := &Service{Name: "sts", Protocol: queryProtocol{}, Namespace: "https://sts.amazonaws.com/doc/2011-06-15/", Version: "2011-06-15"}
+	return s.Add(
+		&Operation{Name: "AssumeRole", Action: "sts:AssumeRole", Resources: assumeRoleResource, SelfAuthorized: true, Handle: stsAssumeRole},
+		&Operation{Name: "GetCallerIdentity", Action: "sts:GetCallerIdentity", AlwaysAllowed: true, Handle: stsGetCallerIdentity},
+	)
+}
+
+const (
+	maxChainedSession = 3600
+	maxSessionPolicy  = 2048 // packed session policy size
+)
+
+var (
+	reSessionName = regexp.MustCompile(`^[\w+=,.@-]*$`)
+	reExternalID  = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+	reRoleARN     = regexp.MustCompile(`^arn:aws:iam::(\d{12}):role(/(?:[\x21-\x7E]+/)?)?([\w+=,.@-]+)$`)
+)
+
+func assumeRoleResource(c *Req) []string { return []string{c.Param("RoleArn")} }
+
+type assumedRoleUser struct {
+	Arn           string
+	AssumedRoleId string
+}
+
+type stsCredentials struct {
+	AccessKeyId     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      xmlTime
+}
+
+type assumeRoleResult struct {
+	Credentials      stsCredentials
+	AssumedRoleUser  assumedRoleUser
+	PackedPolicySize int `xml:",omitempty"`
+}
+
+// stsAssumeRole mints a role session. It authorizes itself: the role's trust policy must admit
+// the caller (with sts:ExternalId and friends as context) and, when the caller is a role session
+// that the trust admits only through its account, or from another account, the caller's own
+// policies must allow sts:AssumeRole on the role too.
+func stsAssumeRole(c *Req) (any, error) {
+	if err := required(c, "RoleArn", "RoleSessionName"); err != nil {
+		return nil, err
+	}
+	roleArn, name, extID := c.Param("RoleArn"), c.Param("RoleSessionName"), c.Param("ExternalId")
+	if err := checkLen("RoleArn", roleArn, 20, 2048); err != nil {
+		return nil, err
+	}
+	if err := checkLen("RoleSessionName", name, 2, 64); err != nil {
+		return nil, err
+	}
+	if err := checkPattern("RoleSessionName", name, reSessionName); err != nil {
+		return nil, err
+	}
+	if c.HasParam("ExternalId") {
+		if err := checkLen("ExternalId", extID, 2, 1224); err != nil {
+			return nil, err
+		}
+		if err := checkPattern("ExternalId", extID, reExternalID); err != nil {
+			return nil, err
+		}
+	}
+	duration := 3600
+	if n, ok, err := c.ParamInt("DurationSeconds"); err != nil {
+		return nil, err
+	} else if ok {
+		if n < 900 {
+			return nil, validationError("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", n)
+		}
+		if n > maxSessionDuration {
+			return nil, validationError("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to %d", n, maxSessionDuration)
+		}
+		duration = n
+	}
+	tags := c.ParamTags("Tags")
+	if err := checkTags(tags); err != nil {
+		return nil, err
+	}
+	m := reRoleARN.FindStringSubmatch(roleArn)
+	if m == nil {
+		return nil, validationError("Value '%s' at 'roleArn' failed to satisfy constraint: Member must be a valid role ARN", roleArn)
+	}
+	caller := c.Caller
+	denied := func(res *iampolicy.Result) error {
+		c.Deny()
+		return accessDenied("sts", caller.ARN, "sts:AssumeRole", roleArn, res)
+	}
+	acct := c.state().accounts[m[1]]
+	var r *role
+	if acct != nil {
+		r = acct.role(m[3])
+	}
+	if r == nil || r.arn(acct.id) != roleArn {
+		return nil, denied(nil) // AWS does not say whether the role exists
+	}
+	if c.Now.Before(r.created.Add(c.e.opts.PropagationDelay)) {
+		return nil, denied(nil) // IAM has not propagated the new role to STS yet
+	}
+
+	trustCtx := mergeContext(c.e.globalContext(c, caller), resourceTagContext(r.tags, "iam"), map[string][]string{
+		"sts:RoleSessionName": {name},
+	})
+	if c.HasParam("ExternalId") {
+		trustCtx["sts:ExternalId"] = []string{extID}
+	}
+	req := iampolicy.Request{Caller: caller.caller(), Action: "sts:AssumeRole", Resource: roleArn, Context: trustCtx}
+	if res := iampolicy.EvaluateTrust(req, r.trust); res.Decision != iampolicy.Allowed {
+		if res.Decision == iampolicy.ExplicitDeny && res.DeniedBy == "" {
+			res.DeniedBy = "resource-based policy"
+		}
+		if res.Decision != iampolicy.ExplicitDeny {
+			res.DeniedBy = ""
+		}
+		return nil, denied(&res)
+	}
+	if caller.Session != nil {
+		cross := caller.Account != acct.id
+		specific := req
+		specific.Caller.Account = ""
+		viaAccountOnly := iampolicy.EvaluateTrust(specific, r.trust).Decision != iampolicy.Allowed
+		if cross || viaAccountOnly {
+			if res := c.e.evaluate(c, caller, "sts:AssumeRole", roleArn, resourceTagContext(r.tags, "iam")); res.Decision != iampolicy.Allowed {
+				return nil, denied(&res)
+			}
+		}
+	}
+	if len(tags) > 0 {
+		tagReq := req
+		tagReq.Action = "sts:TagSession"
+		tagReq.Context = mergeContext(trustCtx, requestTagContext(tags))
+		if res := iampolicy.EvaluateTrust(tagReq, r.trust); res.Decision != iampolicy.Allowed {
+			c.Deny()
+			c.action = "sts:TagSession"
+			return nil, accessDenied("sts", caller.ARN, "sts:TagSession", roleArn, nil)
+		}
+		if caller.Session != nil {
+			if res := c.e.evaluate(c, caller, "sts:TagSession", roleArn, requestTagContext(tags)); res.Decision != iampolicy.Allowed {
+				c.Deny()
+				c.action = "sts:TagSession"
+				return nil, accessDenied("sts", caller.ARN, "sts:TagSession", roleArn, &res)
+			}
+		}
+	}
+
+	chained := caller.Session != nil
+	if duration > r.maxSession {
+		return nil, validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	if chained && duration > maxChainedSession {
+		return nil, apiError("ValidationError", 400, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	}
+	s := &session{
+		AccessKeyID: newID("ASIA", 16), SecretAccessKey: newSecret(), SessionToken: newSessionToken(),
+		Account: acct.id, RoleName: r.name, RoleID: r.id, RoleARN: r.arn(acct.id), Name: name,
+		Issued: c.Now, Expires: c.Now.Add(time.Duration(duration) * time.Second), Chained: chained,
+		Tags: tags,
+	}
+	packed, err := sessionPolicies(c, acct, s)
+	if err != nil {
+		return nil, err
+	}
+	c.state().sessions[s.AccessKeyID] = s
+	r.lastUsed, r.lastRegion = c.Now, c.Region
+	return assumeRoleResult{
+		Credentials:      stsCredentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: xmlTime(s.Expires)},
+		AssumedRoleUser:  assumedRoleUser{Arn: sessionARN(acct.id, r.name, name), AssumedRoleId: r.id + ":" + name},
+		PackedPolicySize: packed,
+	}, nil
+}
+
+// sessionPolicies applies the Policy and PolicyArns parameters: the session can then do only
+// what they allow as well. It returns the packed size percentage AWS reports.
+func sessionPolicies(c *Req, acct *account, s *session) (int, *APIError) {
+	text := c.Param("Policy")
+	arns := c.ParamStructs("PolicyArns", "arn")
+	if text == "" && len(arns) == 0 {
+		return 0, nil
+	}
+	if len(arns) > 10 {
+		return 0, validationError("Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+	}
+	s.HasPolicies = true
+	size := 0
+	if text != "" {
+		size = iampolicy.Size(text)
+		if size > maxSessionPolicy {
+			return 0, apiError("PackedPolicyTooLarge", 400, "Packed size of consumed session policies exceeds 100%% of allowed value.")
+		}
+		doc, err := parseIdentityPolicy(text, 0, "")
+		if err != nil {
+			return 0, err
+		}
+		s.Policies = append(s.Policies, doc)
+	}
+	for _, m := range arns {
+		if p := c.state().policy(acct, m["arn"]); p != nil {
+			if d := p.defaultDoc(); d != nil {
+				s.Policies = append(s.Policies, d)
+			}
+		}
+	}
+	return (size*100 + maxSessionPolicy - 1) / maxSessionPolicy, nil
+}
+
+type callerIdentityResult struct {
+	UserId  string
+	Account string
+	Arn     string
+}
+
+func stsGetCallerIdentity(c *Req) (any, error) {
+	p := c.Caller
+	return callerIdentityResult{UserId: p.UserID, Account: p.Account, Arn: p.ARN}, nil
+}

@@ -105,7 +105,9 @@ func allow(action any, resource any) stmt {
 	return stmt{Effect: "Allow", Action: action, Resource: resource}
 }
 
-func deny(action any, resource any) stmt { return stmt{Effect: "Deny", Action: action, Resource: resource} }
+func deny(action any, resource any) stmt {
+	return stmt{Effect: "Deny", Action: action, Resource: resource}
+}
 
 // trustDoc trusts principal (an account or ARN) for sts:AssumeRole, with an external ID when set.
 func trustDoc(principal, externalID string) string {

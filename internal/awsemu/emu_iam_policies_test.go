@@ -1,0 +1,169 @@
+package awsemu
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+func TestEmuPolicyRoundTrip(t *testing.T) {
+	e, clock := newTestEmu(t, Options{})
+	c := iamClient(e, e.RootCredentials())
+	v1 := doc(allow("ec2:Describe*", "*"))
+	out, err := c.CreatePolicy(bg, &iam.CreatePolicyInput{
+		PolicyName: aws.String("lakesail-net"), Path: aws.String("/lakesail/"), PolicyDocument: aws.String(v1),
+		Description: aws.String("network read"), Tags: []iamtypes.Tag{{Key: aws.String("Service"), Value: aws.String("LakeSail")}},
+	})
+	must(t, err)
+	arn := *out.Policy.Arn
+	if arn != "arn:aws:iam::123456789012:policy/lakesail/lakesail-net" || *out.Policy.DefaultVersionId != "v1" || !out.Policy.IsAttachable {
+		t.Fatalf("CreatePolicy = %+v", out.Policy)
+	}
+	_, err = c.CreatePolicy(bg, &iam.CreatePolicyInput{PolicyName: aws.String("lakesail-net"), PolicyDocument: aws.String(v1)})
+	wantCode(t, err, "EntityAlreadyExists")
+
+	gp, err := c.GetPolicy(bg, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	must(t, err)
+	if *gp.Policy.Description != "network read" || len(gp.Policy.Tags) != 1 || *gp.Policy.AttachmentCount != 0 {
+		t.Fatalf("GetPolicy = %+v", gp.Policy)
+	}
+	gv, err := c.GetPolicyVersion(bg, &iam.GetPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v1")})
+	must(t, err)
+	if decodeDoc(t, gv.PolicyVersion.Document) != v1 || !gv.PolicyVersion.IsDefaultVersion {
+		t.Fatalf("GetPolicyVersion = %+v", gv.PolicyVersion)
+	}
+
+	clock.Advance(60e9)
+	v2 := doc(allow([]string{"ec2:Describe*", "ec2:CreateTags"}, "*"))
+	cv, err := c.CreatePolicyVersion(bg, &iam.CreatePolicyVersionInput{PolicyArn: aws.String(arn), PolicyDocument: aws.String(v2), SetAsDefault: true})
+	must(t, err)
+	if *cv.PolicyVersion.VersionId != "v2" || !cv.PolicyVersion.IsDefaultVersion || cv.PolicyVersion.Document != nil {
+		t.Fatalf("CreatePolicyVersion = %+v", cv.PolicyVersion)
+	}
+	gp, err = c.GetPolicy(bg, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	must(t, err)
+	if *gp.Policy.DefaultVersionId != "v2" || !gp.Policy.UpdateDate.After(*gp.Policy.CreateDate) {
+		t.Fatalf("policy after v2 = %+v", gp.Policy)
+	}
+	lv, err := c.ListPolicyVersions(bg, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
+	must(t, err)
+	if len(lv.Versions) != 2 || *lv.Versions[0].VersionId != "v2" {
+		t.Fatalf("ListPolicyVersions = %+v", lv.Versions)
+	}
+	_, err = c.DeletePolicyVersion(bg, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v2")})
+	wantCode(t, err, "DeleteConflict")
+	_, err = c.SetDefaultPolicyVersion(bg, &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v1")})
+	must(t, err)
+	_, err = c.SetDefaultPolicyVersion(bg, &iam.SetDefaultPolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v9")})
+	wantCode(t, err, "NoSuchEntity")
+
+	// Attached policies and extra versions block deletion.
+	createRole(t, c, &iam.CreateRoleInput{RoleName: aws.String("user"), Path: aws.String("/svc/")}, "")
+	_, err = c.AttachRolePolicy(bg, &iam.AttachRolePolicyInput{RoleName: aws.String("user"), PolicyArn: aws.String(arn)})
+	must(t, err)
+	ents, err := c.ListEntitiesForPolicy(bg, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(arn)})
+	must(t, err)
+	if len(ents.PolicyRoles) != 1 || *ents.PolicyRoles[0].RoleName != "user" || len(ents.PolicyUsers) != 0 {
+		t.Fatalf("ListEntitiesForPolicy = %+v", ents)
+	}
+	gp, err = c.GetPolicy(bg, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	must(t, err)
+	if *gp.Policy.AttachmentCount != 1 {
+		t.Fatalf("AttachmentCount = %d", *gp.Policy.AttachmentCount)
+	}
+	_, err = c.DeletePolicy(bg, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)})
+	wantCode(t, err, "DeleteConflict")
+	wantContains(t, errMessage(err), "attached to entities")
+	_, err = c.DetachRolePolicy(bg, &iam.DetachRolePolicyInput{RoleName: aws.String("user"), PolicyArn: aws.String(arn)})
+	must(t, err)
+	_, err = c.DeletePolicy(bg, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)})
+	wantCode(t, err, "DeleteConflict")
+	wantContains(t, errMessage(err), "more than one version")
+	_, err = c.DeletePolicyVersion(bg, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String("v2")})
+	must(t, err)
+
+	// A policy in use as a permissions boundary cannot be deleted either.
+	_, err = c.PutRolePermissionsBoundary(bg, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String("user"), PermissionsBoundary: aws.String(arn)})
+	must(t, err)
+	_, err = c.DeletePolicy(bg, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)})
+	wantCode(t, err, "DeleteConflict")
+	_, err = c.DeleteRolePermissionsBoundary(bg, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String("user")})
+	must(t, err)
+
+	// Tags.
+	_, err = c.TagPolicy(bg, &iam.TagPolicyInput{PolicyArn: aws.String(arn), Tags: []iamtypes.Tag{{Key: aws.String("Owner"), Value: aws.String("me")}}})
+	must(t, err)
+	_, err = c.UntagPolicy(bg, &iam.UntagPolicyInput{PolicyArn: aws.String(arn), TagKeys: []string{"Service"}})
+	must(t, err)
+	pt, err := c.ListPolicyTags(bg, &iam.ListPolicyTagsInput{PolicyArn: aws.String(arn)})
+	must(t, err)
+	if len(pt.Tags) != 1 || *pt.Tags[0].Key != "Owner" {
+		t.Fatalf("ListPolicyTags = %+v", pt.Tags)
+	}
+
+	_, err = c.DeletePolicy(bg, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)})
+	must(t, err)
+	_, err = c.GetPolicy(bg, &iam.GetPolicyInput{PolicyArn: aws.String(arn)})
+	wantCode(t, err, "NoSuchEntity")
+}
+
+func TestEmuListPolicies(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	c := iamClient(e, e.RootCredentials())
+	local := createPolicy(t, c, "local-one", doc(allow("s3:*", "*")))
+	createPolicy(t, c, "local-two", doc(allow("s3:*", "*")))
+	createRole(t, c, &iam.CreateRoleInput{RoleName: aws.String("r")}, "")
+	_, err := c.AttachRolePolicy(bg, &iam.AttachRolePolicyInput{RoleName: aws.String("r"), PolicyArn: aws.String(local)})
+	must(t, err)
+
+	count := func(in *iam.ListPoliciesInput) []string {
+		var names []string
+		p := iam.NewListPoliciesPaginator(c, in)
+		for p.HasMorePages() {
+			page, err := p.NextPage(bg)
+			must(t, err)
+			for _, pol := range page.Policies {
+				names = append(names, *pol.PolicyName)
+			}
+		}
+		return names
+	}
+	if got := count(&iam.ListPoliciesInput{Scope: iamtypes.PolicyScopeTypeLocal, MaxItems: aws.Int32(1)}); fmt.Sprint(got) != "[local-one local-two]" {
+		t.Fatalf("Local = %v", got)
+	}
+	managed := count(&iam.ListPoliciesInput{Scope: iamtypes.PolicyScopeTypeAws, MaxItems: aws.Int32(3)})
+	if len(managed) != len(awsManagedPolicyDocs) || !strings.Contains(fmt.Sprint(managed), "AdministratorAccess") {
+		t.Fatalf("AWS = %v", managed)
+	}
+	if got := count(&iam.ListPoliciesInput{OnlyAttached: true}); fmt.Sprint(got) != "[local-one]" {
+		t.Fatalf("OnlyAttached = %v", got)
+	}
+}
+
+func TestEmuAWSManagedPolicies(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	c := iamClient(e, e.RootCredentials())
+	for name := range awsManagedPolicyDocs {
+		arn := "arn:aws:iam::aws:policy/" + name
+		gv, err := c.GetPolicyVersion(bg, &iam.GetPolicyVersionInput{PolicyArn: &arn, VersionId: awsString("v1")})
+		must(t, err)
+		if _, perr := parseIdentityPolicy(decodeDoc(t, gv.PolicyVersion.Document), maxManagedPolicySize, "PolicySize"); perr != nil {
+			t.Errorf("%s: %v", name, perr)
+		}
+	}
+	_, err := c.CreatePolicyVersion(bg, &iam.CreatePolicyVersionInput{PolicyArn: awsString("arn:aws:iam::aws:policy/AdministratorAccess"), PolicyDocument: awsString(doc(allow("s3:*", "*")))})
+	wantCode(t, err, "AccessDenied")
+	// AdministratorAccess attached to a role grants it everything.
+	r := createRole(t, c, &iam.CreateRoleInput{RoleName: awsString("admin")}, "")
+	_, err = c.AttachRolePolicy(bg, &iam.AttachRolePolicyInput{RoleName: r.RoleName, PolicyArn: awsString("arn:aws:iam::aws:policy/AdministratorAccess")})
+	must(t, err)
+	s := iamClient(e, assume(t, e, e.RootCredentials(), *r.Arn, ""))
+	_, err = s.CreatePolicy(bg, &iam.CreatePolicyInput{PolicyName: awsString("by-admin"), PolicyDocument: awsString(doc(allow("s3:*", "*")))})
+	must(t, err)
+}
+
+func awsString(s string) *string { return &s }

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 )
 
 func TestEmuGetCallerIdentityRoot(t *testing.T) {
@@ -199,4 +200,30 @@ func TestEmuStscredsProvider(t *testing.T) {
 	if last.Principal != "arn:aws:sts::123456789012:assumed-role/conn/lakesail-test" || last.Decision != "allow" {
 		t.Fatalf("last call = %+v", last)
 	}
+}
+
+func TestEmuSessionTagsNeedTagSession(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	root := iamClient(e, e.RootCredentials())
+	getOwn := doc(stmt{Effect: "Allow", Action: "iam:GetRole", Resource: "*",
+		Condition: map[string]any{"StringEquals": map[string]any{"aws:PrincipalTag/team": "blue"}}})
+	plain := createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("plain")}, getOwn)
+	tagging := createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("tagging"),
+		AssumeRolePolicyDocument: aws.String(doc(stmt{Effect: "Allow", Principal: map[string]any{"AWS": rootOf(DefaultAccountID)},
+			Action: []string{"sts:AssumeRole", "sts:TagSession"}}))}, getOwn)
+	in := func(arn *string) *sts.AssumeRoleInput {
+		return &sts.AssumeRoleInput{RoleArn: arn, RoleSessionName: aws.String("tagged"),
+			Tags: []ststypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}
+	}
+	s := stsClient(e, e.RootCredentials())
+	_, err := s.AssumeRole(bg, in(plain.Arn))
+	wantCode(t, err, "AccessDenied")
+	wantContains(t, errMessage(err), "sts:TagSession")
+	out, err := s.AssumeRole(bg, in(tagging.Arn))
+	must(t, err)
+	c := iamClient(e, aws.Credentials{AccessKeyID: *out.Credentials.AccessKeyId, SecretAccessKey: *out.Credentials.SecretAccessKey, SessionToken: *out.Credentials.SessionToken})
+	_, err = c.GetRole(bg, &iam.GetRoleInput{RoleName: aws.String("plain")}) // allowed by the session tag
+	must(t, err)
+	_, err = s.AssumeRole(bg, &sts.AssumeRoleInput{RoleArn: tagging.Arn, RoleSessionName: aws.String("src"), SourceIdentity: aws.String("alice")})
+	wantCode(t, err, "AccessDenied") // the trust policy does not allow sts:SetSourceIdentity
 }

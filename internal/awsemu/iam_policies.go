@@ -3,6 +3,7 @@ package awsemu
 import (
 	"sort"
 	"strconv"
+	"strings"
 )
 
 func iamPolicyOps() []*Operation {
@@ -60,7 +61,7 @@ func iamCreatePolicy(c *Req) (any, error) {
 		return nil, err
 	}
 	for _, p := range c.Account.policies {
-		if p.name == name {
+		if strings.EqualFold(p.name, name) { // IAM names are unique case-insensitively
 			return nil, alreadyExists("A policy called %s already exists. Duplicate names are not allowed.", name)
 		}
 	}

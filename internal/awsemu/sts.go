@@ -111,48 +111,57 @@ func stsAssumeRole(c *Req) (any, error) {
 		return nil, denied(nil) // IAM has not propagated the new role to STS yet
 	}
 
-	trustCtx := mergeContext(c.e.globalContext(c, caller), resourceTagContext(r.tags, "iam"), map[string][]string{
-		"sts:RoleSessionName": {name},
-	})
+	// The request context of sts:AssumeRole (Service Authorization Reference), used for the
+	// trust policy and the caller's own policies alike.
+	opCtx := mergeContext(resourceTagContext(r.tags, "iam"), map[string][]string{"sts:RoleSessionName": {name}})
 	if c.HasParam("ExternalId") {
-		trustCtx["sts:ExternalId"] = []string{extID}
+		opCtx["sts:ExternalId"] = []string{extID}
 	}
-	req := iampolicy.Request{Caller: caller.caller(), Action: "sts:AssumeRole", Resource: roleArn, Context: trustCtx}
+	if len(tags) > 0 {
+		opCtx = mergeContext(opCtx, requestTagContext(tags))
+	}
+	if src := c.Param("SourceIdentity"); src != "" {
+		opCtx["sts:SourceIdentity"] = []string{src}
+	}
+	req := iampolicy.Request{Caller: caller.caller(), Action: "sts:AssumeRole", Resource: roleArn, Context: mergeContext(c.e.globalContext(c, caller), opCtx)}
 	if res := iampolicy.EvaluateTrust(req, r.trust); res.Decision != iampolicy.Allowed {
-		if res.Decision == iampolicy.ExplicitDeny && res.DeniedBy == "" {
-			res.DeniedBy = "resource-based policy"
-		}
 		if res.Decision != iampolicy.ExplicitDeny {
-			res.DeniedBy = ""
+			res.DeniedBy = "" // AWS does not explain trust-policy denials
 		}
 		return nil, denied(&res)
 	}
 	if caller.Session != nil {
-		cross := caller.Account != acct.id
 		specific := req
 		specific.Caller.Account = ""
 		viaAccountOnly := iampolicy.EvaluateTrust(specific, r.trust).Decision != iampolicy.Allowed
-		if cross || viaAccountOnly {
-			if res := c.e.evaluate(c, caller, "sts:AssumeRole", roleArn, resourceTagContext(r.tags, "iam")); res.Decision != iampolicy.Allowed {
+		if caller.Account != acct.id || viaAccountOnly {
+			if res := c.e.evaluate(c, caller, "sts:AssumeRole", roleArn, opCtx); res.Decision != iampolicy.Allowed {
 				return nil, denied(&res)
 			}
 		}
 	}
+	// Session tags and a source identity need their own permission, in the trust policy and,
+	// for role sessions, in the caller's policies.
+	var extra []string
 	if len(tags) > 0 {
-		tagReq := req
-		tagReq.Action = "sts:TagSession"
-		tagReq.Context = mergeContext(trustCtx, requestTagContext(tags))
-		if res := iampolicy.EvaluateTrust(tagReq, r.trust); res.Decision != iampolicy.Allowed {
-			c.Deny()
-			c.action = "sts:TagSession"
-			return nil, accessDenied("sts", caller.ARN, "sts:TagSession", roleArn, nil)
+		extra = append(extra, "sts:TagSession")
+	}
+	if c.Param("SourceIdentity") != "" {
+		extra = append(extra, "sts:SetSourceIdentity")
+	}
+	for _, action := range extra {
+		x := req
+		x.Action = action
+		res := iampolicy.EvaluateTrust(x, r.trust)
+		if res.Decision == iampolicy.Allowed && caller.Session != nil {
+			res = c.e.evaluate(c, caller, action, roleArn, opCtx)
+		} else if res.Decision != iampolicy.ExplicitDeny {
+			res.DeniedBy = ""
 		}
-		if caller.Session != nil {
-			if res := c.e.evaluate(c, caller, "sts:TagSession", roleArn, requestTagContext(tags)); res.Decision != iampolicy.Allowed {
-				c.Deny()
-				c.action = "sts:TagSession"
-				return nil, accessDenied("sts", caller.ARN, "sts:TagSession", roleArn, &res)
-			}
+		if res.Decision != iampolicy.Allowed {
+			c.Deny()
+			c.action = action
+			return nil, accessDenied("sts", caller.ARN, action, roleArn, &res)
 		}
 	}
 

@@ -21,6 +21,9 @@ func main() {
 	latency := flag.Duration("latency", 0, "latency added to every AWS call")
 	flag.Parse()
 
+	// Catch signals before announcing readiness, so a supervisor may stop us as soon as it reads the line.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	e, err := awsemu.StartAt(*listen, awsemu.Options{
 		AccountID: *account, Region: *region, PropagationDelay: *propagation, Latency: *latency,
 	})
@@ -29,9 +32,6 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Println("awsemu listening on " + e.Endpoint())
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
 	stop()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -1,0 +1,81 @@
+package awsemu
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// jsonCall makes a signed AWS JSON 1.1 call, as the SDK's JSON clients do.
+func jsonCall(t *testing.T, e *Emulator, creds aws.Credentials, service, target, body string) (int, http.Header, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.Endpoint()+"/", strings.NewReader(body))
+	must(t, err)
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", target)
+	sum := sha256.Sum256([]byte(body))
+	must(t, v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", time.Now()))
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	must(t, json.Unmarshal(b, &out))
+	return resp.StatusCode, resp.Header, out
+}
+
+// A service declared through the registry is routed by its credential scope and speaks its
+// protocol (here JSON 1.1), with authorization, faults and errors in the service's own shape.
+func TestEmuRegistryJSONService(t *testing.T) {
+	e := New(Options{Now: NewClock(t0).Now})
+	e.services["kms"] = (&Service{Name: "kms", Protocol: jsonProtocol{}, Target: "TrentService"}).Add(&Operation{
+		Name: "ListAliases", Action: "kms:ListAliases",
+		Handle: func(c *Req) (any, error) {
+			var in struct{ Limit int }
+			if err := c.DecodeJSON(&in); err != nil {
+				return nil, err
+			}
+			return map[string]any{"Aliases": []map[string]string{{"AliasName": "alias/lakesail"}}, "Limit": in.Limit}, nil
+		},
+	})
+	must(t, e.Listen("127.0.0.1:0"))
+	t.Cleanup(func() { _ = e.Close() })
+
+	status, _, out := jsonCall(t, e, e.RootCredentials(), "kms", "TrentService.ListAliases", `{"Limit":10}`)
+	if status != 200 || out["Limit"].(float64) != 10 {
+		t.Fatalf("ListAliases: %d %v", status, out)
+	}
+
+	r := createRole(t, iamClient(e, e.RootCredentials()), &iam.CreateRoleInput{RoleName: aws.String("kms-user")}, doc(allow("iam:ListRoles", "*")))
+	sess := assume(t, e, e.RootCredentials(), *r.Arn, "")
+	status, h, out := jsonCall(t, e, sess, "kms", "TrentService.ListAliases", `{}`)
+	if status != 400 || h.Get("X-Amzn-ErrorType") != "AccessDeniedException" || out["__type"] != "AccessDeniedException" ||
+		!strings.Contains(out["message"].(string), "is not authorized to perform: kms:ListAliases on resource: *") {
+		t.Fatalf("denied ListAliases: %d %v %v", status, h, out)
+	}
+
+	e.AddFault(Fault{Service: "kms", Throttle: true, Times: 1})
+	if status, _, out = jsonCall(t, e, e.RootCredentials(), "kms", "TrentService.ListAliases", `{}`); status != 400 || out["__type"] != "ThrottlingException" {
+		t.Fatalf("throttled: %d %v", status, out)
+	}
+	if status, _, out = jsonCall(t, e, e.RootCredentials(), "kms", "TrentService.CreateAlias", `{}`); status != 400 || out["__type"] != "UnknownOperationException" {
+		t.Fatalf("unknown op: %d %v", status, out)
+	}
+	wrong := aws.Credentials{AccessKeyID: "test", SecretAccessKey: "wrong"}
+	if status, _, out = jsonCall(t, e, wrong, "kms", "TrentService.ListAliases", `{}`); status != 400 || out["__type"] != "InvalidSignatureException" {
+		t.Fatalf("bad signature: %d %v", status, out)
+	}
+	if status, _, out = jsonCall(t, e, e.RootCredentials(), "kms", "TrentService.ListAliases", `{"Limit":"x"}`); status != 400 || out["__type"] != "SerializationException" {
+		t.Fatalf("bad body: %d %v", status, out)
+	}
+}

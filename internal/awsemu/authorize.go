@@ -101,12 +101,16 @@ func (e *Emulator) evaluate(c *Req, p *principal, action, resource string, ctx m
 // Called with e.mu held.
 func (e *Emulator) globalContext(c *Req, p *principal) map[string][]string {
 	now := c.Now
+	region := c.Region
+	if c.Service != nil && c.Service.Global {
+		region = "us-east-1"
+	}
 	m := map[string][]string{
 		"aws:PrincipalArn":           {p.ARN},
 		"aws:PrincipalAccount":       {p.Account},
 		"aws:PrincipalType":          {p.Type()},
 		"aws:userid":                 {p.UserID},
-		"aws:RequestedRegion":        {c.Region},
+		"aws:RequestedRegion":        {region},
 		"aws:CurrentTime":            {now.Format(time.RFC3339)},
 		"aws:EpochTime":              {strconv.FormatInt(now.Unix(), 10)},
 		"aws:SecureTransport":        {strconv.FormatBool(c.HTTP != nil && c.HTTP.TLS != nil)},

@@ -79,3 +79,43 @@ func TestEmuRegistryJSONService(t *testing.T) {
 		t.Fatalf("bad body: %d %v", status, out)
 	}
 }
+
+// queryCall makes a signed form-encoded call (awsquery/ec2query).
+func queryCall(t *testing.T, e *Emulator, creds aws.Credentials, service, body string) (int, string) {
+	t.Helper()
+	return do(t, rawRequest(t, e, creds, service, body, time.Now()))
+}
+
+func TestEmuRegistryEC2Protocol(t *testing.T) {
+	e := New(Options{Now: NewClock(t0).Now})
+	type vpc struct {
+		VpcID     string `xml:"vpcId"`
+		CidrBlock string `xml:"cidrBlock"`
+	}
+	type describeVpcs struct {
+		Vpcs []vpc `xml:"vpcSet>item"`
+	}
+	e.services["ec2"] = (&Service{Name: "ec2", Protocol: ec2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15"}).Add(&Operation{
+		Name: "DescribeVpcs", Action: "ec2:DescribeVpcs",
+		Handle: func(c *Req) (any, error) {
+			return describeVpcs{Vpcs: []vpc{{VpcID: "vpc-1", CidrBlock: "10.0.0.0/16"}}}, nil
+		},
+	})
+	must(t, e.Listen("127.0.0.1:0"))
+	t.Cleanup(func() { _ = e.Close() })
+
+	status, body := queryCall(t, e, e.RootCredentials(), "ec2", "Action=DescribeVpcs&Version=2016-11-15")
+	if status != 200 || !strings.Contains(body, `<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>`) ||
+		!strings.Contains(body, "<vpcSet><item><vpcId>vpc-1</vpcId><cidrBlock>10.0.0.0/16</cidrBlock></item></vpcSet></DescribeVpcsResponse>") {
+		t.Fatalf("DescribeVpcs: %d %s", status, body)
+	}
+	r := createRole(t, iamClient(e, e.RootCredentials()), &iam.CreateRoleInput{RoleName: aws.String("ec2-user")}, doc(allow("iam:ListRoles", "*")))
+	status, body = queryCall(t, e, assume(t, e, e.RootCredentials(), *r.Arn, ""), "ec2", "Action=DescribeVpcs&Version=2016-11-15")
+	if status != 403 || !strings.Contains(body, "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.") {
+		t.Fatalf("denied DescribeVpcs: %d %s", status, body)
+	}
+	status, body = queryCall(t, e, aws.Credentials{AccessKeyID: "AKIAUNKNOWN", SecretAccessKey: "x"}, "ec2", "Action=DescribeVpcs&Version=2016-11-15")
+	if status != 401 || !strings.Contains(body, "<Code>AuthFailure</Code>") {
+		t.Fatalf("unknown key: %d %s", status, body)
+	}
+}

@@ -4,7 +4,7 @@ import "strings"
 
 // iamService is IAM (awsquery). Each iam_*.go file declares its operations next to their handlers.
 func iamService() *Service {
-	s := &Service{Name: "iam", Protocol: queryProtocol{}, Namespace: "https://iam.amazonaws.com/doc/2010-05-08/", Version: "2010-05-08"}
+	s := &Service{Name: "iam", Protocol: queryProtocol{}, Namespace: "https://iam.amazonaws.com/doc/2010-05-08/", Version: "2010-05-08", Global: true}
 	s.Add(iamRoleOps()...)
 	s.Add(iamRolePolicyOps()...)
 	s.Add(iamPolicyOps()...)

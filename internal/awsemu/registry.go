@@ -13,6 +13,7 @@ type Service struct {
 	Namespace string   // awsquery/ec2query: XML namespace of responses
 	Version   string   // awsquery/ec2query: API version (also routes unsigned requests)
 	Target    string   // JSON 1.1: X-Amz-Target prefix ("TrentService" for KMS)
+	Global    bool     // served from us-east-1 whatever the client's region (IAM): aws:RequestedRegion
 	ops       map[string]*Operation
 	order     []*Operation
 }

@@ -3,7 +3,6 @@ package awsemu
 import (
 	"encoding/json"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -151,16 +150,6 @@ func mergeContext(ms ...map[string][]string) map[string][]string {
 		}
 	}
 	return out
-}
-
-// contextKeys lists a context's keys sorted, for diagnostics.
-func contextKeys(m map[string][]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func lowerFirst(s string) string {

@@ -101,8 +101,11 @@ func (e *Emulator) serveAWS(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	out, handleErr := op.Handle(c)
 	e.mu.Unlock()
+	var apiErr *APIError
+	if errors.As(handleErr, &apiErr) && apiErr == nil {
+		handleErr = nil // a nil *APIError returned as error is success
+	}
 	if handleErr != nil {
-		var apiErr *APIError
 		if !errors.As(handleErr, &apiErr) {
 			apiErr = serviceError(svc.Name, errInternal, handleErr.Error())
 		}

@@ -1,0 +1,34 @@
+package awsemu
+
+// Adding a service
+//
+// A service is a *Service listed in defaultServices (registry.go). Declare it in its own files
+// (ec2.go, ec2_vpcs.go, ...), one operation table per file next to the handlers:
+//
+//	func ec2Service() *Service {
+//		s := &Service{Name: "ec2", Protocol: ec2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15"}
+//		return s.Add(ec2VpcOps()...)
+//	}
+//
+//	func ec2VpcOps() []*Operation {
+//		return []*Operation{
+//			{Name: "CreateVpc", Action: "ec2:CreateVpc", Resources: newVpcARN, Context: ctx(requestTagSpecs), Handle: ec2CreateVpc},
+//			{Name: "DescribeVpcs", Action: "ec2:DescribeVpcs", Handle: ec2DescribeVpcs},
+//		}
+//	}
+//
+// Name is the SigV4 signing name (the credential scope routes to it). Protocol is one of
+// queryProtocol (IAM, STS), ec2Protocol, jsonProtocol (set Target, e.g. "TrentService" for KMS,
+// "Logs_20140328", "AmazonSSM", "CertificateManager", "AWSGlue"); REST protocols (EKS REST-JSON,
+// S3 REST-XML path-style) still need a Protocol whose Route matches Operation.HTTP templates
+// ("POST /clusters/{name}/node-groups") and fills Input.Labels. Add the service's spelling of
+// the emulator-raised errors to serviceErrorCodes (errors.go) if it is not there yet.
+//
+// Per operation: Action is the IAM action; Resources returns the ARNs the Service Authorization
+// Reference lists for it (nil means "*"); Context returns its condition keys (aws:RequestTag/*,
+// aws:TagKeys, aws:ResourceTag/* from current state, service keys); Also adds further checks
+// (iam:PassRole, ec2:CreateTags on create). The authorizer adds the global keys and evaluates
+// every resource of every check for role sessions; root is allowed. Handle runs under the state
+// lock, reads input with Req.Param/ParamList/ParamTags (query) or Req.DecodeJSON (JSON), and
+// returns a result value the protocol renders (structs with xml or json tags) or an *APIError.
+// Faults, latency, the call log and the control endpoints then work for the new service as is.

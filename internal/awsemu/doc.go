@@ -1,6 +1,10 @@
-package awsemu
-
-// Adding a service
+// Package awsemu is a loopback AWS emulator for tests and demos. One HTTP handler serves every
+// service, routed by the SigV4 credential scope; each service speaks its real wire protocol so
+// unmodified aws-sdk-go-v2 clients (and Terraform through the provider) work against it. Callers
+// are identified by the access key in the signature, and every call made with role-session
+// credentials is authorized by the iampolicy evaluator, so the emulator denies what AWS denies.
+//
+// # Adding a service
 //
 // A service is a *Service listed in defaultServices (registry.go). Declare it in its own files
 // (ec2.go, ec2_vpcs.go, ...), one operation table per file next to the handlers:
@@ -32,3 +36,4 @@ package awsemu
 // lock, reads input with Req.Param/ParamList/ParamTags (query) or Req.DecodeJSON (JSON), and
 // returns a result value the protocol renders (structs with xml or json tags) or an *APIError.
 // Faults, latency, the call log and the control endpoints then work for the new service as is.
+package awsemu

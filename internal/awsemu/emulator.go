@@ -1,8 +1,3 @@
-// Package awsemu is a loopback AWS emulator for tests and demos. One HTTP handler serves every
-// service, routed by the SigV4 credential scope; each service speaks its real wire protocol so
-// unmodified aws-sdk-go-v2 clients (and Terraform through the provider) work against it. Callers
-// are identified by the access key in the signature, and every call made with role-session
-// credentials is authorized by the iampolicy evaluator, so the emulator denies what AWS denies.
 package awsemu
 
 import (

@@ -13,7 +13,9 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+func run() int {
 	listen := flag.String("listen", "127.0.0.1:4566", "address to listen on (host:port; port 0 picks a free one)")
 	account := flag.String("account-id", awsemu.DefaultAccountID, "account id of the root credentials test/test")
 	region := flag.String("region", awsemu.DefaultRegion, "default region")
@@ -29,7 +31,7 @@ func main() {
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "awsemu:", err)
-		os.Exit(1)
+		return 1
 	}
 	fmt.Println("awsemu listening on " + e.Endpoint())
 	<-ctx.Done()
@@ -38,6 +40,7 @@ func main() {
 	defer cancel()
 	if err := e.Shutdown(shutdown); err != nil {
 		fmt.Fprintln(os.Stderr, "awsemu: shutdown:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }

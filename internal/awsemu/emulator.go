@@ -24,6 +24,13 @@ type Options struct {
 	PropagationDelay time.Duration    // a new role cannot be assumed until this has passed (AccessDenied, as AWS does)
 	Latency          time.Duration    // added to every AWS call
 	Now              func() time.Time // clock; default time.Now (tests may move time forward)
+	// TransitionDelay is how long asynchronous resources stay in their transitional states
+	// (NAT gateway pending, EKS cluster/node group/add-on CREATING/UPDATING/DELETING) on the
+	// emulator's clock before they settle; 0 settles them at the next describe.
+	TransitionDelay time.Duration
+	// SessionDuration, when set, caps every AssumeRole session's lifetime whatever the caller
+	// asked for, so tests can show long operations outliving their sessions.
+	SessionDuration time.Duration
 }
 
 // Emulator is an in-memory AWS. Its zero value is not usable: build one with New or Start.

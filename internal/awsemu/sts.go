@@ -172,10 +172,14 @@ func stsAssumeRole(c *Req) (any, error) {
 	if chained && duration > maxChainedSession {
 		return nil, apiError("ValidationError", 400, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
+	lifetime := time.Duration(duration) * time.Second
+	if limit := c.e.opts.SessionDuration; limit > 0 && limit < lifetime {
+		lifetime = limit // the -session-duration knob: sessions end early so refreshes are exercised
+	}
 	s := &session{
 		AccessKeyID: newID("ASIA", 16), SecretAccessKey: newSecret(), SessionToken: newSessionToken(),
 		Account: acct.id, RoleName: r.name, RoleID: r.id, RoleARN: r.arn(acct.id), Name: name,
-		Issued: c.Now, Expires: c.Now.Add(time.Duration(duration) * time.Second), Chained: chained,
+		Issued: c.Now, Expires: c.Now.Add(lifetime), Chained: chained,
 		Tags: tags,
 	}
 	packed, err := sessionPolicies(c, acct, s)

@@ -21,6 +21,8 @@ func run() int {
 	region := flag.String("region", awsemu.DefaultRegion, "default region")
 	propagation := flag.Duration("propagation-delay", 0, "how long a new role cannot be assumed")
 	latency := flag.Duration("latency", 0, "latency added to every AWS call")
+	transition := flag.Duration("transition-delay", 0, "how long NAT gateways and EKS resources stay in transitional states")
+	sessionDuration := flag.Duration("session-duration", 0, "cap on every assumed-role session's lifetime (0: as requested)")
 	flag.Parse()
 
 	// Catch signals before announcing readiness, so a supervisor may stop us as soon as it reads the line.
@@ -28,6 +30,7 @@ func run() int {
 	defer stop()
 	e, err := awsemu.StartAt(*listen, awsemu.Options{
 		AccountID: *account, Region: *region, PropagationDelay: *propagation, Latency: *latency,
+		TransitionDelay: *transition, SessionDuration: *sessionDuration,
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "awsemu:", err)

@@ -1,0 +1,131 @@
+package connpolicy
+
+import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+
+// eniClusterTag is the tag the Amazon VPC CNI puts on every network interface it creates, with
+// the cluster name as value (the EKS add-on sets CLUSTER_NAME).
+const eniClusterTag = "cluster.k8s.amazonaws.com/name"
+
+// workloadBoundary is the permissions boundary of every role the connection creates: the EKS
+// cluster role, the node role and the IRSA roles of pods. Each role's own policies (AWS-managed
+// ones from the allow-list, inline ones the workspace writes) grant; this caps. Beyond the data
+// plane LakeSail's workloads use, it admits only what the EKS control plane, the worker nodes,
+// the VPC CNI and the cluster autoscaler need to run, each scoped to the connection.
+//
+// Node tagging contract (the workspace's node launch template): instances, their volumes and
+// network interfaces are launched with Tags(spec), so node-side permissions below can be
+// scoped by LakeSail-Connection. Managed node groups put eks:cluster-name on their Auto Scaling
+// groups themselves.
+func workloadBoundary(n names) iampolicy.Document {
+	bucket := n.bucketARN()
+	return document(
+		// The workspace bucket: object read/write and listing, nothing that changes the
+		// bucket's configuration or policy. Only the lower-case pattern: S3 has rejected
+		// upper-case bucket names since 2018, so lakesail-<ID>-* could only match a legacy
+		// bucket LakeSail never created.
+		allow("S3DataPlaneOnConnectionBuckets",
+			withPrefix("s3", "GetObject", "PutObject", "DeleteObject",
+				"AbortMultipartUpload", "ListMultipartUploadParts",
+				"ListBucket", "ListBucketMultipartUploads", "GetBucketLocation"),
+			list(bucket, bucket+"/*")),
+		// SSE-KMS on the workspace bucket: the key may be LakeSail's or the customer's, so the
+		// scope is the use, not the key: only through S3, and only for the connection's
+		// buckets (S3 puts the bucket or object ARN in the encryption context).
+		allow("KmsOnlyThroughS3ForConnectionBuckets",
+			withPrefix("kms", "Decrypt", "GenerateDataKey"),
+			list(n.own("kms", "key/*")),
+			cond("StringLike", "kms:ViaService", n.viaService("s3")),
+			cond("StringLike", "kms:EncryptionContext:aws:s3:arn", bucket)),
+		// Image pulls. Add-on images live in AWS-owned registries of other accounts (whose
+		// repository policies decide), so the scope is "repositories", not an account.
+		allow("EcrPullImages",
+			withPrefix("ecr", "BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"),
+			list(n.arn("ecr", "*", "*", "repository/*"))),
+		// GetAuthorizationToken has no resource-level permission.
+		allow("EcrTokenHasNoResourceScope",
+			list("ecr:GetAuthorizationToken"), list("*")),
+		allow("LogsUnderConnectionPrefix",
+			withPrefix("logs", "CreateLogGroup", "CreateLogStream", "PutLogEvents", "DescribeLogStreams"),
+			list(n.own("logs", "log-group:/lakesail/"+n.id+"/*"))),
+		// The Glue Data Catalog of the account, but only the connection's databases and what
+		// is inside them.
+		allow("GlueOnConnectionDatabases",
+			list("glue:*"),
+			list(n.own("glue", "catalog"),
+				n.own("glue", "database/lakesail_"+n.idLower+"_*"),
+				n.own("glue", "table/lakesail_"+n.idLower+"_*/*"),
+				n.own("glue", "userDefinedFunction/lakesail_"+n.idLower+"_*/*"))),
+		// Describe calls have no resource-level permissions. Who uses them: the EKS control
+		// plane's node lifecycle controller (instances, zones, network), kubelet and nodeadm
+		// (AmazonEKSWorkerNodePolicy), the VPC CNI (interfaces, subnets, instance types, tags)
+		// and the cluster autoscaler (groups, launch templates, images, instance types). EC2 is
+		// listed call by call because some EC2 describes expose user data (for example
+		// DescribeInstanceAttribute); every Auto Scaling describe is metadata and the
+		// autoscaler's set changes between releases.
+		allow("DescribeCallsHaveNoResourceScope",
+			append(withPrefix("ec2", "DescribeInstances", "DescribeInstanceTypes",
+				"DescribeInstanceTopology", "DescribeAvailabilityZones", "DescribeNetworkInterfaces",
+				"DescribeSubnets", "DescribeSecurityGroups", "DescribeVpcs", "DescribeRouteTables",
+				"DescribeDhcpOptions", "DescribeTags", "DescribeImages",
+				"DescribeLaunchTemplateVersions", "GetInstanceTypesFromInstanceRequirements"),
+				"autoscaling:Describe*"),
+			list("*")),
+		// Nodes read their cluster; the autoscaler reads its node groups.
+		allow("NodesAndAutoscalerReadOwnClusters",
+			withPrefix("eks", "DescribeCluster", "DescribeNodegroup"),
+			list(n.clusterARN(), n.own("eks", "nodegroup/"+n.prefix()+"*/*/*"))),
+		// The cluster autoscaler changes only the Auto Scaling groups of this connection's
+		// managed node groups (EKS tags them eks:cluster-name).
+		allow("AutoscalerResizesOwnNodeGroups",
+			withPrefix("autoscaling", "SetDesiredCapacity", "TerminateInstanceInAutoScalingGroup"),
+			list(n.own("autoscaling", "autoScalingGroup:*")),
+			cond("StringLike", "aws:ResourceTag/eks:cluster-name", n.prefix()+"*")),
+		// VPC CNI: new pod interfaces must be tagged at creation with one of the connection's
+		// cluster names (the CNI tags them itself); subnets are not restricted because a
+		// bring-your-own subnet does not carry the connection tag, and an interface can only be
+		// attached to an instance in its own VPC.
+		allow("CniCreatesInterfacesForOwnClusters",
+			list("ec2:CreateNetworkInterface"),
+			list(n.ec2("network-interface")),
+			cond("StringLike", "aws:RequestTag/"+eniClusterTag, n.prefix()+"*")),
+		allow("CniCreatesInterfacesInAccountSubnets",
+			list("ec2:CreateNetworkInterface"),
+			list(n.ec2("subnet"))),
+		// Security groups are restricted, so that a node cannot give itself the network access
+		// of another workload's group: the connection's own groups (see
+		// CniUsesConnectionNodesAndGroups) and the cluster security group EKS creates, which
+		// EKS tags aws:eks:cluster-name.
+		allow("CniUsesOwnClusterSecurityGroups",
+			withPrefix("ec2", "CreateNetworkInterface", "ModifyNetworkInterfaceAttribute"),
+			list(n.ec2("security-group")),
+			cond("StringLike", "aws:ResourceTag/aws:eks:cluster-name", n.prefix()+"*")),
+		allow("CniTagsInterfacesWhileCreating",
+			list("ec2:CreateTags"),
+			list(n.ec2("network-interface")),
+			cond("StringEquals", "ec2:CreateAction", "CreateNetworkInterface")),
+		// Interfaces the CNI created for this connection's clusters; the cluster role also
+		// deletes leaked ones (AmazonEKSClusterPolicy).
+		allow("CniManagesOwnClusterInterfaces",
+			withPrefix("ec2", "AttachNetworkInterface", "DetachNetworkInterface", "DeleteNetworkInterface",
+				"AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
+				"ModifyNetworkInterfaceAttribute", "CreateTags"),
+			list(n.ec2("network-interface")),
+			cond("StringLike", "aws:ResourceTag/"+eniClusterTag, n.prefix()+"*")),
+		// What the launch template tagged: the node instances (interfaces are attached to and
+		// detached from them only), their primary interfaces (which receive secondary IPs),
+		// and the connection's security groups.
+		allow("CniUsesConnectionNodesAndGroups",
+			withPrefix("ec2", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
+				"ModifyNetworkInterfaceAttribute", "AttachNetworkInterface", "DetachNetworkInterface",
+				"CreateNetworkInterface"),
+			n.ec2All("network-interface", "instance", "security-group"),
+			n.resourceTagged()),
+		// Kubernetes secrets envelope encryption: the EKS control plane uses the key as the
+		// cluster role, through the grant CreateCluster made; a boundary must not cut that
+		// use off, and it is limited to the connection's keys.
+		allow("ClusterRoleUsesConnectionKeys",
+			withPrefix("kms", "Encrypt", "Decrypt", "DescribeKey"),
+			list(n.own("kms", "key/*")),
+			n.resourceTagged()),
+	)
+}

@@ -1,0 +1,466 @@
+package connpolicy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Call is one authorization check AWS makes for a call the library (or an AWS component it
+// runs) makes: an API operation can check several actions and resources, each a Call. The
+// tables below are the yardstick of the policies: every Call must be allowed, by the statement
+// named in Sid, and every action and resource of every statement must be used by some Call.
+type Call struct {
+	// Operation is the API operation, e.g. "ec2:CreateSubnet".
+	Operation string
+	// Action is the IAM action checked, e.g. "ec2:CreateSubnet" or "ec2:CreateTags".
+	Action string
+	// Resource is the ARN checked, "*" when the action has no resource.
+	Resource string
+	// Context holds the condition keys AWS supplies with this check.
+	Context map[string][]string
+	// Policy and Sid name the statement that exists for this check.
+	Policy PolicyKind
+	Sid    string
+	// Purpose says which step makes the call.
+	Purpose string
+}
+
+// Calls are the checks made while acting as the connection role: the network and workspace
+// lifecycles, connection verification and the preflight reads. They must be allowed by the
+// scoped policies within RoleBoundary, and not denied by the explicit deny.
+func Calls(spec Spec) ([]Call, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	return newCallTable(spec).roleCalls(), nil
+}
+
+// WorkloadCalls are the checks made by the roles the connection creates (the EKS cluster role,
+// the node role, the VPC CNI, the cluster autoscaler and LakeSail's pods). Each must be within
+// WorkloadBoundary.
+func WorkloadCalls(spec Spec) ([]Call, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	return newCallTable(spec).workloadCalls(), nil
+}
+
+// callTable builds Calls with example resources of one connection.
+type callTable struct {
+	n      names
+	region string
+	calls  []Call
+	policy PolicyKind
+	sid    string
+	// example names
+	cluster, bucket, workloadRole, keyARN string
+}
+
+type kv map[string][]string
+
+func newCallTable(spec Spec) *callTable {
+	spec = spec.withDefaults()
+	region := map[string]string{"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}[spec.Partition]
+	t := &callTable{n: namesFor(spec), region: region}
+	t.cluster = t.n.prefix() + "ws00000001"
+	t.bucket = "arn:" + t.n.partition + ":s3:::lakesail-" + t.n.idLower + "-net0000001-ws"
+	t.workloadRole = t.n.iam("role/" + t.cluster + "-node")
+	t.keyARN = t.arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab")
+	return t
+}
+
+func (t *callTable) arn(service, resource string) string {
+	return t.n.arn(service, t.region, t.n.account, resource)
+}
+
+func (t *callTable) ec2(resource string) string { return t.arn("ec2", resource) }
+
+// in sets the statement the following calls exist for.
+func (t *callTable) in(kind PolicyKind, sid string) *callTable {
+	t.policy, t.sid = kind, sid
+	return t
+}
+
+// add records a check of action on resource for operation (the action itself when empty).
+func (t *callTable) add(operation, action, resource, purpose string, contexts ...kv) *callTable {
+	if operation == "" {
+		operation = action
+	}
+	ctx := map[string][]string{}
+	for _, c := range contexts {
+		for k, v := range c {
+			ctx[k] = v
+		}
+	}
+	t.calls = append(t.calls, Call{Operation: operation, Action: action, Resource: resource, Context: ctx,
+		Policy: t.policy, Sid: t.sid, Purpose: purpose})
+	return t
+}
+
+// each records one check per action, each its own operation.
+func (t *callTable) each(service, resource, purpose string, actions []string, contexts ...kv) *callTable {
+	for _, a := range actions {
+		t.add("", service+":"+a, resource, purpose, contexts...)
+	}
+	return t
+}
+
+func (t *callTable) creating() kv { return kv{"aws:RequestTag/" + TagConnection: {t.n.id}} }
+func (t *callTable) tagged() kv   { return kv{"aws:ResourceTag/" + TagConnection: {t.n.id}} }
+func (t *callTable) tagging(keys ...string) kv {
+	return kv{"aws:TagKeys": keys}
+}
+
+func ops(names ...string) []string { return names }
+
+func (t *callTable) roleCalls() []Call {
+	t.networkCalls()
+	t.workspaceCalls()
+	t.identityCalls()
+	return t.calls
+}
+
+func (t *callTable) networkCalls() {
+	vpc, subnet := t.ec2("vpc/vpc-0a1b2c3d4e5f60718"), t.ec2("subnet/subnet-0a1b2c3d4e5f60718")
+	igw, rtb := t.ec2("internet-gateway/igw-0a1b2c3d4e5f60718"), t.ec2("route-table/rtb-0a1b2c3d4e5f60718")
+	eip, nat := t.ec2("elastic-ip/eipalloc-0a1b2c3d4e5f60718"), t.ec2("natgateway/nat-0a1b2c3d4e5f60718")
+	sg, rule := t.ec2("security-group/sg-0a1b2c3d4e5f60718"), t.ec2("security-group-rule/sgr-0a1b2c3d4e5f60718")
+	vpce := t.ec2("vpc-endpoint/vpce-0a1b2c3d4e5f60718")
+	lt := t.ec2("launch-template/lt-0a1b2c3d4e5f60718")
+	instance, volume := t.ec2("instance/i-0a1b2c3d4e5f60718"), t.ec2("volume/vol-0a1b2c3d4e5f60718")
+	eni := t.ec2("network-interface/eni-0a1b2c3d4e5f60718")
+	serviceName := "com.amazonaws." + t.region + ".s3"
+	if t.n.partition == "aws-cn" {
+		serviceName = "cn." + serviceName
+	}
+
+	t.in(KindNetworkReadAndTag, "Ec2DescribeNetworkHasNoResourceScope").
+		each("ec2", "*", "network read: discover zones and existing state by tag; ENIs blocking a delete; the S3 prefix list for the endpoint rule",
+			ops("DescribeAvailabilityZones", "DescribeVpcs", "DescribeVpcAttribute", "DescribeSubnets",
+				"DescribeInternetGateways", "DescribeAddresses", "DescribeNatGateways", "DescribeRouteTables",
+				"DescribeSecurityGroups", "DescribeSecurityGroupRules", "DescribeVpcEndpoints",
+				"DescribePrefixLists", "DescribeNetworkInterfaces"))
+	t.in(KindNetworkReadAndTag, "Ec2TagOnlyWhileCreating")
+	for _, c := range []struct{ op, resource string }{
+		{"CreateVpc", vpc}, {"CreateSubnet", subnet}, {"CreateInternetGateway", igw},
+		{"AllocateAddress", eip}, {"CreateNatGateway", nat}, {"CreateRouteTable", rtb},
+		{"CreateSecurityGroup", sg}, {"AuthorizeSecurityGroupIngress", rule}, {"CreateVpcEndpoint", vpce},
+		{"CreateLaunchTemplate", lt}, {"RunInstances", instance}, {"RunInstances", volume}, {"RunInstances", eni},
+	} {
+		t.add("ec2:"+c.op, "ec2:CreateTags", c.resource, "tags in the create call's TagSpecifications",
+			t.creating(), kv{"ec2:CreateAction": {c.op}})
+	}
+	t.in(KindNetworkReadAndTag, "Ec2RetagConnectionResources")
+	for _, r := range []string{vpc, subnet, igw, eip, nat, rtb, sg, rule, vpce, lt, instance, volume, eni} {
+		t.add("", "ec2:CreateTags", r, "update: tags or default_tags changed", t.tagged(), t.creating())
+	}
+	t.add("", "ec2:DeleteTags", subnet, "workspace destroy: drop its kubernetes.io/cluster tag", t.tagged(),
+		t.tagging("kubernetes.io/cluster/"+t.cluster))
+	t.in(KindNetworkReadAndTag, "Ec2MarkAdoptedNetworkWithoutConnectionTag").
+		add("", "ec2:CreateTags", vpc, "bring-your-own VPC: mark it adopted",
+			t.tagging(TagService, TagTenant, TagNetwork)).
+		add("", "ec2:CreateTags", subnet, "bring-your-own subnet: mark it for the cluster's load balancers",
+			t.tagging(TagNetwork, "kubernetes.io/role/internal-elb", "kubernetes.io/cluster/"+t.cluster)).
+		add("", "ec2:DeleteTags", subnet, "workspace destroy on a bring-your-own subnet",
+			t.tagging("kubernetes.io/cluster/"+t.cluster))
+
+	t.in(KindNetworkManage, "Ec2CreateTaggedVpc").
+		add("", "ec2:CreateVpc", vpc, "network create", t.creating())
+	t.in(KindNetworkManage, "Ec2CreateTaggedSubnetsGatewaysRouteTables").
+		add("", "ec2:CreateSubnet", subnet, "network create: public and private subnet per zone", t.creating()).
+		add("", "ec2:CreateInternetGateway", igw, "network create", t.creating()).
+		add("", "ec2:CreateRouteTable", rtb, "network create: public and private route tables", t.creating())
+	t.in(KindNetworkManage, "Ec2CreateTaggedS3GatewayEndpoint").
+		add("", "ec2:CreateVpcEndpoint", vpce, "network create: S3 gateway endpoint", t.creating(),
+			kv{"ec2:VpceServiceName": {serviceName}})
+	t.in(KindNetworkManage, "Ec2ManageConnectionNetwork").
+		add("ec2:CreateSubnet", "ec2:CreateSubnet", vpc, "network create: the subnet's VPC", t.tagged()).
+		add("ec2:CreateRouteTable", "ec2:CreateRouteTable", vpc, "network create: the route table's VPC", t.tagged()).
+		add("ec2:CreateVpcEndpoint", "ec2:CreateVpcEndpoint", vpc, "network create: the endpoint's VPC", t.tagged()).
+		add("ec2:CreateVpcEndpoint", "ec2:CreateVpcEndpoint", rtb, "network create: the endpoint's route tables", t.tagged()).
+		add("ec2:CreateSecurityGroup", "ec2:CreateSecurityGroup", vpc, "network create: the group's VPC", t.tagged()).
+		add("", "ec2:ModifyVpcAttribute", vpc, "network create: DNS support and hostnames (private EKS endpoint)", t.tagged()).
+		add("", "ec2:AttachInternetGateway", igw, "network create", t.tagged()).
+		add("", "ec2:AttachInternetGateway", vpc, "network create", t.tagged()).
+		add("", "ec2:DetachInternetGateway", igw, "network destroy", t.tagged()).
+		add("", "ec2:DetachInternetGateway", vpc, "network destroy", t.tagged()).
+		add("", "ec2:CreateRoute", rtb, "network create: default routes", t.tagged()).
+		add("ec2:CreateRoute", "ec2:CreateRoute", nat, "network create: private default route via the NAT gateway", t.tagged()).
+		add("", "ec2:DeleteRoute", rtb, "network update: NAT mode changed", t.tagged()).
+		add("", "ec2:AssociateRouteTable", rtb, "network create", t.tagged()).
+		add("", "ec2:AssociateRouteTable", subnet, "network create", t.tagged()).
+		add("", "ec2:DisassociateRouteTable", rtb, "network destroy", t.tagged()).
+		add("", "ec2:DisassociateRouteTable", subnet, "network destroy", t.tagged()).
+		add("", "ec2:ModifyVpcEndpoint", vpce, "network update: route tables changed", t.tagged()).
+		add("ec2:ModifyVpcEndpoint", "ec2:ModifyVpcEndpoint", rtb, "network update: route tables changed", t.tagged()).
+		add("", "ec2:DeleteVpcEndpoints", vpce, "network destroy", t.tagged()).
+		add("", "ec2:DeleteRouteTable", rtb, "network destroy", t.tagged()).
+		add("", "ec2:DeleteInternetGateway", igw, "network destroy", t.tagged()).
+		add("", "ec2:DeleteSubnet", subnet, "network destroy", t.tagged()).
+		add("", "ec2:DeleteVpc", vpc, "network destroy", t.tagged())
+	t.in(KindNetworkManage, "S3ManageConnectionBuckets").
+		each("s3", t.bucket, "network: workspace bucket create, read (drift) and destroy",
+			ops("CreateBucket", "DeleteBucket", "ListBucket", "ListBucketVersions",
+				"PutEncryptionConfiguration", "GetEncryptionConfiguration",
+				"PutBucketPublicAccessBlock", "GetBucketPublicAccessBlock",
+				"PutBucketOwnershipControls", "GetBucketOwnershipControls",
+				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging",
+				"PutBucketVersioning", "GetBucketVersioning"))
+	t.in(KindNetworkManage, "S3EmptyConnectionBucketsOnDestroy").
+		each("s3", t.bucket+"/warehouse/part-0000.parquet", "network destroy with force_destroy: empty the bucket",
+			ops("DeleteObject", "DeleteObjectVersion"))
+
+	t.in(KindNetworkCompute, "Ec2AllocateTaggedElasticIps").
+		add("", "ec2:AllocateAddress", eip, "network create: one EIP per NAT gateway", t.creating())
+	t.in(KindNetworkCompute, "Ec2CreateTaggedNatGatewaysAndSecurityGroups").
+		add("", "ec2:CreateNatGateway", nat, "network create: single or per-zone NAT", t.creating()).
+		add("", "ec2:CreateSecurityGroup", sg, "network create: the nodes' security group", t.creating())
+	t.in(KindNetworkCompute, "Ec2ManageConnectionComputeNetwork").
+		add("ec2:CreateNatGateway", "ec2:CreateNatGateway", subnet, "network create: the NAT gateway's public subnet", t.tagged()).
+		add("ec2:CreateNatGateway", "ec2:CreateNatGateway", eip, "network create: the NAT gateway's EIP", t.tagged()).
+		add("", "ec2:DeleteNatGateway", nat, "network destroy", t.tagged()).
+		add("", "ec2:ReleaseAddress", eip, "network destroy", t.tagged()).
+		each("ec2", sg, "network create and update: security group rules",
+			ops("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
+				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"), t.tagged()).
+		add("", "ec2:DeleteSecurityGroup", sg, "network destroy", t.tagged())
+	t.in(KindNetworkCompute, "Ec2RulesOfConnectionSecurityGroups").
+		each("ec2", rule, "network create and update: the rule itself",
+			ops("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
+				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"))
+	t.in(KindNetworkCompute, "KmsCreateTaggedKeys").
+		add("", "kms:CreateKey", "*", "network create: the workspace bucket's key", t.creating())
+	t.in(KindNetworkCompute, "KmsTagKeysWithConnectionTag").
+		add("kms:CreateKey", "kms:TagResource", t.keyARN, "network create: tags in CreateKey", t.creating())
+	t.in(KindNetworkCompute, "KmsManageConnectionKeys").
+		each("kms", t.keyARN, "network: key rotation, policy, tags, alias; destroy with force_destroy",
+			ops("DescribeKey", "EnableKeyRotation", "GetKeyRotationStatus", "GetKeyPolicy", "PutKeyPolicy",
+				"ListResourceTags", "UntagResource", "CreateAlias", "DeleteAlias", "ScheduleKeyDeletion"), t.tagged())
+	t.in(KindNetworkCompute, "KmsManageConnectionAliases").
+		each("kms", t.arn("kms", "alias/"+t.n.prefix()+"net0000001"), "network: the key's alias",
+			ops("CreateAlias", "DeleteAlias"))
+	t.in(KindNetworkCompute, "KmsListAliasesHasNoResourceScope").
+		add("", "kms:ListAliases", "*", "network read: find the key by alias")
+	t.in(KindNetworkCompute, "KmsGrantConnectionKeysToEks").
+		add("eks:CreateCluster", "kms:CreateGrant", t.keyARN, "workspace create: secrets encryption", t.tagged(),
+			kv{"kms:ViaService": {"eks." + t.region + "." + t.n.dnsSuffix}, "kms:GrantIsForAWSResource": {"true"}})
+	t.in(KindNetworkCompute, "KmsUseConnectionKeysThroughSsm")
+	for _, a := range []struct{ op, action string }{
+		{"ssm:PutParameter", "kms:Encrypt"}, {"ssm:GetParameter", "kms:Decrypt"}, {"ssm:PutParameter", "kms:GenerateDataKey"},
+	} {
+		t.add(a.op, a.action, t.keyARN, "workspace: SecureString parameters with the connection key", t.tagged(),
+			kv{"kms:ViaService": {"ssm." + t.region + "." + t.n.dnsSuffix}})
+	}
+
+	t.in(KindAutoScaling, "Ec2CreateTaggedLaunchTemplates").
+		add("", "ec2:CreateLaunchTemplate", lt, "workspace create: the system node group's launch template", t.creating())
+	t.in(KindAutoScaling, "Ec2ManageConnectionLaunchTemplates").
+		each("ec2", lt, "workspace update and destroy",
+			ops("CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "DeleteLaunchTemplate"), t.tagged())
+	t.in(KindAutoScaling, "Ec2DescribeLaunchTemplatesHasNoResourceScope").
+		each("ec2", "*", "workspace read", ops("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"))
+	t.in(KindAutoScaling, "Ec2LaunchCheckFromConnectionTemplates").
+		add("eks:CreateNodegroup", "ec2:RunInstances", lt, "workspace create: EKS checks the caller may launch from the template", t.tagged())
+	t.in(KindAutoScaling, "Ec2LaunchCheckResourcesOnlyWithTemplate")
+	for _, r := range []string{instance, volume, eni, subnet, sg, t.n.arn("ec2", t.region, "", "image/ami-0a1b2c3d4e5f60718")} {
+		t.add("eks:CreateNodegroup", "ec2:RunInstances", r, "workspace create: EKS's launch check",
+			kv{"ec2:LaunchTemplate": {lt}})
+	}
+}
+
+func (t *callTable) workspaceCalls() {
+	cluster := t.arn("eks", "cluster/"+t.cluster)
+	nodegroup := t.arn("eks", "nodegroup/"+t.cluster+"/system/7ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f")
+	addon := t.arn("eks", "addon/"+t.cluster+"/vpc-cni/5ac5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f")
+	accessEntry := t.arn("eks", "access-entry/"+t.cluster+"/role/"+t.n.account+"/"+t.n.roleName+"/9ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f")
+	certificate := t.arn("acm", "certificate/12345678-1234-1234-1234-123456789012")
+	parameter := t.arn("ssm", "parameter/lakesail/"+t.n.id+"/ws00000001/konnectivity/server-key")
+	database := "lakesail_" + t.n.idLower + "_ws00000001"
+	logGroup := t.arn("logs", "log-group:"+ClusterLogGroupName(t.cluster))
+	oidc := t.n.iam("oidc-provider/oidc.eks." + t.region + "." + t.n.dnsSuffix + "/id/EXAMPLED539D4633E53DE1B71EXAMPLE")
+	workloadBoundary := kv{"iam:PermissionsBoundary": {t.n.policyARN(KindWorkloadBoundary)}}
+
+	t.in(KindEKS, "EksCreateTaggedClusters").
+		add("", "eks:CreateCluster", "*", "workspace create", t.creating())
+	t.in(KindEKS, "EksManageConnectionClusters").
+		each("eks", cluster, "workspace create, read, update and destroy",
+			ops("DescribeCluster", "UpdateClusterConfig", "UpdateClusterVersion", "DescribeUpdate",
+				"DeleteCluster", "TagResource", "UntagResource", "CreateNodegroup", "CreateAddon", "CreateAccessEntry"))
+	t.in(KindEKS, "EksManageConnectionNodegroupsAndAddons").
+		each("eks", nodegroup, "workspace: the system node group",
+			ops("DescribeNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion", "DeleteNodegroup",
+				"DescribeUpdate", "TagResource", "UntagResource")).
+		each("eks", addon, "workspace: vpc-cni, kube-proxy, coredns",
+			ops("DescribeAddon", "UpdateAddon", "DeleteAddon", "DescribeUpdate", "TagResource", "UntagResource"))
+	t.in(KindEKS, "EksManageConnectionAccessEntries").
+		each("eks", accessEntry, "workspace: cluster access for the connection role",
+			ops("DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy", "DisassociateAccessPolicy",
+				"ListAssociatedAccessPolicies", "TagResource")).
+		add("eks:AssociateAccessPolicy", "eks:AssociateAccessPolicy",
+			t.n.arn("eks", "", "aws", "cluster-access-policy/AmazonEKSClusterAdminPolicy"), "workspace: the access policy")
+	t.in(KindEKS, "EksDescribeAddonVersionsHasNoResourceScope").
+		add("", "eks:DescribeAddonVersions", "*", "workspace: resolve the default add-on versions")
+	t.in(KindEKS, "SsmManageConnectionParameters").
+		each("ssm", parameter, "workspace: Konnectivity TLS material",
+			ops("PutParameter", "GetParameter", "DeleteParameter", "AddTagsToResource"))
+	t.in(KindEKS, "AcmImportTaggedCertificates").
+		add("", "acm:ImportCertificate", certificate, "workspace create: the session NLB's certificate", t.creating()).
+		add("acm:ImportCertificate", "acm:AddTagsToCertificate", certificate, "workspace create: tags in ImportCertificate", t.creating())
+	t.in(KindEKS, "AcmManageConnectionCertificates").
+		each("acm", certificate, "workspace read, re-import on rotation, tags, destroy",
+			ops("DescribeCertificate", "DeleteCertificate", "ImportCertificate", "AddTagsToCertificate"), t.tagged())
+	t.in(KindEKS, "GlueManageConnectionDatabases")
+	for _, r := range []string{t.arn("glue", "catalog"), t.arn("glue", "database/"+database)} {
+		t.each("glue", r, "workspace: the Glue database", ops("CreateDatabase", "GetDatabase", "DeleteDatabase"))
+	}
+	t.add("", "glue:TagResource", t.arn("glue", "database/"+database), "workspace create: tags").
+		add("glue:DeleteDatabase", "glue:DeleteDatabase", t.arn("glue", "table/"+database+"/events"), "workspace destroy: the database's tables").
+		add("glue:DeleteDatabase", "glue:DeleteDatabase", t.arn("glue", "userDefinedFunction/"+database+"/parse_event"), "workspace destroy: the database's functions")
+
+	t.in(KindIAMAndCloudwatch, "IamCreateWorkloadRolesOnlyWithWorkloadBoundary").
+		add("", "iam:CreateRole", t.workloadRole, "workspace create: cluster, node and IRSA roles", workloadBoundary, t.creating())
+	t.in(KindIAMAndCloudwatch, "IamChangeInlinePoliciesOfBoundedRoles").
+		each("iam", t.workloadRole, "workspace: inline policies of its roles",
+			ops("PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy"), workloadBoundary)
+	t.in(KindIAMAndCloudwatch, "IamAttachAllowListedPoliciesToBoundedRoles").
+		add("", "iam:AttachRolePolicy", t.workloadRole, "workspace create: AmazonEKSWorkerNodePolicy on the node role",
+			workloadBoundary, kv{"iam:PolicyARN": {t.n.awsManagedPolicyARN("AmazonEKSWorkerNodePolicy")}})
+	t.in(KindIAMAndCloudwatch, "IamReadTagAndDeleteWorkloadRoles").
+		each("iam", t.workloadRole, "workspace read (drift), tags, destroy",
+			ops("GetRole", "GetRolePolicy", "ListRolePolicies", "ListAttachedRolePolicies", "TagRole", "UntagRole", "DeleteRole"))
+	t.in(KindIAMAndCloudwatch, "IamPassWorkloadRolesToEksAndEc2").
+		add("eks:CreateCluster", "iam:PassRole", t.n.iam("role/"+t.cluster+"-cluster"), "workspace create: the cluster role",
+			kv{"iam:PassedToService": {"eks.amazonaws.com"}}).
+		add("eks:CreateNodegroup", "iam:PassRole", t.workloadRole, "workspace create: the node role",
+			kv{"iam:PassedToService": {"eks.amazonaws.com"}})
+	t.in(KindIAMAndCloudwatch, "IamCreateEksServiceLinkedRoles").
+		add("", "iam:CreateServiceLinkedRole", t.n.iam("role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS"),
+			"workspace create in a fresh account", kv{"iam:AWSServiceName": {"eks.amazonaws.com"}}).
+		add("", "iam:CreateServiceLinkedRole", t.n.iam("role/aws-service-role/eks-nodegroup.amazonaws.com/AWSServiceRoleForAmazonEKSNodegroup"),
+			"workspace create in a fresh account", kv{"iam:AWSServiceName": {"eks-nodegroup.amazonaws.com"}})
+	t.in(KindIAMAndCloudwatch, "IamCreateTaggedEksOidcProviders").
+		add("", "iam:CreateOpenIDConnectProvider", oidc, "workspace create: IRSA", t.creating()).
+		add("iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", oidc, "workspace create: tags in the create call", t.creating())
+	t.in(KindIAMAndCloudwatch, "IamReadAndDeleteConnectionOidcProviders").
+		each("iam", oidc, "workspace read and destroy", ops("GetOpenIDConnectProvider", "DeleteOpenIDConnectProvider"), t.tagged())
+	t.in(KindIAMAndCloudwatch, "LogsCreateTaggedClusterLogGroups").
+		add("", "logs:CreateLogGroup", logGroup, "workspace create: the control-plane log group", t.creating()).
+		add("", "logs:CreateLogGroup", logGroup+":*", "workspace create (ARN form with :*)", t.creating())
+	t.in(KindIAMAndCloudwatch, "LogsManageClusterLogGroups").
+		each("logs", logGroup, "workspace: retention, encryption, tags, destroy",
+			ops("PutRetentionPolicy", "AssociateKmsKey", "TagResource", "UntagResource", "ListTagsForResource", "DeleteLogGroup")).
+		add("", "logs:PutRetentionPolicy", logGroup+":*", "workspace (ARN form with :*)")
+	t.in(KindIAMAndCloudwatch, "LogsDescribeLogGroupsHasNoNameScope").
+		add("", "logs:DescribeLogGroups", t.arn("logs", "log-group:*"), "workspace read: find the log group")
+}
+
+func (t *callTable) identityCalls() {
+	stack := t.arn("cloudformation", "stack/"+t.n.stackName+"/51af3dc0-da77-11e4-872e-1234567db123")
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "StsGetCallerIdentityHasNoResourceScope").
+		add("", "sts:GetCallerIdentity", "*", "connection verify")
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "PreflightQuotaAndPriceReadsHaveNoResourceScope").
+		add("", "servicequotas:GetServiceQuota", "*", "preflight: VPC, EIP, NAT and EKS quotas").
+		add("", "servicequotas:GetAWSDefaultServiceQuota", "*", "preflight: quota not yet applied in the account").
+		add("", "pricing:GetProducts", "*", "cost estimate of a network or workspace")
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudFormationReadConnectionStack").
+		each("cloudformation", stack, "connection verify (template path): stack status and drift",
+			ops("DescribeStacks", "DescribeStackEvents", "DescribeStackResources", "DetectStackDrift",
+				"DescribeStackDriftDetectionStatus", "DescribeStackResourceDrifts"))
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "IamReadConnectionRolesAndPolicies").
+		each("iam", t.n.roleARN(), "connection verify: the role, its policies and boundary",
+			ops("GetRole", "ListAttachedRolePolicies", "ListRolePolicies")).
+		add("", "iam:GetRolePolicy", t.n.callbackRoleARN(), "connection verify: the callback role").
+		each("iam", t.n.policyARN(KindExplicitDeny), "connection verify: the deny's default version",
+			ops("GetPolicy", "GetPolicyVersion"))
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "LambdaReadCallbackFunction").
+		add("", "lambda:GetFunction", t.arn("lambda", "function:"+t.n.callbackFunction()), "connection verify (template path)")
+}
+
+func (t *callTable) workloadCalls() []Call {
+	t.calls = nil
+	object := t.bucket + "/warehouse/events/part-00000.parquet"
+	cluster := t.arn("eks", "cluster/"+t.cluster)
+	nodegroup := t.arn("eks", "nodegroup/"+t.cluster+"/system/7ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f")
+	eni := t.ec2("network-interface/eni-0a1b2c3d4e5f60718")
+	instance := t.ec2("instance/i-0a1b2c3d4e5f60718")
+	sg := t.ec2("security-group/sg-0a1b2c3d4e5f60718")
+	asg := t.arn("autoscaling", "autoScalingGroup:9ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f:autoScalingGroupName/eks-system-7ec5d6a2")
+	database := "lakesail_" + t.n.idLower + "_ws00000001"
+	onCluster := kv{"aws:ResourceTag/" + eniClusterTag: {t.cluster}}
+	wb := KindWorkloadBoundary
+
+	t.in(wb, "S3DataPlaneOnConnectionBuckets").
+		each("s3", object, "pods: read and write workspace data",
+			ops("GetObject", "PutObject", "DeleteObject", "AbortMultipartUpload", "ListMultipartUploadParts")).
+		each("s3", t.bucket, "pods: list workspace data", ops("ListBucket", "ListBucketMultipartUploads", "GetBucketLocation"))
+	t.in(wb, "KmsOnlyThroughS3ForConnectionBuckets")
+	for _, a := range []string{"kms:Decrypt", "kms:GenerateDataKey"} {
+		t.add("s3:GetObject", a, t.keyARN, "pods: SSE-KMS on the workspace bucket",
+			kv{"kms:ViaService": {"s3." + t.region + "." + t.n.dnsSuffix}, "kms:EncryptionContext:aws:s3:arn": {t.bucket}})
+	}
+	t.in(wb, "EcrPullImages").
+		each("ecr", t.n.arn("ecr", t.region, "602401143452", "repository/amazon-k8s-cni"), "nodes: pull add-on images",
+			ops("BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"))
+	t.in(wb, "EcrTokenHasNoResourceScope").
+		add("", "ecr:GetAuthorizationToken", "*", "nodes: registry login")
+	t.in(wb, "LogsUnderConnectionPrefix").
+		each("logs", t.arn("logs", "log-group:/lakesail/"+t.n.id+"/ws00000001/sessions:log-stream:driver"), "pods: session logs",
+			ops("CreateLogGroup", "CreateLogStream", "PutLogEvents", "DescribeLogStreams"))
+	t.in(wb, "GlueOnConnectionDatabases").
+		add("", "glue:GetDatabase", t.arn("glue", "catalog"), "pods: the catalog").
+		add("", "glue:GetTable", t.arn("glue", "database/"+database), "pods: the workspace database").
+		add("", "glue:CreateTable", t.arn("glue", "table/"+database+"/events"), "pods: tables").
+		add("", "glue:GetUserDefinedFunction", t.arn("glue", "userDefinedFunction/"+database+"/parse_event"), "pods: functions")
+	t.in(wb, "DescribeCallsHaveNoResourceScope").
+		each("ec2", "*", "control plane, kubelet, VPC CNI and cluster autoscaler reads",
+			ops("DescribeInstances", "DescribeInstanceTypes", "DescribeInstanceTopology", "DescribeAvailabilityZones",
+				"DescribeNetworkInterfaces", "DescribeSubnets", "DescribeSecurityGroups", "DescribeVpcs",
+				"DescribeRouteTables", "DescribeDhcpOptions", "DescribeTags", "DescribeImages",
+				"DescribeLaunchTemplateVersions", "GetInstanceTypesFromInstanceRequirements")).
+		each("autoscaling", "*", "cluster autoscaler reads",
+			ops("DescribeAutoScalingGroups", "DescribeAutoScalingInstances", "DescribeLaunchConfigurations",
+				"DescribeScalingActivities", "DescribeTags"))
+	t.in(wb, "NodesAndAutoscalerReadOwnClusters").
+		add("", "eks:DescribeCluster", cluster, "nodes: bootstrap").
+		add("", "eks:DescribeNodegroup", nodegroup, "cluster autoscaler: node group templates")
+	t.in(wb, "AutoscalerResizesOwnNodeGroups").
+		each("autoscaling", asg, "cluster autoscaler: scale the system node group",
+			ops("SetDesiredCapacity", "TerminateInstanceInAutoScalingGroup"),
+			kv{"aws:ResourceTag/eks:cluster-name": {t.cluster}})
+	t.in(wb, "CniCreatesInterfacesForOwnClusters").
+		add("", "ec2:CreateNetworkInterface", eni, "VPC CNI: a pod interface",
+			kv{"aws:RequestTag/" + eniClusterTag: {t.cluster}, "aws:RequestTag/eks:eni:owner": {"amazon-vpc-cni"}})
+	t.in(wb, "CniCreatesInterfacesInAccountSubnets").
+		add("", "ec2:CreateNetworkInterface", t.ec2("subnet/subnet-0a1b2c3d4e5f60718"), "VPC CNI: the node's subnet")
+	t.in(wb, "CniUsesOwnClusterSecurityGroups").
+		each("ec2", sg, "VPC CNI: the EKS cluster security group", ops("CreateNetworkInterface", "ModifyNetworkInterfaceAttribute"),
+			kv{"aws:ResourceTag/aws:eks:cluster-name": {t.cluster}})
+	t.in(wb, "CniTagsInterfacesWhileCreating").
+		add("ec2:CreateNetworkInterface", "ec2:CreateTags", eni, "VPC CNI: tags in the create call",
+			kv{"ec2:CreateAction": {"CreateNetworkInterface"}})
+	t.in(wb, "CniManagesOwnClusterInterfaces").
+		each("ec2", eni, "VPC CNI: pod interfaces; the cluster role deletes leaked ones",
+			ops("AttachNetworkInterface", "DetachNetworkInterface", "DeleteNetworkInterface",
+				"AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "ModifyNetworkInterfaceAttribute", "CreateTags"), onCluster)
+	t.in(wb, "CniUsesConnectionNodesAndGroups").
+		each("ec2", t.ec2("network-interface/eni-0f1e2d3c4b5a69788"), "VPC CNI: the node's primary interface",
+			ops("AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "ModifyNetworkInterfaceAttribute"), t.tagged()).
+		each("ec2", instance, "VPC CNI: the node instance",
+			ops("AttachNetworkInterface", "DetachNetworkInterface"), t.tagged()).
+		add("", "ec2:CreateNetworkInterface", sg, "VPC CNI: the nodes' security group", t.tagged())
+	t.in(wb, "ClusterRoleUsesConnectionKeys").
+		each("kms", t.keyARN, "EKS control plane: secrets envelope encryption",
+			ops("Encrypt", "Decrypt", "DescribeKey"), t.tagged())
+	return t.calls
+}
+
+// String renders a call for test failures.
+func (c Call) String() string {
+	var ctx []string
+	for k, v := range c.Context {
+		ctx = append(ctx, k+"="+strings.Join(v, ","))
+	}
+	slices.Sort(ctx)
+	return fmt.Sprintf("%s [%s on %s] %s/%s (%s) %v", c.Operation, c.Action, c.Resource, c.Policy, c.Sid, c.Purpose, ctx)
+}

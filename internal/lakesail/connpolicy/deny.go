@@ -1,0 +1,74 @@
+package connpolicy
+
+import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+
+// Explicit-deny Sids, referred to by tests and by drift diagnostics.
+const (
+	SidDenyConnectionRoleBoundaryChange = "DenyChangingConnectionRoleBoundary"
+	SidDenyProtectedRoleChanges         = "DenyChangingConnectionAndCallbackRoles"
+	SidDenyConnectionPolicyEdits        = "DenyEditingConnectionManagedPolicies"
+	SidDenyRoleWithoutWorkloadBoundary  = "DenyRolesWithoutWorkloadBoundary"
+	SidDenyBoundaryRemoval              = "DenyRemovingAnyRoleBoundary"
+	SidDenyUnlistedManagedPolicies      = "DenyAttachingUnlistedManagedPolicies"
+	SidDenyLongLivedCredentials         = "DenyIamUsersAndLongLivedCredentials"
+	SidDenyKeyPolicyLockout             = "DenyKmsKeyPolicyLockout"
+)
+
+// explicitDeny is attached to the connection role. A Deny wins over every Allow, so these hold
+// whatever the scoped policies say, including if one of them were miswritten.
+func explicitDeny(n names) iampolicy.Document {
+	protectedRoles := list(n.roleARN(), n.callbackRoleARN())
+	return document(
+		// The connection role keeps RoleBoundary: it can neither remove nor replace it.
+		deny(SidDenyConnectionRoleBoundaryChange,
+			withPrefix("iam", "DeleteRolePermissionsBoundary", "PutRolePermissionsBoundary"),
+			list(n.roleARN())),
+		// Neither the connection role nor the callback role (which has no boundary and runs
+		// code) may be changed, deleted or passed by the role: no new trust, no new policies.
+		deny(SidDenyProtectedRoleChanges,
+			withPrefix("iam", "UpdateAssumeRolePolicy", "AttachRolePolicy", "DetachRolePolicy",
+				"PutRolePolicy", "DeleteRolePolicy", "DeleteRole", "UpdateRole", "UpdateRoleDescription",
+				"TagRole", "UntagRole", "PassRole", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary"),
+			protectedRoles),
+		// The boundaries, this deny and the scoped policies are the connection's own policies:
+		// no new default version, no deletion, no tag changes.
+		deny(SidDenyConnectionPolicyEdits,
+			withPrefix("iam", "CreatePolicyVersion", "DeletePolicyVersion", "SetDefaultPolicyVersion",
+				"DeletePolicy", "TagPolicy", "UntagPolicy"),
+			list(n.allPoliciesARN())),
+		// Every role the connection creates or re-bounds carries WorkloadBoundary. When
+		// CreateRole has no boundary the key is absent, and StringNotEquals on an absent key
+		// is true, so a role without a boundary is denied too.
+		deny(SidDenyRoleWithoutWorkloadBoundary,
+			withPrefix("iam", "CreateRole", "PutRolePermissionsBoundary"),
+			list("*"),
+			cond("StringNotEquals", "iam:PermissionsBoundary", n.policyARN(KindWorkloadBoundary))),
+		deny(SidDenyBoundaryRemoval,
+			list("iam:DeleteRolePermissionsBoundary"),
+			list("*")),
+		// Only the short allow-list of AWS-managed policies may be attached (never
+		// AdministratorAccess, PowerUserAccess, IAMFullAccess, ...).
+		deny(SidDenyUnlistedManagedPolicies,
+			list("iam:AttachRolePolicy"),
+			list("*"),
+			cond("ArnNotEquals", "iam:PolicyARN", n.allowedManagedPolicyARNs()...)),
+		deny(SidDenyLongLivedCredentials,
+			withPrefix("iam", "CreateUser", "CreateAccessKey", "CreateLoginProfile", "UpdateLoginProfile",
+				"CreateServiceSpecificCredential"),
+			list("*")),
+		// Keys the connection manages must stay manageable by the account: no key policy that
+		// skips KMS's lockout safety check.
+		deny(SidDenyKeyPolicyLockout,
+			withPrefix("kms", "CreateKey", "PutKeyPolicy"),
+			list("*"),
+			cond("Bool", "kms:BypassPolicyLockoutSafetyCheck", "true")),
+	)
+}
+
+func (n names) allowedManagedPolicyARNs() []string {
+	var out []string
+	for _, name := range AllowedAWSManagedPolicies() {
+		out = append(out, n.awsManagedPolicyARN(name))
+	}
+	return out
+}

@@ -1,0 +1,73 @@
+package connpolicy
+
+import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+
+// policyIAMAndCloudwatch: the roles a workspace creates (cluster, node, IRSA), the EKS
+// service-linked roles, the cluster's OIDC provider, and the cluster's control-plane log group.
+//
+// Every role-policy change is conditioned on iam:PermissionsBoundary being WorkloadBoundary,
+// which is the boundary of the *target* role: the connection role (RoleBoundary) and the
+// callback role (no boundary) never qualify, even where their names match lakesail-<ID>-*.
+func policyIAMAndCloudwatch(n names) iampolicy.Document {
+	roles := n.workloadRolesARN()
+	workloadBoundary := cond("StringEquals", "iam:PermissionsBoundary", n.policyARN(KindWorkloadBoundary))
+	oidc := n.iam("oidc-provider/oidc.eks.*")
+	logGroup := n.own("logs", "log-group:/aws/eks/"+n.prefix()+"*/cluster")
+	return document(
+		allow("IamCreateWorkloadRolesOnlyWithWorkloadBoundary",
+			list("iam:CreateRole"),
+			list(roles),
+			workloadBoundary,
+			n.requestTagged()),
+		allow("IamChangeInlinePoliciesOfBoundedRoles",
+			withPrefix("iam", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy"),
+			list(roles),
+			workloadBoundary),
+		allow("IamAttachAllowListedPoliciesToBoundedRoles",
+			list("iam:AttachRolePolicy"),
+			list(roles),
+			workloadBoundary,
+			cond("ArnEquals", "iam:PolicyARN", n.allowedManagedPolicyARNs()...)),
+		// Reads, tags (CreateRole with tags checks iam:TagRole) and deletion. The explicit
+		// deny keeps the connection and callback roles out of reach.
+		allow("IamReadTagAndDeleteWorkloadRoles",
+			withPrefix("iam", "GetRole", "GetRolePolicy", "ListRolePolicies", "ListAttachedRolePolicies",
+				"TagRole", "UntagRole", "DeleteRole"),
+			list(roles)),
+		allow("IamPassWorkloadRolesToEksAndEc2",
+			list("iam:PassRole"),
+			list(roles),
+			cond("StringEquals", "iam:PassedToService", "eks.amazonaws.com", n.servicePrincipal("ec2"))),
+		allow("IamCreateEksServiceLinkedRoles",
+			list("iam:CreateServiceLinkedRole"),
+			list(n.iam("role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS"),
+				n.iam("role/aws-service-role/eks-nodegroup.amazonaws.com/AWSServiceRoleForAmazonEKSNodegroup")),
+			cond("StringEquals", "iam:AWSServiceName", "eks.amazonaws.com", "eks-nodegroup.amazonaws.com")),
+		// The issuer URL (and so the provider's ARN) of a cluster is random: creation is
+		// scoped to EKS issuers and the request tag (which also covers the tag check).
+		allow("IamCreateTaggedEksOidcProviders",
+			withPrefix("iam", "CreateOpenIDConnectProvider", "TagOpenIDConnectProvider"),
+			list(oidc),
+			n.requestTagged(),
+			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
+		allow("IamReadAndDeleteConnectionOidcProviders",
+			withPrefix("iam", "GetOpenIDConnectProvider", "DeleteOpenIDConnectProvider"),
+			list(oidc),
+			n.resourceTagged()),
+		// The control-plane log group EKS writes to, created ahead of the cluster so that it
+		// has retention, encryption and tags.
+		allow("LogsCreateTaggedClusterLogGroups",
+			list("logs:CreateLogGroup"),
+			list(logGroup, logGroup+":*"),
+			n.requestTagged()),
+		allow("LogsManageClusterLogGroups",
+			withPrefix("logs", "PutRetentionPolicy", "AssociateKmsKey", "TagResource", "UntagResource",
+				"ListTagsForResource", "DeleteLogGroup"),
+			list(logGroup, logGroup+":*")),
+		// DescribeLogGroups is authorized against every log group of the account and region;
+		// a name prefix in the request does not narrow the check.
+		allow("LogsDescribeLogGroupsHasNoNameScope",
+			list("logs:DescribeLogGroups"),
+			list(n.own("logs", "log-group:*"))),
+	)
+}

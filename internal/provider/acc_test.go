@@ -1,11 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -89,4 +94,28 @@ func assertCalled(t *testing.T, emu *awsemu.Emulator, service, operation string)
 		}
 	}
 	t.Errorf("the emulator saw no %s %s call", service, operation)
+}
+
+// testRunNonce makes generated names differ between runs (real AWS keeps what a crashed run left).
+var testRunNonce = time.Now().UnixNano()
+
+// rootClient is a library client with the target's administrator credentials, for checking and
+// tampering outside Terraform.
+func (a *accTarget) rootClient() (*lakesail.Client, error) {
+	if a.emu != nil {
+		return lakesail.NewClient(a.emu.AWSConfig(nil), lakesail.Options{Partition: "aws"})
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	return lakesail.NewClient(cfg, lakesail.Options{Partition: "aws"})
+}
+
+// adminConfig is the AWS configuration tests tamper with.
+func (a *accTarget) adminConfig() (aws.Config, error) {
+	if a.emu != nil {
+		return a.emu.AWSConfig(nil), nil
+	}
+	return config.LoadDefaultConfig(context.Background())
 }

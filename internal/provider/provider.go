@@ -68,7 +68,9 @@ func (p *lakesailProvider) Configure(ctx context.Context, req provider.Configure
 }
 
 func (p *lakesailProvider) Resources(_ context.Context) []func() resource.Resource {
-	return nil
+	return []func() resource.Resource{
+		newConnectionResource,
+	}
 }
 
 func (p *lakesailProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -1,0 +1,251 @@
+package lakesail
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	awspolicy "github.com/hashicorp/awspolicyequivalence"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+)
+
+// Fingerprint values that say why a document does not match; a matching document's fingerprint
+// is its expected SHA-256 (see ExpectedFingerprints).
+const (
+	FingerprintMissing  = "missing"  // the policy does not exist
+	FingerprintDetached = "detached" // the policy exists but is not attached (or not the boundary)
+	driftedPrefix       = "drifted:" // the document differs; the suffix is the SHA-256 of what AWS has
+	// FingerprintNone is the expected value of UnmanagedPermissionsKey: no policy on the role
+	// beyond the connection's own.
+	FingerprintNone = "none"
+)
+
+// UnmanagedPermissionsKey is the fingerprint key that records policies attached to or embedded
+// in the connection role that the connection does not own.
+const UnmanagedPermissionsKey = "UnmanagedPermissions"
+
+// redactedExternalID stands in for the external ID when fingerprinting the trust policy, so
+// that a low-entropy external ID cannot be recovered from a hash shown in a plan.
+const redactedExternalID = "external-id-redacted"
+
+// Connection is what AWS has for a connection, compared with what it should have.
+type Connection struct {
+	AccountID          string
+	RoleName           string
+	RolePath           string
+	RoleARN            string
+	RoleBoundaryARN    string // the role's actual boundary, "" when removed
+	MaxSessionDuration time.Duration
+	Tags               map[string]string // the role's actual tags
+	// Fingerprints maps each document kind (and UnmanagedPermissionsKey) to the expected
+	// fingerprint when AWS matches the spec, or a value that says what differs.
+	Fingerprints map[string]string
+	// Drift describes each difference in words, for warnings.
+	Drift []string
+	// TrustExternalIDs are the sts:ExternalId values in the role's actual trust policy. They
+	// are secrets: compare them, never log them.
+	TrustExternalIDs []string
+}
+
+// ExpectedFingerprints are the fingerprints of a connection that matches its spec.
+func ExpectedFingerprints(bundle *connpolicy.Bundle) map[string]string {
+	out := map[string]string{UnmanagedPermissionsKey: FingerprintNone}
+	out[string(connpolicy.KindTrust)] = trustFingerprint(bundle)
+	for _, p := range bundle.Managed() {
+		out[string(p.Kind)] = p.SHA256
+	}
+	return out
+}
+
+func trustFingerprint(bundle *connpolicy.Bundle) string {
+	spec := bundle.Spec
+	spec.ExternalID = redactedExternalID
+	redacted, err := connpolicy.Build(spec)
+	if err != nil {
+		return bundle.Trust.SHA256 // unreachable: the spec built once already
+	}
+	return redacted.Trust.SHA256
+}
+
+// ReadConnection observes the connection's role and policies and compares them with spec. It
+// returns an error wrapping ErrNotFound when the role does not exist.
+func (c *Client) ReadConnection(ctx context.Context, spec ConnectionSpec) (*Connection, error) {
+	bundle, err := c.Bundle(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	api := iamClient(c.cfg, c.opts)
+	role, err := findRole(ctx, api, bundle.RoleName)
+	if err != nil {
+		return nil, err
+	}
+	conn := &Connection{
+		AccountID:          bundle.Spec.AccountID,
+		RoleName:           aws.ToString(role.RoleName),
+		RolePath:           aws.ToString(role.Path),
+		RoleARN:            aws.ToString(role.Arn),
+		MaxSessionDuration: time.Duration(aws.ToInt32(role.MaxSessionDuration)) * time.Second,
+		Tags:               tagMap(role.Tags),
+		Fingerprints:       ExpectedFingerprints(bundle),
+	}
+	if role.PermissionsBoundary != nil {
+		conn.RoleBoundaryARN = aws.ToString(role.PermissionsBoundary.PermissionsBoundaryArn)
+	}
+	if err := conn.compareTrust(bundle, aws.ToString(role.AssumeRolePolicyDocument)); err != nil {
+		return nil, err
+	}
+
+	var attached, inline []string
+	group, gctx := errgroup.WithContext(ctx)
+	group.Go(func() (err error) { attached, err = findAttachedPolicyARNs(gctx, api, bundle.RoleName); return err })
+	group.Go(func() (err error) { inline, err = findInlinePolicyNames(gctx, api, bundle.RoleName); return err })
+	documents := observePolicies(gctx, group, api, bundle.Managed())
+	if err := group.Wait(); err != nil {
+		return nil, err
+	}
+	conn.comparePolicies(bundle, documents, attached)
+	conn.compareUnmanaged(bundle, attached, inline)
+	return conn, nil
+}
+
+// observedPolicy is a managed policy's default document as AWS has it ("" when missing).
+type observedPolicies struct {
+	mu   sync.Mutex
+	docs map[connpolicy.PolicyKind]string
+}
+
+func observePolicies(ctx context.Context, group *errgroup.Group, api *iam.Client, policies []*connpolicy.Policy) *observedPolicies {
+	observed := &observedPolicies{docs: map[connpolicy.PolicyKind]string{}}
+	for _, p := range policies {
+		group.Go(func() error {
+			policy, err := findPolicy(ctx, api, p.ARN)
+			if err := ignoreNotFound(err); err != nil {
+				return err
+			}
+			if policy == nil {
+				return nil
+			}
+			doc, err := findPolicyDocument(ctx, api, p.ARN, aws.ToString(policy.DefaultVersionId))
+			if err != nil {
+				return err
+			}
+			observed.mu.Lock()
+			observed.docs[p.Kind] = doc
+			observed.mu.Unlock()
+			return nil
+		})
+	}
+	return observed
+}
+
+func (conn *Connection) compareTrust(bundle *connpolicy.Bundle, encoded string) error {
+	actual, err := decodePolicyDocument(encoded)
+	if err != nil {
+		return fmt.Errorf("decoding the trust policy of %s: %w", bundle.RoleName, err)
+	}
+	conn.TrustExternalIDs = externalIDs(actual)
+	if !equivalent(actual, bundle.Trust.JSON) {
+		conn.Fingerprints[string(connpolicy.KindTrust)] = driftedPrefix + digest(redactExternalIDs(actual))
+		conn.Drift = append(conn.Drift, fmt.Sprintf("the trust policy of role %s was changed", bundle.RoleName))
+	}
+	return nil
+}
+
+func (conn *Connection) comparePolicies(bundle *connpolicy.Bundle, observed *observedPolicies, attached []string) {
+	for _, p := range bundle.Managed() {
+		key := string(p.Kind)
+		actual, exists := observed.docs[p.Kind]
+		switch {
+		case !exists:
+			conn.Fingerprints[key] = FingerprintMissing
+			conn.Drift = append(conn.Drift, fmt.Sprintf("policy %s was deleted", p.Name))
+		case !equivalent(actual, p.JSON):
+			conn.Fingerprints[key] = driftedPrefix + digest(actual)
+			conn.Drift = append(conn.Drift, fmt.Sprintf("the default version of policy %s differs from the connection's document", p.Name))
+		case p.Kind == connpolicy.KindRoleBoundary && conn.RoleBoundaryARN != p.ARN:
+			conn.Fingerprints[key] = FingerprintDetached
+			conn.Drift = append(conn.Drift, fmt.Sprintf("role %s no longer has %s as its permissions boundary (it has %q)",
+				bundle.RoleName, p.Name, conn.RoleBoundaryARN))
+		case p.Kind != connpolicy.KindRoleBoundary && p.Kind != connpolicy.KindWorkloadBoundary && !slices.Contains(attached, p.ARN):
+			conn.Fingerprints[key] = FingerprintDetached
+			conn.Drift = append(conn.Drift, fmt.Sprintf("policy %s was detached from role %s", p.Name, bundle.RoleName))
+		}
+	}
+}
+
+func (conn *Connection) compareUnmanaged(bundle *connpolicy.Bundle, attached, inline []string) {
+	var extra []string
+	for _, policyARN := range attached {
+		if !slices.Contains(bundle.AttachedPolicyARNs(), policyARN) {
+			extra = append(extra, policyARN)
+		}
+	}
+	for _, name := range inline {
+		extra = append(extra, "inline:"+name)
+	}
+	if len(extra) == 0 {
+		return
+	}
+	sort.Strings(extra)
+	conn.Fingerprints[UnmanagedPermissionsKey] = fmt.Sprintf("%d unmanaged: %v", len(extra), extra)
+	conn.Drift = append(conn.Drift, fmt.Sprintf("role %s carries policies the connection does not manage: %v", bundle.RoleName, extra))
+}
+
+// equivalent compares two policy documents semantically (order, single values vs lists).
+func equivalent(actual, expected string) bool {
+	same, err := awspolicy.PoliciesAreEquivalent(actual, expected)
+	return err == nil && same
+}
+
+func digest(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
+}
+
+// externalIDs collects every sts:ExternalId condition value of a trust policy.
+func externalIDs(trust string) []string {
+	doc, err := iampolicy.Parse(trust)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, st := range doc.Statement {
+		for _, keys := range st.Condition {
+			for key, values := range keys {
+				if strings.EqualFold(key, "sts:ExternalId") {
+					out = append(out, values...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// redactExternalIDs replaces external ID values before a trust policy is hashed.
+func redactExternalIDs(trust string) string {
+	doc, err := iampolicy.Parse(trust)
+	if err != nil {
+		return trust
+	}
+	for i := range doc.Statement {
+		for _, keys := range doc.Statement[i].Condition {
+			for key, values := range keys {
+				if strings.EqualFold(key, "sts:ExternalId") {
+					keys[key] = slices.Repeat(iampolicy.Values{redactedExternalID}, len(values))
+				}
+			}
+		}
+	}
+	return doc.JSON()
+}

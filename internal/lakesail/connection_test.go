@@ -1,0 +1,200 @@
+package lakesail_test
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
+)
+
+const (
+	testConnectionID = "AB12CD34EF"
+	testTenantID     = "TENANT0001"
+	testExternalID   = "0f8fad5b-d9cb-469f-a165-70867728950e"
+)
+
+// newEmulatedClient starts an emulator and returns a library client acting as its root.
+func newEmulatedClient(t *testing.T, opts awsemu.Options) (*awsemu.Emulator, *lakesail.Client) {
+	t.Helper()
+	emu := awsemu.Test(t, opts)
+	client, err := lakesail.NewClient(emu.AWSConfig(nil), lakesail.Options{Partition: "aws"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return emu, client
+}
+
+// testConnectionSpec trusts the emulator's root as provisioner, as the provider does by default.
+func testConnectionSpec(emu *awsemu.Emulator) lakesail.ConnectionSpec {
+	return lakesail.ConnectionSpec{
+		Policy: connpolicy.Spec{
+			ConnectionID:          testConnectionID,
+			TenantID:              testTenantID,
+			ExternalID:            testExternalID,
+			ProvisionerPrincipals: []string{"arn:aws:iam::" + emu.AccountID() + ":root"},
+		},
+		Tags: map[string]string{"team": "data"},
+	}
+}
+
+func createTestConnection(t *testing.T, client *lakesail.Client, spec lakesail.ConnectionSpec) *lakesail.Connection {
+	t.Helper()
+	conn, err := client.CreateConnection(context.Background(), spec, nil)
+	if err != nil {
+		t.Fatalf("CreateConnection: %v", err)
+	}
+	return conn
+}
+
+func assertNoDrift(t *testing.T, client *lakesail.Client, spec lakesail.ConnectionSpec, conn *lakesail.Connection) {
+	t.Helper()
+	bundle, err := client.Bundle(context.Background(), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expected := lakesail.ExpectedFingerprints(bundle)
+	for key, want := range expected {
+		if got := conn.Fingerprints[key]; got != want {
+			t.Errorf("fingerprint %s = %q, want %q", key, got, want)
+		}
+	}
+	if len(conn.Drift) != 0 {
+		t.Errorf("drift reported on a matching connection: %v", conn.Drift)
+	}
+}
+
+func TestLibConnectionLifecycle(t *testing.T) {
+	ctx := context.Background()
+	emu, client := newEmulatedClient(t, awsemu.Options{})
+	spec := testConnectionSpec(emu)
+
+	var recorded string
+	conn, err := client.CreateConnection(ctx, spec, func(name string) { recorded = name })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recorded != connpolicy.DefaultRoleName(testConnectionID) {
+		t.Errorf("role name recorded before creating = %q", recorded)
+	}
+	if want := "arn:aws:iam::" + emu.AccountID() + ":policy/lakesail-" + testConnectionID + "-RoleBoundary"; conn.RoleBoundaryARN != want {
+		t.Errorf("boundary = %q, want %q", conn.RoleBoundaryARN, want)
+	}
+	if conn.Tags["LakeSail-Connection"] != testConnectionID || conn.Tags["Service"] != "LakeSail" || conn.Tags["team"] != "data" {
+		t.Errorf("role tags = %v", conn.Tags)
+	}
+	assertNoDrift(t, client, spec, conn)
+
+	if err := client.VerifyRole(ctx, conn.RoleARN, testExternalID, lakesail.VerifyOptions{}); err != nil {
+		t.Fatalf("VerifyRole with the right external ID: %v", err)
+	}
+
+	// Update: a tag change is applied in place and nothing else moves.
+	spec.Tags = map[string]string{"team": "platform"}
+	conn, err = client.UpdateConnection(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conn.Tags["team"] != "platform" {
+		t.Errorf("tags after update = %v", conn.Tags)
+	}
+	assertNoDrift(t, client, spec, conn)
+
+	if err := client.DeleteConnection(ctx, spec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.ReadConnection(ctx, spec); !errors.Is(err, lakesail.ErrNotFound) {
+		t.Fatalf("read after delete = %v, want not found", err)
+	}
+	policies, err := iam.NewFromConfig(emu.AWSConfig(nil)).ListPolicies(ctx, &iam.ListPoliciesInput{Scope: "Local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(policies.Policies) != 0 {
+		t.Errorf("%d policies left after delete", len(policies.Policies))
+	}
+	// Deleting again is a no-op.
+	if err := client.DeleteConnection(ctx, spec); err != nil {
+		t.Fatalf("second delete: %v", err)
+	}
+}
+
+// TestLibConnectionDrift tampers with the connection as the account's root in each way the
+// resource must notice, then checks Read reports it and Update restores it.
+func TestLibConnectionDrift(t *testing.T) {
+	ctx := context.Background()
+	for _, tampering := range lakesailtest.ConnectionTamperings() {
+		t.Run(tampering.Name, func(t *testing.T) {
+			emu, client := newEmulatedClient(t, awsemu.Options{})
+			spec := testConnectionSpec(emu)
+			createTestConnection(t, client, spec)
+			target := lakesailtest.Target{ConnectionID: testConnectionID, AccountID: emu.AccountID(), RoleName: connpolicy.DefaultRoleName(testConnectionID)}
+			must(t, lakesailtest.Tamper(ctx, emu.AWSConfig(nil), tampering, target))
+
+			drifted, err := client.ReadConnection(ctx, spec)
+			must(t, err)
+			bundle, err := client.Bundle(ctx, spec)
+			must(t, err)
+			if tampering.Fingerprint == "" {
+				if maps.Equal(drifted.Tags, spec.ConnectionTags()) {
+					t.Fatalf("tag tampering not visible: %v", drifted.Tags)
+				}
+			} else if drifted.Fingerprints[tampering.Fingerprint] == lakesail.ExpectedFingerprints(bundle)[tampering.Fingerprint] || len(drifted.Drift) == 0 {
+				t.Fatalf("tampering not detected: fingerprint %s = %q, drift %v", tampering.Fingerprint, drifted.Fingerprints[tampering.Fingerprint], drifted.Drift)
+			}
+			restored, err := client.UpdateConnection(ctx, spec)
+			must(t, err)
+			assertNoDrift(t, client, spec, restored)
+			if !maps.Equal(restored.Tags, spec.ConnectionTags()) {
+				t.Errorf("tags after restore = %v, want %v", restored.Tags, spec.ConnectionTags())
+			}
+		})
+	}
+}
+
+func TestLibVerifyRoleDistinguishesTrustFromPropagation(t *testing.T) {
+	ctx := context.Background()
+	emu, client := newEmulatedClient(t, awsemu.Options{PropagationDelay: time.Hour})
+	spec := testConnectionSpec(emu)
+	conn := createTestConnection(t, client, spec)
+	fast := lakesail.VerifyOptions{Window: 50 * time.Millisecond, MinDelay: 10 * time.Millisecond}
+
+	var propagating *lakesail.PropagationError
+	if err := client.VerifyRole(ctx, conn.RoleARN, testExternalID, fast); !errors.As(err, &propagating) {
+		t.Fatalf("right external ID inside the propagation delay: %v, want PropagationError", err)
+	}
+	var trust *lakesail.TrustError
+	err := client.VerifyRole(ctx, conn.RoleARN, "not-the-external-id", fast)
+	if !errors.As(err, &trust) {
+		t.Fatalf("wrong external ID: %v, want TrustError", err)
+	}
+	if strings.Contains(err.Error(), testExternalID) || strings.Contains(err.Error(), "not-the-external-id") {
+		t.Errorf("an external ID leaked into the error: %v", err)
+	}
+}
+
+func TestLibVerifyRoleWaitsOutPropagation(t *testing.T) {
+	ctx := context.Background()
+	emu, client := newEmulatedClient(t, awsemu.Options{PropagationDelay: 1500 * time.Millisecond})
+	spec := testConnectionSpec(emu)
+	conn := createTestConnection(t, client, spec)
+	err := client.VerifyRole(ctx, conn.RoleARN, testExternalID, lakesail.VerifyOptions{Window: 20 * time.Second, MinDelay: 200 * time.Millisecond, MaxDelay: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("VerifyRole should outlast a 1.5s propagation delay: %v", err)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,138 @@
+package lakesail
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+)
+
+// UpdateConnection brings AWS back in line with spec: it restores or updates documents (through
+// new policy versions), the boundary, attachments, the trust policy, the session length and the
+// role's tags, and removes policies on the role that the connection does not own.
+func (c *Client) UpdateConnection(ctx context.Context, spec ConnectionSpec) (*Connection, error) {
+	bundle, err := c.Bundle(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	current, err := c.ReadConnection(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	api := iamClient(c.cfg, c.opts)
+	tags := spec.ConnectionTags()
+	expected := ExpectedFingerprints(bundle)
+
+	group, gctx := errgroup.WithContext(ctx)
+	group.SetLimit(iamConcurrency)
+	for _, p := range bundle.Managed() {
+		switch current.Fingerprints[string(p.Kind)] {
+		case expected[string(p.Kind)], FingerprintDetached:
+			continue // the document is right; attachments are restored below
+		case FingerprintMissing:
+			group.Go(func() error {
+				return createManagedPolicy(gctx, api, p.ARN, managedPolicy{Name: p.Name, Path: p.Path, Description: p.Description, Document: p.JSON, Tags: tags})
+			})
+		default:
+			group.Go(func() error { return setPolicyDocument(gctx, api, p.ARN, p.JSON) })
+		}
+	}
+	if err := group.Wait(); err != nil {
+		return nil, err
+	}
+
+	if current.Fingerprints[string(connpolicy.KindTrust)] != expected[string(connpolicy.KindTrust)] {
+		_, err := api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(bundle.RoleName), PolicyDocument: aws.String(bundle.Trust.JSON)})
+		if err != nil {
+			return nil, classify("iam:UpdateAssumeRolePolicy", err)
+		}
+	}
+	if current.RoleBoundaryARN != bundle.RoleBoundary.ARN {
+		_, err := api.PutRolePermissionsBoundary(ctx, &iam.PutRolePermissionsBoundaryInput{RoleName: aws.String(bundle.RoleName), PermissionsBoundary: aws.String(bundle.RoleBoundary.ARN)})
+		if err != nil {
+			return nil, classify("iam:PutRolePermissionsBoundary", err)
+		}
+	}
+	if err := c.reconcileAttachments(ctx, api, bundle); err != nil {
+		return nil, err
+	}
+	if current.MaxSessionDuration != spec.maxSession() {
+		_, err := api.UpdateRole(ctx, &iam.UpdateRoleInput{RoleName: aws.String(bundle.RoleName), MaxSessionDuration: aws.Int32(int32(spec.maxSession() / time.Second))})
+		if err != nil {
+			return nil, classify("iam:UpdateRole", err)
+		}
+	}
+	if err := reconcileRoleTags(ctx, api, bundle.RoleName, current.Tags, tags); err != nil {
+		return nil, err
+	}
+	return c.ReadConnection(ctx, spec)
+}
+
+// reconcileAttachments attaches the connection's policies and removes anything else on the role.
+func (c *Client) reconcileAttachments(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle) error {
+	attached, err := findAttachedPolicyARNs(ctx, api, bundle.RoleName)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, policyARN := range bundle.AttachedPolicyARNs() {
+		if !slices.Contains(attached, policyARN) {
+			missing = append(missing, policyARN)
+		}
+	}
+	// Remove what the connection does not own first: IAM allows ten attachments per role.
+	for _, policyARN := range attached {
+		if slices.Contains(bundle.AttachedPolicyARNs(), policyARN) {
+			continue
+		}
+		_, err := api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(bundle.RoleName), PolicyArn: aws.String(policyARN)})
+		if err := ignoreNotFound(classify("iam:DetachRolePolicy", err)); err != nil {
+			return err
+		}
+	}
+	inline, err := findInlinePolicyNames(ctx, api, bundle.RoleName)
+	if err != nil {
+		return err
+	}
+	for _, name := range inline {
+		_, err := api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(bundle.RoleName), PolicyName: aws.String(name)})
+		if err := ignoreNotFound(classify("iam:DeleteRolePolicy", err)); err != nil {
+			return err
+		}
+	}
+	return attachPolicies(ctx, api, bundle.RoleName, missing)
+}
+
+func reconcileRoleTags(ctx context.Context, api *iam.Client, roleName string, current, desired map[string]string) error {
+	var stale []string
+	for key := range current {
+		if _, keep := desired[key]; !keep {
+			stale = append(stale, key)
+		}
+	}
+	changed := map[string]string{}
+	for key, value := range desired {
+		if v, ok := current[key]; !ok || v != value {
+			changed[key] = value
+		}
+	}
+	if len(stale) > 0 {
+		slices.Sort(stale)
+		_, err := api.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(roleName), TagKeys: stale})
+		if err != nil {
+			return classify("iam:UntagRole", err)
+		}
+	}
+	if len(changed) > 0 {
+		_, err := api.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(roleName), Tags: iamTags(changed)})
+		if err != nil {
+			return classify("iam:TagRole", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,452 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+)
+
+const (
+	defaultConnectionTimeout = 10 * time.Minute
+	// privateExternalIDDigest is the private-state key for a write-only external ID's digest.
+	privateExternalIDDigest = "external_id_digest"
+	// placeholderExternalID renders documents when the real external ID is not needed (delete)
+	// or not known (a write-only ID no longer in the trust policy: the trust then shows drift).
+	placeholderExternalID = "external-id-not-available"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*connectionResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*connectionResource)(nil)
+	_ resource.ResourceWithImportState    = (*connectionResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*connectionResource)(nil)
+)
+
+type connectionResource struct {
+	data *providerData
+}
+
+func newConnectionResource() resource.Resource { return &connectionResource{} }
+
+func (r *connectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connection"
+}
+
+func (r *connectionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = connectionSchema(ctx)
+}
+
+func (r *connectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig rejects what connpolicy would reject, at plan time and naming the attribute.
+func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config connectionModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if config.ConnectionID.IsUnknown() || config.RoleName.IsUnknown() {
+		return
+	}
+	if id := config.ConnectionID.ValueString(); id != "" && config.RoleName.ValueString() == connpolicy.CallbackRoleNameFor(id) {
+		resp.Diagnostics.AddAttributeError(path.Root("role_name"), "Invalid Role Name",
+			"role_name is the name LakeSail's CloudFormation stack gives its callback role; choose another name or leave it unset.")
+	}
+}
+
+// ModifyPlan computes every document-derived attribute at plan time, so the plan shows exactly
+// which ARNs and document fingerprints apply will produce, and drift shows as a change.
+func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan, config connectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || !plan.knownForPlanning() || config.ExternalIDWO.IsUnknown() || config.RoleName.IsUnknown() {
+		return
+	}
+	externalID := config.externalID()
+	if externalID == "" {
+		externalID = placeholderExternalID // unknown until apply; the fingerprint redacts it anyway
+	}
+	if _, ok := r.resolve(ctx, &plan, externalID, &resp.Diagnostics); !ok {
+		return
+	}
+
+	var state *connectionModel
+	if !req.State.Raw.IsNull() {
+		state = &connectionModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if state == nil || plan.changesFrom(*state) {
+		plan.Verified = types.BoolUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// resolve fills every attribute that follows from the configuration: the provisioner principal
+// and everything the documents determine. It returns the library spec.
+func (r *connectionResource) resolve(ctx context.Context, m *connectionModel, externalID string, diags *diag.Diagnostics) (lakesail.ConnectionSpec, bool) {
+	m.ProvisionerPrincipalARN = types.StringValue("")
+	if m.TrustProvisioner.ValueBool() {
+		identity, err := r.data.client.CallerIdentity(ctx)
+		if err != nil {
+			addAWSError(diags, "Cannot Identify the Provisioner", err)
+			return lakesail.ConnectionSpec{}, false
+		}
+		m.ProvisionerPrincipalARN = types.StringValue(identity.PrincipalARN)
+	}
+	if m.RoleName.IsUnknown() {
+		m.RoleName = types.StringNull() // unset: the library's default name
+	}
+	spec := m.spec(ctx, externalID, r.data.defaultTags, diags)
+	bundle, err := r.data.client.Bundle(ctx, spec)
+	if err != nil {
+		addSpecError(diags, err)
+		return spec, false
+	}
+	m.setFromBundle(bundle, spec)
+	return spec, !diags.HasError()
+}
+
+// knownForPlanning reports whether the values the documents depend on are known.
+func (m connectionModel) knownForPlanning() bool {
+	for _, v := range []types.String{m.ConnectionID, m.TenantID, m.RolePath, m.ExternalID} {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return !m.TrustedPrincipalARNs.IsUnknown() && !m.Tags.IsUnknown() && !m.TrustProvisioner.IsUnknown() && !m.MaxSessionDuration.IsUnknown()
+}
+
+// changesFrom reports whether applying the plan would change anything in AWS.
+func (m connectionModel) changesFrom(state connectionModel) bool {
+	return !m.PolicySHA256.Equal(state.PolicySHA256) || !m.TagsAll.Equal(state.TagsAll) ||
+		!m.MaxSessionDuration.Equal(state.MaxSessionDuration) || !m.ExternalID.Equal(state.ExternalID) ||
+		!m.ExternalIDWOVersion.Equal(state.ExternalIDWOVersion) || !m.ProvisionerPrincipalARN.Equal(state.ProvisionerPrincipalARN) ||
+		!m.TrustedPrincipalARNs.Equal(state.TrustedPrincipalARNs)
+}
+
+func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan, config connectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultConnectionTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	externalID := config.externalID()
+	spec, ok := r.resolve(ctx, &plan, externalID, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	// Record the connection before the first AWS call: whatever a failed create leaves behind
+	// is then in state, and destroy removes it.
+	plan.Verified = types.BoolValue(false)
+	_, err := r.data.client.CreateConnection(ctx, spec, func(string) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	})
+	if err != nil {
+		addConnectionError(&resp.Diagnostics, "Cannot Create LakeSail Connection", err)
+		return
+	}
+	r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
+	r.finishApply(ctx, &plan, spec, externalID, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan, config connectionModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultConnectionTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	externalID := config.externalID()
+	spec, ok := r.resolve(ctx, &plan, externalID, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if _, err := r.data.client.UpdateConnection(ctx, spec); err != nil {
+		addConnectionError(&resp.Diagnostics, "Cannot Update LakeSail Connection", err)
+		return
+	}
+	r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
+	r.finishApply(ctx, &plan, spec, externalID, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// finishApply reads the result back and verifies the role when the provider's principal is trusted.
+func (r *connectionResource) finishApply(ctx context.Context, plan *connectionModel, spec lakesail.ConnectionSpec, externalID string, diags *diag.Diagnostics) {
+	conn, err := r.data.client.ReadConnection(ctx, spec)
+	if err != nil {
+		addConnectionError(diags, "Cannot Read LakeSail Connection", err)
+		return
+	}
+	if len(conn.Drift) > 0 {
+		diags.AddError("LakeSail Connection Did Not Converge",
+			"After apply the connection still differs from its configuration: "+strings.Join(conn.Drift, "; ")+
+				". Something outside Terraform may be changing it; check CloudTrail for calls on the role and its policies.")
+		return
+	}
+	plan.Verified = types.BoolValue(false)
+	if plan.ProvisionerPrincipalARN.ValueString() == "" {
+		tflog.Info(ctx, "the provider's principal is not trusted by the connection role; skipping verification")
+		return
+	}
+	err = r.data.client.VerifyRole(ctx, conn.RoleARN, externalID, lakesail.VerifyOptions{})
+	var propagating *lakesail.PropagationError
+	switch {
+	case err == nil:
+		plan.Verified = types.BoolValue(true)
+	case errors.As(err, &propagating):
+		diags.AddWarning("Connection Role Still Propagating",
+			fmt.Sprintf("Everything was created, but STS kept refusing to let the provider assume %s for %s although its trust policy "+
+				"admits it: IAM has not caught up yet. Networks and workspaces retry; `verified` stays false until the next apply.",
+				conn.RoleARN, propagating.Waited.Round(time.Second)))
+	default:
+		addConnectionError(diags, "Cannot Assume the Connection Role", err)
+	}
+}
+
+func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state connectionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	externalID := state.ExternalID.ValueString()
+	if externalID == "" {
+		digest, diags := req.Private.GetKey(ctx, privateExternalIDDigest)
+		resp.Diagnostics.Append(diags...)
+		externalID = r.writeOnlyExternalID(ctx, state, string(digest), &resp.Diagnostics)
+	}
+	spec := state.spec(ctx, externalID, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	bundle, err := r.data.client.Bundle(ctx, spec)
+	if err != nil {
+		addSpecError(&resp.Diagnostics, err)
+		return
+	}
+	conn, err := r.data.client.ReadConnection(ctx, spec)
+	if errors.Is(err, lakesail.ErrNotFound) {
+		tflog.Warn(ctx, "connection role not found; removing the connection from state", map[string]any{"role": bundle.RoleName})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addConnectionError(&resp.Diagnostics, "Cannot Read LakeSail Connection", err)
+		return
+	}
+	state.setFromBundle(bundle, spec)
+	state.setFromObserved(conn)
+	if len(conn.Drift) > 0 {
+		resp.Diagnostics.AddWarning("LakeSail Connection Changed Outside Terraform",
+			"The next apply restores it: "+strings.Join(conn.Drift, "; ")+".")
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// writeOnlyExternalID finds, among the trust policy's external IDs, the one whose digest private
+// state recorded; without it the trust policy is compared against a placeholder and shows drift.
+func (r *connectionResource) writeOnlyExternalID(ctx context.Context, state connectionModel, digest string, diags *diag.Diagnostics) string {
+	if digest == "" {
+		return placeholderExternalID
+	}
+	obs, err := r.data.client.ObserveConnectionRole(ctx, state.RoleName.ValueString())
+	if err != nil {
+		if !errors.Is(err, lakesail.ErrNotFound) {
+			addConnectionError(diags, "Cannot Read LakeSail Connection", err)
+		}
+		return placeholderExternalID
+	}
+	for _, candidate := range obs.ExternalIDs {
+		if fmt.Sprintf("%q", externalIDDigest(state.ConnectionID.ValueString(), candidate)) == digest {
+			return candidate
+		}
+	}
+	return placeholderExternalID
+}
+
+func (r *connectionResource) saveExternalIDDigest(ctx context.Context, config, plan connectionModel, set func(context.Context, string, []byte) diag.Diagnostics, diags *diag.Diagnostics) {
+	if config.ExternalIDWO.IsNull() {
+		return
+	}
+	value := fmt.Sprintf("%q", externalIDDigest(plan.ConnectionID.ValueString(), config.ExternalIDWO.ValueString()))
+	diags.Append(set(ctx, privateExternalIDDigest, []byte(value))...)
+}
+
+func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state connectionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultConnectionTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	// Names and ARNs do not depend on the external ID.
+	spec := state.spec(ctx, placeholderExternalID, r.data.defaultTags, &resp.Diagnostics)
+	if err := r.data.client.DeleteConnection(ctx, spec); err != nil {
+		addConnectionError(&resp.Diagnostics, "Cannot Delete LakeSail Connection", err)
+	}
+}
+
+// ImportState takes "<connection_id>" or "<connection_id>:<role_name>" and reads the rest of the
+// configuration back from the role.
+func (r *connectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	connectionID, roleName, _ := strings.Cut(req.ID, ":")
+	if !lakeSailIDPattern.MatchString(connectionID) {
+		resp.Diagnostics.AddError("Invalid Import ID",
+			fmt.Sprintf("%q is not a connection id. Import with the 10-character connection id, or <connection_id>:<role_name> for a role with a custom name.", req.ID))
+		return
+	}
+	if roleName == "" {
+		roleName = connpolicy.DefaultRoleName(connectionID)
+	}
+	obs, err := r.data.client.ObserveConnectionRole(ctx, roleName)
+	if err != nil {
+		addConnectionError(&resp.Diagnostics, "Cannot Import LakeSail Connection", err)
+		return
+	}
+	state := importedConnection(ctx, connectionID, obs, r.data, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// importedConnection rebuilds the arguments from the role: the external ID from its trust
+// policy, trusted principals from the provisioner statement, tags less the managed ones.
+func importedConnection(ctx context.Context, connectionID string, obs *lakesail.RoleObservation, data *providerData, diags *diag.Diagnostics) connectionModel {
+	m := connectionModel{
+		ID:                   types.StringValue(connectionID),
+		ConnectionID:         types.StringValue(connectionID),
+		TenantID:             types.StringValue(obs.TenantID),
+		RoleName:             types.StringValue(obs.RoleName),
+		RolePath:             types.StringValue(obs.RolePath),
+		MaxSessionDuration:   types.Int64Value(int64(obs.MaxSessionDuration / time.Second)),
+		TrustProvisioner:     types.BoolValue(false),
+		ExternalIDWOVersion:  types.Int64Null(),
+		ExternalIDWO:         types.StringNull(),
+		TrustedPrincipalARNs: types.SetNull(types.StringType),
+		Tags:                 types.MapNull(types.StringType),
+		TagsAll:              types.MapNull(types.StringType),
+		ManagedPolicyARNs:    types.MapNull(types.StringType),
+		PolicySHA256:         types.MapNull(types.StringType),
+		Verified:             types.BoolValue(false),
+	}
+	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})
+	if ids := slices.Compact(slices.Sorted(slices.Values(obs.ExternalIDs))); len(ids) == 1 {
+		m.ExternalID = types.StringValue(ids[0])
+	} else {
+		diags.AddError("Cannot Import LakeSail Connection", fmt.Sprintf(
+			"The trust policy of %s has %d distinct external IDs; a connection has exactly one. Fix the trust policy or recreate the connection.",
+			obs.RoleName, len(ids)))
+		return m
+	}
+	principals := obs.ProvisionerPrincipals
+	if identity, err := data.client.CallerIdentity(ctx); err == nil && slices.Contains(principals, identity.PrincipalARN) {
+		m.TrustProvisioner = types.BoolValue(true)
+		m.ProvisionerPrincipalARN = types.StringValue(identity.PrincipalARN)
+		principals = slices.DeleteFunc(slices.Clone(principals), func(p string) bool { return p == identity.PrincipalARN })
+	}
+	if len(principals) > 0 {
+		m.TrustedPrincipalARNs, _ = types.SetValueFrom(ctx, types.StringType, principals)
+	}
+	own := map[string]string{}
+	for k, v := range obs.Tags {
+		_, managed := connpolicy.Tags(connpolicy.Spec{})[k]
+		if !managed && data.defaultTags[k] != v {
+			own[k] = v
+		}
+	}
+	if len(own) > 0 {
+		m.Tags = stringMapValue(own)
+	}
+	return m
+}
+
+// addSpecError reports a document-spec problem on the attribute it concerns.
+func addSpecError(diags *diag.Diagnostics, err error) {
+	attributes := map[string]string{
+		"ConnectionID": "connection_id", "TenantID": "tenant_id", "RoleName": "role_name", "RolePath": "role_path",
+		"ExternalID": "external_id", "LakeSailPrincipal": "lakesail_principal",
+	}
+	var specErr *connpolicy.SpecError
+	if errors.As(err, &specErr) {
+		name := attributes[specErr.Field]
+		if strings.HasPrefix(specErr.Field, "ProvisionerPrincipals") {
+			name = "trusted_principal_arns"
+		}
+		if name != "" {
+			diags.AddAttributeError(path.Root(name), "Invalid LakeSail Connection", fmt.Sprintf("%s %s; %s.", name, specErr.Problem, specErr.Fix))
+			return
+		}
+	}
+	var sizeErr *connpolicy.SizeError
+	if errors.As(err, &sizeErr) && sizeErr.Kind == connpolicy.KindTrust {
+		diags.AddAttributeError(path.Root("trusted_principal_arns"), "Trust Policy Too Large",
+			err.Error()+". Trust fewer principals (an account root instead of many roles) or ask AWS to raise the role trust policy quota.")
+		return
+	}
+	diags.AddError("Invalid LakeSail Connection", err.Error())
+}
+
+// addConnectionError explains library errors in the user's terms.
+func addConnectionError(diags *diag.Diagnostics, summary string, err error) {
+	var conflict *lakesail.ConflictError
+	var trust *lakesail.TrustError
+	switch {
+	case errors.As(err, &conflict):
+		diags.AddError(summary, err.Error()+"\n\nImport the existing connection with `terraform import`, or delete the role first.")
+	case errors.As(err, &trust):
+		diags.AddError(summary, err.Error()+"\n\nThe trust policy or the external ID is wrong: check that `external_id` is the one "+
+			"LakeSail shows for this connection, and that nobody edited the role's trust policy.")
+	default:
+		addAWSError(diags, summary, err)
+	}
+}

@@ -22,24 +22,24 @@ import (
 const defaultMaxRetries = 25
 
 type providerModel struct {
-	Region                    types.String                      `tfsdk:"region"`
-	Profile                   types.String                      `tfsdk:"profile"`
-	AccessKey                 types.String                      `tfsdk:"access_key"`
-	SecretKey                 types.String                      `tfsdk:"secret_key"`
-	Token                     types.String                      `tfsdk:"token"`
-	SharedConfigFiles         []types.String                    `tfsdk:"shared_config_files"`
-	SharedCredentialsFiles    []types.String                    `tfsdk:"shared_credentials_files"`
-	MaxRetries                types.Int64                       `tfsdk:"max_retries"`
-	RetryMode                 types.String                      `tfsdk:"retry_mode"`
-	CustomCABundle            types.String                      `tfsdk:"custom_ca_bundle"`
-	SkipCredentialsValidation types.Bool                        `tfsdk:"skip_credentials_validation"`
-	SkipRequestingAccountID   types.Bool                        `tfsdk:"skip_requesting_account_id"`
-	SkipMetadataAPICheck      types.Bool                        `tfsdk:"skip_metadata_api_check"`
-	LakeSailPrincipal         types.String                      `tfsdk:"lakesail_principal"`
-	AssumeRole                []assumeRoleModel                 `tfsdk:"assume_role"`
-	AssumeRoleWithWebIdentity []assumeRoleWithWebIdentityModel  `tfsdk:"assume_role_with_web_identity"`
-	Endpoints                 *endpointsModel                   `tfsdk:"endpoints"`
-	DefaultTags               *defaultTagsModel                 `tfsdk:"default_tags"`
+	Region                    types.String                     `tfsdk:"region"`
+	Profile                   types.String                     `tfsdk:"profile"`
+	AccessKey                 types.String                     `tfsdk:"access_key"`
+	SecretKey                 types.String                     `tfsdk:"secret_key"`
+	Token                     types.String                     `tfsdk:"token"`
+	SharedConfigFiles         []types.String                   `tfsdk:"shared_config_files"`
+	SharedCredentialsFiles    []types.String                   `tfsdk:"shared_credentials_files"`
+	MaxRetries                types.Int64                      `tfsdk:"max_retries"`
+	RetryMode                 types.String                     `tfsdk:"retry_mode"`
+	CustomCABundle            types.String                     `tfsdk:"custom_ca_bundle"`
+	SkipCredentialsValidation types.Bool                       `tfsdk:"skip_credentials_validation"`
+	SkipRequestingAccountID   types.Bool                       `tfsdk:"skip_requesting_account_id"`
+	SkipMetadataAPICheck      types.Bool                       `tfsdk:"skip_metadata_api_check"`
+	LakeSailPrincipal         types.String                     `tfsdk:"lakesail_principal"`
+	AssumeRole                []assumeRoleModel                `tfsdk:"assume_role"`
+	AssumeRoleWithWebIdentity []assumeRoleWithWebIdentityModel `tfsdk:"assume_role_with_web_identity"`
+	Endpoints                 *endpointsModel                  `tfsdk:"endpoints"`
+	DefaultTags               *defaultTagsModel                `tfsdk:"default_tags"`
 }
 
 type assumeRoleModel struct {

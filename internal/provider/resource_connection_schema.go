@@ -127,7 +127,7 @@ func connectionSchema(ctx context.Context) schema.Schema {
 				Optional:            true,
 				MarkdownDescription: "Tags for the role and policies, on top of the provider's `default_tags`. The LakeSail tags win.",
 			},
-			"tags_all": computedMap("Every tag on the role: `default_tags`, `tags` and the LakeSail tags."),
+			"tags_all":   computedMap("Every tag on the role: `default_tags`, `tags` and the LakeSail tags."),
 			"account_id": computedString("The AWS account the connection is in."),
 			"role_arn":   computedString("ARN of the connection role: give it to LakeSail, and to `lakesail_network` and `lakesail_workspace`."),
 			"provisioner_principal_arn": computedString("The principal trusted in the provisioner statement (empty when " +

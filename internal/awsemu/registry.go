@@ -86,5 +86,8 @@ type Input struct {
 
 // defaultServices are the services every emulator serves; add new ones here.
 func defaultServices() []*Service {
-	return []*Service{iamService(), stsService()}
+	return []*Service{iamService(), stsService(),
+		eksService(),
+		logsService(),
+	}
 }

@@ -25,6 +25,8 @@ type account struct {
 	roles    map[string]*role         // by lower-case name: IAM names are unique case-insensitively
 	policies map[string]*policy       // customer managed policies by ARN
 	oidc     map[string]*oidcProvider // by ARN
+	eks      map[string]*eksState     // by region (eks_state.go)
+	logs     map[string]*logsState    // by region (logs.go)
 }
 
 type tag struct{ Key, Value string }
@@ -98,6 +100,8 @@ func (a *account) reset() {
 	a.roles = map[string]*role{}
 	a.policies = map[string]*policy{}
 	a.oidc = map[string]*oidcProvider{}
+	a.eks = nil
+	a.logs = nil
 }
 
 func (a *account) role(name string) *role { return a.roles[strings.ToLower(name)] }

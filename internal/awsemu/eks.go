@@ -1,0 +1,256 @@
+package awsemu
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+)
+
+// eksService is Amazon EKS (REST-JSON). Each eks_*.go file declares its operations next to
+// their handlers.
+func eksService() *Service {
+	s := &Service{Name: "eks", Protocol: restJSONProtocol{}}
+	s.Add(eksClusterOps()...)
+	s.Add(eksClusterUpdateOps()...)
+	s.Add(eksNodegroupOps()...)
+	s.Add(eksAddonOps()...)
+	s.Add(eksAccessOps()...)
+	s.Add(eksTagOps()...)
+	return s
+}
+
+// EKS errors, with the statuses EKS returns them with.
+func eksNotFound(format string, args ...any) *APIError {
+	return apiError("ResourceNotFoundException", 404, format, args...)
+}
+
+func eksInUse(format string, args ...any) *APIError {
+	return apiError("ResourceInUseException", 409, format, args...)
+}
+
+func eksInvalidParam(format string, args ...any) *APIError {
+	return apiError("InvalidParameterException", 400, format, args...)
+}
+
+func eksInvalidRequest(format string, args ...any) *APIError {
+	return apiError("InvalidRequestException", 400, format, args...)
+}
+
+// eksKubernetesVersions are the Kubernetes versions the emulated EKS runs, oldest first; the last
+// is the default for new clusters.
+var eksKubernetesVersions = []string{"1.29", "1.30", "1.31", "1.32", "1.33"}
+
+// eksPlatformVersions is each Kubernetes version's current EKS platform version.
+var eksPlatformVersions = map[string]string{"1.29": "eks.37", "1.30": "eks.33", "1.31": "eks.29", "1.32": "eks.13", "1.33": "eks.6"}
+
+func eksSupportedVersion(v string) bool {
+	for _, s := range eksKubernetesVersions {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// eksMinor is the minor number of a "1.N" Kubernetes version (-1 when malformed).
+func eksMinor(v string) int {
+	major, minor, ok := strings.Cut(v, ".")
+	if !ok || major != "1" {
+		return -1
+	}
+	n := 0
+	for _, r := range minor {
+		if r < '0' || r > '9' {
+			return -1
+		}
+		n = n*10 + int(r-'0')
+	}
+	if minor == "" {
+		return -1
+	}
+	return n
+}
+
+var reEKSName = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9\-_]*$`)
+
+// checkEKSName validates a cluster, node group or add-on name as the EKS API model does.
+func checkEKSName(field, v string, max int) *APIError {
+	if v == "" {
+		return eksInvalidParam("%s must not be empty", field)
+	}
+	if utf8.RuneCountInString(v) > max || !reEKSName.MatchString(v) {
+		return eksInvalidParam("The %s '%s' is not valid. It must start with an alphanumeric character, contain only alphanumeric characters, hyphens and underscores, and be at most %d characters long.", field, v, max)
+	}
+	return nil
+}
+
+// checkEKSTags validates tags a request sets; code is the error EKS uses for the operation
+// (InvalidParameterException on creates, BadRequestException on TagResource).
+func checkEKSTags(m map[string]string, code string) *APIError {
+	if len(m) > maxTags {
+		return apiError(code, 400, "Tags cannot exceed %d", maxTags)
+	}
+	for k, v := range m {
+		if k == "" || utf8.RuneCountInString(k) > 128 || utf8.RuneCountInString(v) > 256 {
+			return apiError(code, 400, "Tag keys must be 1 to 128 characters and values at most 256 characters (tag %q)", k)
+		}
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return apiError(code, 400, "Tag keys starting with 'aws:' are reserved for AWS use")
+		}
+	}
+	return nil
+}
+
+// ARNs of EKS resources. New node groups, add-ons and access entries end in the request id, so
+// the ARN the authorizer evaluates is the one the resource gets.
+func eksARN(c *Req, rest string) string {
+	return "arn:aws:eks:" + c.Region + ":" + c.Account.id + ":" + rest
+}
+
+func eksClusterARN(c *Req, name string) string { return eksARN(c, "cluster/"+name) }
+
+// eksClusterLabel is the cluster a request names in its path ({name} or {clusterName}).
+func eksClusterLabel(c *Req) string {
+	if n := c.In.Labels["clusterName"]; n != "" {
+		return n
+	}
+	return c.In.Labels["name"]
+}
+
+// eksClusterResource is the ARN of the cluster named in the path.
+func eksClusterResource(c *Req) []string { return []string{eksClusterARN(c, eksClusterLabel(c))} }
+
+// eksClusterTags is aws:ResourceTag/* of the cluster named in the path.
+func eksClusterTags(c *Req) map[string][]string {
+	if cl := eksOf(c).clusters[eksClusterLabel(c)]; cl != nil {
+		return resourceTagContext(cl.tags)
+	}
+	return nil
+}
+
+// eksCluster finds the cluster named in the path, or EKS's ResourceNotFoundException.
+func eksFindCluster(c *Req) (*eksCluster, *APIError) {
+	name := eksClusterLabel(c)
+	cl := eksOf(c).clusters[name]
+	if cl == nil {
+		return nil, eksNotFound("No cluster found for name: %s.", name)
+	}
+	return cl, nil
+}
+
+// eksActiveCluster is eksFindCluster for operations that need the cluster ACTIVE.
+func eksActiveCluster(c *Req) (*eksCluster, *APIError) {
+	cl, err := eksFindCluster(c)
+	if err != nil {
+		return nil, err
+	}
+	if cl.status != "ACTIVE" {
+		return nil, eksInvalidRequest("Cluster '%s' is not in ACTIVE status", cl.name)
+	}
+	return cl, nil
+}
+
+// eksRequestTags is aws:RequestTag/* and aws:TagKeys of the body's "tags" map.
+func eksRequestTags(c *Req) map[string][]string {
+	return requestTagContext(tagsOfMap(jsonBody[struct{ Tags map[string]string }](c).Tags))
+}
+
+// eksTagOnCreate is the eks:TagResource check EKS makes when a create carries tags.
+func eksTagOnCreate(c *Req, arn string) []Check {
+	tags := tagsOfMap(jsonBody[struct{ Tags map[string]string }](c).Tags)
+	if len(tags) == 0 {
+		return nil
+	}
+	return []Check{{Action: "eks:TagResource", Resources: []string{arn}, Context: requestTagContext(tags)}}
+}
+
+// passRole is the iam:PassRole check for handing roleARN to service (iam:PassedToService) for
+// the resource it will serve (iam:AssociatedResourceArn).
+func passRole(roleARN, service, resource string) Check {
+	ctx := map[string][]string{"iam:PassedToService": {service}}
+	if resource != "" {
+		ctx["iam:AssociatedResourceArn"] = []string{resource}
+	}
+	return Check{Action: "iam:PassRole", Resources: []string{roleARN}, Context: ctx}
+}
+
+// roleForService finds the role roleARN names in the caller's account and reports whether its
+// trust policy lets service (eks.amazonaws.com, ec2.amazonaws.com) assume it.
+func roleForService(c *Req, roleARN, service string) (*role, bool) {
+	prefix := "arn:aws:iam::" + c.Account.id + ":role/"
+	if !strings.HasPrefix(roleARN, prefix) {
+		return nil, false
+	}
+	path := strings.TrimPrefix(roleARN, prefix)
+	r := c.Account.role(path[strings.LastIndex(path, "/")+1:])
+	if r == nil || r.arn(c.Account.id) != roleARN {
+		return nil, false
+	}
+	req := iampolicy.Request{
+		Caller:   iampolicy.Caller{Service: service},
+		Action:   "sts:AssumeRole",
+		Resource: roleARN,
+		Context:  map[string][]string{"aws:PrincipalServiceName": {service}, "aws:SourceAccount": {c.Account.id}},
+	}
+	return r, r.trust != nil && iampolicy.EvaluateTrust(req, r.trust).Decision == iampolicy.Allowed
+}
+
+// eksBool renders a boolean condition key value.
+func eksBool(b bool) []string {
+	if b {
+		return []string{"true"}
+	}
+	return []string{"false"}
+}
+
+// eksDecode reads the JSON body into v with EKS's error for a malformed body.
+func eksDecode(c *Req, v any) *APIError {
+	if len(c.Body) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(c.Body, v); err != nil {
+		return apiError("BadRequestException", 400, "Could not parse request body: %s", err.Error())
+	}
+	return nil
+}
+
+// eksMaxResults reads a maxResults query parameter (default and upper bound max).
+func eksMaxResults(c *Req, max int) (int, *APIError) {
+	v := c.Param("maxResults")
+	if v == "" {
+		return max, nil
+	}
+	n := 0
+	for _, r := range v {
+		if r < '0' || r > '9' {
+			return 0, eksInvalidParam("maxResults must be a number")
+		}
+		n = n*10 + int(r-'0')
+		if n > 1000000 {
+			break
+		}
+	}
+	if n < 1 || n > max {
+		return 0, eksInvalidParam("maxResults must be between 1 and %d", max)
+	}
+	return n, nil
+}
+
+// eksPage pages names with the request's nextToken/maxResults.
+func eksPage(c *Req, names []string, max int) ([]string, string, *APIError) {
+	size, err := eksMaxResults(c, max)
+	if err != nil {
+		return nil, "", err
+	}
+	out, next, ok := pageByToken(names, c.Param("nextToken"), size)
+	if !ok {
+		return nil, "", eksInvalidParam("The nextToken provided is not valid")
+	}
+	if out == nil {
+		out = []string{}
+	}
+	return out, next, nil
+}

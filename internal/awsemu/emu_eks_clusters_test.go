@@ -1,0 +1,269 @@
+package awsemu
+
+import (
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+)
+
+func TestEmuEKSClusterLifecycle(t *testing.T) {
+	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
+	role, _ := eksRoles(t, e)
+	c := eksClient(e, e.RootCredentials())
+	logs := logsClient(e, e.RootCredentials())
+
+	// The log group is created first, tagged and with retention, so EKS must reuse it.
+	group := "/aws/eks/lakesail-c1/cluster"
+	_, err := logs.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group), Tags: map[string]string{"LakeSail-Workspace": "ws1"}})
+	must(t, err)
+	_, err = logs.PutRetentionPolicy(bg, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(group), RetentionInDays: aws.Int32(365)})
+	must(t, err)
+
+	key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	in := eksClusterInput("lakesail-c1", role)
+	in.Version = aws.String("1.31")
+	in.ResourcesVpcConfig = &ekstypes.VpcConfigRequest{
+		SubnetIds: []string{"subnet-0a", "subnet-0b"}, SecurityGroupIds: []string{"sg-0c"},
+		EndpointPrivateAccess: aws.Bool(true), EndpointPublicAccess: aws.Bool(false),
+	}
+	in.KubernetesNetworkConfig = &ekstypes.KubernetesNetworkConfigRequest{ServiceIpv4Cidr: aws.String("10.100.0.0/16")}
+	in.Logging = &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"api", "audit", "authenticator"}, Enabled: aws.Bool(true)}}}
+	in.EncryptionConfig = []ekstypes.EncryptionConfig{{Resources: []string{"secrets"}, Provider: &ekstypes.Provider{KeyArn: aws.String(key)}}}
+	in.AccessConfig = &ekstypes.CreateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationModeApi, BootstrapClusterCreatorAdminPermissions: aws.Bool(false)}
+	in.Tags = map[string]string{"LakeSail-Workspace": "ws1"}
+	created, err := c.CreateCluster(bg, in)
+	must(t, err)
+	if created.Cluster.Status != ekstypes.ClusterStatusCreating || created.Cluster.Endpoint != nil || *created.Cluster.Arn != "arn:aws:eks:us-east-1:123456789012:cluster/lakesail-c1" {
+		t.Fatalf("created = %s %v %s", created.Cluster.Status, created.Cluster.Endpoint, *created.Cluster.Arn)
+	}
+	wantSeen(t, waitClusterActive(t, c, clock, "lakesail-c1"), "CREATING", "ACTIVE")
+
+	cl, err := c.DescribeCluster(bg, &eks.DescribeClusterInput{Name: aws.String("lakesail-c1")})
+	must(t, err)
+	x := cl.Cluster
+	if !regexp.MustCompile(`^https://[0-9A-F]{32}\.gr7\.us-east-1\.eks\.amazonaws\.com$`).MatchString(*x.Endpoint) ||
+		!regexp.MustCompile(`^https://oidc\.eks\.us-east-1\.amazonaws\.com/id/[0-9A-F]{32}$`).MatchString(*x.Identity.Oidc.Issuer) ||
+		*x.Version != "1.31" || *x.PlatformVersion == "" || *x.RoleArn != role || x.Tags["LakeSail-Workspace"] != "ws1" {
+		t.Fatalf("cluster = %+v", x)
+	}
+	v := x.ResourcesVpcConfig
+	if v.EndpointPublicAccess || !v.EndpointPrivateAccess || fmt.Sprint(v.SubnetIds) != "[subnet-0a subnet-0b]" || *v.VpcId == "" || *v.ClusterSecurityGroupId == "" {
+		t.Fatalf("vpc config = %+v", v)
+	}
+	if *x.KubernetesNetworkConfig.ServiceIpv4Cidr != "10.100.0.0/16" || x.AccessConfig.AuthenticationMode != ekstypes.AuthenticationModeApi ||
+		*x.AccessConfig.BootstrapClusterCreatorAdminPermissions || *x.EncryptionConfig[0].Provider.KeyArn != key {
+		t.Fatalf("cluster config = %+v %+v %+v", x.KubernetesNetworkConfig, x.AccessConfig, x.EncryptionConfig)
+	}
+	if got := enabledLogTypes(x.Logging); got != "[api audit authenticator]" {
+		t.Fatalf("logging = %s", got)
+	}
+	raw, err := base64.StdEncoding.DecodeString(*x.CertificateAuthority.Data)
+	must(t, err)
+	block, _ := pem.Decode(raw)
+	if block == nil {
+		t.Fatal("certificate authority is not PEM")
+	}
+	ca, err := x509.ParseCertificate(block.Bytes)
+	must(t, err)
+	if !ca.IsCA || ca.Subject.CommonName != "kubernetes" || ca.CheckSignatureFrom(ca) != nil {
+		t.Fatalf("CA = %+v", ca.Subject)
+	}
+
+	// The pre-created log group was reused: one group, still tagged, retention kept.
+	groups, err := logs.DescribeLogGroups(bg, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/eks/lakesail-c1")})
+	must(t, err)
+	if len(groups.LogGroups) != 1 || *groups.LogGroups[0].RetentionInDays != 365 {
+		t.Fatalf("log groups = %+v", groups.LogGroups)
+	}
+	tags, err := logs.ListTagsForResource(bg, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: groups.LogGroups[0].LogGroupArn})
+	must(t, err)
+	if tags.Tags["LakeSail-Workspace"] != "ws1" {
+		t.Fatalf("reused group lost its tags: %v", tags.Tags)
+	}
+
+	// Without a group in place, EKS creates an untagged one.
+	in2 := eksClusterInput("lakesail-c2", role)
+	in2.Logging = &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"audit"}, Enabled: aws.Bool(true)}}}
+	eksUpCluster(t, c, clock, in2)
+	tags, err = logs.ListTagsForResource(bg, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/lakesail-c2/cluster")})
+	must(t, err)
+	if len(tags.Tags) != 0 {
+		t.Fatalf("EKS-made group has tags %v", tags.Tags)
+	}
+	// A cluster without logging gets no group.
+	eksUpCluster(t, c, clock, eksClusterInput("lakesail-c3", role))
+	_, err = logs.ListTagsForResource(bg, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/lakesail-c3/cluster")})
+	wantCode(t, err, "ResourceNotFoundException")
+
+	_, err = c.CreateCluster(bg, eksClusterInput("lakesail-c1", role))
+	wantCode(t, err, "ResourceInUseException")
+
+	var names []string
+	p := eks.NewListClustersPaginator(c, &eks.ListClustersInput{MaxResults: aws.Int32(2)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(bg)
+		must(t, err)
+		names = append(names, page.Clusters...)
+	}
+	if fmt.Sprint(names) != "[lakesail-c1 lakesail-c2 lakesail-c3]" {
+		t.Fatalf("clusters = %v", names)
+	}
+
+	_, err = c.DeleteCluster(bg, &eks.DeleteClusterInput{Name: aws.String("lakesail-c2")})
+	must(t, err)
+	wantSeen(t, waitClusterDeleted(t, c, clock, "lakesail-c2"), "DELETING", "ResourceNotFoundException")
+	_, err = c.DescribeCluster(bg, &eks.DescribeClusterInput{Name: aws.String("lakesail-c2")})
+	var nf *ekstypes.ResourceNotFoundException
+	if !errors.As(err, &nf) {
+		t.Fatalf("describe deleted cluster: %v", err)
+	}
+	_, err = c.DeleteCluster(bg, &eks.DeleteClusterInput{Name: aws.String("lakesail-c2")})
+	wantCode(t, err, "ResourceNotFoundException")
+}
+
+func enabledLogTypes(l *ekstypes.Logging) string {
+	var on []ekstypes.LogType
+	for _, s := range l.ClusterLogging {
+		if s.Enabled != nil && *s.Enabled {
+			on = append(on, s.Types...)
+		}
+	}
+	return fmt.Sprint(on)
+}
+
+func TestEmuEKSClusterValidation(t *testing.T) {
+	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
+	role, nodeRole := eksRoles(t, e)
+	c := eksClient(e, e.RootCredentials())
+	cases := map[string]func(*eks.CreateClusterInput){
+		"one subnet":       func(in *eks.CreateClusterInput) { in.ResourcesVpcConfig.SubnetIds = []string{"subnet-0a"} },
+		"no endpoint":      func(in *eks.CreateClusterInput) { in.ResourcesVpcConfig.EndpointPublicAccess = aws.Bool(false) },
+		"bad cidr":         func(in *eks.CreateClusterInput) { in.ResourcesVpcConfig.PublicAccessCidrs = []string{"10.0.0.1/8"} },
+		"old version":      func(in *eks.CreateClusterInput) { in.Version = aws.String("1.20") },
+		"missing role":     func(in *eks.CreateClusterInput) { in.RoleArn = aws.String("arn:aws:iam::123456789012:role/nope") },
+		"role not for eks": func(in *eks.CreateClusterInput) { in.RoleArn = aws.String(nodeRole) },
+		"service cidr": func(in *eks.CreateClusterInput) {
+			in.KubernetesNetworkConfig = &ekstypes.KubernetesNetworkConfigRequest{ServiceIpv4Cidr: aws.String("8.8.0.0/16")}
+		},
+		"log type": func(in *eks.CreateClusterInput) {
+			in.Logging = &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"kernel"}, Enabled: aws.Bool(true)}}}
+		},
+		"encrypted volumes": func(in *eks.CreateClusterInput) {
+			in.EncryptionConfig = []ekstypes.EncryptionConfig{{Resources: []string{"volumes"}, Provider: &ekstypes.Provider{KeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/k")}}}
+		},
+		"reserved tag":       func(in *eks.CreateClusterInput) { in.Tags = map[string]string{"aws:owner": "x"} },
+		"name with a period": func(in *eks.CreateClusterInput) { in.Name = aws.String("a.b") },
+	}
+	for name, mod := range cases {
+		in := eksClusterInput("bad", role)
+		mod(in)
+		_, err := c.CreateCluster(bg, in)
+		if errCode(err) != "InvalidParameterException" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// A role that has not propagated yet is one EKS cannot find.
+	e2, _ := newTestEmu(t, Options{PropagationDelay: 10 * e.opts.TransitionDelay})
+	role2, _ := eksRoles(t, e2)
+	_, err := eksClient(e2, e2.RootCredentials()).CreateCluster(bg, eksClusterInput("young", role2))
+	wantCode(t, err, "InvalidParameterException")
+	wantContains(t, errMessage(err), "does not exist")
+
+	// Deleting a cluster that is still being created is refused.
+	_, err = c.CreateCluster(bg, eksClusterInput("creating", role))
+	must(t, err)
+	_, err = c.DeleteCluster(bg, &eks.DeleteClusterInput{Name: aws.String("creating")})
+	wantCode(t, err, "ResourceInUseException")
+	clock.Advance(eksTestDelay)
+	_, err = c.DeleteCluster(bg, &eks.DeleteClusterInput{Name: aws.String("creating")})
+	must(t, err)
+}
+
+func TestEmuEKSClusterUpdates(t *testing.T) {
+	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
+	role, _ := eksRoles(t, e)
+	c := eksClient(e, e.RootCredentials())
+	in := eksClusterInput("up", role)
+	in.Version = aws.String("1.30")
+	eksUpCluster(t, c, clock, in)
+	name := aws.String("up")
+
+	// Logging: an update that settles after the transition delay.
+	up, err := c.UpdateClusterConfig(bg, &eks.UpdateClusterConfigInput{Name: name,
+		Logging: &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"audit", "api"}, Enabled: aws.Bool(true)}}}})
+	must(t, err)
+	if up.Update.Type != ekstypes.UpdateTypeLoggingUpdate || up.Update.Status != ekstypes.UpdateStatusInProgress || *up.Update.Id == "" {
+		t.Fatalf("update = %+v", up.Update)
+	}
+	cl, err := c.DescribeCluster(bg, &eks.DescribeClusterInput{Name: name})
+	must(t, err)
+	if cl.Cluster.Status != ekstypes.ClusterStatusUpdating || enabledLogTypes(cl.Cluster.Logging) != "[]" {
+		t.Fatalf("during update: %s %s", cl.Cluster.Status, enabledLogTypes(cl.Cluster.Logging))
+	}
+	_, err = c.UpdateClusterVersion(bg, &eks.UpdateClusterVersionInput{Name: name, Version: aws.String("1.31")})
+	wantCode(t, err, "ResourceInUseException")
+	clock.Advance(eksTestDelay)
+	du, err := c.DescribeUpdate(bg, &eks.DescribeUpdateInput{Name: name, UpdateId: up.Update.Id})
+	must(t, err)
+	if du.Update.Status != ekstypes.UpdateStatusSuccessful {
+		t.Fatalf("update status = %s", du.Update.Status)
+	}
+	cl, err = c.DescribeCluster(bg, &eks.DescribeClusterInput{Name: name})
+	must(t, err)
+	if cl.Cluster.Status != ekstypes.ClusterStatusActive || enabledLogTypes(cl.Cluster.Logging) != "[api audit]" {
+		t.Fatalf("after update: %s %s", cl.Cluster.Status, enabledLogTypes(cl.Cluster.Logging))
+	}
+	_, err = c.UpdateClusterConfig(bg, &eks.UpdateClusterConfigInput{Name: name,
+		Logging: &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"audit"}, Enabled: aws.Bool(true)}}}})
+	wantCode(t, err, "InvalidParameterException")
+	_, err = c.UpdateClusterConfig(bg, &eks.UpdateClusterConfigInput{Name: name,
+		Logging:            &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"scheduler"}, Enabled: aws.Bool(true)}}},
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{EndpointPrivateAccess: aws.Bool(true)}})
+	wantCode(t, err, "InvalidParameterException")
+
+	// Endpoint access.
+	up, err = c.UpdateClusterConfig(bg, &eks.UpdateClusterConfigInput{Name: name, ResourcesVpcConfig: &ekstypes.VpcConfigRequest{
+		EndpointPrivateAccess: aws.Bool(true), EndpointPublicAccess: aws.Bool(true), PublicAccessCidrs: []string{"203.0.113.0/24"}}})
+	must(t, err)
+	if up.Update.Type != ekstypes.UpdateTypeEndpointAccessUpdate || len(up.Update.Params) != 3 {
+		t.Fatalf("endpoint update = %+v", up.Update)
+	}
+	clock.Advance(eksTestDelay)
+	cl, err = c.DescribeCluster(bg, &eks.DescribeClusterInput{Name: name})
+	must(t, err)
+	if v := cl.Cluster.ResourcesVpcConfig; !v.EndpointPrivateAccess || fmt.Sprint(v.PublicAccessCidrs) != "[203.0.113.0/24]" {
+		t.Fatalf("endpoint config = %+v", v)
+	}
+
+	// Versions move one minor at a time.
+	_, err = c.UpdateClusterVersion(bg, &eks.UpdateClusterVersionInput{Name: name, Version: aws.String("1.32")})
+	wantCode(t, err, "InvalidParameterException")
+	wantContains(t, errMessage(err), "from 1.30 to 1.32")
+	vu, err := c.UpdateClusterVersion(bg, &eks.UpdateClusterVersionInput{Name: name, Version: aws.String("1.31")})
+	must(t, err)
+	if vu.Update.Type != ekstypes.UpdateTypeVersionUpdate {
+		t.Fatalf("version update = %+v", vu.Update)
+	}
+	wantSeen(t, waitClusterActive(t, c, clock, "up"), "UPDATING", "ACTIVE")
+	cl, err = c.DescribeCluster(bg, &eks.DescribeClusterInput{Name: name})
+	must(t, err)
+	if *cl.Cluster.Version != "1.31" || *cl.Cluster.PlatformVersion != eksPlatformVersions["1.31"] {
+		t.Fatalf("after upgrade: %s %s", *cl.Cluster.Version, *cl.Cluster.PlatformVersion)
+	}
+	ids, err := c.ListUpdates(bg, &eks.ListUpdatesInput{Name: name})
+	must(t, err)
+	if len(ids.UpdateIds) != 3 {
+		t.Fatalf("updates = %v", ids.UpdateIds)
+	}
+	_, err = c.DescribeUpdate(bg, &eks.DescribeUpdateInput{Name: name, UpdateId: aws.String("nope")})
+	wantCode(t, err, "ResourceNotFoundException")
+}

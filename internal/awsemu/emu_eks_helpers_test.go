@@ -1,0 +1,118 @@
+package awsemu
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+)
+
+// eksTestDelay is the transition delay EKS tests run with; tests move the clock instead of waiting.
+const eksTestDelay = 10 * time.Minute
+
+func eksClient(e *Emulator, creds aws.Credentials) *eks.Client {
+	return eks.NewFromConfig(e.AWSConfig(static(creds)), func(o *eks.Options) { o.Retryer = fastRetry() })
+}
+
+func logsClient(e *Emulator, creds aws.Credentials) *cloudwatchlogs.Client {
+	return cloudwatchlogs.NewFromConfig(e.AWSConfig(static(creds)), func(o *cloudwatchlogs.Options) { o.Retryer = fastRetry() })
+}
+
+// serviceTrustDoc trusts an AWS service principal for sts:AssumeRole.
+func serviceTrustDoc(service string) string {
+	return doc(stmt{Effect: "Allow", Principal: map[string]any{"Service": service}, Action: "sts:AssumeRole"})
+}
+
+// eksRoles creates a cluster role trusting eks.amazonaws.com and a node role trusting
+// ec2.amazonaws.com, and returns their ARNs.
+func eksRoles(t *testing.T, e *Emulator) (clusterRole, nodeRole string) {
+	t.Helper()
+	c := iamClient(e, e.RootCredentials())
+	cr := createRole(t, c, &iam.CreateRoleInput{RoleName: aws.String("eks-cluster"), AssumeRolePolicyDocument: aws.String(serviceTrustDoc("eks.amazonaws.com"))}, "")
+	nr := createRole(t, c, &iam.CreateRoleInput{RoleName: aws.String("eks-node"), AssumeRolePolicyDocument: aws.String(serviceTrustDoc("ec2.amazonaws.com"))}, "")
+	return *cr.Arn, *nr.Arn
+}
+
+// eksClusterInput is a minimal valid CreateCluster request.
+func eksClusterInput(name, role string) *eks.CreateClusterInput {
+	return &eks.CreateClusterInput{
+		Name: aws.String(name), RoleArn: aws.String(role),
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a", "subnet-0b"}},
+	}
+}
+
+// eksUpCluster creates a cluster and moves the clock until it is ACTIVE.
+func eksUpCluster(t *testing.T, c *eks.Client, clock *Clock, in *eks.CreateClusterInput) *ekstypes.Cluster {
+	t.Helper()
+	_, err := c.CreateCluster(bg, in)
+	must(t, err)
+	clock.Advance(eksTestDelay)
+	out, err := c.DescribeCluster(bg, &eks.DescribeClusterInput{Name: in.Name})
+	must(t, err)
+	if out.Cluster.Status != ekstypes.ClusterStatusActive {
+		t.Fatalf("cluster %s is %s", *in.Name, out.Cluster.Status)
+	}
+	return out.Cluster
+}
+
+// stepper makes an SDK waiter's Retryable record each state it sees and move the clock by step
+// before every retry, so waiters run at full speed on the test clock.
+func stepper[In, Out any](clock *Clock, step time.Duration, seen *[]string, state func(*Out) string,
+	next func(context.Context, *In, *Out, error) (bool, error)) func(context.Context, *In, *Out, error) (bool, error) {
+	return func(ctx context.Context, in *In, out *Out, err error) (bool, error) {
+		switch {
+		case err != nil:
+			*seen = append(*seen, errCode(err))
+		case out != nil:
+			*seen = append(*seen, state(out))
+		}
+		retry, werr := next(ctx, in, out, err)
+		if retry {
+			clock.Advance(step)
+		}
+		return retry, werr
+	}
+}
+
+func waitClusterActive(t *testing.T, c *eks.Client, clock *Clock, name string) []string {
+	t.Helper()
+	var seen []string
+	w := eks.NewClusterActiveWaiter(c, func(o *eks.ClusterActiveWaiterOptions) {
+		o.MinDelay, o.MaxDelay = time.Millisecond, 2*time.Millisecond
+		o.Retryable = stepper(clock, eksTestDelay/3, &seen, func(out *eks.DescribeClusterOutput) string { return string(out.Cluster.Status) }, o.Retryable)
+	})
+	must(t, w.Wait(bg, &eks.DescribeClusterInput{Name: aws.String(name)}, 10*time.Second))
+	return seen
+}
+
+func waitClusterDeleted(t *testing.T, c *eks.Client, clock *Clock, name string) []string {
+	t.Helper()
+	var seen []string
+	w := eks.NewClusterDeletedWaiter(c, func(o *eks.ClusterDeletedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = time.Millisecond, 2*time.Millisecond
+		o.Retryable = stepper(clock, eksTestDelay/3, &seen, func(out *eks.DescribeClusterOutput) string { return string(out.Cluster.Status) }, o.Retryable)
+	})
+	must(t, w.Wait(bg, &eks.DescribeClusterInput{Name: aws.String(name)}, 10*time.Second))
+	return seen
+}
+
+// wantSeen checks a waiter saw the transitional state before the final one.
+func wantSeen(t *testing.T, seen []string, first, last string) {
+	t.Helper()
+	if len(seen) < 2 || seen[0] != first || seen[len(seen)-1] != last {
+		t.Fatalf("waiter saw %v, want %s ... %s", seen, first, last)
+	}
+}
+
+// eksSession creates a role with the given inline policy and returns an EKS client acting as a
+// session of it.
+func eksSession(t *testing.T, e *Emulator, name, inline string) *eks.Client {
+	t.Helper()
+	r := createRole(t, iamClient(e, e.RootCredentials()), &iam.CreateRoleInput{RoleName: aws.String(name)}, inline)
+	return eksClient(e, assume(t, e, e.RootCredentials(), *r.Arn, ""))
+}

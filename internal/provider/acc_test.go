@@ -39,13 +39,19 @@ func realAWS() bool { return os.Getenv("LAKESAIL_ACC_TARGET") == "aws" }
 // against real AWS.
 func newAccTarget(t *testing.T) *accTarget {
 	t.Helper()
+	return newAccTargetWith(t, awsemu.Options{})
+}
+
+// newAccTargetWith is newAccTarget with emulator options (ignored against real AWS).
+func newAccTargetWith(t *testing.T, opts awsemu.Options) *accTarget {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance tests need TF_ACC=1 (make test or make testacc set it)")
 	}
 	if realAWS() {
 		return &accTarget{}
 	}
-	return &accTarget{emu: awsemu.Test(t, awsemu.Options{})}
+	return &accTarget{emu: awsemu.Test(t, opts)}
 }
 
 // requireEmulator skips a test that needs emulator-only powers (call log, faults, clocks).

@@ -76,5 +76,7 @@ func (p *lakesailProvider) Resources(_ context.Context) []func() resource.Resour
 func (p *lakesailProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newCallerIdentityDataSource,
+		newCloudFormationTemplateDataSource,
+		newConnectionPoliciesDataSource,
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 var (
 	lakeSailIDPattern = regexp.MustCompile(`^[A-Z0-9]{10}$`)
+	accountIDPattern  = regexp.MustCompile(`^[0-9]{12}$`)
 	uuidPattern       = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -14,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
@@ -196,4 +198,22 @@ func (a *accTarget) deleteConnectionOutOfBand(connectionID string) error {
 	}
 	spec := lakesail.ConnectionSpec{Policy: connpolicy.Spec{ConnectionID: connectionID, TenantID: accTenantID, ExternalID: accExternalID}}
 	return client.DeleteConnection(context.Background(), spec)
+}
+
+// TestAccConnection_propagationDelay: IAM refuses to let anyone assume a new role for a while;
+// apply waits it out and still verifies the role.
+func TestAccConnection_propagationDelay(t *testing.T) {
+	target := newAccTargetWith(t, awsemu.Options{PropagationDelay: 10 * time.Second})
+	target.requireEmulator(t)
+	id := accConnectionID(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             target.checkConnectionDestroyed(id),
+		Steps: []resource.TestStep{{
+			Config: target.config(connectionConfig(id, "")),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("verified"), knownvalue.Bool(true)),
+			},
+		}},
+	})
 }

@@ -82,3 +82,7 @@ func (c *Client) Region() string { return c.cfg.Region }
 
 // LakeSailPrincipal is the principal connection roles trust.
 func (c *Client) LakeSailPrincipal() string { return c.opts.LakeSailPrincipal }
+
+// AWSConfig is a copy of the configuration the client acts with (for a client from AssumeRole,
+// the connection role's refreshing credentials), for callers that need other AWS calls.
+func (c *Client) AWSConfig() aws.Config { return c.cfg.Copy() }

@@ -151,7 +151,7 @@ func accessDenied(svc, principalARN, action, resource string, res *iampolicy.Res
 		}
 	}
 	if svc == "ec2" {
-		msg = "You are not authorized to perform this operation. " + msg
+		msg = ec2Unauthorized("You are not authorized to perform this operation. " + msg)
 	}
 	return serviceError(svc, errAccessDenied, msg)
 }

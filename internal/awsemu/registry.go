@@ -89,5 +89,6 @@ func defaultServices() []*Service {
 	return []*Service{iamService(), stsService(),
 		eksService(),
 		logsService(),
+		ec2Service(),
 	}
 }

@@ -27,6 +27,7 @@ type account struct {
 	oidc     map[string]*oidcProvider // by ARN
 	eks      map[string]*eksState     // by region (eks_state.go)
 	logs     map[string]*logsState    // by region (logs.go)
+	ec2      map[string]*ec2State     // by region (ec2_state.go)
 }
 
 type tag struct{ Key, Value string }
@@ -102,6 +103,7 @@ func (a *account) reset() {
 	a.oidc = map[string]*oidcProvider{}
 	a.eks = nil
 	a.logs = nil
+	a.ec2 = nil
 }
 
 func (a *account) role(name string) *role { return a.roles[strings.ToLower(name)] }

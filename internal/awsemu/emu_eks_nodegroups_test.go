@@ -1,0 +1,178 @@
+package awsemu
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+)
+
+func waitNodegroup(t *testing.T, c *eks.Client, clock *Clock, cluster, name string, deleted bool) []string {
+	t.Helper()
+	var seen []string
+	in := &eks.DescribeNodegroupInput{ClusterName: aws.String(cluster), NodegroupName: aws.String(name)}
+	state := func(out *eks.DescribeNodegroupOutput) string { return string(out.Nodegroup.Status) }
+	if deleted {
+		w := eks.NewNodegroupDeletedWaiter(c, func(o *eks.NodegroupDeletedWaiterOptions) {
+			o.MinDelay, o.MaxDelay = time.Millisecond, 2*time.Millisecond
+			o.Retryable = stepper(clock, eksTestDelay/3, &seen, state, o.Retryable)
+		})
+		must(t, w.Wait(bg, in, 10*time.Second))
+		return seen
+	}
+	w := eks.NewNodegroupActiveWaiter(c, func(o *eks.NodegroupActiveWaiterOptions) {
+		o.MinDelay, o.MaxDelay = time.Millisecond, 2*time.Millisecond
+		o.Retryable = stepper(clock, eksTestDelay/3, &seen, state, o.Retryable)
+	})
+	must(t, w.Wait(bg, in, 10*time.Second))
+	return seen
+}
+
+func TestEmuEKSNodegroupLifecycle(t *testing.T) {
+	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
+	role, nodeRole := eksRoles(t, e)
+	c := eksClient(e, e.RootCredentials())
+	in := eksClusterInput("ng", role)
+	in.Version = aws.String("1.32")
+	eksUpCluster(t, c, clock, in)
+	cluster := aws.String("ng")
+
+	ngIn := &eks.CreateNodegroupInput{
+		ClusterName: cluster, NodegroupName: aws.String("system"), NodeRole: aws.String(nodeRole),
+		Subnets: []string{"subnet-0a", "subnet-0b"}, InstanceTypes: []string{"m6i.large"}, DiskSize: aws.Int32(50),
+		AmiType: ekstypes.AMITypesAl2023X8664Standard, Labels: map[string]string{"role": "system"},
+		ScalingConfig: &ekstypes.NodegroupScalingConfig{MinSize: aws.Int32(1), DesiredSize: aws.Int32(2), MaxSize: aws.Int32(3)},
+		Tags:          map[string]string{"LakeSail-Workspace": "ws1"},
+	}
+	created, err := c.CreateNodegroup(bg, ngIn)
+	must(t, err)
+	ng := created.Nodegroup
+	if ng.Status != ekstypes.NodegroupStatusCreating || *ng.Version != "1.32" || *ng.ReleaseVersion == "" {
+		t.Fatalf("created = %+v", ng)
+	}
+	wantContains(t, *ng.NodegroupArn, "arn:aws:eks:us-east-1:123456789012:nodegroup/ng/system/")
+	again, err := c.CreateNodegroup(bg, ngIn) // the SDK filled in a client request token: a retry
+	must(t, err)
+	if *again.Nodegroup.NodegroupArn != *ng.NodegroupArn {
+		t.Fatal("a retried create made another node group")
+	}
+	ngIn.ClientRequestToken = nil
+	_, err = c.CreateNodegroup(bg, ngIn)
+	wantCode(t, err, "ResourceInUseException")
+	wantSeen(t, waitNodegroup(t, c, clock, "ng", "system", false), "CREATING", "ACTIVE")
+
+	d, err := c.DescribeNodegroup(bg, &eks.DescribeNodegroupInput{ClusterName: cluster, NodegroupName: aws.String("system")})
+	must(t, err)
+	ng = d.Nodegroup
+	if *ng.ScalingConfig.DesiredSize != 2 || *ng.DiskSize != 50 || ng.Labels["role"] != "system" || *ng.NodeRole != nodeRole ||
+		len(ng.Resources.AutoScalingGroups) != 1 || ng.Tags["LakeSail-Workspace"] != "ws1" || ng.CapacityType != ekstypes.CapacityTypesOnDemand {
+		t.Fatalf("nodegroup = %+v", ng)
+	}
+	list, err := c.ListNodegroups(bg, &eks.ListNodegroupsInput{ClusterName: cluster})
+	must(t, err)
+	if fmt.Sprint(list.Nodegroups) != "[system]" {
+		t.Fatalf("nodegroups = %v", list.Nodegroups)
+	}
+
+	// A cluster with a node group can't be deleted.
+	_, err = c.DeleteCluster(bg, &eks.DeleteClusterInput{Name: cluster})
+	wantCode(t, err, "ResourceInUseException")
+
+	// Scaling and labels.
+	_, err = c.UpdateNodegroupConfig(bg, &eks.UpdateNodegroupConfigInput{ClusterName: cluster, NodegroupName: aws.String("system"),
+		ScalingConfig: &ekstypes.NodegroupScalingConfig{MinSize: aws.Int32(4)}})
+	wantCode(t, err, "InvalidParameterException")
+	up, err := c.UpdateNodegroupConfig(bg, &eks.UpdateNodegroupConfigInput{ClusterName: cluster, NodegroupName: aws.String("system"),
+		ScalingConfig: &ekstypes.NodegroupScalingConfig{MinSize: aws.Int32(2), DesiredSize: aws.Int32(3), MaxSize: aws.Int32(5)},
+		Labels:        &ekstypes.UpdateLabelsPayload{AddOrUpdateLabels: map[string]string{"tier": "core"}, RemoveLabels: []string{"role"}}})
+	must(t, err)
+	if up.Update.Type != ekstypes.UpdateTypeConfigUpdate {
+		t.Fatalf("update = %+v", up.Update)
+	}
+	wantSeen(t, waitNodegroup(t, c, clock, "ng", "system", false), "UPDATING", "ACTIVE")
+	du, err := c.DescribeUpdate(bg, &eks.DescribeUpdateInput{Name: cluster, UpdateId: up.Update.Id, NodegroupName: aws.String("system")})
+	must(t, err)
+	if du.Update.Status != ekstypes.UpdateStatusSuccessful {
+		t.Fatalf("nodegroup update = %s", du.Update.Status)
+	}
+	_, err = c.DescribeUpdate(bg, &eks.DescribeUpdateInput{Name: cluster, UpdateId: up.Update.Id})
+	wantCode(t, err, "ResourceNotFoundException") // a node group's update is found with its name only
+	d, err = c.DescribeNodegroup(bg, &eks.DescribeNodegroupInput{ClusterName: cluster, NodegroupName: aws.String("system")})
+	must(t, err)
+	if *d.Nodegroup.ScalingConfig.MinSize != 2 || *d.Nodegroup.ScalingConfig.MaxSize != 5 || fmt.Sprint(d.Nodegroup.Labels) != "map[tier:core]" {
+		t.Fatalf("after update: %+v %v", d.Nodegroup.ScalingConfig, d.Nodegroup.Labels)
+	}
+
+	// Version: the cluster first, then the node group follows.
+	_, err = c.UpdateNodegroupVersion(bg, &eks.UpdateNodegroupVersionInput{ClusterName: cluster, NodegroupName: aws.String("system"), Version: aws.String("1.33")})
+	wantCode(t, err, "InvalidParameterException")
+	_, err = c.UpdateClusterVersion(bg, &eks.UpdateClusterVersionInput{Name: cluster, Version: aws.String("1.33")})
+	must(t, err)
+	clock.Advance(eksTestDelay)
+	_, err = c.UpdateClusterVersion(bg, &eks.UpdateClusterVersionInput{Name: cluster, Version: aws.String("1.34")})
+	wantCode(t, err, "InvalidParameterException")
+	vu, err := c.UpdateNodegroupVersion(bg, &eks.UpdateNodegroupVersionInput{ClusterName: cluster, NodegroupName: aws.String("system")})
+	must(t, err)
+	if vu.Update.Type != ekstypes.UpdateTypeVersionUpdate {
+		t.Fatalf("version update = %+v", vu.Update)
+	}
+	waitNodegroup(t, c, clock, "ng", "system", false)
+	d, err = c.DescribeNodegroup(bg, &eks.DescribeNodegroupInput{ClusterName: cluster, NodegroupName: aws.String("system")})
+	must(t, err)
+	if *d.Nodegroup.Version != "1.33" || *d.Nodegroup.ReleaseVersion != eksReleaseVersions["1.33"] {
+		t.Fatalf("nodegroup version = %s %s", *d.Nodegroup.Version, *d.Nodegroup.ReleaseVersion)
+	}
+	ups, err := c.ListUpdates(bg, &eks.ListUpdatesInput{Name: cluster, NodegroupName: aws.String("system")})
+	must(t, err)
+	if len(ups.UpdateIds) != 2 {
+		t.Fatalf("nodegroup updates = %v", ups.UpdateIds)
+	}
+
+	del, err := c.DeleteNodegroup(bg, &eks.DeleteNodegroupInput{ClusterName: cluster, NodegroupName: aws.String("system")})
+	must(t, err)
+	if del.Nodegroup.Status != ekstypes.NodegroupStatusDeleting {
+		t.Fatalf("deleting = %s", del.Nodegroup.Status)
+	}
+	_, err = c.DeleteCluster(bg, &eks.DeleteClusterInput{Name: cluster})
+	wantCode(t, err, "ResourceInUseException") // still deleting
+	wantSeen(t, waitNodegroup(t, c, clock, "ng", "system", true), "DELETING", "ResourceNotFoundException")
+	_, err = c.DeleteCluster(bg, &eks.DeleteClusterInput{Name: cluster})
+	must(t, err)
+}
+
+func TestEmuEKSNodegroupValidation(t *testing.T) {
+	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
+	role, nodeRole := eksRoles(t, e)
+	c := eksClient(e, e.RootCredentials())
+	_, err := c.CreateCluster(bg, eksClusterInput("v", role))
+	must(t, err)
+	base := func() *eks.CreateNodegroupInput {
+		return &eks.CreateNodegroupInput{ClusterName: aws.String("v"), NodegroupName: aws.String("n"), NodeRole: aws.String(nodeRole), Subnets: []string{"subnet-0a"}}
+	}
+	_, err = c.CreateNodegroup(bg, base())
+	wantCode(t, err, "InvalidRequestException") // the cluster is still CREATING
+	clock.Advance(eksTestDelay)
+	for name, mod := range map[string]func(*eks.CreateNodegroupInput){
+		"node role for eks": func(in *eks.CreateNodegroupInput) { in.NodeRole = aws.String(role) },
+		"desired > max": func(in *eks.CreateNodegroupInput) {
+			in.ScalingConfig = &ekstypes.NodegroupScalingConfig{MinSize: aws.Int32(1), DesiredSize: aws.Int32(4), MaxSize: aws.Int32(3)}
+		},
+		"AL2 on 1.33":  func(in *eks.CreateNodegroupInput) { in.AmiType = ekstypes.AMITypesAl2X8664 },
+		"newer than":   func(in *eks.CreateNodegroupInput) { in.Version = aws.String("1.34") },
+		"bad subnet":   func(in *eks.CreateNodegroupInput) { in.Subnets = []string{"vpc-1"} },
+		"reserved tag": func(in *eks.CreateNodegroupInput) { in.Tags = map[string]string{"aws:x": "y"} },
+	} {
+		in := base()
+		mod(in)
+		if _, err := c.CreateNodegroup(bg, in); errCode(err) != "InvalidParameterException" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, err = c.CreateNodegroup(bg, &eks.CreateNodegroupInput{ClusterName: aws.String("nope"), NodegroupName: aws.String("n"), NodeRole: aws.String(nodeRole), Subnets: []string{"subnet-0a"}})
+	wantCode(t, err, "ResourceNotFoundException")
+	_, err = c.DescribeNodegroup(bg, &eks.DescribeNodegroupInput{ClusterName: aws.String("v"), NodegroupName: aws.String("n")})
+	wantCode(t, err, "ResourceNotFoundException")
+}

@@ -110,8 +110,9 @@ var (
 		"iam": queryErrorCodes, "sts": queryErrorCodes,
 		"ec2": ec2ErrorCodes,
 		"kms": jsonErrorCodes, "logs": jsonErrorCodes, "ssm": jsonErrorCodes, "acm": jsonErrorCodes, "glue": jsonErrorCodes,
-		"eks": restJSONErrorCodes,
-		"s3":  s3ErrorCodes,
+		"eks":      restJSONErrorCodes,
+		"s3":       s3ErrorCodes,
+		"dynamodb": jsonErrorCodes, "organizations": jsonErrorCodes, "rds": queryErrorCodes,
 	}
 )
 

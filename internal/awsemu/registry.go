@@ -90,5 +90,6 @@ func defaultServices() []*Service {
 		eksService(),
 		logsService(),
 		ec2Service(),
+		dynamodbService(), rdsService(), organizationsService(),
 	}
 }

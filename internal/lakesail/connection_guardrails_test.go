@@ -3,11 +3,15 @@ package lakesail_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/aws/aws-sdk-go-v2/service/organizations"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/smithy-go"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
@@ -120,5 +124,56 @@ func TestLibConnectionGuardrailsActingAsRole(t *testing.T) {
 	}
 	if got := connpolicy.DefaultRoleName(testConnectionID); after.RoleName != got {
 		t.Errorf("role name %s", after.RoleName)
+	}
+}
+
+// TestLibConnectionRoleBoundaryNamespaces: services outside RoleBoundary are denied to the
+// connection role whatever its policies say, while the account's root can call them.
+func TestLibConnectionRoleBoundaryNamespaces(t *testing.T) {
+	ctx := context.Background()
+	emu, client := newEmulatedClient(t, awsemu.Options{})
+	conn := createTestConnection(t, client, testConnectionSpec(emu))
+	asRole, err := client.AssumeRole(lakesail.RoleSession{RoleARN: conn.RoleARN, ExternalID: testExternalID})
+	must(t, err)
+	// A miswritten policy that grants these services: the boundary must still hold.
+	_, err = iam.NewFromConfig(emu.AWSConfig(nil)).PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(conn.RoleName), PolicyName: aws.String("miswritten"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["dynamodb:*","rds:*","organizations:*"],"Resource":"*"}]}`)})
+	must(t, err)
+	calls := []struct {
+		service string
+		call    func(cfg aws.Config) error
+		rootErr string // what the root gets from an empty standalone account ("" = success)
+	}{
+		{"dynamodb", func(cfg aws.Config) error {
+			_, err := dynamodb.NewFromConfig(cfg).ListTables(ctx, &dynamodb.ListTablesInput{})
+			return err
+		}, ""},
+		{"rds", func(cfg aws.Config) error {
+			_, err := rds.NewFromConfig(cfg).DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{})
+			return err
+		}, ""},
+		{"organizations", func(cfg aws.Config) error {
+			_, err := organizations.NewFromConfig(cfg).ListAccounts(ctx, &organizations.ListAccountsInput{})
+			return err
+		}, "AWSOrganizationsNotInUseException"},
+	}
+	for _, tc := range calls {
+		t.Run(tc.service, func(t *testing.T) {
+			err := tc.call(asRole.AWSConfig())
+			var apiErr smithy.APIError
+			if !errors.As(err, &apiErr) || !strings.HasPrefix(apiErr.ErrorCode(), "AccessDenied") {
+				t.Fatalf("as the connection role: %v, want AccessDenied", err)
+			}
+			if !strings.Contains(apiErr.ErrorMessage(), "permissions boundary") {
+				t.Errorf("the denial should name the boundary: %s", apiErr.ErrorMessage())
+			}
+			err = tc.call(emu.AWSConfig(nil))
+			switch {
+			case tc.rootErr == "" && err != nil:
+				t.Fatalf("as root: %v", err)
+			case tc.rootErr != "" && (!errors.As(err, &apiErr) || apiErr.ErrorCode() != tc.rootErr):
+				t.Fatalf("as root: %v, want %s", err, tc.rootErr)
+			}
+		})
 	}
 }

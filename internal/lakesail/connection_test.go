@@ -3,6 +3,7 @@ package lakesail_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"strings"
 	"testing"
@@ -197,4 +198,38 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestLibConnectionUpdatePrunesPolicyVersions: restoring a document when IAM already holds five
+// versions deletes the oldest non-default version first.
+func TestLibConnectionUpdatePrunesPolicyVersions(t *testing.T) {
+	ctx := context.Background()
+	emu, client := newEmulatedClient(t, awsemu.Options{})
+	spec := testConnectionSpec(emu)
+	createTestConnection(t, client, spec)
+	bundle, err := client.Bundle(ctx, spec)
+	must(t, err)
+	api := iam.NewFromConfig(emu.AWSConfig(nil))
+	arn := &bundle.ExplicitDeny.ARN
+	for i := range 4 {
+		doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Sid":"V%d","Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]}`, i)
+		_, err := api.CreatePolicyVersion(ctx, &iam.CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: &doc, SetAsDefault: true})
+		must(t, err)
+	}
+	if _, err := client.UpdateConnection(ctx, spec); err != nil {
+		t.Fatalf("update with five versions stored: %v", err)
+	}
+	versions, err := api.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: arn})
+	must(t, err)
+	if len(versions.Versions) != 5 {
+		t.Fatalf("%d versions, want 5", len(versions.Versions))
+	}
+	for _, v := range versions.Versions {
+		if *v.VersionId == "v1" {
+			t.Error("the oldest version v1 should have been pruned")
+		}
+	}
+	conn, err := client.ReadConnection(ctx, spec)
+	must(t, err)
+	assertNoDrift(t, client, spec, conn)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -62,6 +64,12 @@ func setPolicyDocument(ctx context.Context, api *iam.Client, arn, document strin
 	return classify("iam:CreatePolicyVersion", err)
 }
 
+// versionNumber reads IAM's "v<N>" version ids.
+func versionNumber(id *string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(aws.ToString(id), "v"))
+	return n
+}
+
 func oldestNonDefaultVersion(versions []iamtypes.PolicyVersion) string {
 	candidates := make([]iamtypes.PolicyVersion, 0, len(versions))
 	for _, v := range versions {
@@ -72,8 +80,13 @@ func oldestNonDefaultVersion(versions []iamtypes.PolicyVersion) string {
 	if len(candidates) == 0 {
 		return ""
 	}
+	// Versions created within the same second share a CreateDate; IAM numbers them in order.
 	sort.Slice(candidates, func(i, j int) bool {
-		return aws.ToTime(candidates[i].CreateDate).Before(aws.ToTime(candidates[j].CreateDate))
+		ti, tj := aws.ToTime(candidates[i].CreateDate), aws.ToTime(candidates[j].CreateDate)
+		if !ti.Equal(tj) {
+			return ti.Before(tj)
+		}
+		return versionNumber(candidates[i].VersionId) < versionNumber(candidates[j].VersionId)
 	})
 	return aws.ToString(candidates[0].VersionId)
 }

@@ -89,6 +89,7 @@ func defaultServices() []*Service {
 	return []*Service{iamService(), stsService(),
 		eksService(),
 		logsService(),
+		ssmService(),
 		ec2Service(),
 		dynamodbService(), rdsService(), organizationsService(),
 	}

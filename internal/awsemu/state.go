@@ -27,6 +27,7 @@ type account struct {
 	oidc     map[string]*oidcProvider // by ARN
 	eks      map[string]*eksState     // by region (eks_state.go)
 	logs     map[string]*logsState    // by region (logs.go)
+	ssm      map[string]*ssmState     // by region (ssm.go)
 	ec2      map[string]*ec2State     // by region (ec2_state.go)
 }
 
@@ -103,6 +104,7 @@ func (a *account) reset() {
 	a.oidc = map[string]*oidcProvider{}
 	a.eks = nil
 	a.logs = nil
+	a.ssm = nil
 	a.ec2 = nil
 }
 

@@ -1,0 +1,238 @@
+package awsemu
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+)
+
+func ssmClient(e *Emulator, creds aws.Credentials) *ssm.Client {
+	return ssm.NewFromConfig(e.AWSConfig(static(creds)), func(o *ssm.Options) { o.Retryer = fastRetry() })
+}
+
+func ssmPut(t *testing.T, c *ssm.Client, name, value string, typ ssmtypes.ParameterType) {
+	t.Helper()
+	_, err := c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String(name), Value: aws.String(value), Type: typ})
+	must(t, err)
+}
+
+func TestEmuSSMParameterRoundTrip(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	c := ssmClient(e, e.RootCredentials())
+	out, err := c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/ws1/endpoint"), Value: aws.String("https://a"), Type: ssmtypes.ParameterTypeString,
+		Description: aws.String("endpoint"), Tags: []ssmtypes.Tag{{Key: aws.String("LakeSail-Workspace"), Value: aws.String("ws1")}}})
+	must(t, err)
+	if out.Version != 1 || out.Tier != ssmtypes.ParameterTierStandard {
+		t.Fatalf("put = %d %s", out.Version, out.Tier)
+	}
+	_, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/ws1/endpoint"), Value: aws.String("https://b")})
+	var exists *ssmtypes.ParameterAlreadyExists
+	if !errors.As(err, &exists) {
+		t.Fatalf("second put: %v", err)
+	}
+	_, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/ws1/endpoint"), Value: aws.String("https://b"), Overwrite: aws.Bool(true),
+		Tags: []ssmtypes.Tag{{Key: aws.String("a"), Value: aws.String("b")}}})
+	wantCode(t, err, "ValidationException")
+	wantContains(t, errMessage(err), "tags and overwrite can't be used together")
+	out, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/ws1/endpoint"), Value: aws.String("https://b"), Overwrite: aws.Bool(true)})
+	must(t, err)
+	if out.Version != 2 {
+		t.Fatalf("overwrite version = %d", out.Version)
+	}
+	got, err := c.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/ws1/endpoint")})
+	must(t, err)
+	p := got.Parameter
+	if *p.Value != "https://b" || p.Version != 2 || p.Type != ssmtypes.ParameterTypeString || *p.ARN != "arn:aws:ssm:us-east-1:123456789012:parameter/lakesail/ws1/endpoint" ||
+		!p.LastModifiedDate.Equal(t0) || *p.DataType != "text" {
+		t.Fatalf("parameter = %+v", p)
+	}
+	old, err := c.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/ws1/endpoint:1")})
+	must(t, err)
+	if *old.Parameter.Value != "https://a" || *old.Parameter.Selector != ":1" {
+		t.Fatalf("version 1 = %+v", old.Parameter)
+	}
+	_, err = c.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/ws1/nope")})
+	var nf *ssmtypes.ParameterNotFound
+	if !errors.As(err, &nf) {
+		t.Fatalf("missing: %v", err)
+	}
+
+	ssmPut(t, c, "/lakesail/ws1/hosts", "a,b", ssmtypes.ParameterTypeStringList)
+	ssmPut(t, c, "/lakesail/ws1/tls/ca", "ca", ssmtypes.ParameterTypeString)
+	ssmPut(t, c, "/lakesail/ws2/endpoint", "x", ssmtypes.ParameterTypeString)
+	ssmPut(t, c, "plain", "p", ssmtypes.ParameterTypeString)
+	many, err := c.GetParameters(bg, &ssm.GetParametersInput{Names: []string{"/lakesail/ws1/hosts", "plain", "/missing"}})
+	must(t, err)
+	if len(many.Parameters) != 2 || fmt.Sprint(many.InvalidParameters) != "[/missing]" {
+		t.Fatalf("GetParameters = %+v %v", many.Parameters, many.InvalidParameters)
+	}
+	byPath := func(path string, recursive bool) []string {
+		var names []string
+		pg := ssm.NewGetParametersByPathPaginator(c, &ssm.GetParametersByPathInput{Path: aws.String(path), Recursive: aws.Bool(recursive), MaxResults: aws.Int32(1)})
+		for pg.HasMorePages() {
+			page, err := pg.NextPage(bg)
+			must(t, err)
+			for _, p := range page.Parameters {
+				names = append(names, *p.Name)
+			}
+		}
+		return names
+	}
+	if got := fmt.Sprint(byPath("/lakesail/ws1", false)); got != "[/lakesail/ws1/endpoint /lakesail/ws1/hosts]" {
+		t.Fatalf("one level = %s", got)
+	}
+	if got := fmt.Sprint(byPath("/lakesail/ws1/", true)); got != "[/lakesail/ws1/endpoint /lakesail/ws1/hosts /lakesail/ws1/tls/ca]" {
+		t.Fatalf("recursive = %s", got)
+	}
+	_, err = c.GetParametersByPath(bg, &ssm.GetParametersByPathInput{Path: aws.String("lakesail")})
+	wantCode(t, err, "ValidationException")
+
+	desc, err := c.DescribeParameters(bg, &ssm.DescribeParametersInput{ParameterFilters: []ssmtypes.ParameterStringFilter{
+		{Key: aws.String("Path"), Option: aws.String("Recursive"), Values: []string{"/lakesail"}},
+		{Key: aws.String("Type"), Values: []string{"String"}},
+	}})
+	must(t, err)
+	if len(desc.Parameters) != 3 || *desc.Parameters[0].Name != "/lakesail/ws1/endpoint" || desc.Parameters[0].Version != 2 ||
+		*desc.Parameters[0].Description != "endpoint" || *desc.Parameters[0].LastModifiedUser != "arn:aws:iam::123456789012:root" {
+		t.Fatalf("describe = %+v", desc.Parameters)
+	}
+	desc, err = c.DescribeParameters(bg, &ssm.DescribeParametersInput{ParameterFilters: []ssmtypes.ParameterStringFilter{
+		{Key: aws.String("tag:LakeSail-Workspace"), Values: []string{"ws1"}}}})
+	must(t, err)
+	if len(desc.Parameters) != 1 {
+		t.Fatalf("by tag = %+v", desc.Parameters)
+	}
+	_, err = c.DescribeParameters(bg, &ssm.DescribeParametersInput{ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Colour"), Values: []string{"x"}}}})
+	wantCode(t, err, "InvalidFilterKey")
+
+	_, err = c.DeleteParameter(bg, &ssm.DeleteParameterInput{Name: aws.String("plain")})
+	must(t, err)
+	_, err = c.DeleteParameter(bg, &ssm.DeleteParameterInput{Name: aws.String("plain")})
+	wantCode(t, err, "ParameterNotFound")
+	del, err := c.DeleteParameters(bg, &ssm.DeleteParametersInput{Names: []string{"/lakesail/ws2/endpoint", "/gone"}})
+	must(t, err)
+	if fmt.Sprint(del.DeletedParameters, del.InvalidParameters) != "[/lakesail/ws2/endpoint] [/gone]" {
+		t.Fatalf("DeleteParameters = %v %v", del.DeletedParameters, del.InvalidParameters)
+	}
+}
+
+func TestEmuSSMSecureString(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	c := ssmClient(e, e.RootCredentials())
+	key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	secret := "-----BEGIN PRIVATE KEY-----\nMIIE...\n-----END PRIVATE KEY-----\n"
+	_, err := c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/ws1/tls/key"), Value: aws.String(secret), Type: ssmtypes.ParameterTypeSecureString, KeyId: aws.String(key)})
+	must(t, err)
+	enc, err := c.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/ws1/tls/key")})
+	must(t, err)
+	blob, err := base64.StdEncoding.DecodeString(*enc.Parameter.Value)
+	if err != nil || strings.Contains(string(blob), "PRIVATE KEY") || enc.Parameter.Type != ssmtypes.ParameterTypeSecureString {
+		t.Fatalf("without decryption: %q (%v)", *enc.Parameter.Value, err)
+	}
+	dec, err := c.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/ws1/tls/key"), WithDecryption: aws.Bool(true)})
+	must(t, err)
+	if *dec.Parameter.Value != secret {
+		t.Fatalf("decrypted = %q", *dec.Parameter.Value)
+	}
+	all, err := c.GetParameters(bg, &ssm.GetParametersInput{Names: []string{"/lakesail/ws1/tls/key"}, WithDecryption: aws.Bool(true)})
+	must(t, err)
+	if *all.Parameters[0].Value != secret {
+		t.Fatal("GetParameters did not decrypt")
+	}
+	desc, err := c.DescribeParameters(bg, &ssm.DescribeParametersInput{})
+	must(t, err)
+	if *desc.Parameters[0].KeyId != key {
+		t.Fatalf("key id = %v", desc.Parameters[0].KeyId)
+	}
+	_, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/ws1/tls/default"), Value: aws.String("s"), Type: ssmtypes.ParameterTypeSecureString})
+	must(t, err)
+	desc, err = c.DescribeParameters(bg, &ssm.DescribeParametersInput{Filters: []ssmtypes.ParametersFilter{{Key: ssmtypes.ParametersFilterKeyKeyId, Values: []string{"alias/aws/ssm"}}}})
+	must(t, err)
+	if len(desc.Parameters) != 1 || *desc.Parameters[0].Name != "/lakesail/ws1/tls/default" {
+		t.Fatalf("default key = %+v", desc.Parameters)
+	}
+	_, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/s"), Value: aws.String("s"), Type: ssmtypes.ParameterTypeString, KeyId: aws.String(key)})
+	wantCode(t, err, "ValidationException")
+}
+
+func TestEmuSSMValidation(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	c := ssmClient(e, e.RootCredentials())
+	for name, in := range map[string]*ssm.PutParameterInput{
+		"aws prefix":      {Name: aws.String("/AWS/x"), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString},
+		"ssm prefix":      {Name: aws.String("ssm-thing"), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString},
+		"not qualified":   {Name: aws.String("a/b"), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString},
+		"bad characters":  {Name: aws.String("/a b"), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString},
+		"no type":         {Name: aws.String("/new"), Value: aws.String("v")},
+		"standard > 4 KB": {Name: aws.String("/big"), Value: aws.String(strings.Repeat("x", 5000)), Type: ssmtypes.ParameterTypeString},
+	} {
+		if _, err := c.PutParameter(bg, in); errCode(err) != "ValidationException" {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, err := c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String(strings.Repeat("/l", 16)), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString})
+	wantCode(t, err, "HierarchyLevelLimitExceededException")
+	out, err := c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/big"), Value: aws.String(strings.Repeat("x", 5000)), Type: ssmtypes.ParameterTypeString, Tier: ssmtypes.ParameterTierIntelligentTiering})
+	must(t, err)
+	if out.Tier != ssmtypes.ParameterTierAdvanced {
+		t.Fatalf("intelligent tiering chose %s", out.Tier)
+	}
+	_, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/big"), Value: aws.String("small"), Overwrite: aws.Bool(true), Tier: ssmtypes.ParameterTierStandard})
+	wantCode(t, err, "ValidationException")
+	_, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/pat"), Value: aws.String("abc"), Type: ssmtypes.ParameterTypeString, AllowedPattern: aws.String("^[0-9]+$")})
+	wantCode(t, err, "ParameterPatternMismatchException")
+}
+
+func TestEmuSSMTags(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	c := ssmClient(e, e.RootCredentials())
+	ssmPut(t, c, "/t", "v", ssmtypes.ParameterTypeString)
+	_, err := c.AddTagsToResource(bg, &ssm.AddTagsToResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String("/t"),
+		Tags: []ssmtypes.Tag{{Key: aws.String("a"), Value: aws.String("1")}, {Key: aws.String("b"), Value: aws.String("2")}}})
+	must(t, err)
+	_, err = c.RemoveTagsFromResource(bg, &ssm.RemoveTagsFromResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String("/t"), TagKeys: []string{"a"}})
+	must(t, err)
+	got, err := c.ListTagsForResource(bg, &ssm.ListTagsForResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String("/t")})
+	must(t, err)
+	if len(got.TagList) != 1 || *got.TagList[0].Key != "b" {
+		t.Fatalf("tags = %+v", got.TagList)
+	}
+	_, err = c.ListTagsForResource(bg, &ssm.ListTagsForResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String("/none")})
+	wantCode(t, err, "InvalidResourceId")
+	_, err = c.ListTagsForResource(bg, &ssm.ListTagsForResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingDocument, ResourceId: aws.String("/t")})
+	wantCode(t, err, "InvalidResourceType")
+}
+
+// Parameter ARNs and tags decide SSM calls; tagging on create needs ssm:AddTagsToResource.
+func TestEmuSSMAuthorization(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	root := ssmClient(e, e.RootCredentials())
+	ssmPut(t, root, "/lakesail/a", "v", ssmtypes.ParameterTypeString)
+	ssmPut(t, root, "/other/b", "v", ssmtypes.ParameterTypeString)
+	_, err := root.AddTagsToResource(bg, &ssm.AddTagsToResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String("/other/b"),
+		Tags: []ssmtypes.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}})
+	must(t, err)
+	r := createRole(t, iamClient(e, e.RootCredentials()), &iam.CreateRoleInput{RoleName: aws.String("params")}, doc(
+		allow([]string{"ssm:PutParameter", "ssm:GetParameter"}, "arn:aws:ssm:us-east-1:123456789012:parameter/lakesail/*"),
+		stmt{Effect: "Allow", Action: "ssm:GetParameter", Resource: "*", Condition: map[string]any{"StringEquals": map[string]any{"ssm:resourceTag/team": "blue"}}},
+	))
+	s := ssmClient(e, assume(t, e, e.RootCredentials(), *r.Arn, ""))
+	_, err = s.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/a")})
+	must(t, err)
+	_, err = s.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/other/b")})
+	must(t, err) // through the tag
+	_, err = s.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/other/c"), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString})
+	wantCode(t, err, "AccessDeniedException")
+	wantContains(t, errMessage(err), "ssm:PutParameter on resource: arn:aws:ssm:us-east-1:123456789012:parameter/other/c")
+	_, err = s.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/tagged"), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString,
+		Tags: []ssmtypes.Tag{{Key: aws.String("a"), Value: aws.String("b")}}})
+	wantCode(t, err, "AccessDeniedException")
+	wantContains(t, errMessage(err), "ssm:AddTagsToResource")
+}

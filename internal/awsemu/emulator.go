@@ -48,6 +48,7 @@ type Emulator struct {
 	srv      *http.Server
 	endpoint string
 	served   chan struct{}
+	tls      *tlsServer // ListenTLS (s3_tls.go)
 }
 
 // New builds an emulator that is not listening; serve its Handler yourself or use Start.
@@ -163,6 +164,7 @@ func (e *Emulator) Reset() {
 
 // Close stops the server (if listening) at once, dropping open connections.
 func (e *Emulator) Close() error {
+	e.closeTLS()
 	e.srvMu.Lock()
 	srv, served := e.srv, e.served
 	e.srvMu.Unlock()
@@ -178,6 +180,7 @@ func (e *Emulator) Close() error {
 
 // Shutdown stops the server gracefully (http.Server.Shutdown) within ctx.
 func (e *Emulator) Shutdown(ctx context.Context) error {
+	e.closeTLS()
 	e.srvMu.Lock()
 	srv, served := e.srv, e.served
 	e.srvMu.Unlock()

@@ -3,6 +3,8 @@ package awsemu
 import (
 	"net/http"
 	"net/url"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
 )
 
 // Service is one AWS service as the emulator serves it. Requests reach it by the service name
@@ -16,6 +18,11 @@ type Service struct {
 	Global    bool     // served from us-east-1 whatever the client's region (IAM): aws:RequestedRegion
 	ops       map[string]*Operation
 	order     []*Operation
+
+	// Decide, when set, decides each action on each resource of a call in place of the caller's
+	// identity policies alone, for services with resource-based policies (S3 bucket policies, KMS
+	// key policies); unlike the default it is asked for root callers too.
+	Decide func(c *Req, action, resource string, ctx map[string][]string) iampolicy.Result
 }
 
 // Add registers operations; an operation's Service field is filled in.
@@ -92,5 +99,6 @@ func defaultServices() []*Service {
 		ssmService(),
 		ec2Service(),
 		dynamodbService(), rdsService(), organizationsService(),
+		s3Service(), kmsService(),
 	}
 }

@@ -29,6 +29,8 @@ type account struct {
 	logs     map[string]*logsState    // by region (logs.go)
 	ssm      map[string]*ssmState     // by region (ssm.go)
 	ec2      map[string]*ec2State     // by region (ec2_state.go)
+	s3       *s3State                 // buckets this account owns (s3_state.go)
+	kms      *kmsState                // keys and aliases, all regions (kms_state.go)
 }
 
 type tag struct{ Key, Value string }
@@ -106,6 +108,8 @@ func (a *account) reset() {
 	a.logs = nil
 	a.ssm = nil
 	a.ec2 = nil
+	a.s3 = newS3State()
+	a.kms = newKMSState()
 }
 
 func (a *account) role(name string) *role { return a.roles[strings.ToLower(name)] }

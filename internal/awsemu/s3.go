@@ -1,0 +1,103 @@
+package awsemu
+
+import (
+	"net"
+	"regexp"
+	"strings"
+)
+
+// s3Namespace is the XML namespace of S3 documents.
+const s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+// s3Service is S3 (REST-XML, path-style). Bucket policies are resource-based policies that
+// s3Decide weighs with the caller's identity policies (s3_authz.go).
+func s3Service() *Service {
+	s := &Service{Name: "s3", Protocol: restXMLProtocol{}, Namespace: s3Namespace, Decide: s3Decide}
+	return s.Add(s3BucketOps()...).Add(s3ConfigOps()...).Add(s3ObjectOps()...)
+}
+
+// bucketResource is the bucket ARN of a bucket-level call.
+func bucketResource(c *Req) []string { return []string{bucketARN(c.In.Labels["Bucket"])} }
+
+// objectResource is the object ARN of an object-level call.
+func objectResource(c *Req) []string {
+	return []string{objectARN(c.In.Labels["Bucket"], c.In.Labels["Key"])}
+}
+
+// headerContext yields S3 condition keys from request headers that were sent:
+// s3:x-amz-acl, s3:x-amz-server-side-encryption, ...
+func headerContext(headers ...string) func(c *Req) map[string][]string {
+	return func(c *Req) map[string][]string {
+		m := map[string][]string{}
+		for _, h := range headers {
+			if v := c.HTTP.Header.Get(h); v != "" {
+				m["s3:"+h] = []string{v}
+			}
+		}
+		return m
+	}
+}
+
+// listContext yields s3:prefix, s3:delimiter and s3:max-keys for list calls.
+func listContext(c *Req) map[string][]string {
+	m := map[string][]string{}
+	for _, p := range []string{"prefix", "delimiter", "max-keys"} {
+		if c.In.Params.Has(p) {
+			m["s3:"+p] = []string{c.Param(p)}
+		}
+	}
+	return m
+}
+
+var (
+	reBucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	// Prefixes and suffixes AWS reserves for other bucket types and features.
+	reservedBucketPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
+	reservedBucketSuffixes = []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}
+)
+
+// checkBucketName applies the general purpose bucket naming rules.
+func checkBucketName(name string) *APIError {
+	bad := !reBucketName.MatchString(name) || strings.Contains(name, "..") || net.ParseIP(name) != nil
+	for _, p := range reservedBucketPrefixes {
+		bad = bad || strings.HasPrefix(name, p)
+	}
+	for _, s := range reservedBucketSuffixes {
+		bad = bad || strings.HasSuffix(name, s)
+	}
+	if bad {
+		return apiError("InvalidBucketName", 400, "The specified bucket is not valid.")
+	}
+	return nil
+}
+
+func noSuchBucket() *APIError {
+	return apiError("NoSuchBucket", 404, "The specified bucket does not exist")
+}
+
+func noSuchKey() *APIError { return apiError("NoSuchKey", 404, "The specified key does not exist.") }
+
+func s3InvalidArgument(format string, args ...any) *APIError {
+	return apiError("InvalidArgument", 400, format, args...)
+}
+
+func s3InvalidRequest(format string, args ...any) *APIError {
+	return apiError("InvalidRequest", 400, format, args...)
+}
+
+// existingBucket is the call's bucket, NoSuchBucket when there is none, and S3's answer to a
+// request signed for another region than the bucket's.
+func existingBucket(c *Req) (*s3Bucket, *APIError) {
+	b := c.state().bucket(c.In.Labels["Bucket"])
+	if b == nil {
+		return nil, noSuchBucket()
+	}
+	if c.Region != b.region {
+		return nil, apiError("AuthorizationHeaderMalformed", 400,
+			"The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c.Region, b.region)
+	}
+	return b, nil
+}
+
+// noContent is the empty 204 answer of S3's DELETE calls.
+func noContent() *restResult { return &restResult{Status: 204} }

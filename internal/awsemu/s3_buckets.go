@@ -1,0 +1,224 @@
+package awsemu
+
+import (
+	"encoding/base64"
+	"encoding/xml"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func s3BucketOps() []*Operation {
+	return []*Operation{
+		{Name: "CreateBucket", HTTP: "PUT /{Bucket}", Action: "s3:CreateBucket", Resources: bucketResource,
+			Context: ctx(createBucketContext, headerContext("x-amz-acl", "x-amz-object-ownership")), Also: createBucketAlso, Handle: s3CreateBucket},
+		{Name: "HeadBucket", HTTP: "HEAD /{Bucket}", Action: "s3:ListBucket", Resources: bucketResource, Handle: s3HeadBucket},
+		{Name: "GetBucketLocation", HTTP: "GET /{Bucket}?location", Action: "s3:GetBucketLocation", Resources: bucketResource, Handle: s3GetBucketLocation},
+		{Name: "ListBuckets", HTTP: "GET /", Action: "s3:ListAllMyBuckets", Handle: s3ListBuckets},
+		{Name: "DeleteBucket", HTTP: "DELETE /{Bucket}", Action: "s3:DeleteBucket", Resources: bucketResource, Handle: s3DeleteBucket},
+	}
+}
+
+type createBucketConfiguration struct {
+	LocationConstraint string
+	Tags               []s3XMLTag `xml:"Tags>Tag"`
+}
+
+func readCreateBucketConfiguration(c *Req) (createBucketConfiguration, *APIError) {
+	var cfg createBucketConfiguration
+	if len(strings.TrimSpace(string(c.Body))) == 0 {
+		return cfg, nil
+	}
+	return cfg, decodeXML(c.Body, &cfg)
+}
+
+// createBucketContext yields s3:locationconstraint, and the request tags of a tagged create.
+func createBucketContext(c *Req) map[string][]string {
+	cfg, err := readCreateBucketConfiguration(c)
+	if err != nil {
+		return nil
+	}
+	m := mergeContext(requestTagContext(tagsFromXML(cfg.Tags)))
+	loc := cfg.LocationConstraint
+	if loc == "" {
+		loc = "us-east-1"
+	}
+	m["s3:locationconstraint"] = []string{loc}
+	return m
+}
+
+// createBucketAlso: choosing object ownership needs s3:PutBucketOwnershipControls, and tags
+// given at creation need s3:TagResource.
+func createBucketAlso(c *Req) []Check {
+	var out []Check
+	if c.HTTP.Header.Get("x-amz-object-ownership") != "" {
+		out = append(out, Check{Action: "s3:PutBucketOwnershipControls", Resources: bucketResource(c)})
+	}
+	if cfg, err := readCreateBucketConfiguration(c); err == nil && len(cfg.Tags) > 0 {
+		out = append(out, Check{Action: "s3:TagResource", Resources: bucketResource(c), Context: requestTagContext(tagsFromXML(cfg.Tags))})
+	}
+	return out
+}
+
+var objectOwnerships = map[string]bool{"BucketOwnerEnforced": true, "BucketOwnerPreferred": true, "ObjectWriter": true}
+
+func s3CreateBucket(c *Req) (any, error) {
+	name := c.In.Labels["Bucket"]
+	if err := checkBucketName(name); err != nil {
+		return nil, err
+	}
+	cfg, err := readCreateBucketConfiguration(c)
+	if err != nil {
+		return nil, err
+	}
+	region := cfg.LocationConstraint
+	switch {
+	case c.Region == "us-east-1" && region == "us-east-1":
+		return nil, apiError("InvalidLocationConstraint", 400, "The specified location-constraint is not valid")
+	case c.Region == "us-east-1" && region == "":
+		region = "us-east-1"
+	case c.Region != "us-east-1" && region == "":
+		return nil, apiError("IllegalLocationConstraintException", 400,
+			"The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
+	case c.Region != "us-east-1" && region != c.Region:
+		return nil, apiError("IllegalLocationConstraintException", 400,
+			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", region)
+	}
+	tags := tagsFromXML(cfg.Tags)
+	if err := checkS3Tags(tags); err != nil {
+		return nil, err
+	}
+	ownership := c.HTTP.Header.Get("x-amz-object-ownership")
+	if ownership == "" {
+		ownership = "BucketOwnerEnforced"
+	}
+	if !objectOwnerships[ownership] {
+		return nil, s3InvalidArgument("Invalid x-amz-object-ownership header: %s", ownership)
+	}
+	if acl := c.HTTP.Header.Get("x-amz-acl"); acl != "" && acl != "private" && ownership == "BucketOwnerEnforced" {
+		return nil, apiError("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+	}
+	if b := c.state().bucket(name); b != nil {
+		if b.owner != c.Caller.Account {
+			return nil, apiError("BucketAlreadyExists", 409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.")
+		}
+		if c.Region == "us-east-1" && b.region == "us-east-1" {
+			// Legacy: re-creating a bucket you own in North Virginia succeeds and changes nothing.
+			return &restResult{Header: http.Header{"Location": {"/" + name}}}, nil
+		}
+		return nil, apiError("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.")
+	}
+	b := &s3Bucket{
+		name: name, region: region, owner: c.Account.id, created: c.Now,
+		encryption:        s3EncryptionRule{algorithm: "AES256"},
+		publicAccessBlock: &s3PublicAccessBlock{true, true, true, true},
+		ownership:         ownership,
+		tags:              tags,
+		objects:           map[string][]*s3Version{},
+	}
+	c.Account.s3.buckets[name] = b
+	return &restResult{Header: http.Header{"Location": {"/" + name}}}, nil
+}
+
+func s3HeadBucket(c *Req) (any, error) {
+	b := c.state().bucket(c.In.Labels["Bucket"])
+	if b == nil {
+		return nil, noSuchBucket()
+	}
+	h := http.Header{"X-Amz-Bucket-Region": {b.region}, "X-Amz-Access-Point-Alias": {"false"}}
+	if c.Region != b.region {
+		return &restResult{Status: http.StatusMovedPermanently, Header: h}, nil // S3 redirects to the bucket's region
+	}
+	return &restResult{Header: h}, nil
+}
+
+type locationConstraint struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ LocationConstraint"`
+	Region  string   `xml:",chardata"`
+}
+
+// s3GetBucketLocation answers from any region; us-east-1 is the empty constraint.
+func s3GetBucketLocation(c *Req) (any, error) {
+	b := c.state().bucket(c.In.Labels["Bucket"])
+	if b == nil {
+		return nil, noSuchBucket()
+	}
+	loc := b.region
+	if loc == "us-east-1" {
+		loc = ""
+	}
+	return locationConstraint{Region: loc}, nil
+}
+
+type s3Owner struct {
+	ID string
+}
+
+type listedBucket struct {
+	Name         string
+	CreationDate s3Time
+	BucketRegion string
+}
+
+type listAllMyBucketsResult struct {
+	XMLName           xml.Name       `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListAllMyBucketsResult"`
+	Owner             s3Owner        `xml:"Owner"`
+	Buckets           []listedBucket `xml:"Buckets>Bucket"`
+	ContinuationToken string         `xml:",omitempty"`
+	Prefix            string         `xml:",omitempty"`
+}
+
+// s3ListBuckets lists the caller's account's buckets by name, with S3's optional prefix,
+// bucket-region, max-buckets and continuation-token.
+func s3ListBuckets(c *Req) (any, error) {
+	max := 10000
+	if v := c.Param("max-buckets"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return nil, s3InvalidArgument("Argument max-buckets must be an integer between 1 and 10000")
+		}
+		max = n
+	}
+	after := ""
+	if tok := c.Param("continuation-token"); tok != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(tok)
+		if err != nil {
+			return nil, s3InvalidArgument("The continuation token provided is incorrect")
+		}
+		after = string(raw)
+	}
+	prefix, region := c.Param("prefix"), c.Param("bucket-region")
+	names := sortedKeys(c.Account.s3.buckets)
+	out := listAllMyBucketsResult{Owner: s3Owner{ID: canonicalUserID(c.Account.id)}, Buckets: []listedBucket{}, Prefix: prefix}
+	for _, n := range names {
+		b := c.Account.s3.buckets[n]
+		if n <= after || !strings.HasPrefix(n, prefix) || (region != "" && b.region != region) {
+			continue
+		}
+		if len(out.Buckets) == max {
+			out.ContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(out.Buckets[max-1].Name))
+			break
+		}
+		out.Buckets = append(out.Buckets, listedBucket{Name: n, CreationDate: s3Time(b.created), BucketRegion: b.region})
+	}
+	sort.Slice(out.Buckets, func(i, j int) bool { return out.Buckets[i].Name < out.Buckets[j].Name })
+	return out, nil
+}
+
+// s3DeleteBucket deletes an empty bucket: no objects, no versions, no delete markers.
+func s3DeleteBucket(c *Req) (any, error) {
+	b, err := existingBucket(c)
+	if err != nil {
+		return nil, err
+	}
+	if len(b.objects) > 0 {
+		msg := "The bucket you tried to delete is not empty"
+		if b.versioning != "" {
+			msg += ". You must delete all versions in the bucket."
+		}
+		return nil, apiError("BucketNotEmpty", 409, "%s", msg)
+	}
+	delete(c.state().accounts[b.owner].s3.buckets, b.name)
+	return noContent(), nil
+}

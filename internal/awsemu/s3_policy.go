@@ -1,0 +1,105 @@
+package awsemu
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+)
+
+const maxBucketPolicySize = 20 * 1024
+
+func malformedBucketPolicy(format string, args ...any) *APIError {
+	return apiError("MalformedPolicy", 400, format, args...)
+}
+
+// parseBucketPolicy validates a bucket policy as S3 does: it parses, every statement names a
+// principal and resources in this bucket, actions are S3 actions, and principals exist.
+func parseBucketPolicy(c *Req, bucket, text string) (*iampolicy.Document, *APIError) {
+	if len(text) > maxBucketPolicySize {
+		return nil, apiError("PolicyTooLarge", 400, "Policy exceeds the maximum allowed document size.")
+	}
+	if !strings.HasPrefix(strings.TrimSpace(text), "{") {
+		return nil, malformedBucketPolicy("Policies must be valid JSON and the first byte must be '{'")
+	}
+	doc, err := iampolicy.Parse(text)
+	if err != nil {
+		var pe *iampolicy.ParseError
+		if errors.As(err, &pe) {
+			return nil, malformedBucketPolicy("%s", pe.Reason)
+		}
+		return nil, malformedBucketPolicy("%s", err.Error())
+	}
+	arn := bucketARN(bucket)
+	for _, st := range doc.Statement {
+		if st.Principal == nil && st.NotPrincipal == nil {
+			return nil, malformedBucketPolicy("Missing required field Principal")
+		}
+		for _, a := range append(append(iampolicy.Values{}, st.Action...), st.NotAction...) {
+			if a != "*" && !strings.HasPrefix(strings.ToLower(a), "s3:") {
+				return nil, malformedBucketPolicy("Policy has invalid action")
+			}
+		}
+		resources := append(append(iampolicy.Values{}, st.Resource...), st.NotResource...)
+		if len(resources) == 0 {
+			return nil, malformedBucketPolicy("Missing required field Resource")
+		}
+		for _, r := range resources {
+			if r != arn && !strings.HasPrefix(r, arn+"/") {
+				return nil, malformedBucketPolicy("Policy has invalid resource")
+			}
+		}
+		for _, pr := range []*iampolicy.Principal{st.Principal, st.NotPrincipal} {
+			if pr == nil {
+				continue
+			}
+			for _, v := range pr.AWS {
+				if !c.state().principalExists(v) {
+					return nil, malformedBucketPolicy("Invalid principal in policy")
+				}
+			}
+		}
+	}
+	return doc, nil
+}
+
+func s3PutBucketPolicy(c *Req) (any, error) {
+	b, err := existingBucket(c)
+	if err != nil {
+		return nil, err
+	}
+	text := string(c.Body)
+	doc, err := parseBucketPolicy(c, b.name, text)
+	if err != nil {
+		return nil, err
+	}
+	if b.publicAccessBlock != nil && b.publicAccessBlock.BlockPublicPolicy && policyIsPublic(doc) {
+		c.Deny()
+		return nil, serviceError("s3", errAccessDenied, "User: "+c.Caller.ARN+" is not authorized to perform: s3:PutBucketPolicy on resource: \""+
+			bucketARN(b.name)+"\" because public policies are blocked by the BlockPublicPolicy block public access setting.")
+	}
+	b.policyText, b.policy = text, doc
+	return noContent(), nil
+}
+
+// s3GetBucketPolicy returns the policy document as the response body.
+func s3GetBucketPolicy(c *Req) (any, error) {
+	b, err := existingBucket(c)
+	if err != nil {
+		return nil, err
+	}
+	if b.policy == nil {
+		return nil, apiError("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+	}
+	return &restResult{Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(b.policyText)}, nil
+}
+
+func s3DeleteBucketPolicy(c *Req) (any, error) {
+	b, err := existingBucket(c)
+	if err != nil {
+		return nil, err
+	}
+	b.policyText, b.policy = "", nil
+	return noContent(), nil
+}

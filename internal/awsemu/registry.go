@@ -97,6 +97,7 @@ func defaultServices() []*Service {
 		eksService(),
 		logsService(),
 		ssmService(),
+		acmService(),
 		ec2Service(),
 		dynamodbService(), rdsService(), organizationsService(),
 		s3Service(), kmsService(),

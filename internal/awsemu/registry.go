@@ -98,6 +98,7 @@ func defaultServices() []*Service {
 		logsService(),
 		ssmService(),
 		acmService(),
+		glueService(),
 		ec2Service(),
 		dynamodbService(), rdsService(), organizationsService(),
 		s3Service(), kmsService(),

@@ -29,6 +29,7 @@ type account struct {
 	logs     map[string]*logsState    // by region (logs.go)
 	ssm      map[string]*ssmState     // by region (ssm.go)
 	acm      map[string]*acmState     // by region (acm.go)
+	glue     map[string]*glueState    // by region (glue.go)
 	ec2      map[string]*ec2State     // by region (ec2_state.go)
 	s3       *s3State                 // buckets this account owns (s3_state.go)
 	kms      *kmsState                // keys and aliases, all regions (kms_state.go)
@@ -109,6 +110,7 @@ func (a *account) reset() {
 	a.logs = nil
 	a.ssm = nil
 	a.acm = nil
+	a.glue = nil
 	a.ec2 = nil
 	a.s3 = newS3State()
 	a.kms = newKMSState()

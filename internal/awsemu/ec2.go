@@ -7,7 +7,7 @@ func ec2Service() *Service {
 	for _, group := range [][]ec2Spec{
 		ec2AZSpecs(), ec2VpcSpecs(), ec2SubnetSpecs(), ec2IGWSpecs(), ec2AddressSpecs(), ec2NATSpecs(),
 		ec2RouteTableSpecs(), ec2RouteSpecs(), ec2SecurityGroupSpecs(), ec2SGRuleSpecs(), ec2EndpointSpecs(),
-		ec2TagSpecs(), ec2NetworkACLSpecs(),
+		ec2TagSpecs(), ec2NetworkACLSpecs(), ec2PrefixListSpecs(),
 	} {
 		for _, sp := range group {
 			s.Add(sp.op())
@@ -111,7 +111,8 @@ func ec2Existing(c *Req, typ, id string) ec2Target {
 }
 
 // ec2On is targets for the resources named by (type, parameter) pairs: ec2On("vpc", "VpcId").
-// Parameters that were not sent are skipped.
+// The first is the resource acted on (even when its parameter is missing); later ones that were
+// not sent are skipped.
 func ec2On(pairs ...string) func(c *Req) []ec2Target {
 	return func(c *Req) []ec2Target {
 		var out []ec2Target

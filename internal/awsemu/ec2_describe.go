@@ -121,15 +121,15 @@ func ec2Wildcard(pattern, s string) bool {
 	return match(0, 0)
 }
 
-// ec2Page cuts items at the request's NextToken and MaxResults (5..max; all when absent).
+// ec2Page cuts items at the request's NextToken and MaxResults (5..most; all when absent).
 // Tokens are opaque offsets; one that does not decode is InvalidPaginationToken.
-func ec2Page[T any](c *Req, items []T, max int) ([]T, string, *APIError) {
+func ec2Page[T any](c *Req, items []T, most int) ([]T, string, *APIError) {
 	limit := len(items)
 	if n, ok, err := c.ParamInt("MaxResults"); err != nil {
 		return nil, "", apiError("InvalidParameterValue", 400, "Invalid value '%s' for maxResults", c.Param("MaxResults"))
 	} else if ok {
-		if n < 5 || n > max {
-			return nil, "", apiError("InvalidParameterValue", 400, "Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and %d.", n, max)
+		if n < 5 || n > most {
+			return nil, "", apiError("InvalidParameterValue", 400, "Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and %d.", n, most)
 		}
 		limit = n
 	}

@@ -84,9 +84,7 @@ func ec2CreateTags(c *Req, typ string) ([]tag, *APIError) {
 			return nil, apiError("InvalidParameterValue", 400, "'%s' is not a valid taggable resource type for this operation.", rt)
 		}
 	}
-	tags := ec2SpecTags(c, typ)
-	merged, err := ec2MergeTags(nil, tags)
-	return merged, err
+	return ec2MergeTags(nil, ec2SpecTags(c, typ))
 }
 
 // ec2MergeTags sets tags on top of existing ones (same key replaces), with EC2's checks.

@@ -3,7 +3,6 @@ package awsemu
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -237,6 +236,3 @@ func ec2RegionAbbrev(region string) string {
 	}
 	return parts[0] + dir + parts[2]
 }
-
-// ec2Overlaps reports whether two prefixes share addresses.
-func ec2Overlaps(a, b netip.Prefix) bool { return a.Overlaps(b) }

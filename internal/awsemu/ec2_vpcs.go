@@ -1,9 +1,6 @@
 package awsemu
 
-import (
-	"net/netip"
-	"time"
-)
+import "net/netip"
 
 // ec2VpcLimit is AWS's default quota of VPCs per region.
 const ec2VpcLimit = 5
@@ -17,7 +14,6 @@ type ec2Vpc struct {
 	dhcpOptions  string
 	dnsSupport   bool
 	dnsHostnames bool
-	created      time.Time
 }
 
 func (*ec2Vpc) kind() string { return "vpc" }
@@ -107,7 +103,7 @@ func ec2CreateVpc(c *Req) (any, error) {
 	}
 	v := &ec2Vpc{
 		ec2Meta: s.newMeta("vpc", tags), owner: c.Account.id, cidr: cidr, cidrAssoc: ec2NewID("vpc-cidr-assoc"),
-		tenancy: tenancy, dhcpOptions: s.dhcpOptions(), dnsSupport: true, created: c.Now,
+		tenancy: tenancy, dhcpOptions: s.dhcpOptions(), dnsSupport: true,
 	}
 	s.vpcs[v.id] = v
 	// As in AWS, a VPC comes with its main route table, default security group and network ACL.

@@ -30,7 +30,7 @@ type ec2TagXML struct {
 func ec2TagSet(tags []tag) ec2Set[ec2TagXML] {
 	out := ec2Set[ec2TagXML]{}
 	for _, t := range tags {
-		out = append(out, ec2TagXML{Key: t.Key, Value: t.Value})
+		out = append(out, ec2TagXML(t))
 	}
 	return out
 }

@@ -48,6 +48,11 @@ func TestEmuEC2VpcEndpointRoundTrip(t *testing.T) {
 	if len(routes) != 2 || routes[rts[0]][:3] != "pl-" || routes[rts[0]] != routes[rts[1]] {
 		t.Fatalf("prefix-list routes = %v", routes)
 	}
+	pls, err := c.DescribePrefixLists(bg, &ec2.DescribePrefixListsInput{Filters: []ec2types.Filter{ec2F("prefix-list-name", s3)}})
+	must(t, err)
+	if len(pls.PrefixLists) != 1 || *pls.PrefixLists[0].PrefixListId != routes[rts[0]][:11] || len(pls.PrefixLists[0].Cidrs) == 0 {
+		t.Fatalf("DescribePrefixLists = %+v", pls.PrefixLists)
+	}
 	_, err = c.DeleteRoute(bg, &ec2.DeleteRouteInput{RouteTableId: aws.String(rts[0]), DestinationPrefixListId: aws.String(routes[rts[0]][:11])})
 	wantCode(t, err, "InvalidParameterValue") // the endpoint owns that route
 

@@ -32,7 +32,10 @@
 // Reference lists for it (nil means "*"); Context returns its condition keys (aws:RequestTag/*,
 // aws:TagKeys, aws:ResourceTag/* from current state, service keys); Also adds further checks
 // (iam:PassRole, ec2:CreateTags on create). The authorizer adds the global keys and evaluates
-// every resource of every check for role sessions; root is allowed. Handle runs under the state
+// every resource of every check for role sessions; root is allowed. A service whose resources
+// carry their own policies sets Service.Decide, which then decides every check for every caller,
+// root included (S3 bucket policies: s3_authz.go; KMS key policies and grants: kms_authz.go;
+// S3's REST-XML path-style protocol: protocol_restxml.go). Handle runs under the state
 // lock, reads input with Req.Param/ParamList/ParamTags (query) or Req.DecodeJSON (JSON), and
 // returns a result value the protocol renders (structs with xml or json tags) or an *APIError.
 // Faults, latency, the call log and the control endpoints then work for the new service as is.

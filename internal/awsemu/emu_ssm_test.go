@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
@@ -126,7 +127,7 @@ func TestEmuSSMParameterRoundTrip(t *testing.T) {
 func TestEmuSSMSecureString(t *testing.T) {
 	e, _ := newTestEmu(t, Options{})
 	c := ssmClient(e, e.RootCredentials())
-	key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	key := *createKey(t, kmsClient(e, e.RootCredentials()), nil).Arn
 	secret := "-----BEGIN PRIVATE KEY-----\nMIIE...\n-----END PRIVATE KEY-----\n"
 	_, err := c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/ws1/tls/key"), Value: aws.String(secret), Type: ssmtypes.ParameterTypeSecureString, KeyId: aws.String(key)})
 	must(t, err)
@@ -160,6 +161,64 @@ func TestEmuSSMSecureString(t *testing.T) {
 	}
 	_, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/s"), Value: aws.String("s"), Type: ssmtypes.ParameterTypeString, KeyId: aws.String(key)})
 	wantCode(t, err, "ValidationException")
+	_, err = c.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/s"), Value: aws.String("s"), Type: ssmtypes.ParameterTypeSecureString, KeyId: aws.String("alias/none")})
+	wantCode(t, err, "InvalidKeyId")
+
+	// The stored value is the emulator's KMS ciphertext under the parameter's encryption context.
+	plain, err := kmsClient(e, e.RootCredentials()).Decrypt(bg, &kms.DecryptInput{CiphertextBlob: blob,
+		EncryptionContext: map[string]string{"PARAMETER_ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/lakesail/ws1/tls/key"}})
+	must(t, err)
+	if string(plain.Plaintext) != secret || *plain.KeyId != key {
+		t.Fatalf("KMS decrypt = %q %s", plain.Plaintext, *plain.KeyId)
+	}
+}
+
+// SecureStrings under a customer key need kms:Encrypt to write and kms:Decrypt to read with
+// decryption, asked of KMS as the caller, via SSM, with the parameter's encryption context.
+func TestEmuSSMSecureStringNeedsKMS(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	key := *createKey(t, kmsClient(e, e.RootCredentials()), nil).Arn
+	viaSSM := map[string]any{"StringEquals": map[string]any{"kms:ViaService": "ssm.us-east-1.amazonaws.com",
+		"kms:EncryptionContext:PARAMETER_ARN": "arn:aws:ssm:us-east-1:123456789012:parameter/lakesail/secret"}}
+	iamc := iamClient(e, e.RootCredentials())
+	newSession := func(name string, stmts ...stmt) *ssm.Client {
+		r := createRole(t, iamc, &iam.CreateRoleInput{RoleName: aws.String(name)}, doc(append([]stmt{allow("ssm:*", "*")}, stmts...)...))
+		return ssmClient(e, assume(t, e, e.RootCredentials(), *r.Arn, ""))
+	}
+	noKMS := newSession("no-kms")
+	writer := newSession("writer", stmt{Effect: "Allow", Action: "kms:Encrypt", Resource: key, Condition: viaSSM})
+	reader := newSession("reader", stmt{Effect: "Allow", Action: "kms:Decrypt", Resource: key, Condition: viaSSM})
+	put := &ssm.PutParameterInput{Name: aws.String("/lakesail/secret"), Value: aws.String("s3cr3t"), Type: ssmtypes.ParameterTypeSecureString, KeyId: aws.String(key)}
+	_, err := noKMS.PutParameter(bg, put)
+	wantCode(t, err, "AccessDeniedException")
+	wantContains(t, errMessage(err), "kms:Encrypt on resource: "+key)
+	_, err = writer.PutParameter(bg, put)
+	must(t, err)
+	for _, s := range []*ssm.Client{noKMS, writer} {
+		_, err = s.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/secret"), WithDecryption: aws.Bool(true)})
+		wantCode(t, err, "AccessDeniedException")
+		wantContains(t, errMessage(err), "kms:Decrypt")
+		_, err = s.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/secret")})
+		must(t, err) // the ciphertext needs no key permission
+	}
+	got, err := reader.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/secret"), WithDecryption: aws.Bool(true)})
+	must(t, err)
+	if *got.Parameter.Value != "s3cr3t" {
+		t.Fatalf("decrypted = %q", *got.Parameter.Value)
+	}
+	// The default key, alias/aws/ssm, serves any principal of the account through SSM.
+	_, err = noKMS.PutParameter(bg, &ssm.PutParameterInput{Name: aws.String("/lakesail/default"), Value: aws.String("d"), Type: ssmtypes.ParameterTypeSecureString})
+	must(t, err)
+	got, err = noKMS.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/default"), WithDecryption: aws.Bool(true)})
+	must(t, err)
+	if *got.Parameter.Value != "d" {
+		t.Fatalf("default-key value = %q", *got.Parameter.Value)
+	}
+	// A disabled key can neither encrypt nor decrypt.
+	_, err = kmsClient(e, e.RootCredentials()).DisableKey(bg, &kms.DisableKeyInput{KeyId: aws.String(key)})
+	must(t, err)
+	_, err = reader.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/lakesail/secret"), WithDecryption: aws.Bool(true)})
+	wantCode(t, err, "InvalidKeyId")
 }
 
 func TestEmuSSMValidation(t *testing.T) {

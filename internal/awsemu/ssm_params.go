@@ -112,7 +112,7 @@ func ssmPutParameter(c *Req) (any, error) {
 		return nil, ssmValidation("KeyId is required for SecureString type parameter only.")
 	}
 	if typ == "SecureString" && keyID == "" {
-		keyID = "alias/aws/ssm"
+		keyID = ssmDefaultKey
 		if p != nil && p.current().keyID != "" && in.Type == "" {
 			keyID = p.current().keyID
 		}
@@ -142,20 +142,19 @@ func ssmPutParameter(c *Req) (any, error) {
 	if err := checkSSMTags(tags); err != nil {
 		return nil, err
 	}
+	if p != nil && len(p.versions) >= 100 {
+		return nil, apiError("ParameterMaxVersionLimitExceeded", 400, "You attempted to create a new version of %s by calling the PutParameter API with the overwrite flag. Version %d, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.", in.Name, p.versions[0].version)
+	}
+	v := &ssmVersion{version: 1, typ: typ, value: in.Value, keyID: keyID, modified: c.Now, modifiedUser: c.Caller.ARN}
+	if typ == "SecureString" {
+		if v.ciphertext, err = ssmEncrypt(c, in.Name, keyID, in.Value); err != nil {
+			return nil, err
+		}
+	}
 	if p == nil {
 		p = &ssmParam{name: in.Name, tags: tags}
 		st.params[in.Name] = p
-	}
-	if len(p.versions) >= 100 {
-		return nil, apiError("ParameterMaxVersionLimitExceeded", 400, "You attempted to create a new version of %s by calling the PutParameter API with the overwrite flag. Version %d, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.", in.Name, p.versions[0].version)
-	}
-	v := &ssmVersion{version: len(p.versions) + 1, typ: typ, value: in.Value, keyID: keyID, modified: c.Now, modifiedUser: c.Caller.ARN}
-	if typ == "SecureString" {
-		// TODO(kms): authorize kms:Encrypt on the key (kms:ViaService ssm.<region>.amazonaws.com,
-		// encryption context PARAMETER_ARN) once the emulator serves KMS; the key id is recorded.
-		v.ciphertext = ssmSeal(in.Value)
-	}
-	if len(p.versions) > 0 {
+	} else {
 		v.version = p.current().version + 1
 	}
 	p.versions = append(p.versions, v)
@@ -208,18 +207,24 @@ type ssmParamOut struct {
 	DataType         string   `json:"DataType"`
 }
 
-// ssmRead renders a parameter version; a SecureString shows its ciphertext unless decrypted.
-func ssmRead(c *Req, p *ssmParam, v *ssmVersion, selector string, decrypt bool) ssmParamOut {
+// ssmRead renders a parameter version; a SecureString shows its ciphertext unless decrypted
+// (through KMS, as the caller).
+func ssmRead(c *Req, p *ssmParam, v *ssmVersion, selector string, decrypt bool) (ssmParamOut, *APIError) {
 	value := v.value
-	if v.typ == "SecureString" && !decrypt {
+	if v.typ == "SecureString" {
 		value = v.ciphertext
+		if decrypt {
+			var err *APIError
+			if value, err = ssmDecrypt(c, p, v); err != nil {
+				return ssmParamOut{}, err
+			}
+		}
 	}
-	// TODO(kms): with decryption, authorize kms:Decrypt on v.keyID via SSM once the emulator serves KMS.
 	if selector != "" {
 		selector = ":" + selector
 	}
 	return ssmParamOut{Name: p.name, Type: v.typ, Value: value, Version: v.version, Selector: selector,
-		LastModifiedDate: wireTime(v.modified), ARN: ssmParamARN(c, p.name), DataType: p.dataType}
+		LastModifiedDate: wireTime(v.modified), ARN: ssmParamARN(c, p.name), DataType: p.dataType}, nil
 }
 
 // ssmLookup finds a parameter version by a name with an optional ":version" selector.
@@ -256,7 +261,11 @@ func ssmGetParameter(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Parameter": ssmRead(c, p, v, sel, in.WithDecryption)}, nil
+	out, rerr := ssmRead(c, p, v, sel, in.WithDecryption)
+	if rerr != nil {
+		return nil, rerr
+	}
+	return map[string]any{"Parameter": out}, nil
 }
 
 func ssmGetParameters(c *Req) (any, error) {
@@ -277,7 +286,11 @@ func ssmGetParameters(c *Req) (any, error) {
 			invalid = append(invalid, n)
 			continue
 		}
-		params = append(params, ssmRead(c, p, v, sel, in.WithDecryption))
+		out, rerr := ssmRead(c, p, v, sel, in.WithDecryption)
+		if rerr != nil {
+			return nil, rerr
+		}
+		params = append(params, out)
 	}
 	return map[string]any{"Parameters": params, "InvalidParameters": invalid}, nil
 }
@@ -316,7 +329,11 @@ func ssmGetParametersByPath(c *Req) (any, error) {
 	}
 	out := []ssmParamOut{}
 	for _, p := range page {
-		out = append(out, ssmRead(c, p, p.current(), "", in.WithDecryption))
+		v, rerr := ssmRead(c, p, p.current(), "", in.WithDecryption)
+		if rerr != nil {
+			return nil, rerr
+		}
+		out = append(out, v)
 	}
 	return ssmParamsPage{Parameters: out, NextToken: next}, nil
 }

@@ -8,4 +8,8 @@ provider "lakesail" {
       CostCenter = "data-platform"
     }
   }
+
+  # Register connections with LakeSail's platform, so its console shows them as connected. The
+  # token is read from LAKESAIL_TOKEN; without one the platform is never called.
+  platform {}
 }

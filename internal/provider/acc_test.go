@@ -65,9 +65,12 @@ func (a *accTarget) requireEmulator(t *testing.T) *awsemu.Emulator {
 
 // providerBlock configures the provider for the target: against the emulator every service
 // endpoint is overridden through the endpoints block; against real AWS nothing is set.
-func (a *accTarget) providerBlock() string {
+func (a *accTarget) providerBlock() string { return a.providerBlockWith("") }
+
+// providerBlockWith is providerBlock with extra lines (e.g. a platform block) inside it.
+func (a *accTarget) providerBlockWith(extra string) string {
 	if a.emu == nil {
-		return `provider "lakesail" {}` + "\n"
+		return "provider \"lakesail\" {\n" + extra + "}\n"
 	}
 	var endpoints []string
 	for _, id := range lakesail.Services() {
@@ -84,12 +87,17 @@ func (a *accTarget) providerBlock() string {
   endpoints {
 %s
   }
-}
-`, a.emu.Region(), creds.AccessKeyID, creds.SecretAccessKey, strings.Join(endpoints, "\n"))
+%s}
+`, a.emu.Region(), creds.AccessKeyID, creds.SecretAccessKey, strings.Join(endpoints, "\n"), extra)
 }
 
 // config joins the provider block and the test's resources.
 func (a *accTarget) config(body string) string { return a.providerBlock() + "\n" + body }
+
+// configWith is config with extra lines inside the provider block.
+func (a *accTarget) configWith(providerExtra, body string) string {
+	return a.providerBlockWith(providerExtra) + "\n" + body
+}
 
 // assertCalled fails unless the emulator's call log has the operation.
 func assertCalled(t *testing.T, emu *awsemu.Emulator, service, operation string) {

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/platform"
 )
 
 // Address is the provider's registry address.
@@ -20,6 +22,8 @@ const Address = "registry.terraform.io/lakehq/lakesail"
 // lakesailProvider is the provider implementation; version is set at build time.
 type lakesailProvider struct {
 	version string
+	// tunePlatform adjusts the platform client's options; tests use it to shrink retries.
+	tunePlatform func(*platform.Options)
 }
 
 // providerData is what Configure hands to every resource and data source.
@@ -27,6 +31,8 @@ type providerData struct {
 	client      *lakesail.Client
 	defaultTags map[string]string
 	version     string
+	// platform is the LakeSail platform API client, nil when no platform token is configured.
+	platform *platform.Client
 }
 
 var _ provider.Provider = (*lakesailProvider)(nil)
@@ -62,7 +68,12 @@ func (p *lakesailProvider) Configure(ctx context.Context, req provider.Configure
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{client: client, defaultTags: config.defaultTags(), version: p.version}
+	platformClient, diags := configurePlatform(ctx, config.Platform, os.Getenv, p.version, p.tunePlatform)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{client: client, defaultTags: config.defaultTags(), version: p.version, platform: platformClient}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -78,5 +89,6 @@ func (p *lakesailProvider) DataSources(_ context.Context) []func() datasource.Da
 		newCallerIdentityDataSource,
 		newCloudFormationTemplateDataSource,
 		newConnectionPoliciesDataSource,
+		newConnectionsDataSource,
 	}
 }

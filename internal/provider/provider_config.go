@@ -40,6 +40,7 @@ type providerModel struct {
 	AssumeRoleWithWebIdentity []assumeRoleWithWebIdentityModel `tfsdk:"assume_role_with_web_identity"`
 	Endpoints                 *endpointsModel                  `tfsdk:"endpoints"`
 	DefaultTags               *defaultTagsModel                `tfsdk:"default_tags"`
+	Platform                  *platformModel                   `tfsdk:"platform"`
 }
 
 type assumeRoleModel struct {
@@ -87,6 +88,9 @@ func (m providerModel) complete() bool {
 		if v.IsUnknown() {
 			return false
 		}
+	}
+	if !m.Platform.known() {
+		return false
 	}
 	for _, r := range m.AssumeRole {
 		if r.RoleARN.IsUnknown() || r.ExternalID.IsUnknown() {

@@ -98,6 +98,7 @@ func providerSchema() schema.Schema {
 			"assume_role":                   assumeRoleBlock(),
 			"assume_role_with_web_identity": assumeRoleWithWebIdentityBlock(),
 			"endpoints":                     endpointsBlock(),
+			"platform":                      platformBlock(),
 			"default_tags": schema.SingleNestedBlock{
 				MarkdownDescription: "Tags added to every AWS object the provider creates. Tags set on a resource win over these; " +
 					"the LakeSail tags (`Service`, `LakeSail-*`) win over both.",

@@ -94,10 +94,40 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 		state = &connectionModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
-	if state == nil || plan.changesFrom(*state) {
+	awsChanges := state == nil || plan.changesFrom(*state)
+	if awsChanges {
 		plan.Verified = types.BoolUnknown()
+	} else {
+		plan.Verified = state.Verified // an update that only registers leaves AWS alone
 	}
+	r.planPlatform(ctx, &plan, config, state, awsChanges, req.Private.GetKey, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planPlatform plans platform_name and platform_status: unknown where apply registers or
+// verifies, state's values where it leaves the registration alone.
+func (r *connectionResource) planPlatform(ctx context.Context, plan *connectionModel, config connectionModel, state *connectionModel,
+	awsChanges bool, getPrivate func(context.Context, string) ([]byte, diag.Diagnostics), diags *diag.Diagnostics) {
+	plan.PlatformName = planPlatformName(config, *plan)
+	var prior *platformStatusValues
+	pendingVerify := false
+	if state != nil {
+		prior = new(state.platformStatus())
+		pending, getDiags := getPrivate(ctx, privatePlatformVerifyPending)
+		diags.Append(getDiags...)
+		pendingVerify = len(pending) > 0
+	}
+	plan.setPlatformStatus(planPlatformStatus(r.data.platform != nil, prior, pendingVerify, awsChanges))
+	if r.data.platform == nil {
+		return
+	}
+	if prior == nil || !prior.registered() {
+		r.checkConnectionIDFree(ctx, *plan, diags)
+	} else if !plan.PlatformName.Equal(state.PlatformName) && !plan.PlatformName.IsUnknown() {
+		diags.AddAttributeWarning(path.Root("platform_name"), "Registered LakeSail Connection Keeps Its Name",
+			"The connection is already registered with the LakeSail platform, whose API cannot rename it: apply records the "+
+				"new platform_name in state only. Rename the connection in LakeSail's console to match.")
+	}
 }
 
 // resolve fills every attribute that follows from the configuration: the provisioner principal
@@ -166,6 +196,14 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	// Record the connection before the first AWS call: whatever a failed create leaves behind
 	// is then in state, and destroy removes it.
 	plan.Verified = types.BoolValue(false)
+	if plan.PlatformName.IsUnknown() {
+		plan.PlatformName = defaultPlatformName(plan)
+	}
+	if r.data.platform != nil {
+		plan.setPlatformStatus(notYetRegistered(plan.ConnectionID.ValueString()))
+	} else {
+		plan.setPlatformStatus(noPlatformStatus())
+	}
 	_, err := r.data.client.CreateConnection(ctx, spec, func(string) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	})
@@ -175,6 +213,11 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
 	r.finishApply(ctx, &plan, spec, externalID, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		// A platform failure is a warning here: an error would taint the resource, and the next
+		// apply would replace a role that is fine. platform_status says what is left to do.
+		r.registerOnPlatform(ctx, &plan, resp.Private.SetKey, &resp.Diagnostics, false)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -182,12 +225,15 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
-	var plan, config connectionModel
+	var plan, config, state connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	pending, diags := req.Private.GetKey(ctx, privatePlatformVerifyPending)
+	resp.Diagnostics.Append(diags...)
 	timeout, diags := plan.Timeouts.Update(ctx, defaultConnectionTimeout)
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -198,12 +244,24 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !ok {
 		return
 	}
-	if _, err := r.data.client.UpdateConnection(ctx, spec); err != nil {
-		addConnectionError(&resp.Diagnostics, "Cannot Update LakeSail Connection", err)
-		return
+	if plan.PlatformName.IsUnknown() {
+		plan.PlatformName = defaultPlatformName(plan)
 	}
-	r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
-	r.finishApply(ctx, &plan, spec, externalID, &resp.Diagnostics)
+	plan.setPlatformStatus(state.platformStatus())
+	awsChanges := plan.changesFrom(state)
+	if awsChanges {
+		if _, err := r.data.client.UpdateConnection(ctx, spec); err != nil {
+			addConnectionError(&resp.Diagnostics, "Cannot Update LakeSail Connection", err)
+			return
+		}
+		r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
+		r.finishApply(ctx, &plan, spec, externalID, &resp.Diagnostics)
+	} else {
+		plan.Verified = state.Verified
+	}
+	if !resp.Diagnostics.HasError() {
+		r.applyPlatform(ctx, &plan, state, len(pending) > 0, awsChanges, resp.Private.SetKey, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -276,6 +334,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	state.setFromBundle(bundle, spec)
 	state.setFromObserved(conn)
+	r.refreshPlatform(ctx, &state, &resp.Diagnostics)
 	if len(conn.Drift) > 0 {
 		resp.Diagnostics.AddWarning("LakeSail Connection Changed Outside Terraform",
 			"The next apply restores it: "+strings.Join(conn.Drift, "; ")+".")
@@ -325,6 +384,10 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// LakeSail must stop using the role before it goes.
+	if !r.deregisterFromPlatform(ctx, state, &resp.Diagnostics) {
+		return
+	}
 	// Names and ARNs do not depend on the external ID.
 	spec := state.spec(ctx, placeholderExternalID, r.data.defaultTags, &resp.Diagnostics)
 	if err := r.data.client.DeleteConnection(ctx, spec); err != nil {
@@ -363,22 +426,25 @@ func (r *connectionResource) ImportState(ctx context.Context, req resource.Impor
 // policy, trusted principals from the provisioner statement, tags less the managed ones.
 func importedConnection(ctx context.Context, connectionID string, obs *lakesail.RoleObservation, data *providerData, diags *diag.Diagnostics) connectionModel {
 	m := connectionModel{
-		ID:                   types.StringValue(connectionID),
-		ConnectionID:         types.StringValue(connectionID),
-		TenantID:             types.StringValue(obs.TenantID),
-		RoleName:             types.StringValue(obs.RoleName),
-		RolePath:             types.StringValue(obs.RolePath),
-		MaxSessionDuration:   types.Int64Value(int64(obs.MaxSessionDuration / time.Second)),
-		TrustProvisioner:     types.BoolValue(false),
-		ExternalIDWOVersion:  types.Int64Null(),
-		ExternalIDWO:         types.StringNull(),
-		TrustedPrincipalARNs: types.SetNull(types.StringType),
-		Tags:                 types.MapNull(types.StringType),
-		TagsAll:              types.MapNull(types.StringType),
-		ManagedPolicyARNs:    types.MapNull(types.StringType),
-		PolicySHA256:         types.MapNull(types.StringType),
-		Verified:             types.BoolValue(false),
+		ID:                    types.StringValue(connectionID),
+		ConnectionID:          types.StringValue(connectionID),
+		TenantID:              types.StringValue(obs.TenantID),
+		RoleName:              types.StringValue(obs.RoleName),
+		RolePath:              types.StringValue(obs.RolePath),
+		MaxSessionDuration:    types.Int64Value(int64(obs.MaxSessionDuration / time.Second)),
+		TrustProvisioner:      types.BoolValue(false),
+		ExternalIDWOVersion:   types.Int64Null(),
+		ExternalIDWO:          types.StringNull(),
+		TrustedPrincipalARNs:  types.SetNull(types.StringType),
+		Tags:                  types.MapNull(types.StringType),
+		TagsAll:               types.MapNull(types.StringType),
+		ManagedPolicyARNs:     types.MapNull(types.StringType),
+		PolicySHA256:          types.MapNull(types.StringType),
+		Verified:              types.BoolValue(false),
+		PlatformStatus:        types.StringValue(""), // Read, which follows import, refreshes both
+		PlatformStatusMessage: types.StringValue(""),
 	}
+	m.PlatformName = defaultPlatformName(m)
 	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})
 	if ids := slices.Compact(slices.Sorted(slices.Values(obs.ExternalIDs))); len(ids) == 1 {
 		m.ExternalID = types.StringValue(ids[0])

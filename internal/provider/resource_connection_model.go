@@ -42,6 +42,9 @@ type connectionModel struct {
 	PolicyBundleVersion     types.String   `tfsdk:"policy_bundle_version"`
 	PolicySHA256            types.Map      `tfsdk:"policy_sha256"`
 	Verified                types.Bool     `tfsdk:"verified"`
+	PlatformName            types.String   `tfsdk:"platform_name"`
+	PlatformStatus          types.String   `tfsdk:"platform_status"`
+	PlatformStatusMessage   types.String   `tfsdk:"platform_status_message"`
 	Timeouts                timeouts.Value `tfsdk:"timeouts"`
 }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -30,14 +31,18 @@ func lakeSailIDValidator(what string) validator.String {
 }
 
 func connectionSchema(ctx context.Context) schema.Schema {
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "Connects an AWS account to LakeSail: the cross-account IAM role LakeSail assumes with the " +
 			"connection's external ID, its permissions boundary `RoleBoundary`, the `WorkloadBoundary` every role LakeSail " +
 			"creates must carry, an explicit-deny policy that protects all of it, and seven scoped managed policies. " +
 			"Created with the provider's own credentials. Any later change to these objects made outside Terraform " +
 			"(a removed or swapped boundary, a detached or edited policy, a changed trust policy or tags, an extra policy on " +
 			"the role) shows in the next plan as a change to `policy_sha256` or `tags_all`, and apply puts it back.\n\n" +
-			"Review every document with the `lakesail_connection_policies` data source before you apply.",
+			"Review every document with the `lakesail_connection_policies` data source before you apply.\n\n" +
+			"When the provider has a platform token (the `platform` block or `LAKESAIL_TOKEN`), apply also registers the role " +
+			"with the LakeSail platform under `connection_id` and asks the platform to verify it, and destroy deregisters it " +
+			"before deleting the role. If the platform fails after the AWS side succeeded, the role is kept in state, " +
+			"`platform_status` is `unregistered`, and the next apply only registers it.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -151,6 +156,22 @@ func connectionSchema(ctx context.Context) schema.Schema {
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+	maps.Copy(s.Attributes, connectionPlatformAttributes())
+	return s
+}
+
+// connectionPlatformAttributes are the attributes of the registration with the LakeSail platform.
+func connectionPlatformAttributes() map[string]schema.Attribute {
+	attributes := platformStatusAttributes("connection")
+	attributes["platform_name"] = schema.StringAttribute{
+		Optional:   true,
+		Computed:   true,
+		Validators: []validator.String{stringvalidator.LengthBetween(1, 255)},
+		MarkdownDescription: "Name LakeSail's console shows for the connection when the provider registers it with the " +
+			"platform. Defaults to the role name. The platform API cannot rename a registered connection, so a change " +
+			"after registration is recorded here but takes effect only when the connection is registered again.",
+	}
+	return attributes
 }
 
 func computedString(description string) schema.StringAttribute {

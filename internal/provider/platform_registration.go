@@ -1,0 +1,327 @@
+package provider
+
+// Registration of Terraform-made objects with the LakeSail platform, shared by lakesail_connection,
+// lakesail_network and lakesail_workspace.
+//
+// The rules every resource follows (lakesail_connection is the worked example):
+//
+//  1. Nothing here runs unless providerData.platform is non-nil; without a platform token the
+//     resource sets platform_status and platform_status_message to "" and never calls out.
+//  2. Register only after the AWS side succeeded, and save the AWS objects in state whatever the
+//     platform answers. In Create, report a platform failure with addPlatformNotRegistered(...,
+//     asError=false): an error would taint the resource and the next apply would rebuild the AWS
+//     objects. Set platform_status to platformStatusUnregistered instead; planPlatformStatus then
+//     makes the next plan show an update, and that Update only registers (pass asError=true there:
+//     an Update error keeps the saved state and taints nothing).
+//  3. Deregister in Delete BEFORE deleting anything in AWS. If deregistration fails, report
+//     addPlatformDeregistrationFailed and return without touching AWS: the resource stays in state
+//     and the next destroy tries again. A registration that is already gone counts as done.
+//  4. Read refreshes the status (a missing registration becomes platformStatusUnregistered); a
+//     platform that cannot be reached is a warning that keeps the previous values, so an outage
+//     never blocks a plan.
+//
+// For a network, after the VPC, subnets and bucket exist:
+//
+//	if client := r.data.platform; client != nil {
+//		registered, err := registerPlatformNetwork(ctx, client, platform.CreateNetworkInput{
+//			ConnectionID: connectionID, Name: name, Region: region,
+//			ProviderNetworkID: vpcID, Config: platform.NetworkConfig{CIDR: cidr},
+//		})
+//		if err != nil {
+//			addPlatformNotRegistered(&resp.Diagnostics, platformSubject{Kind: "network", Name: name,
+//				AWS: "VPC " + vpcID}, false, err)
+//			state.PlatformStatus = types.StringValue(platformStatusUnregistered)
+//		} else {
+//			state.PlatformID = types.StringValue(registered.ID)
+//			state.PlatformStatus, state.PlatformStatusMessage = flattenPlatformStatus(registered.Status, registered.StatusMessage)
+//		}
+//	}
+//
+// and in Delete, before the AWS calls:
+//
+//	if err := deregisterPlatformNetwork(ctx, client, state.PlatformID.ValueString()); err != nil {
+//		addPlatformDeregistrationFailed(&resp.Diagnostics, subject, err)
+//		return
+//	}
+//
+// Workspaces do the same with registerPlatformCluster / deregisterPlatformCluster, giving the EKS
+// cluster name as ExternalClusterID. The platform picks network and cluster ids, so the register
+// functions first look for an existing registration of the same VPC or cluster (left by an apply
+// whose answer was lost) and adopt it instead of registering twice. The schema attributes
+// platform_status and platform_status_message come from platformStatusAttributes.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/platform"
+)
+
+// platformStatusUnregistered is platform_status for an object the platform does not have (yet):
+// the next plan shows an update, and apply registers it.
+const platformStatusUnregistered = "unregistered"
+
+// platformStatusRegistered stands in for a registered object whose status the platform left
+// empty, so an empty status always means "no platform configured".
+const platformStatusRegistered = "registered"
+
+// platformStatusAttributes are the computed platform_status and platform_status_message
+// attributes of a resource that registers itself; kind is e.g. "connection".
+func platformStatusAttributes(kind string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"platform_status": schema.StringAttribute{
+			Computed: true,
+			MarkdownDescription: "The " + kind + "'s status on the LakeSail platform, e.g. `active`, or `" +
+				platformStatusUnregistered + "` when the platform does not have it yet (the next apply registers it). " +
+				"Empty when the provider has no platform configured.",
+		},
+		"platform_status_message": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The platform's explanation of `platform_status`, or why the " + kind + " is not registered.",
+		},
+	}
+}
+
+// platformStatusValues are the platform_status and platform_status_message of a resource.
+type platformStatusValues struct {
+	Status  types.String
+	Message types.String
+}
+
+// registered reports whether the values say the platform has the object.
+func (v platformStatusValues) registered() bool {
+	status := v.Status.ValueString()
+	return !v.Status.IsUnknown() && status != "" && status != platformStatusUnregistered
+}
+
+// noPlatformStatus is what a resource holds when no platform is configured.
+func noPlatformStatus() platformStatusValues {
+	return platformStatusValues{Status: types.StringValue(""), Message: types.StringValue("")}
+}
+
+// unregisteredStatus says the platform does not have the object, and why.
+func unregisteredStatus(message string) platformStatusValues {
+	return platformStatusValues{Status: types.StringValue(platformStatusUnregistered), Message: types.StringValue(message)}
+}
+
+// flattenPlatformStatus turns the platform's status of a registered object into attribute values.
+func flattenPlatformStatus(status, message string) (types.String, types.String) {
+	if status == "" {
+		status = platformStatusRegistered
+	}
+	return types.StringValue(status), types.StringValue(message)
+}
+
+// planPlatformStatus is the planned platform_status: empty without a platform; unknown on create,
+// for an object still to register or verify, and when the AWS side changes (apply verifies
+// again); otherwise what state holds, so a registered object plans no change.
+func planPlatformStatus(configured bool, prior *platformStatusValues, pendingVerify, awsChanges bool) platformStatusValues {
+	unknown := platformStatusValues{Status: types.StringUnknown(), Message: types.StringUnknown()}
+	switch {
+	case !configured:
+		return noPlatformStatus()
+	case prior == nil || !prior.registered() || pendingVerify || awsChanges:
+		return unknown
+	default:
+		return *prior
+	}
+}
+
+// platformSubject names, for a diagnostic, what a registration concerns.
+type platformSubject struct {
+	Kind string // "connection", "network", "workspace"
+	Name string // what the user recognises it by, e.g. the connection id
+	AWS  string // what exists in AWS, e.g. "role arn:aws:iam::111122223333:role/…"
+}
+
+// addPlatformNotRegistered reports AWS objects that exist and are saved in state but are not
+// registered with the platform. asError is false in Create (an error would taint the resource).
+func addPlatformNotRegistered(diags *diag.Diagnostics, s platformSubject, asError bool, err error) {
+	summary := "LakeSail Platform Registration Incomplete"
+	detail := fmt.Sprintf("The %s %s was created in AWS (%s) and is saved in Terraform state, but it is NOT registered "+
+		"with the LakeSail platform, so LakeSail's console does not show it. Run `terraform apply` again once the platform "+
+		"is reachable: it registers the %s and changes nothing in AWS.\n\n%s%s",
+		s.Kind, s.Name, s.AWS, s.Kind, platformErrorHint(err), err)
+	addDiag(diags, asError, summary, detail)
+}
+
+// addPlatformNotVerified reports an object the platform registered but has not verified.
+func addPlatformNotVerified(diags *diag.Diagnostics, s platformSubject, asError bool, err error) {
+	summary := "LakeSail Platform Verification Incomplete"
+	detail := fmt.Sprintf("The %s %s exists in AWS (%s) and is registered with the LakeSail platform, but the platform "+
+		"could not be asked to verify it. Run `terraform apply` again once the platform is reachable: it asks for the "+
+		"verification and changes nothing in AWS.\n\n%s%s", s.Kind, s.Name, s.AWS, platformErrorHint(err), err)
+	addDiag(diags, asError, summary, detail)
+}
+
+// addPlatformDeregistrationFailed reports a destroy stopped before AWS because the platform still
+// has the object.
+func addPlatformDeregistrationFailed(diags *diag.Diagnostics, s platformSubject, err error) {
+	diags.AddError("Cannot Deregister from the LakeSail Platform",
+		fmt.Sprintf("The %s %s is still registered with the LakeSail platform, so nothing was deleted in AWS (%s is "+
+			"intact and still in Terraform state): deleting it first would leave LakeSail using objects that no longer "+
+			"exist. Run `terraform destroy` again once the platform is reachable, or remove the %s in LakeSail's console first.\n\n%s%s",
+			s.Kind, s.Name, s.AWS, s.Kind, platformErrorHint(err), err))
+}
+
+// addPlatformNotConfiguredOnDelete warns that a registered object is deleted from AWS while the
+// provider has no platform to deregister it from.
+func addPlatformNotConfiguredOnDelete(diags *diag.Diagnostics, s platformSubject) {
+	diags.AddWarning("LakeSail Platform Registration Left Behind",
+		fmt.Sprintf("The %s %s was registered with the LakeSail platform, but the provider has no platform token "+
+			"configured, so it was deleted from AWS without being deregistered. Remove it in LakeSail's console, or set "+
+			"platform.token (or %s) before destroying next time.", s.Kind, s.Name, envPlatformToken))
+}
+
+// addPlatformRefreshWarning reports a refresh that kept the previous platform status.
+func addPlatformRefreshWarning(diags *diag.Diagnostics, s platformSubject, err error) {
+	diags.AddWarning("Cannot Refresh LakeSail Platform Status",
+		fmt.Sprintf("The %s %s was read from AWS, but its status on the LakeSail platform could not be read, so the "+
+			"previous platform_status is kept. Nothing needs doing unless this persists.\n\n%s%s",
+			s.Kind, s.Name, platformErrorHint(err), err))
+}
+
+// platformErrorHint says what to do about a platform error, as the lead of a detail that ends
+// with the error itself.
+func platformErrorHint(err error) string {
+	var apiErr *platform.APIError
+	var transportErr *platform.TransportError
+	var decodeErr *platform.DecodeError
+	switch {
+	case errors.As(err, &apiErr) && apiErr.IsUnauthorized():
+		return "The platform refused the token: check platform.token or " + envPlatformToken + ".\n\n"
+	case errors.As(err, &apiErr) && apiErr.IsForbidden():
+		return "The token is valid but may not do this: use an API key with permission to manage cloud connections.\n\n"
+	case errors.As(err, &apiErr) && (apiErr.IsServerError() || apiErr.IsThrottled()):
+		return "The platform is unavailable or busy; this is usually temporary.\n\n"
+	case errors.As(err, &apiErr) && apiErr.IsBadRequest():
+		return "The platform refused the request; the message below says why.\n\n"
+	case errors.As(err, &transportErr):
+		return "The platform did not answer: check platform.url (or " + envPlatformURL + ") and network access to it.\n\n"
+	case errors.As(err, &decodeErr):
+		return "The platform answered with something other than its API's JSON: check that platform.url points at the API.\n\n"
+	default:
+		return ""
+	}
+}
+
+func addDiag(diags *diag.Diagnostics, asError bool, summary, detail string) {
+	if asError {
+		diags.AddError(summary, detail)
+		return
+	}
+	diags.AddWarning(summary, detail)
+}
+
+// registerPlatformNetwork registers a network, adopting an existing registration of the same
+// VPC in the same connection. It is safe to call again after any failure.
+func registerPlatformNetwork(ctx context.Context, client *platform.Client, in platform.CreateNetworkInput) (*platform.Network, error) {
+	if existing, err := findPlatformNetwork(ctx, client, in); err != nil || existing != nil {
+		return existing, err
+	}
+	created, err := client.CreateNetwork(ctx, in)
+	if err == nil || !ambiguousPlatformFailure(err) {
+		return created, err
+	}
+	// The create may have been carried out before the answer was lost.
+	if existing, findErr := findPlatformNetwork(ctx, client, in); findErr == nil && existing != nil {
+		return existing, nil
+	}
+	return nil, err
+}
+
+// findPlatformNetwork returns the registration of in's VPC (or, without a VPC id, of its name)
+// in in's connection and region, or nil.
+func findPlatformNetwork(ctx context.Context, client *platform.Client, in platform.CreateNetworkInput) (*platform.Network, error) {
+	networks, err := client.ListNetworks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range networks {
+		n := &networks[i]
+		if n.ConnectionID != in.ConnectionID || n.Region != in.Region {
+			continue
+		}
+		if (in.ProviderNetworkID != "" && n.ProviderNetworkID == in.ProviderNetworkID) ||
+			(in.ProviderNetworkID == "" && n.Name == in.Name) {
+			return n, nil
+		}
+	}
+	return nil, nil
+}
+
+// deregisterPlatformNetwork deregisters a network; an empty id (never registered) or one the
+// platform no longer has counts as done.
+func deregisterPlatformNetwork(ctx context.Context, client *platform.Client, id string) error {
+	if id == "" {
+		return nil
+	}
+	if err := client.DeleteNetwork(ctx, id); err != nil && !platform.IsNotFound(err) {
+		return err
+	}
+	return nil
+}
+
+// registerPlatformCluster registers a workspace's cluster, adopting an existing registration of
+// the same EKS cluster in the same connection. It is safe to call again after any failure.
+func registerPlatformCluster(ctx context.Context, client *platform.Client, in platform.CreateClusterInput) (*platform.Cluster, error) {
+	if existing, err := findPlatformCluster(ctx, client, in); err != nil || existing != nil {
+		return existing, err
+	}
+	created, err := client.CreateCluster(ctx, in)
+	if err == nil || !ambiguousPlatformFailure(err) {
+		return created, err
+	}
+	if existing, findErr := findPlatformCluster(ctx, client, in); findErr == nil && existing != nil {
+		return existing, nil
+	}
+	return nil, err
+}
+
+// findPlatformCluster returns the registration of in's EKS cluster (or, without one, of its name)
+// in in's connection and region, or nil.
+func findPlatformCluster(ctx context.Context, client *platform.Client, in platform.CreateClusterInput) (*platform.Cluster, error) {
+	clusters, err := client.ListClusters(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range clusters {
+		c := &clusters[i]
+		if c.ConnectionID != in.ConnectionID || c.Region != in.Region {
+			continue
+		}
+		if (in.ExternalClusterID != "" && c.ExternalClusterID == in.ExternalClusterID) ||
+			(in.ExternalClusterID == "" && c.Name == in.Name) {
+			return c, nil
+		}
+	}
+	return nil, nil
+}
+
+// deregisterPlatformCluster deregisters a cluster; an empty id or a missing one counts as done.
+func deregisterPlatformCluster(ctx context.Context, client *platform.Client, id string) error {
+	if id == "" {
+		return nil
+	}
+	if err := client.DeleteCluster(ctx, id); err != nil && !platform.IsNotFound(err) {
+		return err
+	}
+	return nil
+}
+
+// ambiguousPlatformFailure reports a failure after which the platform may or may not have done
+// the work: no answer, a server error, or an answer that could not be read. A 4xx is definite.
+func ambiguousPlatformFailure(err error) bool {
+	var apiErr *platform.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.IsServerError()
+	}
+	var transportErr *platform.TransportError
+	var decodeErr *platform.DecodeError
+	return errors.As(err, &transportErr) || errors.As(err, &decodeErr)
+}

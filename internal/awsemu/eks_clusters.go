@@ -2,10 +2,8 @@ package awsemu
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"net"
-	"sort"
 	"strings"
 )
 
@@ -124,6 +122,7 @@ func eksCreateClusterAlso(c *Req) []Check {
 		checks = append(checks, passRole(in.RoleArn, "eks.amazonaws.com", arn))
 	}
 	checks = append(checks, eksTagOnCreate(c, arn)...)
+	checks = append(checks, eksSLRCheck(c, "eks.amazonaws.com")...)
 	if in.bootstrapsEntry() {
 		checks = append(checks, Check{Action: "eks:CreateAccessEntry", Resources: []string{arn},
 			Context: map[string][]string{"eks:principalArn": {eksCreatorARN(c)}, "eks:accessEntryType": {"STANDARD"}, "eks:clusterName": {in.Name}}})
@@ -171,7 +170,7 @@ func eksCreateCluster(c *Req) (any, error) {
 	if in.ResourcesVpcConfig == nil {
 		return nil, eksInvalidParam("resourcesVpcConfig is required")
 	}
-	vpc, err := eksNewVpcConfig(in.ResourcesVpcConfig)
+	vpc, err := eksNewVpcConfig(c, in.ResourcesVpcConfig)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +182,7 @@ func eksCreateCluster(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := eksCheckEncryption(in.EncryptionConfig); err != nil {
+	if err := eksCheckEncryption(c, in.EncryptionConfig); err != nil {
 		return nil, err
 	}
 	authMode := in.authMode()
@@ -216,6 +215,8 @@ func eksCreateCluster(c *Req) (any, error) {
 		supportType: supportType, tags: tagsOfMap(in.Tags),
 		nodegroups: map[string]*eksNodegroup{}, addons: map[string]*eksAddon{}, entries: map[string]*eksAccessEntry{},
 	}
+	eksEnsureSLR(c, "eks.amazonaws.com")
+	cl.vpc.clusterSecurityGroupID = eksCreateClusterSG(c, cl)
 	st.clusters[cl.name] = cl
 	eksEnsureLogGroup(c, cl)
 	if in.bootstrapsEntry() {
@@ -254,28 +255,21 @@ func eksCheckServiceRole(c *Req, roleARN, service string) *APIError {
 	return nil
 }
 
-// eksNewVpcConfig validates and completes a cluster's VPC configuration.
-func eksNewVpcConfig(in *eksVpcConfigIn) (eksVpcConfig, *APIError) {
+// eksNewVpcConfig validates and completes a cluster's VPC configuration against EC2.
+func eksNewVpcConfig(c *Req, in *eksVpcConfigIn) (eksVpcConfig, *APIError) {
 	subnets := eksUnique(in.SubnetIds)
 	if len(subnets) < 2 {
 		return eksVpcConfig{}, eksInvalidParam("Subnets specified must be in at least two different AZs")
 	}
-	for _, s := range subnets {
-		if !strings.HasPrefix(s, "subnet-") {
-			return eksVpcConfig{}, eksInvalidParam("The subnet ID '%s' does not exist", s)
-		}
-	}
 	if len(in.SecurityGroupIds) > 5 {
 		return eksVpcConfig{}, eksInvalidParam("You can specify up to 5 security groups")
 	}
-	for _, g := range in.SecurityGroupIds {
-		if !strings.HasPrefix(g, "sg-") {
-			return eksVpcConfig{}, eksInvalidParam("The security group '%s' does not exist", g)
-		}
+	vpcID, err := eksResolveNetwork(c, subnets, in.SecurityGroupIds)
+	if err != nil {
+		return eksVpcConfig{}, err
 	}
 	v := eksVpcConfig{
-		subnetIDs: subnets, securityGroupIDs: in.SecurityGroupIds,
-		clusterSecurityGroupID: "sg-" + eksRandHex(17), vpcID: "vpc-" + eksStableHex(strings.Join(eksSortedCopy(subnets), ","), 17),
+		subnetIDs: subnets, securityGroupIDs: eksUnique(in.SecurityGroupIds), vpcID: vpcID,
 		publicAccess: true, publicAccessCidrs: []string{"0.0.0.0/0"},
 	}
 	if err := eksApplyEndpoint(&v, in); err != nil {
@@ -363,8 +357,9 @@ func eksApplyLogging(current map[string]bool, l *eksLogging) (map[string]bool, *
 	return out, nil
 }
 
-// eksCheckEncryption validates secrets encryption: one config, resources ["secrets"], a KMS key.
-func eksCheckEncryption(cfg []eksEncryptionOut) *APIError {
+// eksCheckEncryption validates secrets encryption: one config, resources ["secrets"], and an
+// enabled symmetric KMS key of the emulator's KMS in the cluster's region.
+func eksCheckEncryption(c *Req, cfg []eksEncryptionOut) *APIError {
 	if len(cfg) > 1 {
 		return eksInvalidParam("Only one encryptionConfig is supported")
 	}
@@ -372,8 +367,18 @@ func eksCheckEncryption(cfg []eksEncryptionOut) *APIError {
 		if len(e.Resources) != 1 || e.Resources[0] != "secrets" {
 			return eksInvalidParam("Unsupported encryption resources %v: only [secrets] is supported", e.Resources)
 		}
-		if !strings.HasPrefix(e.Provider.KeyArn, "arn:aws:kms:") {
-			return eksInvalidParam("Invalid KMS key ARN: %q", e.Provider.KeyArn)
+		if !strings.HasPrefix(e.Provider.KeyArn, "arn:aws:kms:"+c.Region+":") {
+			return eksInvalidParam("Invalid KMS key ARN %q: it must be the ARN of a key in %s", e.Provider.KeyArn, c.Region)
+		}
+		k, err := c.state().resolveKMSKey(c.Account, c.Region, e.Provider.KeyArn, c.Now)
+		if err != nil {
+			return eksInvalidParam("Key %s does not exist", e.Provider.KeyArn)
+		}
+		if err := k.usable(); err != nil {
+			return eksInvalidParam("Key %s is not usable: %s", e.Provider.KeyArn, err.Message)
+		}
+		if k.keySpec != "SYMMETRIC_DEFAULT" || k.keyUsage != "ENCRYPT_DECRYPT" {
+			return eksInvalidParam("Key %s must be a symmetric encryption key", e.Provider.KeyArn)
 		}
 	}
 	return nil
@@ -448,23 +453,11 @@ func eksUnique(in []string) []string {
 	return out
 }
 
-func eksSortedCopy(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	return out
-}
-
 // eksRandHex is n random lower-case hex digits (resource ids such as sg-0123...).
 func eksRandHex(n int) string {
 	b := make([]byte, (n+1)/2)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)[:n]
-}
-
-// eksStableHex is n hex digits derived from s, for ids that must be the same for the same input.
-func eksStableHex(s string, n int) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])[:n]
 }
 
 // eksClusterID is the 32 upper-case hex digits of a cluster's endpoint and OIDC issuer.

@@ -69,7 +69,8 @@ func eksCreateNodegroupAlso(c *Req) []Check {
 	if in.NodeRole != "" {
 		checks = append(checks, passRole(in.NodeRole, "eks.amazonaws.com", arn))
 	}
-	return append(checks, eksTagOnCreate(c, arn)...)
+	checks = append(checks, eksTagOnCreate(c, arn)...)
+	return append(checks, eksSLRCheck(c, "eks-nodegroup.amazonaws.com")...)
 }
 
 type eksNodegroupOut struct {
@@ -158,10 +159,8 @@ func eksCreateNodegroup(c *Req) (any, error) {
 	if len(in.Subnets) == 0 {
 		return nil, eksInvalidParam("Subnets are required")
 	}
-	for _, s := range in.Subnets {
-		if !strings.HasPrefix(s, "subnet-") {
-			return nil, eksInvalidParam("The subnet ID '%s' does not exist", s)
-		}
+	if err := eksCheckNodeSubnets(c, cl, in.Subnets); err != nil {
+		return nil, err
 	}
 	one, two := 1, 2
 	scaling := eksScaling{MinSize: &one, MaxSize: &two, DesiredSize: &two}
@@ -227,6 +226,7 @@ func eksCreateNodegroup(c *Req) (any, error) {
 		tags: tagsOfMap(in.Tags), asgName: "eks-" + in.NodegroupName + "-" + c.RequestID, maxUnavailable: maxUnavailable,
 		clientRequestToken: in.ClientRequestToken,
 	}
+	eksEnsureSLR(c, "eks-nodegroup.amazonaws.com")
 	cl.nodegroups[ng.name] = ng
 	return eksNodegroupResult{ng.view()}, nil
 }

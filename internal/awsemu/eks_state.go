@@ -107,18 +107,20 @@ func eksOf(c *Req) *eksState {
 		st = &eksState{clusters: map[string]*eksCluster{}}
 		c.Account.eks[c.Region] = st
 	}
-	st.settle(c.Now)
+	st.settle(c)
 	return st
 }
 
 // settle completes every transition that is due at now: creations become ACTIVE, deletions
 // disappear, and finished updates apply their change and free their resource.
-func (st *eksState) settle(now time.Time) {
+func (st *eksState) settle(c *Req) {
+	now := c.Now
 	for name, cl := range st.clusters {
 		due := !now.Before(cl.settleAt)
 		switch {
 		case cl.status == "DELETING" && due:
 			delete(st.clusters, name)
+			eksDeleteClusterSG(c, cl)
 			continue
 		case cl.status == "CREATING" && due:
 			cl.status = "ACTIVE"

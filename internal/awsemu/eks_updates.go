@@ -154,9 +154,12 @@ func eksUpdateVpc(c *Req, cl *eksCluster, in *eksVpcConfigIn) (*eksUpdate, *APIE
 		if in.SecurityGroupIds != nil {
 			merged.SecurityGroupIds = in.SecurityGroupIds
 		}
-		checked, err := eksNewVpcConfig(merged)
+		checked, err := eksNewVpcConfig(c, merged)
 		if err != nil {
 			return nil, err
+		}
+		if checked.vpcID != cl.vpc.vpcID {
+			return nil, eksInvalidParam("The cluster's VPC can't be changed: subnets and security groups must stay in %s", cl.vpc.vpcID)
 		}
 		next.subnetIDs, next.securityGroupIDs = checked.subnetIDs, checked.securityGroupIDs
 		params := []eksUpdateParam{{"Subnets", eksJSON(next.subnetIDs)}, {"SecurityGroups", eksJSON(next.securityGroupIDs)}}

@@ -12,13 +12,13 @@ import (
 
 func TestEmuEKSAccessEntries(t *testing.T) {
 	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
-	role, _ := eksRoles(t, e)
+	role, _, net := eksFixture(t, e)
 	root := iamClient(e, e.RootCredentials())
 	admin := createRole(t, root, &iam.CreateRoleInput{RoleName: aws.String("admin"), Path: aws.String("/teams/")}, "")
 
 	// The creator, a role session, gets an access entry with cluster admin when EKS bootstraps one.
-	creator := eksSession(t, e, "creator", doc(allow([]string{"eks:*", "iam:PassRole"}, "*")))
-	in := eksClusterInput("ae", role)
+	creator := eksSession(t, e, "creator", doc(allow([]string{"eks:*", "iam:PassRole", "iam:CreateServiceLinkedRole"}, "*")))
+	in := eksClusterInput("ae", role, net)
 	in.AccessConfig = &ekstypes.CreateAccessConfigRequest{AuthenticationMode: ekstypes.AuthenticationModeApiAndConfigMap}
 	eksUpCluster(t, creator, clock, in)
 	c := eksClient(e, e.RootCredentials())
@@ -96,18 +96,18 @@ func TestEmuEKSAccessEntries(t *testing.T) {
 	wantCode(t, err, "ResourceNotFoundException")
 
 	// A CONFIG_MAP cluster has no access entries, and its creator gets none.
-	eksUpCluster(t, c, clock, eksClusterInput("cm", role))
+	eksUpCluster(t, c, clock, eksClusterInput("cm", role, net))
 	_, err = c.CreateAccessEntry(bg, &eks.CreateAccessEntryInput{ClusterName: aws.String("cm"), PrincipalArn: admin.Arn})
 	wantCode(t, err, "InvalidRequestException")
 }
 
 func TestEmuEKSTags(t *testing.T) {
 	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
-	role, nodeRole := eksRoles(t, e)
+	role, nodeRole, net := eksFixture(t, e)
 	c := eksClient(e, e.RootCredentials())
-	cl := eksUpCluster(t, c, clock, eksClusterInput("tg", role))
+	cl := eksUpCluster(t, c, clock, eksClusterInput("tg", role, net))
 	ng, err := c.CreateNodegroup(bg, &eks.CreateNodegroupInput{ClusterName: aws.String("tg"), NodegroupName: aws.String("n"), NodeRole: aws.String(nodeRole),
-		Subnets: []string{"subnet-0a"}, Tags: map[string]string{"a": "1"}})
+		Subnets: net.subnets[:1], Tags: map[string]string{"a": "1"}})
 	must(t, err)
 	for _, arn := range []string{*cl.Arn, *ng.Nodegroup.NodegroupArn} {
 		_, err = c.TagResource(bg, &eks.TagResourceInput{ResourceArn: aws.String(arn), Tags: map[string]string{"b": "2", "c": "3"}})

@@ -75,10 +75,10 @@ func TestEmuEKSAddonVersions(t *testing.T) {
 
 func TestEmuEKSAddonLifecycle(t *testing.T) {
 	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
-	role, _ := eksRoles(t, e)
+	role, _, net := eksFixture(t, e)
 	irsa := createRole(t, iamClient(e, e.RootCredentials()), &iam.CreateRoleInput{RoleName: aws.String("ebs-csi")}, "")
 	c := eksClient(e, e.RootCredentials())
-	in := eksClusterInput("ad", role)
+	in := eksClusterInput("ad", role, net)
 	in.Version = aws.String("1.32")
 	eksUpCluster(t, c, clock, in)
 	cluster := aws.String("ad")

@@ -17,7 +17,7 @@ import (
 
 func TestEmuEKSClusterLifecycle(t *testing.T) {
 	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
-	role, _ := eksRoles(t, e)
+	role, _, net := eksFixture(t, e)
 	c := eksClient(e, e.RootCredentials())
 	logs := logsClient(e, e.RootCredentials())
 
@@ -28,11 +28,11 @@ func TestEmuEKSClusterLifecycle(t *testing.T) {
 	_, err = logs.PutRetentionPolicy(bg, &cloudwatchlogs.PutRetentionPolicyInput{LogGroupName: aws.String(group), RetentionInDays: aws.Int32(365)})
 	must(t, err)
 
-	key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-	in := eksClusterInput("lakesail-c1", role)
+	key := *createKey(t, kmsClient(e, e.RootCredentials()), nil).Arn
+	in := eksClusterInput("lakesail-c1", role, net)
 	in.Version = aws.String("1.31")
 	in.ResourcesVpcConfig = &ekstypes.VpcConfigRequest{
-		SubnetIds: []string{"subnet-0a", "subnet-0b"}, SecurityGroupIds: []string{"sg-0c"},
+		SubnetIds: net.subnets, SecurityGroupIds: []string{net.sg},
 		EndpointPrivateAccess: aws.Bool(true), EndpointPublicAccess: aws.Bool(false),
 	}
 	in.KubernetesNetworkConfig = &ekstypes.KubernetesNetworkConfigRequest{ServiceIpv4Cidr: aws.String("10.100.0.0/16")}
@@ -56,7 +56,8 @@ func TestEmuEKSClusterLifecycle(t *testing.T) {
 		t.Fatalf("cluster = %+v", x)
 	}
 	v := x.ResourcesVpcConfig
-	if v.EndpointPublicAccess || !v.EndpointPrivateAccess || fmt.Sprint(v.SubnetIds) != "[subnet-0a subnet-0b]" || *v.VpcId == "" || *v.ClusterSecurityGroupId == "" {
+	if v.EndpointPublicAccess || !v.EndpointPrivateAccess || fmt.Sprint(v.SubnetIds) != fmt.Sprint(net.subnets) || *v.VpcId != net.vpc || *v.ClusterSecurityGroupId == "" ||
+		fmt.Sprint(v.SecurityGroupIds) != "["+net.sg+"]" {
 		t.Fatalf("vpc config = %+v", v)
 	}
 	if *x.KubernetesNetworkConfig.ServiceIpv4Cidr != "10.100.0.0/16" || x.AccessConfig.AuthenticationMode != ekstypes.AuthenticationModeApi ||
@@ -91,7 +92,7 @@ func TestEmuEKSClusterLifecycle(t *testing.T) {
 	}
 
 	// Without a group in place, EKS creates an untagged one.
-	in2 := eksClusterInput("lakesail-c2", role)
+	in2 := eksClusterInput("lakesail-c2", role, net)
 	in2.Logging = &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"audit"}, Enabled: aws.Bool(true)}}}
 	eksUpCluster(t, c, clock, in2)
 	tags, err = logs.ListTagsForResource(bg, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/lakesail-c2/cluster")})
@@ -100,11 +101,11 @@ func TestEmuEKSClusterLifecycle(t *testing.T) {
 		t.Fatalf("EKS-made group has tags %v", tags.Tags)
 	}
 	// A cluster without logging gets no group.
-	eksUpCluster(t, c, clock, eksClusterInput("lakesail-c3", role))
+	eksUpCluster(t, c, clock, eksClusterInput("lakesail-c3", role, net))
 	_, err = logs.ListTagsForResource(bg, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String("arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/lakesail-c3/cluster")})
 	wantCode(t, err, "ResourceNotFoundException")
 
-	_, err = c.CreateCluster(bg, eksClusterInput("lakesail-c1", role))
+	_, err = c.CreateCluster(bg, eksClusterInput("lakesail-c1", role, net))
 	wantCode(t, err, "ResourceInUseException")
 
 	var names []string
@@ -142,10 +143,10 @@ func enabledLogTypes(l *ekstypes.Logging) string {
 
 func TestEmuEKSClusterValidation(t *testing.T) {
 	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
-	role, nodeRole := eksRoles(t, e)
+	role, nodeRole, net := eksFixture(t, e)
 	c := eksClient(e, e.RootCredentials())
 	cases := map[string]func(*eks.CreateClusterInput){
-		"one subnet":       func(in *eks.CreateClusterInput) { in.ResourcesVpcConfig.SubnetIds = []string{"subnet-0a"} },
+		"one subnet":       func(in *eks.CreateClusterInput) { in.ResourcesVpcConfig.SubnetIds = net.subnets[:1] },
 		"no endpoint":      func(in *eks.CreateClusterInput) { in.ResourcesVpcConfig.EndpointPublicAccess = aws.Bool(false) },
 		"bad cidr":         func(in *eks.CreateClusterInput) { in.ResourcesVpcConfig.PublicAccessCidrs = []string{"10.0.0.1/8"} },
 		"old version":      func(in *eks.CreateClusterInput) { in.Version = aws.String("1.20") },
@@ -157,6 +158,9 @@ func TestEmuEKSClusterValidation(t *testing.T) {
 		"log type": func(in *eks.CreateClusterInput) {
 			in.Logging = &ekstypes.Logging{ClusterLogging: []ekstypes.LogSetup{{Types: []ekstypes.LogType{"kernel"}, Enabled: aws.Bool(true)}}}
 		},
+		"unknown key": func(in *eks.CreateClusterInput) {
+			in.EncryptionConfig = []ekstypes.EncryptionConfig{{Resources: []string{"secrets"}, Provider: &ekstypes.Provider{KeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")}}}
+		},
 		"encrypted volumes": func(in *eks.CreateClusterInput) {
 			in.EncryptionConfig = []ekstypes.EncryptionConfig{{Resources: []string{"volumes"}, Provider: &ekstypes.Provider{KeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/k")}}}
 		},
@@ -164,7 +168,7 @@ func TestEmuEKSClusterValidation(t *testing.T) {
 		"name with a period": func(in *eks.CreateClusterInput) { in.Name = aws.String("a.b") },
 	}
 	for name, mod := range cases {
-		in := eksClusterInput("bad", role)
+		in := eksClusterInput("bad", role, net)
 		mod(in)
 		_, err := c.CreateCluster(bg, in)
 		if errCode(err) != "InvalidParameterException" {
@@ -173,13 +177,13 @@ func TestEmuEKSClusterValidation(t *testing.T) {
 	}
 	// A role that has not propagated yet is one EKS cannot find.
 	e2, _ := newTestEmu(t, Options{PropagationDelay: 10 * e.opts.TransitionDelay})
-	role2, _ := eksRoles(t, e2)
-	_, err := eksClient(e2, e2.RootCredentials()).CreateCluster(bg, eksClusterInput("young", role2))
+	role2, _, net2 := eksFixture(t, e2)
+	_, err := eksClient(e2, e2.RootCredentials()).CreateCluster(bg, eksClusterInput("young", role2, net2))
 	wantCode(t, err, "InvalidParameterException")
 	wantContains(t, errMessage(err), "does not exist")
 
 	// Deleting a cluster that is still being created is refused.
-	_, err = c.CreateCluster(bg, eksClusterInput("creating", role))
+	_, err = c.CreateCluster(bg, eksClusterInput("creating", role, net))
 	must(t, err)
 	_, err = c.DeleteCluster(bg, &eks.DeleteClusterInput{Name: aws.String("creating")})
 	wantCode(t, err, "ResourceInUseException")
@@ -190,9 +194,9 @@ func TestEmuEKSClusterValidation(t *testing.T) {
 
 func TestEmuEKSClusterUpdates(t *testing.T) {
 	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
-	role, _ := eksRoles(t, e)
+	role, _, net := eksFixture(t, e)
 	c := eksClient(e, e.RootCredentials())
-	in := eksClusterInput("up", role)
+	in := eksClusterInput("up", role, net)
 	in.Version = aws.String("1.30")
 	eksUpCluster(t, c, clock, in)
 	name := aws.String("up")

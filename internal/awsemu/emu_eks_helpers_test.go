@@ -2,11 +2,13 @@ package awsemu
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -38,11 +40,41 @@ func eksRoles(t *testing.T, e *Emulator) (clusterRole, nodeRole string) {
 	return *cr.Arn, *nr.Arn
 }
 
+// eksNet is a VPC with a subnet in each of two zones and a security group, made through EC2.
+type eksNet struct {
+	vpc, sg string
+	subnets []string
+}
+
+func eksNetwork(t *testing.T, e *Emulator) eksNet {
+	t.Helper()
+	c := ec2.NewFromConfig(e.AWSConfig(static(e.RootCredentials())), func(o *ec2.Options) { o.Retryer = fastRetry() })
+	vpc, err := c.CreateVpc(bg, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
+	must(t, err)
+	net := eksNet{vpc: *vpc.Vpc.VpcId}
+	for i, az := range []string{"us-east-1a", "us-east-1b"} {
+		sn, err := c.CreateSubnet(bg, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String(fmt.Sprintf("10.0.%d.0/24", i+1)), AvailabilityZone: aws.String(az)})
+		must(t, err)
+		net.subnets = append(net.subnets, *sn.Subnet.SubnetId)
+	}
+	sg, err := c.CreateSecurityGroup(bg, &ec2.CreateSecurityGroupInput{VpcId: vpc.Vpc.VpcId, GroupName: aws.String("workspace"), Description: aws.String("workspace")})
+	must(t, err)
+	net.sg = *sg.GroupId
+	return net
+}
+
+// eksFixture is what a cluster needs: its role, a node role and a network.
+func eksFixture(t *testing.T, e *Emulator) (clusterRole, nodeRole string, net eksNet) {
+	t.Helper()
+	clusterRole, nodeRole = eksRoles(t, e)
+	return clusterRole, nodeRole, eksNetwork(t, e)
+}
+
 // eksClusterInput is a minimal valid CreateCluster request.
-func eksClusterInput(name, role string) *eks.CreateClusterInput {
+func eksClusterInput(name, role string, net eksNet) *eks.CreateClusterInput {
 	return &eks.CreateClusterInput{
 		Name: aws.String(name), RoleArn: aws.String(role),
-		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: []string{"subnet-0a", "subnet-0b"}},
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: net.subnets},
 	}
 }
 

@@ -33,16 +33,16 @@ func waitNodegroup(t *testing.T, c *eks.Client, clock *Clock, cluster, name stri
 
 func TestEmuEKSNodegroupLifecycle(t *testing.T) {
 	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
-	role, nodeRole := eksRoles(t, e)
+	role, nodeRole, net := eksFixture(t, e)
 	c := eksClient(e, e.RootCredentials())
-	in := eksClusterInput("ng", role)
+	in := eksClusterInput("ng", role, net)
 	in.Version = aws.String("1.32")
 	eksUpCluster(t, c, clock, in)
 	cluster := aws.String("ng")
 
 	ngIn := &eks.CreateNodegroupInput{
 		ClusterName: cluster, NodegroupName: aws.String("system"), NodeRole: aws.String(nodeRole),
-		Subnets: []string{"subnet-0a", "subnet-0b"}, InstanceTypes: []string{"m6i.large"}, DiskSize: aws.Int32(50),
+		Subnets: net.subnets, InstanceTypes: []string{"m6i.large"}, DiskSize: aws.Int32(50),
 		AmiType: ekstypes.AMITypesAl2023X8664Standard, Labels: map[string]string{"role": "system"},
 		ScalingConfig: &ekstypes.NodegroupScalingConfig{MinSize: aws.Int32(1), DesiredSize: aws.Int32(2), MaxSize: aws.Int32(3)},
 		Tags:          map[string]string{"LakeSail-Workspace": "ws1"},
@@ -145,12 +145,12 @@ func TestEmuEKSNodegroupLifecycle(t *testing.T) {
 
 func TestEmuEKSNodegroupValidation(t *testing.T) {
 	e, clock := newTestEmu(t, Options{TransitionDelay: eksTestDelay})
-	role, nodeRole := eksRoles(t, e)
+	role, nodeRole, net := eksFixture(t, e)
 	c := eksClient(e, e.RootCredentials())
-	_, err := c.CreateCluster(bg, eksClusterInput("v", role))
+	_, err := c.CreateCluster(bg, eksClusterInput("v", role, net))
 	must(t, err)
 	base := func() *eks.CreateNodegroupInput {
-		return &eks.CreateNodegroupInput{ClusterName: aws.String("v"), NodegroupName: aws.String("n"), NodeRole: aws.String(nodeRole), Subnets: []string{"subnet-0a"}}
+		return &eks.CreateNodegroupInput{ClusterName: aws.String("v"), NodegroupName: aws.String("n"), NodeRole: aws.String(nodeRole), Subnets: net.subnets[:1]}
 	}
 	_, err = c.CreateNodegroup(bg, base())
 	wantCode(t, err, "InvalidRequestException") // the cluster is still CREATING
@@ -171,7 +171,7 @@ func TestEmuEKSNodegroupValidation(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	_, err = c.CreateNodegroup(bg, &eks.CreateNodegroupInput{ClusterName: aws.String("nope"), NodegroupName: aws.String("n"), NodeRole: aws.String(nodeRole), Subnets: []string{"subnet-0a"}})
+	_, err = c.CreateNodegroup(bg, &eks.CreateNodegroupInput{ClusterName: aws.String("nope"), NodegroupName: aws.String("n"), NodeRole: aws.String(nodeRole), Subnets: net.subnets[:1]})
 	wantCode(t, err, "ResourceNotFoundException")
 	_, err = c.DescribeNodegroup(bg, &eks.DescribeNodegroupInput{ClusterName: aws.String("v"), NodegroupName: aws.String("n")})
 	wantCode(t, err, "ResourceNotFoundException")

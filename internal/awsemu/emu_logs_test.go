@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 )
 
 func logsSession(t *testing.T, e *Emulator, name, inline string) *cloudwatchlogs.Client {
@@ -18,10 +19,22 @@ func logsSession(t *testing.T, e *Emulator, name, inline string) *cloudwatchlogs
 	return logsClient(e, assume(t, e, e.RootCredentials(), *r.Arn, ""))
 }
 
+// logsKey creates a KMS key whose policy lets CloudWatch Logs use it for the account's log
+// groups, as the AWS documentation's key policy for Logs does.
+func logsKey(t *testing.T, e *Emulator, logsCondition map[string]any) string {
+	t.Helper()
+	policy := doc(
+		stmt{Effect: "Allow", Principal: map[string]any{"AWS": rootOf(DefaultAccountID)}, Action: "kms:*", Resource: "*"},
+		stmt{Effect: "Allow", Principal: map[string]any{"Service": "logs.us-east-1.amazonaws.com"},
+			Action: []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"}, Resource: "*", Condition: logsCondition},
+	)
+	return *createKey(t, kmsClient(e, e.RootCredentials()), &kms.CreateKeyInput{Policy: aws.String(policy)}).Arn
+}
+
 func TestEmuLogsGroupRoundTrip(t *testing.T) {
 	e, _ := newTestEmu(t, Options{})
 	c := logsClient(e, e.RootCredentials())
-	key := "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	key := logsKey(t, e, map[string]any{"ArnLike": map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*"}})
 	for _, n := range []string{"/lakesail/a", "/lakesail/b", "/lakesail/c", "/other/x"} {
 		_, err := c.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(n), KmsKeyId: aws.String(key), Tags: map[string]string{"owner": n}})
 		must(t, err)
@@ -201,4 +214,28 @@ func TestEmuLogsTagConditions(t *testing.T) {
 	wantContains(t, errMessage(err), "logs:TagResource")
 	_, err = createOnly.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/plain")})
 	must(t, err)
+}
+
+// A log group's key must be an enabled key whose key policy lets CloudWatch Logs use it for
+// that group; otherwise Logs refuses it.
+func TestEmuLogsKMSKeyPolicy(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	c := logsClient(e, e.RootCredentials())
+	plain := *createKey(t, kmsClient(e, e.RootCredentials()), nil).Arn // default policy: the account only
+	onlyWS1 := logsKey(t, e, map[string]any{"ArnLike": map[string]any{"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/ws1-*"}})
+	_, err := c.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/aws/eks/ws1-a/cluster"), KmsKeyId: aws.String(plain)})
+	wantCode(t, err, "InvalidParameterException")
+	wantContains(t, errMessage(err), "The specified KMS key does not exist or is not allowed to be used with Arn 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/eks/ws1-a/cluster'")
+	_, err = c.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/aws/eks/ws1-a/cluster"), KmsKeyId: aws.String(onlyWS1)})
+	must(t, err)
+	_, err = c.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/aws/eks/ws2-a/cluster"), KmsKeyId: aws.String(onlyWS1)})
+	wantCode(t, err, "InvalidParameterException")
+	_, err = c.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/aws/eks/ws2-a/cluster")})
+	must(t, err)
+	_, err = c.AssociateKmsKey(bg, &cloudwatchlogs.AssociateKmsKeyInput{LogGroupName: aws.String("/aws/eks/ws2-a/cluster"), KmsKeyId: aws.String(onlyWS1)})
+	wantCode(t, err, "InvalidParameterException")
+	_, err = kmsClient(e, e.RootCredentials()).DisableKey(bg, &kms.DisableKeyInput{KeyId: aws.String(onlyWS1)})
+	must(t, err)
+	_, err = c.CreateLogGroup(bg, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/aws/eks/ws1-b/cluster"), KmsKeyId: aws.String(onlyWS1)})
+	wantCode(t, err, "InvalidParameterException")
 }

@@ -8,7 +8,7 @@ import (
 func logsGroupOps() []*Operation {
 	return []*Operation{
 		{Name: "CreateLogGroup", Action: "logs:CreateLogGroup", Resources: logsGroupResource, Context: logsRequestTags, Also: logsTagOnCreate, Handle: logsCreateLogGroup},
-		{Name: "DescribeLogGroups", Action: "logs:DescribeLogGroups", Handle: logsDescribeLogGroups},
+		{Name: "DescribeLogGroups", Action: "logs:DescribeLogGroups", Resources: logsDescribeGroupsResource, Handle: logsDescribeLogGroups},
 		{Name: "DeleteLogGroup", Action: "logs:DeleteLogGroup", Resources: logsGroupResource, Context: logsGroupTags, Handle: logsDeleteLogGroup},
 		{Name: "PutRetentionPolicy", Action: "logs:PutRetentionPolicy", Resources: logsGroupResource, Context: logsGroupTags, Handle: logsPutRetentionPolicy},
 		{Name: "DeleteRetentionPolicy", Action: "logs:DeleteRetentionPolicy", Resources: logsGroupResource, Context: logsGroupTags, Handle: logsDeleteRetentionPolicy},
@@ -41,7 +41,7 @@ func logsCreateLogGroup(c *Req) (any, error) {
 		return nil, err
 	}
 	if in.KmsKeyID != "" {
-		if err := checkLogsKMSKey(in.KmsKeyID); err != nil {
+		if err := logsCheckKey(c, in.KmsKeyID, in.LogGroupName); err != nil {
 			return nil, err
 		}
 	}
@@ -194,7 +194,7 @@ func logsAssociateKmsKey(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkLogsKMSKey(in.KmsKeyID); err != nil {
+	if err := logsCheckKey(c, in.KmsKeyID, g.name); err != nil {
 		return nil, err
 	}
 	g.kmsKeyID = in.KmsKeyID

@@ -1,0 +1,41 @@
+package awsemu
+
+import (
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+)
+
+// logsKeyActions are what CloudWatch Logs needs the key policy to let its service principal do
+// with a log group's key.
+var logsKeyActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"}
+
+// logsCheckKey checks a log group's KMS key as CloudWatch Logs does: a full key ARN, naming an
+// enabled symmetric key of the emulator's KMS whose key policy lets logs.<region>.amazonaws.com
+// use it for this group (encryption context aws:logs:arn = the group's ARN).
+func logsCheckKey(c *Req, keyARN, group string) *APIError {
+	if err := checkLogsKMSKey(keyARN); err != nil {
+		return err
+	}
+	groupARN := logGroupARN(c, group)
+	refused := logsInvalid("The specified KMS key does not exist or is not allowed to be used with Arn '%s'", groupARN)
+	k, err := c.state().resolveKMSKey(c.Account, c.Region, keyARN, c.Now)
+	if err != nil || k.usable() != nil || k.keySpec != "SYMMETRIC_DEFAULT" {
+		return refused
+	}
+	service := "logs." + c.Region + ".amazonaws.com"
+	for _, action := range logsKeyActions {
+		req := iampolicy.Request{
+			Caller: iampolicy.Caller{Service: service}, Action: action, Resource: k.arn,
+			Context: mergeContext(keyContext(c.state(), k), map[string][]string{
+				"kms:EncryptionContext:aws:logs:arn": {groupARN},
+				"kms:EncryptionContextKeys":          {"aws:logs:arn"},
+				"aws:SourceAccount":                  {c.Account.id},
+				"aws:SourceArn":                      {groupARN},
+				"aws:PrincipalServiceName":           {service},
+			}),
+		}
+		if k.policy.Match(req).Decision != iampolicy.Allowed {
+			return refused
+		}
+	}
+	return nil
+}

@@ -293,3 +293,35 @@ func TestEmuKMSGrants(t *testing.T) {
 	_, err = grantee.DescribeKey(bg, &kms.DescribeKeyInput{KeyId: k.KeyId})
 	wantCode(t, err, "AccessDeniedException")
 }
+
+// TestEmuKMSCrossAccount: a caller from another account needs the key policy (naming its
+// account) and its own identity policies.
+func TestEmuKMSCrossAccount(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	owner := e.AddAccount("210987654321")
+	ownerKMS := kmsClient(e, owner)
+	shared := createKey(t, ownerKMS, &kms.CreateKeyInput{Policy: aws.String(keyPolicy(
+		principalAllow(rootOf("210987654321"), "kms:*"),
+		principalAllow(rootOf(DefaultAccountID), []string{"kms:DescribeKey", "kms:Encrypt"})))})
+	private := createKey(t, ownerKMS, nil)
+
+	withCreds, _ := roleSession(t, e, "user", doc(allow("kms:*", "*")), "")
+	withoutCreds, _ := roleSession(t, e, "nobody", "", "")
+	with, without := kmsClient(e, withCreds), kmsClient(e, withoutCreds)
+	_, err := with.DescribeKey(bg, &kms.DescribeKeyInput{KeyId: shared.Arn})
+	must(t, err)
+	_, err = with.Encrypt(bg, &kms.EncryptInput{KeyId: shared.Arn, Plaintext: []byte("x")})
+	must(t, err)
+	_, err = with.ScheduleKeyDeletion(bg, &kms.ScheduleKeyDeletionInput{KeyId: shared.Arn})
+	wantCode(t, err, "AccessDeniedException") // not in the key policy for this account
+	_, err = without.DescribeKey(bg, &kms.DescribeKeyInput{KeyId: shared.Arn})
+	wantCode(t, err, "AccessDeniedException") // no identity policy of its own
+	_, err = with.DescribeKey(bg, &kms.DescribeKeyInput{KeyId: private.Arn})
+	wantCode(t, err, "AccessDeniedException") // the key policy names only its own account
+	// The root user of the caller's account: allowed where the key policy names the account.
+	_, err = kmsClient(e, e.RootCredentials()).DescribeKey(bg, &kms.DescribeKeyInput{KeyId: shared.Arn})
+	must(t, err)
+	// A key id alone always means the caller's own account.
+	_, err = with.DescribeKey(bg, &kms.DescribeKeyInput{KeyId: shared.KeyId})
+	wantCode(t, err, "NotFoundException")
+}

@@ -262,3 +262,60 @@ func TestEmuS3SSEKMS(t *testing.T) {
 	_, err = root.PutObject(bg, &s3.PutObjectInput{Bucket: b, Key: aws.String("z"), Body: strings.NewReader("z"), ServerSideEncryption: s3types.ServerSideEncryptionAes256})
 	must(t, err)
 }
+
+// TestEmuS3PublicPolicy: Block Public Access refuses public policies while BlockPublicPolicy is
+// on; once it is off, a public policy admits other accounts unless RestrictPublicBuckets is on.
+func TestEmuS3PublicPolicy(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	root := s3Client(e, e.RootCredentials())
+	b := aws.String("lakesail-abc-ws")
+	createBucket(t, root, *b)
+	putObject(t, root, *b, "k", "v")
+	other := s3Client(e, e.AddAccount("210987654321"))
+
+	noDelete := doc(stmt{Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "arn:aws:s3:::lakesail-abc-ws"})
+	_, err := root.PutBucketPolicy(bg, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(noDelete)})
+	must(t, err)
+	_, err = root.DeleteBucket(bg, &s3.DeleteBucketInput{Bucket: b})
+	wantCode(t, err, "AccessDenied")
+	st, err := root.GetBucketPolicyStatus(bg, &s3.GetBucketPolicyStatusInput{Bucket: b})
+	must(t, err)
+	if aws.ToBool(st.PolicyStatus.IsPublic) {
+		t.Fatal("a deny-only policy is not public")
+	}
+	public := doc(stmt{Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::lakesail-abc-ws/*"})
+	_, err = root.PutBucketPolicy(bg, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(public)})
+	wantCode(t, err, "AccessDenied")
+	// A condition on a fixed account makes the same statement non-public.
+	scoped := doc(stmt{Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::lakesail-abc-ws/*",
+		Condition: map[string]any{"StringEquals": map[string]any{"aws:PrincipalAccount": "210987654321"}}})
+	_, err = root.PutBucketPolicy(bg, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(scoped)})
+	must(t, err)
+	if getObject(t, other, *b, "k") != "v" {
+		t.Fatal("scoped policy")
+	}
+
+	_, err = root.PutPublicAccessBlock(bg, &s3.PutPublicAccessBlockInput{Bucket: b, PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+		RestrictPublicBuckets: aws.Bool(true)}})
+	must(t, err)
+	_, err = root.PutBucketPolicy(bg, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(public)})
+	must(t, err)
+	st, err = root.GetBucketPolicyStatus(bg, &s3.GetBucketPolicyStatusInput{Bucket: b})
+	must(t, err)
+	if !aws.ToBool(st.PolicyStatus.IsPublic) {
+		t.Fatal("Principal * without conditions is public")
+	}
+	_, err = other.GetObject(bg, &s3.GetObjectInput{Bucket: b, Key: aws.String("k")})
+	wantCode(t, err, "AccessDenied") // RestrictPublicBuckets
+	_, err = root.DeletePublicAccessBlock(bg, &s3.DeletePublicAccessBlockInput{Bucket: b})
+	must(t, err)
+	if getObject(t, other, *b, "k") != "v" {
+		t.Fatal("public policy without Block Public Access")
+	}
+
+	// ExpectedBucketOwner must match the owner.
+	_, err = root.GetObject(bg, &s3.GetObjectInput{Bucket: b, Key: aws.String("k"), ExpectedBucketOwner: aws.String("210987654321")})
+	wantCode(t, err, "AccessDenied")
+	_, err = root.GetBucketTagging(bg, &s3.GetBucketTaggingInput{Bucket: b, ExpectedBucketOwner: aws.String(DefaultAccountID)})
+	wantCode(t, err, "NoSuchTagSet")
+}

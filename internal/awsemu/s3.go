@@ -85,8 +85,9 @@ func s3InvalidRequest(format string, args ...any) *APIError {
 	return apiError("InvalidRequest", 400, format, args...)
 }
 
-// existingBucket is the call's bucket, NoSuchBucket when there is none, and S3's answer to a
-// request signed for another region than the bucket's.
+// existingBucket is the call's bucket, NoSuchBucket when there is none, S3's answer to a
+// request signed for another region than the bucket's, and AccessDenied when the request's
+// x-amz-expected-bucket-owner names another account.
 func existingBucket(c *Req) (*s3Bucket, *APIError) {
 	b := c.state().bucket(c.In.Labels["Bucket"])
 	if b == nil {
@@ -95,6 +96,9 @@ func existingBucket(c *Req) (*s3Bucket, *APIError) {
 	if c.Region != b.region {
 		return nil, apiError("AuthorizationHeaderMalformed", 400,
 			"The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c.Region, b.region)
+	}
+	if owner := c.HTTP.Header.Get("x-amz-expected-bucket-owner"); owner != "" && owner != b.owner {
+		return nil, serviceError("s3", errAccessDenied, "Access Denied") // ExpectedBucketOwner does not match
 	}
 	return b, nil
 }

@@ -25,6 +25,7 @@ func s3ConfigOps() []*Operation {
 		{Name: "PutBucketPolicy", HTTP: "PUT /{Bucket}?policy", Action: "s3:PutBucketPolicy", Resources: bucketResource, Handle: s3PutBucketPolicy},
 		{Name: "GetBucketPolicy", HTTP: "GET /{Bucket}?policy", Action: "s3:GetBucketPolicy", Resources: bucketResource, Handle: s3GetBucketPolicy},
 		{Name: "DeleteBucketPolicy", HTTP: "DELETE /{Bucket}?policy", Action: "s3:DeleteBucketPolicy", Resources: bucketResource, Handle: s3DeleteBucketPolicy},
+		{Name: "GetBucketPolicyStatus", HTTP: "GET /{Bucket}?policyStatus", Action: "s3:GetBucketPolicyStatus", Resources: bucketResource, Handle: s3GetBucketPolicyStatus},
 	}
 }
 

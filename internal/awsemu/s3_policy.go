@@ -1,6 +1,7 @@
 package awsemu
 
 import (
+	"encoding/xml"
 	"errors"
 	"net/http"
 	"strings"
@@ -102,4 +103,22 @@ func s3DeleteBucketPolicy(c *Req) (any, error) {
 	}
 	b.policyText, b.policy = "", nil
 	return noContent(), nil
+}
+
+type policyStatus struct {
+	XMLName  xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ PolicyStatus"`
+	IsPublic bool
+}
+
+// s3GetBucketPolicyStatus says whether the bucket policy makes the bucket public (the same
+// test Block Public Access applies).
+func s3GetBucketPolicyStatus(c *Req) (any, error) {
+	b, err := existingBucket(c)
+	if err != nil {
+		return nil, err
+	}
+	if b.policy == nil {
+		return nil, apiError("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+	}
+	return policyStatus{IsPublic: policyIsPublic(b.policy)}, nil
 }

@@ -23,9 +23,10 @@
 //
 // Name is the SigV4 signing name (the credential scope routes to it). Protocol is one of
 // queryProtocol (IAM, STS), ec2Protocol, jsonProtocol (set Target, e.g. "TrentService" for KMS,
-// "Logs_20140328", "AmazonSSM", "CertificateManager", "AWSGlue"); REST protocols (EKS REST-JSON,
-// S3 REST-XML path-style) still need a Protocol whose Route matches Operation.HTTP templates
-// ("POST /clusters/{name}/node-groups") and fills Input.Labels. Add the service's spelling of
+// "Logs_20140328", "AmazonSSM", "CertificateManager", "AWSGlue") or restJSONProtocol (EKS,
+// protocol_restjson.go), which routes by Operation.HTTP templates such as
+// "POST /clusters/{name}/node-groups", fills Input.Labels (URL-decoded) and Input.Params (the
+// query string) and answers errors with X-Amzn-ErrorType. Add the service's spelling of
 // the emulator-raised errors to serviceErrorCodes (errors.go) if it is not there yet.
 //
 // Per operation: Action is the IAM action; Resources returns the ARNs the Service Authorization

@@ -184,7 +184,10 @@ func eksCreateAccessEntry(c *Req) (any, error) {
 			return nil, eksInvalidParam("The specified principalArn could not be found: %s", in.PrincipalArn)
 		}
 	}
-	if cl.entries[in.PrincipalArn] != nil {
+	if e := cl.entries[in.PrincipalArn]; e != nil {
+		if in.ClientRequestToken != "" && e.clientRequestToken == in.ClientRequestToken {
+			return eksAccessEntryResult{e.view(cl.name)}, nil // an idempotent retry
+		}
 		return nil, eksInUse("The specified access entry resource is already in use on this cluster.")
 	}
 	kind := in.Type
@@ -204,6 +207,7 @@ func eksCreateAccessEntry(c *Req) (any, error) {
 		return nil, err
 	}
 	e := eksNewAccessEntry(c, cl, in.PrincipalArn, kind, in.Username, eksUnique(in.KubernetesGroups), tagsOfMap(in.Tags))
+	e.clientRequestToken = in.ClientRequestToken
 	cl.entries[e.principalArn] = e
 	return eksAccessEntryResult{e.view(cl.name)}, nil
 }

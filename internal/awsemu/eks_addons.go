@@ -115,6 +115,9 @@ func eksCreateAddon(c *Req) (any, error) {
 		return nil, err
 	}
 	if a := cl.addons[in.AddonName]; a != nil {
+		if in.ClientRequestToken != "" && a.clientRequestToken == in.ClientRequestToken {
+			return eksAddonResult{a.view()}, nil // an idempotent retry
+		}
 		if a.status == "DELETING" {
 			return nil, eksInUse("Addon %s is being deleted", in.AddonName)
 		}
@@ -140,7 +143,7 @@ func eksCreateAddon(c *Req) (any, error) {
 	a := &eksAddon{
 		name: in.AddonName, arn: eksAddonARN(c, cl.name, in.AddonName), cluster: cl.name, version: rel.version,
 		status: "CREATING", settleAt: c.Now.Add(c.e.opts.TransitionDelay), created: c.Now, modified: c.Now,
-		serviceAccountRoleArn: in.ServiceAccountRoleArn, tags: tagsOfMap(in.Tags),
+		serviceAccountRoleArn: in.ServiceAccountRoleArn, tags: tagsOfMap(in.Tags), clientRequestToken: in.ClientRequestToken,
 	}
 	if in.ConfigurationValues != nil {
 		a.configurationValues = *in.ConfigurationValues

@@ -69,6 +69,7 @@ type eksAddon struct {
 	serviceAccountRoleArn string
 	configurationValues   string
 	tags                  []tag
+	clientRequestToken    string
 }
 
 type eksAccessEntry struct {
@@ -77,6 +78,7 @@ type eksAccessEntry struct {
 	created, modified                 time.Time
 	tags                              []tag
 	policies                          map[string]*eksAccessPolicy // by policy ARN
+	clientRequestToken                string
 }
 
 type eksAccessPolicy struct {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -26,6 +27,10 @@ type Options struct {
 	Endpoints map[string]string
 	// LakeSailPrincipal is trusted by every connection role (DefaultLakeSailPrincipal when empty).
 	LakeSailPrincipal string
+	// WaitMinDelay and WaitMaxDelay bound the polling of waiters (NAT gateways, dependency
+	// retries); zero keeps AWS's recommended delays. Tests shrink them instead of sleeping.
+	WaitMinDelay time.Duration
+	WaitMaxDelay time.Duration
 }
 
 // Client is the library's entry point, built once from the customer's AWS configuration.

@@ -4,7 +4,12 @@ import (
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -33,6 +38,28 @@ func iamClient(cfg aws.Config, opts Options) *iam.Client {
 
 func stsClient(cfg aws.Config, opts Options) *sts.Client {
 	return sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = orDefault(endpointFor(opts, "sts"), o.BaseEndpoint) })
+}
+
+func eksClient(cfg aws.Config, opts Options) *eks.Client {
+	return eks.NewFromConfig(cfg, func(o *eks.Options) { o.BaseEndpoint = orDefault(endpointFor(opts, "eks"), o.BaseEndpoint) })
+}
+
+func logsClient(cfg aws.Config, opts Options) *cloudwatchlogs.Client {
+	return cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
+		o.BaseEndpoint = orDefault(endpointFor(opts, "logs"), o.BaseEndpoint)
+	})
+}
+
+func ssmClient(cfg aws.Config, opts Options) *ssm.Client {
+	return ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = orDefault(endpointFor(opts, "ssm"), o.BaseEndpoint) })
+}
+
+func acmClient(cfg aws.Config, opts Options) *acm.Client {
+	return acm.NewFromConfig(cfg, func(o *acm.Options) { o.BaseEndpoint = orDefault(endpointFor(opts, "acm"), o.BaseEndpoint) })
+}
+
+func glueClient(cfg aws.Config, opts Options) *glue.Client {
+	return glue.NewFromConfig(cfg, func(o *glue.Options) { o.BaseEndpoint = orDefault(endpointFor(opts, "glue"), o.BaseEndpoint) })
 }
 
 func orDefault(override, current *string) *string {

@@ -136,11 +136,11 @@ func (t *callTable) networkCalls() {
 	}
 
 	t.in(KindNetworkReadAndTag, "Ec2DescribeNetworkHasNoResourceScope").
-		each("ec2", "*", "network read: discover zones and existing state by tag; ENIs blocking a delete; the S3 prefix list for the endpoint rule",
+		each("ec2", "*", "network read: discover zones and existing state by tag; ENIs blocking a delete",
 			ops("DescribeAvailabilityZones", "DescribeVpcs", "DescribeVpcAttribute", "DescribeSubnets",
 				"DescribeInternetGateways", "DescribeAddresses", "DescribeNatGateways", "DescribeRouteTables",
 				"DescribeSecurityGroups", "DescribeSecurityGroupRules", "DescribeVpcEndpoints",
-				"DescribePrefixLists", "DescribeNetworkInterfaces"))
+				"DescribeNetworkInterfaces"))
 	t.in(KindNetworkReadAndTag, "Ec2TagOnlyWhileCreating")
 	for _, c := range []struct{ op, resource string }{
 		{"CreateVpc", vpc}, {"CreateSubnet", subnet}, {"CreateInternetGateway", igw},
@@ -163,7 +163,13 @@ func (t *callTable) networkCalls() {
 		add("", "ec2:CreateTags", subnet, "bring-your-own subnet: mark it for the cluster's load balancers",
 			t.tagging(TagNetwork, "kubernetes.io/role/internal-elb", "kubernetes.io/cluster/"+t.cluster)).
 		add("", "ec2:DeleteTags", subnet, "workspace destroy on a bring-your-own subnet",
-			t.tagging("kubernetes.io/cluster/"+t.cluster))
+			t.tagging("kubernetes.io/cluster/"+t.cluster)).
+		add("", "ec2:CreateTags", subnet, "bring-your-own public subnet: mark it for internet-facing load balancers",
+			t.tagging(TagNetwork, "kubernetes.io/role/elb")).
+		add("", "ec2:DeleteTags", vpc, "network destroy: remove the marks it added to a bring-your-own VPC",
+			t.tagging(TagService, TagTenant, TagNetwork)).
+		add("", "ec2:DeleteTags", subnet, "network destroy: remove the marks it added to a bring-your-own subnet",
+			t.tagging(TagNetwork, "kubernetes.io/role/elb", "kubernetes.io/role/internal-elb"))
 
 	t.in(KindNetworkManage, "Ec2CreateTaggedVpc").
 		add("", "ec2:CreateVpc", vpc, "network create", t.creating())
@@ -187,7 +193,8 @@ func (t *callTable) networkCalls() {
 		add("", "ec2:DetachInternetGateway", vpc, "network destroy", t.tagged()).
 		add("", "ec2:CreateRoute", rtb, "network create: default routes", t.tagged()).
 		add("ec2:CreateRoute", "ec2:CreateRoute", nat, "network create: private default route via the NAT gateway", t.tagged()).
-		add("", "ec2:DeleteRoute", rtb, "network update: NAT mode changed", t.tagged()).
+		add("", "ec2:ReplaceRoute", rtb, "network update: NAT mode changed, or a NAT gateway replaced", t.tagged()).
+		add("ec2:ReplaceRoute", "ec2:ReplaceRoute", nat, "network update: the private default route's new NAT gateway", t.tagged()).
 		add("", "ec2:AssociateRouteTable", rtb, "network create", t.tagged()).
 		add("", "ec2:AssociateRouteTable", subnet, "network create", t.tagged()).
 		add("", "ec2:DisassociateRouteTable", rtb, "network destroy", t.tagged()).
@@ -205,8 +212,7 @@ func (t *callTable) networkCalls() {
 				"PutEncryptionConfiguration", "GetEncryptionConfiguration",
 				"PutBucketPublicAccessBlock", "GetBucketPublicAccessBlock",
 				"PutBucketOwnershipControls", "GetBucketOwnershipControls",
-				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging",
-				"PutBucketVersioning", "GetBucketVersioning"))
+				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging"))
 	t.in(KindNetworkManage, "S3EmptyConnectionBucketsOnDestroy").
 		each("s3", t.bucket+"/warehouse/part-0000.parquet", "network destroy with force_destroy: empty the bucket",
 			ops("DeleteObject", "DeleteObjectVersion"))
@@ -231,8 +237,9 @@ func (t *callTable) networkCalls() {
 				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"))
 	t.in(KindNetworkCompute, "KmsCreateTaggedKeys").
 		add("", "kms:CreateKey", "*", "network create: the workspace bucket's key", t.creating())
-	t.in(KindNetworkCompute, "KmsTagKeysWithConnectionTag").
-		add("kms:CreateKey", "kms:TagResource", t.keyARN, "network create: tags in CreateKey", t.creating())
+	t.in(KindNetworkCompute, "KmsTagKeysWithConnectionTagHasNoResourceScope").
+		add("kms:CreateKey", "kms:TagResource", "*", "network create: tags in CreateKey (checked on no particular key)", t.creating()).
+		add("", "kms:TagResource", t.keyARN, "network update: tags or default_tags changed", t.tagged(), t.creating())
 	t.in(KindNetworkCompute, "KmsManageConnectionKeys").
 		each("kms", t.keyARN, "network: key rotation, policy, tags, alias; destroy with force_destroy",
 			ops("DescribeKey", "EnableKeyRotation", "GetKeyRotationStatus", "GetKeyPolicy", "PutKeyPolicy",
@@ -307,6 +314,8 @@ func (t *callTable) workspaceCalls() {
 	t.in(KindEKS, "AcmImportTaggedCertificates").
 		add("", "acm:ImportCertificate", certificate, "workspace create: the session NLB's certificate", t.creating()).
 		add("acm:ImportCertificate", "acm:AddTagsToCertificate", certificate, "workspace create: tags in ImportCertificate", t.creating())
+	t.in(KindEKS, "AcmListCertificatesHasNoResourceScope").
+		add("", "acm:ListCertificates", "*", "workspace destroy: is the session certificate still there")
 	t.in(KindEKS, "AcmManageConnectionCertificates").
 		each("acm", certificate, "workspace read, re-import on rotation, tags, destroy",
 			ops("DescribeCertificate", "DeleteCertificate", "ImportCertificate", "AddTagsToCertificate"), t.tagged())
@@ -326,6 +335,8 @@ func (t *callTable) workspaceCalls() {
 	t.in(KindIAMAndCloudwatch, "IamAttachAllowListedPoliciesToBoundedRoles").
 		add("", "iam:AttachRolePolicy", t.workloadRole, "workspace create: AmazonEKSWorkerNodePolicy on the node role",
 			workloadBoundary, kv{"iam:PolicyARN": {t.n.awsManagedPolicyARN("AmazonEKSWorkerNodePolicy")}})
+	t.in(KindIAMAndCloudwatch, "IamRestoreWorkloadBoundaryOnWorkloadRoles").
+		add("", "iam:PutRolePermissionsBoundary", t.workloadRole, "workspace update: a workload role stripped of WorkloadBoundary", workloadBoundary)
 	t.in(KindIAMAndCloudwatch, "IamReadTagAndDeleteWorkloadRoles").
 		each("iam", t.workloadRole, "workspace read (drift), tags, destroy",
 			ops("GetRole", "GetRolePolicy", "ListRolePolicies", "ListAttachedRolePolicies", "TagRole", "UntagRole", "DeleteRole"))
@@ -342,6 +353,10 @@ func (t *callTable) workspaceCalls() {
 	t.in(KindIAMAndCloudwatch, "IamCreateTaggedEksOidcProviders").
 		add("", "iam:CreateOpenIDConnectProvider", oidc, "workspace create: IRSA", t.creating()).
 		add("iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", oidc, "workspace create: tags in the create call", t.creating())
+	t.in(KindIAMAndCloudwatch, "IamCreateTaggedEksOidcProviders").
+		add("", "iam:TagOpenIDConnectProvider", oidc, "workspace update: tags changed", t.creating(), t.tagged())
+	t.in(KindIAMAndCloudwatch, "IamListOidcProvidersHasNoResourceScope").
+		add("", "iam:ListOpenIDConnectProviders", "*", "workspace destroy: is the cluster's provider still there")
 	t.in(KindIAMAndCloudwatch, "IamReadAndDeleteConnectionOidcProviders").
 		each("iam", oidc, "workspace read and destroy", ops("GetOpenIDConnectProvider", "DeleteOpenIDConnectProvider"), t.tagged())
 	t.in(KindIAMAndCloudwatch, "LogsCreateTaggedClusterLogGroups").
@@ -370,6 +385,7 @@ func (t *callTable) identityCalls() {
 	t.in(KindCloudFormationAndObservabilityAndIdentity, "IamReadConnectionRolesAndPolicies").
 		each("iam", t.n.roleARN(), "connection verify: the role, its policies and boundary",
 			ops("GetRole", "ListAttachedRolePolicies", "ListRolePolicies")).
+		add("", "iam:GetRole", t.n.roleARN(), "network: the tenant from the role's own LakeSail-Tenant tag").
 		add("", "iam:GetRolePolicy", t.n.callbackRoleARN(), "connection verify: the callback role").
 		each("iam", t.n.policyARN(KindExplicitDeny), "connection verify: the deny's default version",
 			ops("GetPolicy", "GetPolicyVersion"))

@@ -47,6 +47,11 @@ func policyEKS(n names) iampolicy.Document {
 			list(certificate),
 			n.requestTagged(),
 			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
+		// Whether a certificate still exists: the reads and deletes below are conditioned on its
+		// connection tag, which a deleted certificate no longer has.
+		allow("AcmListCertificatesHasNoResourceScope",
+			list("acm:ListCertificates"),
+			list("*")),
 		allow("AcmManageConnectionCertificates",
 			withPrefix("acm", "DescribeCertificate", "DeleteCertificate", "ImportCertificate",
 				"AddTagsToCertificate"),

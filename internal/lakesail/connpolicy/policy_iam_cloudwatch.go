@@ -28,6 +28,13 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 			list(roles),
 			workloadBoundary,
 			cond("ArnEquals", "iam:PolicyARN", n.allowedManagedPolicyARNs()...)),
+		// Restoring WorkloadBoundary on a workload role an administrator stripped it from: the
+		// requested boundary must be WorkloadBoundary, so this can only ever narrow a role (the
+		// explicit deny keeps the connection and callback roles out of reach).
+		allow("IamRestoreWorkloadBoundaryOnWorkloadRoles",
+			list("iam:PutRolePermissionsBoundary"),
+			list(roles),
+			workloadBoundary),
 		// Reads, tags (CreateRole with tags checks iam:TagRole) and deletion. The explicit
 		// deny keeps the connection and callback roles out of reach.
 		allow("IamReadTagAndDeleteWorkloadRoles",
@@ -50,6 +57,11 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 			list(oidc),
 			n.requestTagged(),
 			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
+		// Whether a provider still exists: the read and delete below are conditioned on its tag,
+		// which a deleted provider no longer has, so a repeated delete would be refused.
+		allow("IamListOidcProvidersHasNoResourceScope",
+			list("iam:ListOpenIDConnectProviders"),
+			list("*")),
 		allow("IamReadAndDeleteConnectionOidcProviders",
 			withPrefix("iam", "GetOpenIDConnectProvider", "DeleteOpenIDConnectProvider"),
 			list(oidc),

@@ -35,12 +35,12 @@ func policyNetworkCompute(n names) iampolicy.Document {
 			list("kms:CreateKey"),
 			list("*"),
 			n.requestTagged()),
-		// KMS checks kms:TagResource against every key of the account when CreateKey carries
-		// tags, so this cannot be narrowed to the new key. The request must set the connection
-		// tag, and a key of another connection cannot be re-tagged.
-		allow("KmsTagKeysWithConnectionTag",
+		// When CreateKey carries tags, KMS checks kms:TagResource with no particular key as the
+		// resource ("*"), so this cannot be narrowed to the new key (nor to key/*). The request
+		// must set the connection tag, and a key of another connection cannot be re-tagged.
+		allow("KmsTagKeysWithConnectionTagHasNoResourceScope",
 			list("kms:TagResource"),
-			list(key),
+			list("*"),
 			n.requestTagged(),
 			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
 		allow("KmsManageConnectionKeys",

@@ -28,25 +28,27 @@ func policyNetworkManage(n names) iampolicy.Document {
 			n.requestTagged(),
 			cond("StringLike", "ec2:VpceServiceName", "*com.amazonaws.*.s3")),
 		// Everything afterwards happens on resources that carry the connection tag, including
-		// the parents of the creates above. CreateRoute may name the NAT gateway as target.
+		// the parents of the creates above. CreateRoute and ReplaceRoute may name the NAT
+		// gateway as target; a route is replaced in one step (never deleted and re-added, which
+		// would leave the private subnets without egress in between).
 		allow("Ec2ManageConnectionNetwork",
 			withPrefix("ec2", "CreateSubnet", "CreateRouteTable", "CreateVpcEndpoint", "CreateSecurityGroup",
 				"ModifyVpcAttribute", "AttachInternetGateway", "DetachInternetGateway",
-				"CreateRoute", "DeleteRoute", "AssociateRouteTable", "DisassociateRouteTable",
+				"CreateRoute", "ReplaceRoute", "AssociateRouteTable", "DisassociateRouteTable",
 				"ModifyVpcEndpoint", "DeleteVpcEndpoints", "DeleteRouteTable",
 				"DeleteInternetGateway", "DeleteSubnet", "DeleteVpc"),
 			n.ec2All("vpc", "subnet", "internet-gateway", "route-table", "vpc-endpoint", "natgateway"),
 			n.resourceTagged()),
 		// The workspace bucket lakesail-<id-lower>-<network>-ws: its configuration, and on
-		// destroy with force_destroy, emptying it. No object reads: the role manages the
-		// bucket, the workloads use it.
+		// destroy with force_destroy, emptying it (every version, whatever versioning the
+		// customer chose: LakeSail never configures versioning). No object reads: the role
+		// manages the bucket, the workloads use it.
 		allow("S3ManageConnectionBuckets",
 			withPrefix("s3", "CreateBucket", "DeleteBucket", "ListBucket", "ListBucketVersions",
 				"PutEncryptionConfiguration", "GetEncryptionConfiguration",
 				"PutBucketPublicAccessBlock", "GetBucketPublicAccessBlock",
 				"PutBucketOwnershipControls", "GetBucketOwnershipControls",
-				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging",
-				"PutBucketVersioning", "GetBucketVersioning"),
+				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging"),
 			list(bucket)),
 		allow("S3EmptyConnectionBucketsOnDestroy",
 			withPrefix("s3", "DeleteObject", "DeleteObjectVersion"),

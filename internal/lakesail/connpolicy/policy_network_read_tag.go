@@ -41,7 +41,7 @@ func policyNetworkReadAndTag(n names) iampolicy.Document {
 			withPrefix("ec2", "DescribeAvailabilityZones", "DescribeVpcs", "DescribeVpcAttribute",
 				"DescribeSubnets", "DescribeInternetGateways", "DescribeAddresses", "DescribeNatGateways",
 				"DescribeRouteTables", "DescribeSecurityGroups", "DescribeSecurityGroupRules",
-				"DescribeVpcEndpoints", "DescribePrefixLists", "DescribeNetworkInterfaces"),
+				"DescribeVpcEndpoints", "DescribeNetworkInterfaces"),
 			list("*")),
 		// Tags only as part of a create call the role is allowed to make (each of which
 		// requires the LakeSail-Connection request tag).

@@ -1,0 +1,203 @@
+package lakesail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// WorkspaceRecord is what a workspace's state must remember because AWS chooses it: the
+// certificate's ARN and the OIDC provider's ARN (which outlives the cluster's issuer).
+type WorkspaceRecord struct {
+	CertificateARN  string
+	OIDCProviderARN string
+}
+
+// Workspace is what AWS has for a workspace. Attributes of objects outside the security
+// envelope (a workload role without WorkloadBoundary or with a widened trust) are left empty,
+// so a caller that compares them with the expected values sees a change to apply.
+type Workspace struct {
+	ID                   string
+	ClusterName          string
+	ClusterARN           string
+	ClusterStatus        string
+	Endpoint             string
+	CertificateAuthority string
+	OIDCIssuerURL        string
+	OIDCProviderARN      string
+	ClusterRoleARN       string
+	NodeRoleARN          string
+	WorkloadRoleARNs     map[string]string
+	LogGroupName         string
+	LogRetentionDays     int
+	CertificateARN       string
+	SSMParameterNames    []string
+	GlueDatabaseNames    []string
+
+	KubernetesVersion    string
+	EndpointPublicAccess bool
+	PublicAccessCIDRs    []string
+	LogTypes             []string
+	// SystemNodeGroup is nil when the node group is gone.
+	SystemNodeGroup *NodeGroupSpec
+	// Addons are the spec's add-ons that exist, with their versions.
+	Addons map[string]AddonState
+	// Tags are the cluster's tags.
+	Tags map[string]string
+	// Drift describes, in words, every difference from the spec.
+	Drift []string
+}
+
+// AddonState is an add-on's version and configuration, and the newest version for the
+// cluster's Kubernetes version (what AddonLatest means now).
+type AddonState struct {
+	Version       string
+	Latest        string
+	Configuration string
+}
+
+// Record is what the caller must keep for later reads, updates and deletes.
+func (w *Workspace) Record() WorkspaceRecord {
+	return WorkspaceRecord{CertificateARN: w.CertificateARN, OIDCProviderARN: w.OIDCProviderARN}
+}
+
+// progress collects what a create or update made, so that a failure still reports it.
+type progress struct {
+	mu  sync.Mutex
+	rec WorkspaceRecord
+}
+
+func (p *progress) set(f func(*WorkspaceRecord)) {
+	p.mu.Lock()
+	f(&p.rec)
+	p.mu.Unlock()
+}
+
+func (p *progress) record() WorkspaceRecord {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rec
+}
+
+// CreateError is a failed create; Record holds what AWS chose for the objects already made,
+// so that the caller can record them and a later delete removes them.
+type CreateError struct {
+	Record WorkspaceRecord
+	Err    error
+}
+
+func (e *CreateError) Error() string { return e.Err.Error() }
+func (e *CreateError) Unwrap() error { return e.Err }
+
+// CreateWorkspace builds a workspace, acting as the connection role. onStarted runs before the
+// first AWS call, so the caller records the workspace (its names follow from the spec) and a
+// delete can always clean up after a failure. A failure after that returns *CreateError.
+func (c *Client) CreateWorkspace(ctx context.Context, s WorkspaceSpec, onStarted func()) (*Workspace, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if onStarted != nil {
+		onStarted()
+	}
+	p := &progress{}
+	if err := c.createWorkspace(ctx, s, p); err != nil {
+		return nil, &CreateError{Record: p.record(), Err: err}
+	}
+	ws, err := c.ReadWorkspace(ctx, s, p.record())
+	if err != nil {
+		return nil, &CreateError{Record: p.record(), Err: err}
+	}
+	return ws, nil
+}
+
+func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progress) error {
+	logf(ctx, "creating workspace", map[string]any{"workspace": s.ID(), "cluster": s.ClusterName()})
+	// The log group first, so EKS finds it and never makes an untagged, unencrypted one.
+	if err := c.ensureLogGroup(ctx, s); err != nil {
+		return err
+	}
+	group, gctx := errgroup.WithContext(ctx)
+	for _, r := range s.baseRoles() {
+		group.Go(func() error { return c.ensureRole(gctx, s, r) })
+	}
+	if err := group.Wait(); err != nil {
+		return err
+	}
+	cluster, err := c.createCluster(ctx, s)
+	if err != nil {
+		return err
+	}
+	issuer := cluster.issuer
+	p.set(func(r *WorkspaceRecord) { r.OIDCProviderARN = s.OIDCProviderARN(issuer) })
+
+	group, gctx = errgroup.WithContext(ctx)
+	group.Go(func() error {
+		if err := c.ensureOIDCProvider(gctx, s, issuer); err != nil {
+			return err
+		}
+		for _, r := range s.workloadRoles(issuer) {
+			if err := c.ensureRole(gctx, s, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	group.Go(func() error {
+		if err := c.ensureNodeGroup(gctx, s); err != nil {
+			return err
+		}
+		return c.ensureAddons(gctx, s, s.KubernetesVersion, nil)
+	})
+	group.Go(func() error { return c.installTLS(gctx, s, p, "") })
+	group.Go(func() error { return c.ensureGlueDatabases(gctx, s, nil) })
+	if err := group.Wait(); err != nil {
+		return err
+	}
+	logf(ctx, "workspace created", map[string]any{"workspace": s.ID()})
+	return nil
+}
+
+// installTLS generates the Konnectivity and session material, stores it in SSM and imports the
+// session certificate into ACM (re-importing into certificateARN when it is set).
+func (c *Client) installTLS(ctx context.Context, s WorkspaceSpec, p *progress, certificateARN string) error {
+	material, err := newWorkspaceTLS(s, time.Now())
+	if err != nil {
+		return fmt.Errorf("generating the workspace's TLS material: %w", err)
+	}
+	if err := c.putParameters(ctx, s, material.parameters()); err != nil {
+		return err
+	}
+	arn, err := c.importCertificate(ctx, s, material, certificateARN)
+	if err != nil {
+		return err
+	}
+	p.set(func(r *WorkspaceRecord) { r.CertificateARN = arn })
+	return nil
+}
+
+// retryWhilePropagating retries call while IAM has not caught up with new roles, within the
+// propagation window.
+func (c *Client) retryWhilePropagating(ctx context.Context, what string, propagating func(error) bool, call func() error) error {
+	start := time.Now()
+	delay := c.opts.WaitMinDelay
+	if delay <= 0 {
+		delay = 2 * time.Second
+	}
+	for {
+		err := call()
+		if err == nil || !propagating(err) || time.Since(start)+delay > PropagationWindow {
+			return err
+		}
+		logf(ctx, what+": waiting for IAM to propagate the new role", map[string]any{"error": err.Error()})
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 10*time.Second)
+	}
+}

@@ -1,0 +1,158 @@
+package lakesail_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
+)
+
+const testWorkspaceID = "WS00000001"
+
+// fastWaits poll the emulator every few milliseconds instead of AWS's seconds.
+var fastWaits = lakesail.Options{Partition: "aws", WaitMinDelay: 5 * time.Millisecond, WaitMaxDelay: 20 * time.Millisecond}
+
+// fastRetries keep the SDK's retry behaviour (throttling, 5xx) with millisecond backoff.
+func fastRetries(cfg aws.Config) aws.Config {
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 5
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 5 * time.Millisecond, nil })
+		})
+	}
+	return cfg
+}
+
+// workspaceEnv is an emulator with a connection, a network built by the administrator, and a
+// library client acting as the connection role.
+type workspaceEnv struct {
+	emu    *awsemu.Emulator
+	root   *lakesail.Client
+	asRole *lakesail.Client
+	spec   lakesail.WorkspaceSpec
+}
+
+func newWorkspaceEnv(t *testing.T, opts awsemu.Options) *workspaceEnv {
+	t.Helper()
+	ctx := context.Background()
+	if opts.TransitionDelay == 0 {
+		opts.TransitionDelay = 20 * time.Millisecond
+	}
+	emu := awsemu.Test(t, opts)
+	rootCfg := fastRetries(emu.AWSConfig(nil))
+	root, err := lakesail.NewClient(rootCfg, fastWaits)
+	must(t, err)
+	conn := createTestConnection(t, root, testConnectionSpec(emu))
+	network, err := lakesailtest.BuildNetwork(ctx, rootCfg, testConnectionID, "NET0000001")
+	must(t, err)
+	asRole, err := root.AssumeRole(lakesail.RoleSession{RoleARN: conn.RoleARN, ExternalID: testExternalID})
+	must(t, err)
+	return &workspaceEnv{emu: emu, root: root, asRole: asRole, spec: testWorkspaceSpec(emu, network)}
+}
+
+func testWorkspaceSpec(emu *awsemu.Emulator, network lakesail.WorkspaceNetwork) lakesail.WorkspaceSpec {
+	return lakesail.WorkspaceSpec{
+		ConnectionID: testConnectionID, TenantID: testTenantID, WorkspaceID: testWorkspaceID,
+		AccountID: emu.AccountID(), Partition: "aws", Network: network,
+		KubernetesVersion: "1.32",
+		LogTypes:          lakesail.DefaultLogTypes,
+		LogRetentionDays:  30,
+		SystemNodeGroup: lakesail.NodeGroupSpec{InstanceTypes: []string{"t3.medium"}, MinSize: 1, DesiredSize: 2, MaxSize: 3,
+			DiskSize: 20, AMIType: "AL2023_x86_64_STANDARD"},
+		Addons:        lakesail.DefaultAddons(),
+		GlueDatabases: []string{"analytics"},
+		Tags:          map[string]string{"team": "data"},
+	}
+}
+
+func (e *workspaceEnv) create(t *testing.T) *lakesail.Workspace {
+	t.Helper()
+	ws, err := e.asRole.CreateWorkspace(context.Background(), e.spec, nil)
+	if err != nil {
+		t.Fatalf("CreateWorkspace: %v", err)
+	}
+	return ws
+}
+
+// assertNoOrphans lists, as the administrator, everything named for the workspace's
+// connection, and fails on anything left.
+func (e *workspaceEnv) assertNoOrphans(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := e.emu.AWSConfig(nil)
+	prefix := "lakesail-" + testConnectionID + "-" + testWorkspaceID
+	var left []string
+	clusters, err := eks.NewFromConfig(cfg).ListClusters(ctx, &eks.ListClustersInput{})
+	must(t, err)
+	left = append(left, clusters.Clusters...)
+	roles, err := iam.NewFromConfig(cfg).ListRoles(ctx, &iam.ListRolesInput{})
+	must(t, err)
+	for _, r := range roles.Roles {
+		if strings.HasPrefix(aws.ToString(r.RoleName), prefix) {
+			left = append(left, "role "+aws.ToString(r.RoleName))
+		}
+	}
+	providers, err := iam.NewFromConfig(cfg).ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+	must(t, err)
+	for _, p := range providers.OpenIDConnectProviderList {
+		left = append(left, "oidc "+aws.ToString(p.Arn))
+	}
+	groups, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/eks/")})
+	must(t, err)
+	for _, g := range groups.LogGroups {
+		left = append(left, "log group "+aws.ToString(g.LogGroupName))
+	}
+	params, err := ssm.NewFromConfig(cfg).GetParametersByPath(ctx, &ssm.GetParametersByPathInput{Path: aws.String("/lakesail/"), Recursive: aws.Bool(true)})
+	must(t, err)
+	for _, p := range params.Parameters {
+		left = append(left, "parameter "+aws.ToString(p.Name))
+	}
+	certs, err := acm.NewFromConfig(cfg).ListCertificates(ctx, &acm.ListCertificatesInput{})
+	must(t, err)
+	for _, c := range certs.CertificateSummaryList {
+		left = append(left, "certificate "+aws.ToString(c.CertificateArn))
+	}
+	dbs, err := glue.NewFromConfig(cfg).GetDatabases(ctx, &glue.GetDatabasesInput{})
+	must(t, err)
+	for _, d := range dbs.DatabaseList {
+		left = append(left, "database "+aws.ToString(d.Name))
+	}
+	if len(left) > 0 {
+		t.Errorf("left behind after delete: %v", left)
+	}
+}
+
+// assertCallsByRole checks the call log: every workspace service call was made by the
+// connection role's session, and allowed.
+func (e *workspaceEnv) assertCallsByRole(t *testing.T) int {
+	t.Helper()
+	roleSession := ":assumed-role/lakesail-" + testConnectionID + "-LakeSailRole/lakesail-"
+	workspaceServices := map[string]bool{"eks": true, "logs": true, "ssm": true, "acm": true, "glue": true}
+	n := 0
+	for _, call := range e.emu.Calls() {
+		byRole := strings.Contains(call.Principal, roleSession)
+		if workspaceServices[call.Service] && !byRole {
+			t.Errorf("%s:%s was made by %s, not the connection role's session", call.Service, call.Operation, call.Principal)
+		}
+		if byRole {
+			n++
+			if call.Decision != "allow" {
+				t.Errorf("the connection role was denied %s on %v (%s)", call.Action, call.Resources, call.ErrorCode)
+			}
+		}
+	}
+	return n
+}

@@ -247,6 +247,17 @@ func TestEmuS3SSEKMS(t *testing.T) {
 	}
 	_, err = kmsClient(e, creds).GenerateDataKey(bg, &kms.GenerateDataKeyInput{KeyId: key.KeyId, NumberOfBytes: aws.Int32(32)})
 	wantCode(t, err, "AccessDeniedException")
+	// The call log names the S3 action of an allowed read, and the KMS action of a refused one.
+	var reads []Call
+	for _, call := range e.Calls() {
+		if call.Operation == "GetObject" {
+			reads = append(reads, call)
+		}
+	}
+	if len(reads) != 3 || reads[0].Action != "kms:Decrypt" || reads[0].Decision != "deny" ||
+		reads[2].Action != "s3:GetObject" || reads[2].Decision != "allow" {
+		t.Fatalf("GetObject calls = %+v", reads)
+	}
 
 	// Key states and missing keys surface as S3 errors naming KMS.
 	_, err = kc.DisableKey(bg, &kms.DisableKeyInput{KeyId: key.KeyId})

@@ -134,12 +134,16 @@ func (e *Emulator) sessionCap(p *principal, req iampolicy.Request) iampolicy.Res
 }
 
 // s3Authorize authorizes a self-authorized S3 operation whose IAM action depends on the
-// request (s3:GetObjectVersion, s3:DeleteObjectVersion) and records it for the call log.
+// request (s3:GetObjectVersion, s3:DeleteObjectVersion) or that S3 makes to KMS for the caller
+// (kms:Decrypt), and records the decision for the call log.
 func s3Authorize(c *Req, action, resource string, ctx map[string][]string) *APIError {
-	if action != c.Op.Action {
+	r := s3Decide(c, action, resource, ctx)
+	denied := r.Decision != iampolicy.Allowed
+	// The call log names the S3 action asked for, or the KMS action S3 was refused.
+	if action != c.Op.Action && (denied || strings.HasPrefix(action, "s3:")) {
 		c.action = action
 	}
-	if r := s3Decide(c, action, resource, ctx); r.Decision != iampolicy.Allowed {
+	if denied {
 		c.Deny()
 		return accessDenied("s3", c.Caller.ARN, action, resource, &r)
 	}

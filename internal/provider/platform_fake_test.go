@@ -35,6 +35,7 @@ type fakePlatform struct {
 	clusters    map[string]platform.Cluster
 	nextID      int
 	unavailable func(r *http.Request) bool // answers 503 to the requests it matches
+	lostAnswer  func(r *http.Request) bool // carries out the requests it matches, then answers 502
 	requests    []fakeRequest
 }
 
@@ -85,6 +86,14 @@ func (f *fakePlatform) setUnavailable(match func(r *http.Request) bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.unavailable = match
+}
+
+// setLostAnswer carries out the requests match selects but answers them 502, as a gateway that
+// lost the platform's answer would, until it is set to nil.
+func (f *fakePlatform) setLostAnswer(match func(r *http.Request) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lostAnswer = match
 }
 
 func (f *fakePlatform) setPageSize(size int) {
@@ -150,6 +159,16 @@ func (f *fakePlatform) serve(w http.ResponseWriter, r *http.Request) {
 		fakeError(rec, http.StatusServiceUnavailable, "Unavailable", "the platform is down for maintenance")
 		return
 	}
+	if f.lostAnswer != nil && f.lostAnswer(r) {
+		f.route(httptest.NewRecorder(), r)
+		fakeError(rec, http.StatusBadGateway, "BadGateway", "the upstream answer was lost")
+		return
+	}
+	f.route(rec, r)
+}
+
+// route serves one request from the store; the caller holds the lock.
+func (f *fakePlatform) route(rec http.ResponseWriter, r *http.Request) {
 	if !strings.HasPrefix(r.URL.Path, fakeAPIPrefix+"/") {
 		fakeError(rec, http.StatusNotFound, "NotFound", "no such route")
 		return
@@ -350,6 +369,18 @@ func fastPlatformRetries(opts *platform.Options) {
 	opts.MaxBackoff = 10 * time.Millisecond
 	opts.RetryBudget = 2 * time.Second
 	opts.AttemptTimeout = 10 * time.Second
+}
+
+// client is a platform client for the fake with fast retries, for tests that call helpers directly.
+func (f *fakePlatform) client(t *testing.T) *platform.Client {
+	t.Helper()
+	opts := platform.Options{BaseURL: f.URL(), Token: fakePlatformToken}
+	fastPlatformRetries(&opts)
+	client, err := platform.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
 }
 
 // platformTestFactories serve a provider whose platform client retries fast.

@@ -2,11 +2,18 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -86,9 +93,15 @@ func TestAccConnectionPlatform_customName(t *testing.T) {
 // TestAccConnectionPlatform_outage: the platform is down for the whole first apply. The role is
 // created, verified and kept in state as unregistered; the next apply, with the platform back,
 // only registers (no AWS object is created again) and the plan is then empty.
+//
+// It also captures the provider's log: the platform client's retries reach it through the tflog
+// adapter, and the token appears nowhere in it.
 func TestAccConnectionPlatform_outage(t *testing.T) {
 	target := newAccTarget(t)
 	fake := newFakePlatform(t)
+	logPath := filepath.Join(t.TempDir(), "acc.log")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	defer checkLogWithoutToken(t, logPath)
 	id := accConnectionID(t)
 	roleName := connpolicy.DefaultRoleName(id)
 	config := target.configWith(fake.providerBlock(), connectionConfig(id, ""))
@@ -451,4 +464,107 @@ func (a *accTarget) accountID(t *testing.T) string {
 func (a *accTarget) roleARN(t *testing.T, roleName string) string {
 	t.Helper()
 	return fmt.Sprintf("arn:aws:iam::%s:role/%s", a.accountID(t), roleName)
+}
+
+func TestUnitExpandPlatformConnection(t *testing.T) {
+	m := connectionModel{
+		ConnectionID: types.StringValue("AB12CD34EF"),
+		RoleName:     types.StringValue("lakesail-AB12CD34EF-LakeSailRole"),
+		AccountID:    types.StringValue("111122223333"),
+		RoleARN:      types.StringValue("arn:aws:iam::111122223333:role/lakesail-AB12CD34EF-LakeSailRole"),
+		PlatformName: types.StringValue("Analytics"),
+	}
+	got := expandPlatformConnection(m, "eu-west-1")
+	want := platform.CreateConnectionInput{ID: "AB12CD34EF", Name: "Analytics", Provider: "aws",
+		ProviderConfig: platform.CreateConnectionAWSConfig{AccountID: "111122223333", Region: "eu-west-1", RoleARN: m.RoleARN.ValueString()}}
+	if got != want {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestUnitPlatformName(t *testing.T) {
+	plan := connectionModel{ConnectionID: types.StringValue("AB12CD34EF"), RoleName: types.StringValue("custom-role")}
+	unset := connectionModel{PlatformName: types.StringNull()}
+	if got := planPlatformName(unset, plan); got.ValueString() != "custom-role" {
+		t.Errorf("default: got %v, want the role name", got)
+	}
+	if got := planPlatformName(connectionModel{PlatformName: types.StringValue("Prod")}, plan); got.ValueString() != "Prod" {
+		t.Errorf("configured: got %v", got)
+	}
+	if got := planPlatformName(connectionModel{PlatformName: types.StringUnknown()}, plan); !got.IsUnknown() {
+		t.Errorf("a name from another resource stays unknown, got %v", got)
+	}
+	plan.RoleName = types.StringUnknown()
+	if got := planPlatformName(unset, plan); got.ValueString() != "AB12CD34EF" {
+		t.Errorf("without a known role name: got %v, want the connection id", got)
+	}
+}
+
+// TestUnitRegisterPlatformConnection: the same role under a taken id is adopted, another role is
+// a conflict naming both, a lost answer is settled with GetConnection, and a refused request is
+// returned as it is.
+func TestUnitRegisterPlatformConnection(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	fake := newFakePlatform(t)
+	client := fake.client(t)
+	in := platform.CreateConnectionInput{ID: "AB12CD34EF", Name: "n", Provider: "aws", ProviderConfig: platform.CreateConnectionAWSConfig{
+		AccountID: "111122223333", Region: "us-east-1", RoleARN: "arn:aws:iam::111122223333:role/lakesail-AB12CD34EF-LakeSailRole"}}
+
+	fake.setLostAnswer(func(r *http.Request) bool { return r.Method == http.MethodPost })
+	if _, err := registerPlatformConnection(ctx, client, in); err != nil {
+		t.Fatalf("a lost answer must be settled by GetConnection: %v", err)
+	}
+	fake.setLostAnswer(nil)
+	adopted, err := registerPlatformConnection(ctx, client, in)
+	if err != nil || adopted.ProviderConfig.RoleARN != in.ProviderConfig.RoleARN {
+		t.Fatalf("the same role under a taken id must be adopted: %v, %v", adopted, err)
+	}
+
+	other := in
+	other.ProviderConfig.RoleARN = "arn:aws:iam::111122223333:role/another"
+	_, err = registerPlatformConnection(ctx, client, other)
+	var conflict *connectionConflictError
+	if !errors.As(err, &conflict) || conflict.RegisteredRole != in.ProviderConfig.RoleARN || conflict.ConfiguredRole != other.ProviderConfig.RoleARN {
+		t.Fatalf("another role under a taken id must be a conflict naming both roles, got %v", err)
+	}
+	var diags diag.Diagnostics
+	addConnectionConflict(&diags, conflict)
+	if !diags.HasError() || !strings.Contains(diags[0].Detail(), "role/another") || !strings.Contains(diags[0].Detail(), "console") {
+		t.Errorf("conflict diagnostic: %v", diags)
+	}
+
+	bad := in
+	bad.ID = "ZZ12CD34EF"
+	bad.Provider = "gcp"
+	if _, err := registerPlatformConnection(ctx, client, bad); !isStatus(err, http.StatusBadRequest) {
+		t.Errorf("a refused request must come back as it is, got %v", err)
+	}
+}
+
+func isStatus(err error, status int) bool {
+	var apiErr *platform.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == status
+}
+
+// checkLogWithoutToken reads the acceptance log: the platform client's lines must be there, the
+// token must not.
+func checkLogWithoutToken(t *testing.T, logPath string) {
+	t.Helper()
+	raw, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatalf("reading the acceptance log: %v", err)
+	}
+	log := string(raw)
+	for number, line := range strings.Split(log, "\n") {
+		// Lines starting "  |" are the test harness echoing the test's own configuration.
+		if strings.Contains(line, fakePlatformToken) && !strings.HasPrefix(line, "  |") {
+			t.Errorf("the platform token appears in line %d of the log: %.200s", number+1, line)
+		}
+	}
+	for _, want := range []string{"platform request failed; retrying", platformLogComponent, "CreateConnection"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log lacks %q: the platform client's lines do not reach tflog", want)
+		}
+	}
 }

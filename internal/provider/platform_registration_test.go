@@ -1,0 +1,209 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/platform"
+)
+
+func TestUnitPlanPlatformStatus(t *testing.T) {
+	active := platformStatusValues{Status: types.StringValue("active"), Message: types.StringValue("assumed")}
+	unregistered := unregisteredStatus("not there")
+	empty := noPlatformStatus()
+	cases := []struct {
+		name          string
+		configured    bool
+		prior         *platformStatusValues
+		pendingVerify bool
+		awsChanges    bool
+		want          string // "unknown" or the planned status
+	}{
+		{"no platform, create", false, nil, false, true, ""},
+		{"no platform, registered before", false, &active, false, false, ""},
+		{"create", true, nil, false, true, "unknown"},
+		{"registered, nothing changes", true, &active, false, false, "active"},
+		{"registered, role changes", true, &active, false, true, "unknown"},
+		{"registered, verification pending", true, &active, true, false, "unknown"},
+		{"not registered", true, &unregistered, false, false, "unknown"},
+		{"platform newly configured", true, &empty, false, false, "unknown"},
+		{"null status from an older state", true, &platformStatusValues{Status: types.StringNull(), Message: types.StringNull()}, false, false, "unknown"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := planPlatformStatus(tc.configured, tc.prior, tc.pendingVerify, tc.awsChanges)
+			switch {
+			case tc.want == "unknown":
+				if !got.Status.IsUnknown() || !got.Message.IsUnknown() {
+					t.Errorf("got %v, want unknown", got)
+				}
+			case got.Status.IsUnknown() || got.Status.ValueString() != tc.want:
+				t.Errorf("got %v, want %q", got.Status, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnitFlattenPlatformStatus(t *testing.T) {
+	status, message := flattenPlatformStatus("", "")
+	if status.ValueString() != platformStatusRegistered || message.ValueString() != "" {
+		t.Errorf("an empty status of a registered object must not read as 'no platform': %v %v", status, message)
+	}
+	status, message = flattenPlatformStatus("failed", "AccessDenied")
+	if status.ValueString() != "failed" || message.ValueString() != "AccessDenied" {
+		t.Errorf("got %v %v", status, message)
+	}
+	if !(platformStatusValues{Status: status}).registered() || unregisteredStatus("x").registered() || noPlatformStatus().registered() {
+		t.Error("registered() must be true only for a status the platform gave")
+	}
+}
+
+// TestUnitPlatformDiagnostics: each diagnostic names the object, says what exists where and what
+// to do, and ends with the original error; none carries the token.
+func TestUnitPlatformDiagnostics(t *testing.T) {
+	subject := platformSubject{Kind: "connection", Name: "AB12CD34EF", AWS: "role arn:aws:iam::111122223333:role/x"}
+	cause := &platform.APIError{Operation: "CreateConnection", Method: "POST", Path: "/infra/connections", StatusCode: 503, Attempts: 5}
+	cases := []struct {
+		name     string
+		add      func(*diag.Diagnostics)
+		error    bool
+		summary  string
+		contains []string
+	}{
+		{"not registered in create", func(d *diag.Diagnostics) { addPlatformNotRegistered(d, subject, false, cause) }, false,
+			"LakeSail Platform Registration Incomplete",
+			[]string{"AB12CD34EF", "role arn:aws:iam::111122223333:role/x", "NOT registered", "terraform apply", "unavailable"}},
+		{"not registered in update", func(d *diag.Diagnostics) { addPlatformNotRegistered(d, subject, true, cause) }, true,
+			"LakeSail Platform Registration Incomplete", []string{"saved in Terraform state"}},
+		{"not verified", func(d *diag.Diagnostics) { addPlatformNotVerified(d, subject, false, cause) }, false,
+			"LakeSail Platform Verification Incomplete", []string{"is registered", "terraform apply"}},
+		{"deregistration failed", func(d *diag.Diagnostics) { addPlatformDeregistrationFailed(d, subject, cause) }, true,
+			"Cannot Deregister from the LakeSail Platform", []string{"nothing was deleted in AWS", "terraform destroy"}},
+		{"refresh failed", func(d *diag.Diagnostics) { addPlatformRefreshWarning(d, subject, cause) }, false,
+			"Cannot Refresh LakeSail Platform Status", []string{"previous platform_status is kept"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var diags diag.Diagnostics
+			tc.add(&diags)
+			if len(diags) != 1 || diags.HasError() != tc.error || diags[0].Summary() != tc.summary {
+				t.Fatalf("got %v", diags)
+			}
+			detail := diags[0].Detail()
+			for _, want := range tc.contains {
+				if !strings.Contains(detail, want) {
+					t.Errorf("detail lacks %q:\n%s", want, detail)
+				}
+			}
+			if !strings.HasSuffix(detail, cause.Error()) {
+				t.Errorf("the original error must come last:\n%s", detail)
+			}
+		})
+	}
+	var diags diag.Diagnostics
+	addPlatformNotConfiguredOnDelete(&diags, subject)
+	if diags.HasError() || !strings.Contains(diags[0].Detail(), envPlatformToken) {
+		t.Errorf("got %v", diags)
+	}
+}
+
+func TestUnitPlatformErrorHint(t *testing.T) {
+	cases := map[string]error{
+		"refused the token":   &platform.APIError{StatusCode: 401},
+		"permission":          &platform.APIError{StatusCode: 403},
+		"unavailable":         &platform.APIError{StatusCode: 503},
+		"refused the request": &platform.APIError{StatusCode: 422},
+		"did not answer":      &platform.TransportError{Err: context.DeadlineExceeded},
+		"points at the API":   &platform.DecodeError{Err: errors.New("bad json")},
+	}
+	for want, err := range cases {
+		if hint := platformErrorHint(err); !strings.Contains(hint, want) {
+			t.Errorf("%T %v: hint %q lacks %q", err, err, hint, want)
+		}
+	}
+	if hint := platformErrorHint(errors.New("other")); hint != "" {
+		t.Errorf("an unknown error needs no hint, got %q", hint)
+	}
+	if !ambiguousPlatformFailure(&platform.APIError{StatusCode: 502}) || ambiguousPlatformFailure(&platform.APIError{StatusCode: 409}) ||
+		!ambiguousPlatformFailure(&platform.TransportError{Err: context.DeadlineExceeded}) {
+		t.Error("ambiguousPlatformFailure: 5xx and no answer are ambiguous, a 4xx is not")
+	}
+}
+
+// TestUnitRegisterPlatformNetwork: a network is registered once, a lost answer is settled by
+// finding the registration, a repeat adopts it, and deregistering twice is fine.
+func TestUnitRegisterPlatformNetwork(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	fake := newFakePlatform(t)
+	client := fake.client(t)
+	in := platform.CreateNetworkInput{ConnectionID: "AB12CD34EF", Name: "main", Region: "us-east-1",
+		ProviderNetworkID: "vpc-0abc", Config: platform.NetworkConfig{CIDR: "10.0.0.0/16"}}
+
+	fake.setLostAnswer(func(r *http.Request) bool { return r.Method == http.MethodPost })
+	first, err := registerPlatformNetwork(ctx, client, in)
+	if err != nil {
+		t.Fatalf("a lost answer must be settled by listing: %v", err)
+	}
+	fake.setLostAnswer(nil)
+	again, err := registerPlatformNetwork(ctx, client, in)
+	if err != nil || again.ID != first.ID {
+		t.Fatalf("a repeat must adopt %s, got %v, %v", first.ID, again, err)
+	}
+	other := in
+	other.ProviderNetworkID, other.Name = "vpc-0def", "second"
+	second, err := registerPlatformNetwork(ctx, client, other)
+	if err != nil || second.ID == first.ID {
+		t.Fatalf("another VPC is another network: %v, %v", second, err)
+	}
+	if n := fake.count(http.MethodPost, "/infra/networks"); n != 2 {
+		t.Errorf("CreateNetwork called %d times, want 2", n)
+	}
+	for range 2 {
+		if err := deregisterPlatformNetwork(ctx, client, first.ID); err != nil {
+			t.Fatalf("deregistering (twice) must succeed: %v", err)
+		}
+	}
+	if err := deregisterPlatformNetwork(ctx, client, ""); err != nil {
+		t.Errorf("an empty id is a network never registered: %v", err)
+	}
+	fake.setOutage(true)
+	if _, err := registerPlatformNetwork(ctx, client, in); err == nil {
+		t.Error("an outage must be an error")
+	}
+	if err := deregisterPlatformNetwork(ctx, client, second.ID); err == nil {
+		t.Error("an outage must fail a deregistration, so destroy keeps the AWS objects")
+	}
+}
+
+func TestUnitRegisterPlatformCluster(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	fake := newFakePlatform(t)
+	client := fake.client(t)
+	in := platform.CreateClusterInput{Name: "analytics", Region: "us-east-1", ConnectionID: "AB12CD34EF",
+		NetworkID: "NET0000001", ExternalClusterID: "lakesail-AB12CD34EF-analytics"}
+	fake.setLostAnswer(func(r *http.Request) bool { return r.Method == http.MethodPost })
+	first, err := registerPlatformCluster(ctx, client, in)
+	if err != nil {
+		t.Fatalf("a lost answer must be settled by listing: %v", err)
+	}
+	fake.setLostAnswer(nil)
+	again, err := registerPlatformCluster(ctx, client, in)
+	if err != nil || again.ID != first.ID || fake.count(http.MethodPost, "/infra/clusters") != 1 {
+		t.Fatalf("a repeat must adopt %s without creating, got %v, %v", first.ID, again, err)
+	}
+	if err := deregisterPlatformCluster(ctx, client, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := deregisterPlatformCluster(ctx, client, first.ID); err != nil {
+		t.Errorf("a cluster already gone counts as deregistered: %v", err)
+	}
+}

@@ -38,7 +38,7 @@ func (e *AWSError) IsAccessDenied() bool {
 // IsNotFound reports whether the call named an object that does not exist.
 func (e *AWSError) IsNotFound() bool {
 	return e.Code == "NoSuchEntity" || e.Code == "ResourceNotFoundException" || e.Code == "NotFoundException" ||
-		e.Code == "NoSuchBucket" || strings.HasSuffix(e.Code, ".NotFound")
+		e.Code == "NoSuchBucket" || e.Code == "NatGatewayNotFound" || strings.HasSuffix(e.Code, ".NotFound")
 }
 
 // wrapAWSError turns an SDK error into an *AWSError naming the action; nil stays nil.

@@ -1,0 +1,237 @@
+package lakesail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
+	"golang.org/x/sync/errgroup"
+)
+
+// dependencyWindow bounds retries of deletes that EC2 refuses while something it deletes
+// asynchronously (an endpoint's routes, a NAT gateway's interface) is still going away.
+const dependencyWindow = 5 * time.Minute
+
+// delete removes the network's EC2 objects and, with ForceDestroy, its bucket and key.
+func (r *networkRun) delete(ctx context.Context, recorded *Network) (Retained, error) {
+	var retained Retained
+	group, gctx := errgroup.WithContext(ctx)
+	group.Go(func() error {
+		if r.spec.BringsOwnVPC() {
+			brought, err := r.observeBrought(gctx)
+			if err != nil {
+				return err
+			}
+			var adopted map[string][]string
+			if recorded != nil {
+				adopted = recorded.AdoptedTagKeys
+			}
+			return r.release(gctx, brought, adopted)
+		}
+		inv, err := r.observeEC2(gctx)
+		if err != nil {
+			return step(err, "looking for the network's EC2 objects")
+		}
+		return r.deleteEC2(gctx, inv)
+	})
+	group.Go(func() (err error) {
+		retained, err = r.deleteStorage(gctx, recorded)
+		return err
+	})
+	return retained, group.Wait()
+}
+
+// deleteStorage retires the bucket and the network's key with ForceDestroy, and otherwise
+// reports them as retained.
+func (r *networkRun) deleteStorage(ctx context.Context, recorded *Network) (Retained, error) {
+	var key *networkKey
+	if !r.spec.BringsOwnKey() {
+		var err error
+		if key, err = r.findNetworkKey(ctx, recordedKey(recorded)); err != nil {
+			return Retained{}, step(err, "looking for the network's KMS key %s", r.spec.KMSAlias())
+		}
+	}
+	bucket, err := r.observeBucket(ctx)
+	if err != nil {
+		return Retained{}, err
+	}
+	if !r.spec.ForceDestroy {
+		var retained Retained
+		if bucket.exists {
+			retained.BucketName = r.spec.BucketName()
+		}
+		if key != nil {
+			retained.KMSKeyARN = key.arn
+		}
+		return retained, nil
+	}
+	if bucket.exists {
+		if err := r.emptyAndDeleteBucket(ctx); err != nil {
+			return Retained{}, err
+		}
+	}
+	if key != nil {
+		return Retained{}, r.retireKey(ctx, key)
+	}
+	return Retained{}, nil
+}
+
+// deleteEC2 deletes in dependency order: NAT gateways (then their addresses), the endpoint and
+// the security group; the internet gateway; route table associations; subnets and route
+// tables; the VPC.
+func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
+	var nats, eips []string
+	for _, n := range inv.nats {
+		nats = append(nats, aws.ToString(n.NatGatewayId))
+	}
+	for _, n := range inv.failedNATs {
+		nats = append(nats, aws.ToString(n.NatGatewayId))
+	}
+	for _, a := range inv.eips {
+		eips = append(eips, aws.ToString(a.AllocationId))
+	}
+	group, gctx := errgroup.WithContext(ctx)
+	group.Go(func() error { return r.deleteNATGateways(gctx, nats, eips) })
+	for _, e := range inv.endpoints {
+		group.Go(func() error {
+			id := aws.ToString(e.VpcEndpointId)
+			out, err := r.ec2.DeleteVpcEndpoints(gctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{id}})
+			if err != nil {
+				return step(ignoreNotFound(classify("ec2:DeleteVpcEndpoints", err)), "deleting S3 endpoint %s", id)
+			}
+			for _, u := range out.Unsuccessful {
+				if u.Error != nil && !errors.Is(classify("ec2:DeleteVpcEndpoints", &unsuccessful{u.Error}), ErrNotFound) {
+					return step(&AWSError{Action: "ec2:DeleteVpcEndpoints", Code: aws.ToString(u.Error.Code), Message: aws.ToString(u.Error.Message)}, "deleting S3 endpoint %s", id)
+				}
+			}
+			return nil
+		})
+	}
+	for _, sg := range inv.securityGroups {
+		group.Go(func() error {
+			id := aws.ToString(sg.GroupId)
+			return r.retryDependency(gctx, "ec2:DeleteSecurityGroup", fmt.Sprintf("deleting security group %s", id), func() error {
+				_, err := r.ec2.DeleteSecurityGroup(gctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(id)})
+				return err
+			})
+		})
+	}
+	if err := group.Wait(); err != nil {
+		return err
+	}
+
+	group, gctx = errgroup.WithContext(ctx)
+	for _, g := range inv.igws {
+		group.Go(func() error { return r.deleteInternetGateway(gctx, g) })
+	}
+	for _, rt := range inv.routeTables {
+		for _, a := range rt.Associations {
+			if aws.ToBool(a.Main) || a.SubnetId == nil {
+				continue
+			}
+			group.Go(func() error {
+				_, err := r.ec2.DisassociateRouteTable(gctx, &ec2.DisassociateRouteTableInput{AssociationId: a.RouteTableAssociationId})
+				return step(ignoreNotFound(classify("ec2:DisassociateRouteTable", err)), "disassociating subnet %s from route table %s",
+					aws.ToString(a.SubnetId), aws.ToString(rt.RouteTableId))
+			})
+		}
+	}
+	if err := group.Wait(); err != nil {
+		return err
+	}
+
+	group, gctx = errgroup.WithContext(ctx)
+	group.SetLimit(ec2Concurrency)
+	for _, s := range inv.subnets {
+		group.Go(func() error {
+			id := aws.ToString(s.SubnetId)
+			return r.retryDependency(gctx, "ec2:DeleteSubnet", "deleting subnet "+id, func() error {
+				_, err := r.ec2.DeleteSubnet(gctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(id)})
+				return err
+			})
+		})
+	}
+	for _, rt := range inv.routeTables {
+		group.Go(func() error {
+			id := aws.ToString(rt.RouteTableId)
+			return r.retryDependency(gctx, "ec2:DeleteRouteTable", "deleting route table "+id, func() error {
+				_, err := r.ec2.DeleteRouteTable(gctx, &ec2.DeleteRouteTableInput{RouteTableId: aws.String(id)})
+				return err
+			})
+		})
+	}
+	if err := group.Wait(); err != nil {
+		return err
+	}
+	if inv.vpc == nil {
+		return nil
+	}
+	id := aws.ToString(inv.vpc.VpcId)
+	return r.retryDependency(ctx, "ec2:DeleteVpc", "deleting VPC "+id, func() error {
+		_, err := r.ec2.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)})
+		return err
+	})
+}
+
+func (r *networkRun) deleteInternetGateway(ctx context.Context, g ec2types.InternetGateway) error {
+	id := aws.ToString(g.InternetGatewayId)
+	for _, a := range g.Attachments {
+		vpc := aws.ToString(a.VpcId)
+		err := r.retryDependency(ctx, "ec2:DetachInternetGateway", "detaching internet gateway "+id+" from "+vpc, func() error {
+			_, err := r.ec2.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: aws.String(id), VpcId: aws.String(vpc)})
+			if errors.Is(classify("", err), ErrNotFound) || errorCode(err) == "Gateway.NotAttached" {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	_, err := r.ec2.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: aws.String(id)})
+	return step(ignoreNotFound(classify("ec2:DeleteInternetGateway", err)), "deleting internet gateway %s", id)
+}
+
+// retryDependency runs a delete, tolerating not-found and retrying DependencyViolation within
+// dependencyWindow.
+func (r *networkRun) retryDependency(ctx context.Context, action, what string, call func() error) error {
+	delay, start := r.waits.minDelay, time.Now()
+	for {
+		err := ignoreNotFound(classify(action, call()))
+		if err == nil || errorCode(err) != "DependencyViolation" || time.Since(start)+delay > dependencyWindow {
+			return step(err, "%s", what)
+		}
+		select {
+		case <-ctx.Done():
+			return step(fmt.Errorf("%w (last: %v)", ctx.Err(), err), "%s", what)
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, r.waits.maxDelay)
+	}
+}
+
+// errorCode is the AWS error code of err, "" when it has none.
+func errorCode(err error) string {
+	var awsErr *AWSError
+	if errors.As(wrapAWSError("", err), &awsErr) {
+		return awsErr.Code
+	}
+	return ""
+}
+
+// unsuccessful turns a per-item error of a batch call into an API error.
+type unsuccessful struct {
+	e *ec2types.UnsuccessfulItemError
+}
+
+func (u *unsuccessful) Error() string {
+	return aws.ToString(u.e.Code) + ": " + aws.ToString(u.e.Message)
+}
+func (u *unsuccessful) ErrorCode() string             { return aws.ToString(u.e.Code) }
+func (u *unsuccessful) ErrorMessage() string          { return aws.ToString(u.e.Message) }
+func (u *unsuccessful) ErrorFault() smithy.ErrorFault { return smithy.FaultUnknown }

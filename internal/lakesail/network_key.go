@@ -1,0 +1,294 @@
+package lakesail
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+)
+
+// keyDeletionWindowDays is the waiting period of a force-destroyed key: KMS's shortest, and
+// still a week in which CancelKeyDeletion recovers the data.
+const keyDeletionWindowDays = 7
+
+// networkKey is the network's own KMS key as found in AWS.
+type networkKey struct {
+	arn      string
+	state    kmstypes.KeyState
+	rotation bool
+	policy   string
+	tags     map[string]string
+	aliased  bool // the network's alias points at it
+}
+
+// keyTags are the key's tags: the network's, and its Name (the alias without alias/).
+func (r *networkRun) keyTags() map[string]string {
+	return r.objectTags(strings.TrimPrefix(r.spec.KMSAlias(), "alias/"), nil)
+}
+
+// dnsSuffix is the partition's service domain.
+func (r *networkRun) dnsSuffix() string {
+	if r.partition == "aws-cn" {
+		return "amazonaws.com.cn"
+	}
+	return "amazonaws.com"
+}
+
+// keyPolicy lets the account administer the key (through its IAM policies, as every key the
+// console makes does), the connection role and the connection's workload roles use it, but only
+// through S3 (the bucket) and SSM (the workspaces' SecureString parameters), and CloudWatch Logs
+// encrypt the workspaces' control-plane log groups.
+func (r *networkRun) keyPolicy() string {
+	account := "arn:" + r.partition + ":iam::" + r.accountID + ":root"
+	workloadRoles := "arn:" + r.partition + ":iam::" + r.accountID + ":role/" + connpolicy.Spec{ConnectionID: r.spec.ConnectionID}.NamePrefix() + "*"
+	logGroups := "arn:" + r.partition + ":logs:" + r.region + ":" + r.accountID + ":log-group:" +
+		connpolicy.ClusterLogGroupName(connpolicy.Spec{ConnectionID: r.spec.ConnectionID}.NamePrefix()+"*")
+	s3Service := "s3." + r.region + "." + r.dnsSuffix()
+	ssmService := "ssm." + r.region + "." + r.dnsSuffix()
+	crypto := iampolicy.Values{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
+	doc := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
+		{Sid: "AccountAdministersTheKeyThroughIam", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: iampolicy.Values{account}}, Action: iampolicy.Values{"kms:*"}, Resource: iampolicy.Values{"*"}},
+		{Sid: "ConnectionRoleUsesTheKeyThroughS3AndSsm", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: iampolicy.Values{r.spec.RoleARN}}, Action: crypto, Resource: iampolicy.Values{"*"},
+			Condition: iampolicy.Conditions{"StringEquals": {"kms:ViaService": iampolicy.Values{s3Service, ssmService}}}},
+		{Sid: "WorkloadRolesUseTheKeyThroughS3", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: iampolicy.Values{"*"}}, Action: crypto, Resource: iampolicy.Values{"*"},
+			Condition: iampolicy.Conditions{
+				"StringEquals": {"kms:CallerAccount": iampolicy.Values{r.accountID}, "kms:ViaService": iampolicy.Values{s3Service}},
+				"ArnLike":      {"aws:PrincipalArn": iampolicy.Values{workloadRoles}},
+			}},
+		// Workspaces encrypt their EKS control-plane log groups with the network's key.
+		{Sid: "CloudWatchLogsEncryptsWorkspaceLogGroups", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{Service: iampolicy.Values{"logs." + r.region + "." + r.dnsSuffix()}},
+			Action:    iampolicy.Values{"kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
+			Resource:  iampolicy.Values{"*"},
+			Condition: iampolicy.Conditions{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": iampolicy.Values{logGroups}}}},
+	}}
+	return doc.JSON()
+}
+
+// findNetworkKey finds the network's key: the recorded one, else the one its alias points at
+// (a key retained by an earlier destroy is adopted, so its data stays readable).
+func (r *networkRun) findNetworkKey(ctx context.Context, recordedARN string) (*networkKey, error) {
+	if recordedARN != "" {
+		aliased, err := r.keyHasAlias(ctx, recordedARN)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if err == nil {
+			return r.observeKey(ctx, recordedARN, aliased)
+		}
+	}
+	keyID, err := r.aliasTarget(ctx)
+	if err != nil || keyID == "" {
+		return nil, err
+	}
+	return r.observeKey(ctx, keyID, true)
+}
+
+// keyHasAlias lists the key's aliases (a bounded call: the aliases of one key).
+func (r *networkRun) keyHasAlias(ctx context.Context, keyARN string) (bool, error) {
+	pages := kms.NewListAliasesPaginator(r.kms, &kms.ListAliasesInput{KeyId: aws.String(keyARN)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return false, classify("kms:ListAliases", err)
+		}
+		for _, a := range page.Aliases {
+			if aws.ToString(a.AliasName) == r.spec.KMSAlias() {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// aliasTarget is the key id the network's alias points at, "" when there is no such alias.
+// KMS has no lookup by alias name that does not need permission on the key first, so the
+// region's aliases are paged through until it is found.
+func (r *networkRun) aliasTarget(ctx context.Context) (string, error) {
+	pages := kms.NewListAliasesPaginator(r.kms, &kms.ListAliasesInput{Limit: aws.Int32(100)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return "", classify("kms:ListAliases", err)
+		}
+		for _, a := range page.Aliases {
+			if aws.ToString(a.AliasName) == r.spec.KMSAlias() {
+				return aws.ToString(a.TargetKeyId), nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// observeKey reads the key's state, rotation, policy and tags.
+func (r *networkRun) observeKey(ctx context.Context, keyID string, aliased bool) (*networkKey, error) {
+	described, err := r.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
+	if err != nil {
+		return nil, classify("kms:DescribeKey", err)
+	}
+	key := &networkKey{arn: aws.ToString(described.KeyMetadata.Arn), state: described.KeyMetadata.KeyState, aliased: aliased}
+	if key.state == kmstypes.KeyStatePendingDeletion {
+		return key, nil // nothing else can be read or changed until its deletion is cancelled
+	}
+	group, gctx := errgroup.WithContext(ctx)
+	group.Go(func() error {
+		out, err := r.kms.GetKeyRotationStatus(gctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(key.arn)})
+		if err != nil {
+			return classify("kms:GetKeyRotationStatus", err)
+		}
+		key.rotation = out.KeyRotationEnabled
+		return nil
+	})
+	group.Go(func() error {
+		out, err := r.kms.GetKeyPolicy(gctx, &kms.GetKeyPolicyInput{KeyId: aws.String(key.arn), PolicyName: aws.String("default")})
+		if err != nil {
+			return classify("kms:GetKeyPolicy", err)
+		}
+		key.policy = aws.ToString(out.Policy)
+		return nil
+	})
+	group.Go(func() error {
+		tags := map[string]string{}
+		pages := kms.NewListResourceTagsPaginator(r.kms, &kms.ListResourceTagsInput{KeyId: aws.String(key.arn)})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(gctx)
+			if err != nil {
+				return classify("kms:ListResourceTags", err)
+			}
+			for _, t := range page.Tags {
+				tags[aws.ToString(t.TagKey)] = aws.ToString(t.TagValue)
+			}
+		}
+		key.tags = tags
+		return nil
+	})
+	return key, group.Wait()
+}
+
+// drift says how the key differs from what the network wants.
+func (r *networkRun) keyDrift(key *networkKey) []string {
+	what := "KMS key " + key.arn
+	switch key.state {
+	case kmstypes.KeyStateEnabled:
+	case kmstypes.KeyStatePendingDeletion:
+		return []string{what + " is scheduled for deletion"}
+	default:
+		return []string{what + " is " + string(key.state)}
+	}
+	var out []string
+	if !key.rotation {
+		out = append(out, what+": automatic rotation is off")
+	}
+	if !key.aliased {
+		out = append(out, what+": alias "+r.spec.KMSAlias()+" is missing")
+	}
+	if !equivalent(key.policy, r.keyPolicy()) {
+		out = append(out, what+": the key policy was changed")
+	}
+	return append(out, describeTagDiff(what, key.tags, r.keyTags())...)
+}
+
+// ensureKey creates the network's key, or adopts and repairs the one it has.
+func (b *networkBuild) ensureKey(ctx context.Context, recordedARN string) (string, error) {
+	r := b.r
+	key, err := r.findNetworkKey(ctx, recordedARN)
+	if err != nil {
+		return "", step(err, "looking for the network's KMS key %s", r.spec.KMSAlias())
+	}
+	if key == nil {
+		out, err := r.kms.CreateKey(ctx, &kms.CreateKeyInput{
+			Description: aws.String("LakeSail network " + r.spec.NetworkID + " of connection " + r.spec.ConnectionID + ": encrypts the workspace bucket"),
+			KeySpec:     kmstypes.KeySpecSymmetricDefault,
+			KeyUsage:    kmstypes.KeyUsageTypeEncryptDecrypt,
+			Policy:      aws.String(r.keyPolicy()),
+			Tags:        kmsTags(r.keyTags()),
+		})
+		if err != nil {
+			return "", step(classify("kms:CreateKey", err), "creating the network's KMS key")
+		}
+		key = &networkKey{arn: aws.ToString(out.KeyMetadata.Arn), state: out.KeyMetadata.KeyState, policy: r.keyPolicy(), tags: r.keyTags()}
+	}
+	b.note(func(n *Network) { n.KMSKeyARN, n.KMSAlias = key.arn, r.spec.KMSAlias() })
+	if key.state != kmstypes.KeyStateEnabled {
+		return "", &KeyUnusableError{KeyARN: key.arn, State: string(key.state)}
+	}
+	return key.arn, r.repairKey(ctx, key)
+}
+
+// repairKey turns rotation on and puts back the alias, the key policy and the tags.
+func (r *networkRun) repairKey(ctx context.Context, key *networkKey) error {
+	group, gctx := errgroup.WithContext(ctx)
+	if !key.rotation {
+		group.Go(func() error {
+			_, err := r.kms.EnableKeyRotation(gctx, &kms.EnableKeyRotationInput{KeyId: aws.String(key.arn)})
+			return step(classify("kms:EnableKeyRotation", err), "enabling rotation of KMS key %s", key.arn)
+		})
+	}
+	if !key.aliased {
+		group.Go(func() error {
+			_, err := r.kms.CreateAlias(gctx, &kms.CreateAliasInput{AliasName: aws.String(r.spec.KMSAlias()), TargetKeyId: aws.String(key.arn)})
+			return step(classify("kms:CreateAlias", err), "creating alias %s for KMS key %s", r.spec.KMSAlias(), key.arn)
+		})
+	}
+	if !equivalent(key.policy, r.keyPolicy()) {
+		group.Go(func() error {
+			_, err := r.kms.PutKeyPolicy(gctx, &kms.PutKeyPolicyInput{KeyId: aws.String(key.arn), PolicyName: aws.String("default"), Policy: aws.String(r.keyPolicy())})
+			return step(classify("kms:PutKeyPolicy", err), "restoring the policy of KMS key %s", key.arn)
+		})
+	}
+	if set, remove := tagDiff(key.tags, r.keyTags()); len(set) > 0 || len(remove) > 0 {
+		group.Go(func() error {
+			if len(remove) > 0 {
+				_, err := r.kms.UntagResource(gctx, &kms.UntagResourceInput{KeyId: aws.String(key.arn), TagKeys: remove})
+				if err != nil {
+					return step(classify("kms:UntagResource", err), "removing tags %v from KMS key %s", remove, key.arn)
+				}
+			}
+			if len(set) > 0 {
+				// The connection tag goes with every tagging request: the role may only tag the
+				// connection's keys.
+				set[connpolicy.TagConnection] = r.spec.ConnectionID
+				_, err := r.kms.TagResource(gctx, &kms.TagResourceInput{KeyId: aws.String(key.arn), Tags: kmsTags(set)})
+				return step(classify("kms:TagResource", err), "tagging KMS key %s", key.arn)
+			}
+			return nil
+		})
+	}
+	return group.Wait()
+}
+
+// retireKey removes the alias and schedules the key's deletion (force_destroy).
+func (r *networkRun) retireKey(ctx context.Context, key *networkKey) error {
+	if key.aliased {
+		_, err := r.kms.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(r.spec.KMSAlias())})
+		if err := ignoreNotFound(classify("kms:DeleteAlias", err)); err != nil {
+			return step(err, "deleting alias %s", r.spec.KMSAlias())
+		}
+	}
+	if key.state == kmstypes.KeyStatePendingDeletion {
+		return nil
+	}
+	_, err := r.kms.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(key.arn), PendingWindowInDays: aws.Int32(keyDeletionWindowDays)})
+	return step(ignoreNotFound(classify("kms:ScheduleKeyDeletion", err)), "scheduling the deletion of KMS key %s", key.arn)
+}
+
+func kmsTags(tags map[string]string) []kmstypes.Tag {
+	keys := slices.Sorted(maps.Keys(tags))
+	out := make([]kmstypes.Tag, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, kmstypes.Tag{TagKey: aws.String(k), TagValue: aws.String(tags[k])})
+	}
+	return out
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"net"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
 )
 
 func eksClusterOps() []*Operation {
@@ -183,6 +185,9 @@ func eksCreateCluster(c *Req) (any, error) {
 		return nil, err
 	}
 	if err := eksCheckEncryption(c, in.EncryptionConfig); err != nil {
+		return nil, err
+	}
+	if err := eksGrantSecretsKey(c, in.EncryptionConfig); err != nil {
 		return nil, err
 	}
 	authMode := in.authMode()
@@ -379,6 +384,28 @@ func eksCheckEncryption(c *Req, cfg []eksEncryptionOut) *APIError {
 		}
 		if k.keySpec != "SYMMETRIC_DEFAULT" || k.keyUsage != "ENCRYPT_DECRYPT" {
 			return eksInvalidParam("Key %s must be a symmetric encryption key", e.Provider.KeyArn)
+		}
+	}
+	return nil
+}
+
+// eksGrantSecretsKey is the kms:CreateGrant EKS makes on the secrets key with the caller's
+// identity (kms:ViaService eks.<region>.amazonaws.com, kms:GrantIsForAWSResource), decided by
+// the key policy and the caller's policies as KMS decides it.
+func eksGrantSecretsKey(c *Req, cfg []eksEncryptionOut) *APIError {
+	for _, e := range cfg {
+		k, err := c.state().resolveKMSKey(c.Account, c.Region, e.Provider.KeyArn, c.Now)
+		if err != nil {
+			return eksInvalidParam("Key %s does not exist", e.Provider.KeyArn)
+		}
+		ctx := map[string][]string{
+			"kms:ViaService":            {"eks." + c.Region + ".amazonaws.com"},
+			"kms:GrantIsForAWSResource": {"true"},
+			"aws:ViaAWSService":         {"true"},
+		}
+		if r := kmsDecide(c, "kms:CreateGrant", k.arn, ctx); r.Decision != iampolicy.Allowed {
+			c.Deny()
+			return accessDenied(c.Service.Name, c.Caller.ARN, "kms:CreateGrant", k.arn, &r)
 		}
 	}
 	return nil

@@ -198,3 +198,24 @@ func TestEmuEKSClusterNetwork(t *testing.T) {
 	_, err = ec2c.DeleteVpc(bg, &ec2.DeleteVpcInput{VpcId: aws.String(net.vpc)})
 	must(t, err)
 }
+
+// Secrets encryption has EKS create a grant on the key as the caller: kms:CreateGrant via EKS,
+// decided by the key policy and the caller's policies.
+func TestEmuEKSSecretsKeyGrant(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	role, _, net := eksFixture(t, e)
+	key := *createKey(t, kmsClient(e, e.RootCredentials()), nil).Arn
+	base := allow([]string{"eks:*", "iam:PassRole", "iam:CreateServiceLinkedRole"}, "*")
+	in := func(name string) *eks.CreateClusterInput {
+		x := eksClusterInput(name, role, net)
+		x.EncryptionConfig = []ekstypes.EncryptionConfig{{Resources: []string{"secrets"}, Provider: &ekstypes.Provider{KeyArn: aws.String(key)}}}
+		return x
+	}
+	_, err := eksSession(t, e, "no-grant", doc(base)).CreateCluster(bg, in("a"))
+	wantCode(t, err, "AccessDeniedException")
+	wantContains(t, errMessage(err), "kms:CreateGrant on resource: "+key)
+	grant := stmt{Effect: "Allow", Action: "kms:CreateGrant", Resource: key, Condition: map[string]any{
+		"StringEquals": map[string]any{"kms:ViaService": "eks.us-east-1.amazonaws.com"}, "Bool": map[string]any{"kms:GrantIsForAWSResource": "true"}}}
+	_, err = eksSession(t, e, "grant", doc(base, grant)).CreateCluster(bg, in("b"))
+	must(t, err)
+}

@@ -192,6 +192,11 @@ func TestEmuSSMSecureStringNeedsKMS(t *testing.T) {
 	_, err := noKMS.PutParameter(bg, put)
 	wantCode(t, err, "AccessDeniedException")
 	wantContains(t, errMessage(err), "kms:Encrypt on resource: "+key)
+	advanced := *put
+	advanced.Name, advanced.Tier = aws.String("/lakesail/advanced"), ssmtypes.ParameterTierAdvanced
+	_, err = writer.PutParameter(bg, &advanced) // envelope encryption: kms:GenerateDataKey
+	wantCode(t, err, "AccessDeniedException")
+	wantContains(t, errMessage(err), "kms:GenerateDataKey")
 	_, err = writer.PutParameter(bg, put)
 	must(t, err)
 	for _, s := range []*ssm.Client{noKMS, writer} {

@@ -60,8 +60,10 @@ func ssmKMSAuthorize(c *Req, action string, k *kmsKey, paramARN string) *APIErro
 	return nil
 }
 
-// ssmEncrypt turns a SecureString value into the ciphertext Parameter Store keeps.
-func ssmEncrypt(c *Req, name, ref, value string) (string, *APIError) {
+// ssmEncrypt turns a SecureString value into the ciphertext Parameter Store keeps. Standard
+// parameters are encrypted with kms:Encrypt; advanced ones with envelope encryption, which needs
+// kms:GenerateDataKey.
+func ssmEncrypt(c *Req, name, ref, tier, value string) (string, *APIError) {
 	if ssmUsesManagedKey(c, ref) {
 		return ssmSeal(value), nil
 	}
@@ -70,7 +72,11 @@ func ssmEncrypt(c *Req, name, ref, value string) (string, *APIError) {
 		return "", err
 	}
 	arn := ssmParamARN(c, name)
-	if err := ssmKMSAuthorize(c, "kms:Encrypt", k, arn); err != nil {
+	action := "kms:Encrypt"
+	if tier == "Advanced" {
+		action = "kms:GenerateDataKey"
+	}
+	if err := ssmKMSAuthorize(c, action, k, arn); err != nil {
 		return "", err
 	}
 	blob, sealErr := sealBlob(k, []byte(value), map[string]string{"PARAMETER_ARN": arn})

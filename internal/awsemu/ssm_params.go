@@ -147,7 +147,7 @@ func ssmPutParameter(c *Req) (any, error) {
 	}
 	v := &ssmVersion{version: 1, typ: typ, value: in.Value, keyID: keyID, modified: c.Now, modifiedUser: c.Caller.ARN}
 	if typ == "SecureString" {
-		if v.ciphertext, err = ssmEncrypt(c, in.Name, keyID, in.Value); err != nil {
+		if v.ciphertext, err = ssmEncrypt(c, in.Name, keyID, tier, in.Value); err != nil {
 			return nil, err
 		}
 	}

@@ -131,24 +131,12 @@ func eksClusterTags(c *Req) map[string][]string {
 	return nil
 }
 
-// eksCluster finds the cluster named in the path, or EKS's ResourceNotFoundException.
+// eksFindCluster finds the cluster named in the path, or EKS's ResourceNotFoundException.
 func eksFindCluster(c *Req) (*eksCluster, *APIError) {
 	name := eksClusterLabel(c)
 	cl := eksOf(c).clusters[name]
 	if cl == nil {
 		return nil, eksNotFound("No cluster found for name: %s.", name)
-	}
-	return cl, nil
-}
-
-// eksActiveCluster is eksFindCluster for operations that need the cluster ACTIVE.
-func eksActiveCluster(c *Req) (*eksCluster, *APIError) {
-	cl, err := eksFindCluster(c)
-	if err != nil {
-		return nil, err
-	}
-	if cl.status != "ACTIVE" {
-		return nil, eksInvalidRequest("Cluster '%s' is not in ACTIVE status", cl.name)
 	}
 	return cl, nil
 }

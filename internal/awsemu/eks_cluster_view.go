@@ -82,7 +82,7 @@ type eksUpgradePolicyOut struct {
 // eksLogTypes are the control-plane log types, in EKS's order.
 var eksLogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
 
-// loggingOut renders enabled log types the way EKS does: one setup for the enabled types and one
+// eksLoggingOut renders enabled log types the way EKS does: one setup for the enabled types and one
 // for the disabled ones.
 func eksLoggingOut(enabled map[string]bool) eksLogging {
 	var on, off []string

@@ -1,9 +1,6 @@
 package awsemu
 
-import (
-	"sort"
-	"time"
-)
+import "time"
 
 // eksState is one account's EKS in one region: clusters by name, each holding its node groups,
 // add-ons, access entries and updates. Transitional states settle lazily: every call first
@@ -171,14 +168,4 @@ func (cl *eksCluster) busy(nodegroup, addon string) bool {
 		}
 	}
 	return false
-}
-
-// sortedClusters lists clusters by name.
-func (st *eksState) sortedClusters() []*eksCluster {
-	out := make([]*eksCluster, 0, len(st.clusters))
-	for _, cl := range st.clusters {
-		out = append(out, cl)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
-	return out
 }

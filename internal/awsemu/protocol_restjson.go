@@ -123,15 +123,6 @@ func (t wireTime) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)), nil
 }
 
-// wireTimePtr is a *wireTime for optional timestamps (nil for the zero time).
-func wireTimePtr(t time.Time) *wireTime {
-	if t.IsZero() {
-		return nil
-	}
-	e := wireTime(t)
-	return &e
-}
-
 // pageByToken cuts items (already in listing order) at an opaque next token (an encoded offset)
 // and a page size; ok is false for a token the service never issued.
 func pageByToken[T any](items []T, token string, size int) (out []T, next string, ok bool) {

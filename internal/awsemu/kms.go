@@ -17,7 +17,7 @@ func kmsService() *Service {
 
 // kmsInput is every request member the emulated KMS operations read.
 type kmsInput struct {
-	KeyId                          string //nolint:revive // KMS's member name
+	KeyId                          string
 	Description                    string
 	KeyUsage                       string
 	KeySpec                        string
@@ -30,7 +30,7 @@ type kmsInput struct {
 	Tags                           []kmsTag
 	TagKeys                        []string
 	AliasName                      string
-	TargetKeyId                    string //nolint:revive // KMS's member name
+	TargetKeyId                    string
 	PendingWindowInDays            *int
 	RotationPeriodInDays           *int
 	Plaintext                      []byte
@@ -44,7 +44,7 @@ type kmsInput struct {
 	Name                           string
 	Operations                     []string
 	Constraints                    *kmsGrantConstraints
-	GrantId                        string //nolint:revive // KMS's member name
+	GrantId                        string
 	GrantToken                     string
 	Limit                          *int
 	Marker                         string

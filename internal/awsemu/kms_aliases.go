@@ -145,7 +145,7 @@ func kmsUpdateAlias(c *Req) (any, error) {
 type aliasListEntry struct {
 	AliasName       string
 	AliasArn        string
-	TargetKeyId     string //nolint:revive // KMS's member name
+	TargetKeyId     string
 	CreationDate    kmsTime
 	LastUpdatedDate kmsTime
 }

@@ -131,7 +131,7 @@ func encryptionKey(c *Req, in *kmsInput) (*kmsKey, *APIError) {
 
 type encryptResult struct {
 	CiphertextBlob      []byte
-	KeyId               string //nolint:revive // KMS's member name
+	KeyId               string
 	EncryptionAlgorithm string
 }
 
@@ -156,7 +156,7 @@ func kmsEncrypt(c *Req) (any, error) {
 
 type decryptResult struct {
 	Plaintext           []byte
-	KeyId               string //nolint:revive // KMS's member name
+	KeyId               string
 	EncryptionAlgorithm string
 }
 
@@ -199,7 +199,7 @@ func kmsDecrypt(c *Req) (any, error) {
 type dataKeyResult struct {
 	CiphertextBlob []byte
 	Plaintext      []byte `json:",omitempty"`
-	KeyId          string //nolint:revive // KMS's member name
+	KeyId          string
 }
 
 func generateDataKey(c *Req, withPlaintext bool) (any, error) {

@@ -60,7 +60,7 @@ func createGrantContext(c *Req) map[string][]string {
 }
 
 type createGrantResult struct {
-	GrantId    string //nolint:revive // KMS's member name
+	GrantId    string
 	GrantToken string
 }
 
@@ -120,8 +120,8 @@ func sameStrings(a, b []string) bool {
 }
 
 type grantListEntry struct {
-	KeyId             string //nolint:revive // KMS's member name
-	GrantId           string //nolint:revive // KMS's member name
+	KeyId             string
+	GrantId           string
 	Name              string `json:",omitempty"`
 	CreationDate      kmsTime
 	GranteePrincipal  string

@@ -215,8 +215,8 @@ func applyKeyPolicy(c *Req, k *kmsKey, text string, bypass bool) *APIError {
 }
 
 type keyMetadata struct {
-	AWSAccountId          string //nolint:revive // KMS's member name
-	KeyId                 string //nolint:revive // KMS's member name
+	AWSAccountId          string
+	KeyId                 string
 	Arn                   string
 	CreationDate          kmsTime
 	Enabled               bool
@@ -322,7 +322,7 @@ func kmsDescribeKey(c *Req) (any, error) {
 }
 
 type keyListEntry struct {
-	KeyId  string //nolint:revive // KMS's member name
+	KeyId  string
 	KeyArn string
 }
 
@@ -533,7 +533,7 @@ func kmsDisableKeyRotation(c *Req) (any, error) {
 
 type rotationStatus struct {
 	KeyRotationEnabled   bool
-	KeyId                string   //nolint:revive // KMS's member name
+	KeyId                string
 	RotationPeriodInDays *int     `json:",omitempty"`
 	NextRotationDate     *kmsTime `json:",omitempty"`
 }
@@ -620,7 +620,7 @@ func kmsListKeyPolicies(c *Req) (any, error) {
 }
 
 type scheduleKeyDeletionResult struct {
-	KeyId               string //nolint:revive // KMS's member name
+	KeyId               string
 	DeletionDate        kmsTime
 	KeyState            string
 	PendingWindowInDays int
@@ -656,7 +656,7 @@ func kmsScheduleKeyDeletion(c *Req) (any, error) {
 }
 
 type keyIDResult struct {
-	KeyId string //nolint:revive // KMS's member name
+	KeyId string
 }
 
 // kmsCancelKeyDeletion leaves the key Disabled, as KMS does.

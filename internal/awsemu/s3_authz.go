@@ -47,7 +47,8 @@ func s3Decide(c *Req, action, resource string, ctx map[string][]string) iampolic
 		rp = b.policy.Match(req)
 	}
 	owner := b == nil || b.owner == p.Account
-	if rp.Decision == iampolicy.ExplicitDeny && !(p.isRoot() && owner && rootPolicyActions[action]) {
+	rootExempt := p.isRoot() && owner && rootPolicyActions[action]
+	if rp.Decision == iampolicy.ExplicitDeny && !rootExempt {
 		return iampolicy.Result{Decision: iampolicy.ExplicitDeny, DeniedBy: resourceBasedPolicy, Statement: rp.Statement}
 	}
 	if rp.Decision == iampolicy.Allowed && !owner && b.publicAccessBlock != nil &&

@@ -242,7 +242,7 @@ type tagging struct {
 func tagsFromXML(x []s3XMLTag) []tag {
 	var out []tag
 	for _, t := range x {
-		out = append(out, tag{Key: t.Key, Value: t.Value})
+		out = append(out, tag(t))
 	}
 	return out
 }

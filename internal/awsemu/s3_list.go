@@ -168,7 +168,7 @@ func s3ListObjectsV2(c *Req) (any, error) {
 type listedVersion struct {
 	XMLName      xml.Name `xml:"Version"`
 	Key          string
-	VersionId    string //nolint:revive // S3's element name
+	VersionId    string
 	IsLatest     bool
 	LastModified s3Time
 	ETag         string
@@ -180,7 +180,7 @@ type listedVersion struct {
 type listedDeleteMarker struct {
 	XMLName      xml.Name `xml:"DeleteMarker"`
 	Key          string
-	VersionId    string //nolint:revive // S3's element name
+	VersionId    string
 	IsLatest     bool
 	LastModified s3Time
 	Owner        s3Owner
@@ -191,9 +191,9 @@ type listVersionsResult struct {
 	Name                string         `xml:"Name"`
 	Prefix              string         `xml:"Prefix"`
 	KeyMarker           string         `xml:"KeyMarker"`
-	VersionIdMarker     string         `xml:"VersionIdMarker"` //nolint:revive // S3's element name
+	VersionIdMarker     string         `xml:"VersionIdMarker"`
 	NextKeyMarker       string         `xml:",omitempty"`
-	NextVersionIdMarker string         `xml:",omitempty"` //nolint:revive // S3's element name
+	NextVersionIdMarker string         `xml:",omitempty"`
 	MaxKeys             int            `xml:"MaxKeys"`
 	Delimiter           string         `xml:",omitempty"`
 	EncodingType        string         `xml:",omitempty"`

@@ -307,8 +307,8 @@ func parseRange(r string, size int) (start, end int, ok bool) {
 		return 0, 0, false
 	}
 	a, z, _ := strings.Cut(spec, "-")
-	switch {
-	case a == "":
+	switch a {
+	case "":
 		n, err := strconv.Atoi(z)
 		if err != nil || n <= 0 || size == 0 {
 			return 0, 0, false
@@ -380,20 +380,20 @@ type deleteRequest struct {
 	Quiet   bool
 	Objects []struct {
 		Key       string
-		VersionId string //nolint:revive // S3's element name
+		VersionId string
 	} `xml:"Object"`
 }
 
 type deletedObject struct {
 	Key                   string
-	VersionId             string `xml:",omitempty"` //nolint:revive // S3's element name
+	VersionId             string `xml:",omitempty"`
 	DeleteMarker          bool   `xml:",omitempty"`
-	DeleteMarkerVersionId string `xml:",omitempty"` //nolint:revive // S3's element name
+	DeleteMarkerVersionId string `xml:",omitempty"`
 }
 
 type deleteObjectError struct {
 	Key       string
-	VersionId string `xml:",omitempty"` //nolint:revive // S3's element name
+	VersionId string `xml:",omitempty"`
 	Code      string
 	Message   string
 }

@@ -48,7 +48,7 @@ func (e *Emulator) ListenTLS(addr string) error {
 	e.srvMu.Lock()
 	defer e.srvMu.Unlock()
 	if e.tls != nil {
-		ln.Close()
+		_ = ln.Close()
 		return errors.New("awsemu: already listening with TLS")
 	}
 	t := &tlsServer{

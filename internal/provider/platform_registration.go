@@ -6,7 +6,8 @@ package provider
 // The rules every resource follows (lakesail_connection is the worked example):
 //
 //  1. Nothing here runs unless providerData.platform is non-nil; without a platform token the
-//     resource sets platform_status and platform_status_message to "" and never calls out.
+//     resource never calls out: platform_status and platform_status_message are "" on create and
+//     otherwise keep their last known values (withoutPlatform).
 //  2. Register only after the AWS side succeeded, and save the AWS objects in state whatever the
 //     platform answers. In Create, report a platform failure with addPlatformNotRegistered(...,
 //     asError=false): an error would taint the resource and the next apply would rebuild the AWS
@@ -78,7 +79,8 @@ func platformStatusAttributes(kind string) map[string]schema.Attribute {
 			Computed: true,
 			MarkdownDescription: "The " + kind + "'s status on the LakeSail platform, e.g. `active`, or `" +
 				platformStatusUnregistered + "` when the platform does not have it yet (the next apply registers it). " +
-				"Empty when the provider has no platform configured.",
+				"Empty for a " + kind + " created without a platform; while the provider has no platform configured it keeps " +
+				"its last known value.",
 		},
 		"platform_status_message": schema.StringAttribute{
 			Computed:            true,
@@ -99,9 +101,19 @@ func (v platformStatusValues) registered() bool {
 	return !v.Status.IsUnknown() && status != "" && status != platformStatusUnregistered
 }
 
-// noPlatformStatus is what a resource holds when no platform is configured.
+// noPlatformStatus is what a resource created without a platform holds.
 func noPlatformStatus() platformStatusValues {
 	return platformStatusValues{Status: types.StringValue(""), Message: types.StringValue("")}
+}
+
+// withoutPlatform is what a resource holds while no platform is configured: the last status it
+// knew, since nothing can refresh it, so a registration made earlier is not forgotten (destroy
+// then warns that it is left behind); empty when there is none.
+func withoutPlatform(prior *platformStatusValues) platformStatusValues {
+	if prior == nil || prior.Status.IsNull() || prior.Status.IsUnknown() || prior.Message.IsNull() || prior.Message.IsUnknown() {
+		return noPlatformStatus()
+	}
+	return *prior
 }
 
 // unregisteredStatus says the platform does not have the object, and why.
@@ -117,14 +129,15 @@ func flattenPlatformStatus(status, message string) (types.String, types.String) 
 	return types.StringValue(status), types.StringValue(message)
 }
 
-// planPlatformStatus is the planned platform_status: empty without a platform; unknown on create,
+// planPlatformStatus is the planned platform_status: without a platform, the last one known (empty
+// on create) since nothing will change it; unknown on create,
 // for an object still to register or verify, and when the AWS side changes (apply verifies
 // again); otherwise what state holds, so a registered object plans no change.
 func planPlatformStatus(configured bool, prior *platformStatusValues, pendingVerify, awsChanges bool) platformStatusValues {
 	unknown := platformStatusValues{Status: types.StringUnknown(), Message: types.StringUnknown()}
 	switch {
 	case !configured:
-		return noPlatformStatus()
+		return withoutPlatform(prior)
 	case prior == nil || !prior.registered() || pendingVerify || awsChanges:
 		return unknown
 	default:

@@ -27,7 +27,8 @@ func TestUnitPlanPlatformStatus(t *testing.T) {
 		want          string // "unknown" or the planned status
 	}{
 		{"no platform, create", false, nil, false, true, ""},
-		{"no platform, registered before", false, &active, false, false, ""},
+		{"no platform, registered before: kept, nothing can refresh it", false, &active, false, true, "active"},
+		{"no platform, older state without the attributes", false, &platformStatusValues{Status: types.StringNull(), Message: types.StringNull()}, false, false, ""},
 		{"create", true, nil, false, true, "unknown"},
 		{"registered, nothing changes", true, &active, false, false, "active"},
 		{"registered, role changes", true, &active, false, true, "unknown"},

@@ -138,7 +138,6 @@ func registerPlatformConnection(ctx context.Context, client *platform.Client, in
 func (r *connectionResource) registerOnPlatform(ctx context.Context, m *connectionModel, setPrivate privateKeySetter, diags *diag.Diagnostics, asError bool) {
 	client := r.data.platform
 	if client == nil {
-		m.setPlatformStatus(noPlatformStatus())
 		return
 	}
 	registered, err := registerPlatformConnection(ctx, client, expandPlatformConnection(*m, r.data.client.Region()))
@@ -195,7 +194,7 @@ func (r *connectionResource) applyPlatform(ctx context.Context, plan *connection
 	prior := state.platformStatus()
 	switch {
 	case r.data.platform == nil:
-		plan.setPlatformStatus(noPlatformStatus())
+		plan.setPlatformStatus(withoutPlatform(&prior))
 	case !prior.registered():
 		r.registerOnPlatform(ctx, plan, setPrivate, diags, true)
 	case pendingVerify || awsChanges:
@@ -222,7 +221,7 @@ func (r *connectionResource) refreshPlatform(ctx context.Context, m *connectionM
 	}
 	client := r.data.platform
 	if client == nil {
-		m.setPlatformStatus(noPlatformStatus())
+		m.setPlatformStatus(withoutPlatform(new(m.platformStatus())))
 		return
 	}
 	conn, err := client.GetConnection(ctx, m.ConnectionID.ValueString())

@@ -72,7 +72,8 @@ func TestAccConnectionPlatform_basic(t *testing.T) {
 	})
 }
 
-// TestAccConnectionPlatform_customName: platform_name is what the platform shows.
+// TestAccConnectionPlatform_customName: platform_name is what the platform shows. A later change
+// is an in-place update that touches neither AWS nor the registration (the API has no rename).
 func TestAccConnectionPlatform_customName(t *testing.T) {
 	target := newAccTarget(t)
 	fake := newFakePlatform(t)
@@ -80,13 +81,32 @@ func TestAccConnectionPlatform_customName(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: platformTestFactories,
 		CheckDestroy:             resource.ComposeTestCheckFunc(target.checkConnectionDestroyed(id), fake.checkConnectionDeregistered(id)),
-		Steps: []resource.TestStep{{
-			Config: target.configWith(fake.providerBlock(), connectionConfig(id, `  platform_name = "Analytics production"`)),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		Steps: []resource.TestStep{
+			{
+				Config: target.configWith(fake.providerBlock(), connectionConfig(id, `  platform_name = "Analytics production"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: fake.checkConnectionRegistered(id, "Analytics production", platform.ConnectionStatusActive),
 			},
-			Check: fake.checkConnectionRegistered(id, "Analytics production", platform.ConnectionStatusActive),
-		}},
+			{
+				Config: target.configWith(fake.providerBlock(), connectionConfig(id, `  platform_name = "Analytics"`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(connectionAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("platform_status"), knownvalue.StringExact(platform.ConnectionStatusActive)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("platform_name"), knownvalue.StringExact("Analytics")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					fake.checkConnectionRegistered(id, "Analytics production", platform.ConnectionStatusActive),
+					target.checkRoleCreatedOnce(connpolicy.DefaultRoleName(id)),
+				),
+			},
+		},
 	})
 }
 
@@ -272,6 +292,48 @@ func TestAccConnectionPlatform_notConfigured(t *testing.T) {
 			},
 			Check: noCalls,
 		}},
+	})
+}
+
+// TestAccConnectionPlatform_platformRemoved: once the platform block is gone nothing calls the
+// platform; the last known status is kept (the plan stays empty), and destroy leaves the
+// registration, with a warning, rather than failing.
+func TestAccConnectionPlatform_platformRemoved(t *testing.T) {
+	target := newAccTarget(t)
+	fake := newFakePlatform(t)
+	id := accConnectionID(t)
+	requestsWithPlatform := 0
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: platformTestFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			target.checkConnectionDestroyed(id),
+			fake.checkConnectionRegistered(id, connpolicy.DefaultRoleName(id), platform.ConnectionStatusActive),
+			func(*terraform.State) error {
+				if n := len(fake.log()); n != requestsWithPlatform {
+					return fmt.Errorf("the platform received %d requests after it was removed from the configuration", n-requestsWithPlatform)
+				}
+				return nil
+			},
+		),
+		Steps: []resource.TestStep{
+			{
+				Config: target.configWith(fake.providerBlock(), connectionConfig(id, "")),
+				Check: func(*terraform.State) error {
+					requestsWithPlatform = len(fake.log())
+					return nil
+				},
+			},
+			{
+				PreConfig: func() { requestsWithPlatform = len(fake.log()) }, // the post-apply refreshes of step 1
+				Config:    target.config(connectionConfig(id, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("platform_status"), knownvalue.StringExact(platform.ConnectionStatusActive)),
+				},
+			},
+		},
 	})
 }
 

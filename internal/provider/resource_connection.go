@@ -121,7 +121,7 @@ func (r *connectionResource) planPlatform(ctx context.Context, plan *connectionM
 	if r.data.platform == nil {
 		return
 	}
-	if prior == nil || !prior.registered() {
+	if prior == nil || !prior.registered() || !plan.ConnectionID.Equal(state.ConnectionID) {
 		r.checkConnectionIDFree(ctx, *plan, diags)
 	} else if !plan.PlatformName.Equal(state.PlatformName) && !plan.PlatformName.IsUnknown() {
 		diags.AddAttributeWarning(path.Root("platform_name"), "Registered LakeSail Connection Keeps Its Name",

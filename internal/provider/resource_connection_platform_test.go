@@ -337,6 +337,42 @@ func TestAccConnectionPlatform_platformRemoved(t *testing.T) {
 	})
 }
 
+// TestAccConnectionPlatform_replace: a new connection_id replaces the connection: the old id is
+// deregistered with its role and the new one registered with the new role.
+func TestAccConnectionPlatform_replace(t *testing.T) {
+	target := newAccTarget(t)
+	fake := newFakePlatform(t)
+	oldID := accConnectionID(t)
+	newID := "R" + oldID[1:]
+	if newID == oldID {
+		newID = "S" + oldID[1:]
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: platformTestFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			target.checkConnectionDestroyed(oldID), target.checkConnectionDestroyed(newID),
+			fake.checkConnectionDeregistered(oldID), fake.checkConnectionDeregistered(newID),
+		),
+		Steps: []resource.TestStep{
+			{Config: target.configWith(fake.providerBlock(), connectionConfig(oldID, ""))},
+			{
+				Config: target.configWith(fake.providerBlock(), connectionConfig(newID, "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(connectionAddress, plancheck.ResourceActionDestroyBeforeCreate),
+						plancheck.ExpectUnknownValue(connectionAddress, tfjsonpath.New("platform_status")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					fake.checkConnectionDeregistered(oldID),
+					fake.checkConnectionRegistered(newID, connpolicy.DefaultRoleName(newID), platform.ConnectionStatusActive),
+				),
+			},
+		},
+	})
+}
+
 // TestAccConnectionPlatform_adoptsSameRole: an id the platform already has for the same role
 // (e.g. recorded in the console) is adopted and verified, not an error.
 func TestAccConnectionPlatform_adoptsSameRole(t *testing.T) {

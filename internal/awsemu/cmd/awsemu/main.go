@@ -23,6 +23,8 @@ func run() int {
 	latency := flag.Duration("latency", 0, "latency added to every AWS call")
 	transition := flag.Duration("transition-delay", 0, "how long NAT gateways and EKS resources stay in transitional states")
 	sessionDuration := flag.Duration("session-duration", 0, "cap on every assumed-role session's lifetime (0: as requested)")
+	tlsListen := flag.String("tls-listen", "", "also serve HTTPS here (host:port) with a self-signed certificate, for TLS-only bucket policies")
+	tlsCert := flag.String("tls-cert", "", "with -tls-listen: write the certificate (PEM) to this file, for AWS_CA_BUNDLE")
 	flag.Parse()
 
 	// Catch signals before announcing readiness, so a supervisor may stop us as soon as it reads the line.
@@ -36,7 +38,22 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "awsemu:", err)
 		return 1
 	}
+	if *tlsListen != "" {
+		if err := e.ListenTLS(*tlsListen); err != nil {
+			fmt.Fprintln(os.Stderr, "awsemu: tls:", err)
+			return 1
+		}
+		if *tlsCert != "" {
+			if err := os.WriteFile(*tlsCert, e.CertificatePEM(), 0o600); err != nil {
+				fmt.Fprintln(os.Stderr, "awsemu: tls:", err)
+				return 1
+			}
+		}
+	}
 	fmt.Println("awsemu listening on " + e.Endpoint())
+	if *tlsListen != "" {
+		fmt.Println("awsemu listening with TLS on " + e.TLSEndpoint())
+	}
 	<-ctx.Done()
 	stop()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)

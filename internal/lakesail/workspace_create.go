@@ -37,6 +37,10 @@ type Workspace struct {
 	CertificateARN       string
 	SSMParameterNames    []string
 	GlueDatabaseNames    []string
+	// Network is what the cluster runs in, as EKS reports it (BucketName is the spec's).
+	Network WorkspaceNetwork
+	// ImportedGlueDatabases are the catalogs an import found (the spec had none to give).
+	ImportedGlueDatabases []string
 
 	KubernetesVersion    string
 	EndpointPublicAccess bool

@@ -157,7 +157,7 @@ func (c *Client) deleteOIDCProvider(ctx context.Context, providerARN string) err
 // conditioned on its connection tag, which a deleted certificate does not have).
 func (c *Client) deleteCertificate(ctx context.Context, certificateARN string) error {
 	api := acmClient(c.cfg, c.opts)
-	pages := acm.NewListCertificatesPaginator(api, &acm.ListCertificatesInput{})
+	pages := acm.NewListCertificatesPaginator(api, sessionCertificateFilter())
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {

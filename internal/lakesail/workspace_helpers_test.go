@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
@@ -120,7 +121,8 @@ func (e *workspaceEnv) assertNoOrphans(t *testing.T) {
 	for _, p := range params.Parameters {
 		left = append(left, "parameter "+aws.ToString(p.Name))
 	}
-	certs, err := acm.NewFromConfig(cfg).ListCertificates(ctx, &acm.ListCertificatesInput{})
+	certs, err := acm.NewFromConfig(cfg).ListCertificates(ctx, &acm.ListCertificatesInput{Includes: &acmtypes.Filters{
+		KeyTypes: []acmtypes.KeyAlgorithm{acmtypes.KeyAlgorithmEcPrime256v1, acmtypes.KeyAlgorithmRsa2048}}})
 	must(t, err)
 	for _, c := range certs.CertificateSummaryList {
 		left = append(left, "certificate "+aws.ToString(c.CertificateArn))

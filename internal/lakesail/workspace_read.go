@@ -26,6 +26,15 @@ func (c *Client) ReadWorkspace(ctx context.Context, s WorkspaceSpec, rec Workspa
 	if err != nil {
 		return nil, err
 	}
+	imported := s.Network.BucketName == ""
+	if imported {
+		s = c.completeForImport(ctx, s)
+		if rec.CertificateARN == "" {
+			if rec.CertificateARN, err = c.findCertificate(ctx, s); err != nil {
+				return nil, err
+			}
+		}
+	}
 	w := &Workspace{
 		ID: s.ID(), ClusterName: s.ClusterName(), ClusterARN: aws.ToString(cluster.Arn), ClusterStatus: string(cluster.Status),
 		Endpoint: aws.ToString(cluster.Endpoint), KubernetesVersion: aws.ToString(cluster.Version), Tags: cluster.Tags,
@@ -37,12 +46,26 @@ func (c *Client) ReadWorkspace(ctx context.Context, s WorkspaceSpec, rec Workspa
 	if cluster.Identity != nil && cluster.Identity.Oidc != nil {
 		w.OIDCIssuerURL = aws.ToString(cluster.Identity.Oidc.Issuer)
 	}
+	w.Network = WorkspaceNetwork{BucketName: s.Network.BucketName}
+	for _, e := range cluster.EncryptionConfig {
+		if e.Provider != nil {
+			w.Network.KMSKeyARN = aws.ToString(e.Provider.KeyArn)
+		}
+	}
 	if v := cluster.ResourcesVpcConfig; v != nil {
+		w.Network.VpcID, w.Network.PrivateSubnetIDs = aws.ToString(v.VpcId), v.SubnetIds
+		if len(v.SecurityGroupIds) > 0 {
+			w.Network.SecurityGroupID = v.SecurityGroupIds[0]
+		}
 		w.EndpointPublicAccess = v.EndpointPublicAccess
 		if v.EndpointPublicAccess {
 			w.PublicAccessCIDRs = slices.Clone(v.PublicAccessCidrs)
 			slices.Sort(w.PublicAccessCIDRs)
 		}
+	}
+	if imported {
+		s.Network.KMSKeyARN = w.Network.KMSKeyARN
+		w.ImportedGlueDatabases = s.GlueDatabases
 	}
 	w.LogTypes = enabledLogTypes(cluster.Logging)
 	w.compareCluster(s)

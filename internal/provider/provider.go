@@ -81,6 +81,7 @@ func (p *lakesailProvider) Configure(ctx context.Context, req provider.Configure
 func (p *lakesailProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newConnectionResource,
+		newWorkspaceResource,
 	}
 }
 

@@ -1,0 +1,397 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+)
+
+const (
+	defaultWorkspaceCreateTimeout = 30 * time.Minute
+	defaultWorkspaceUpdateTimeout = 60 * time.Minute
+	defaultWorkspaceDeleteTimeout = 20 * time.Minute
+	// workspaceSessionName marks the provider's workspace calls in CloudTrail.
+	workspaceSessionName = lakesail.SessionNamePrefix + "terraform-workspace"
+)
+
+// workspaceWaits, when set, overrides the library's waiter delays (acceptance tests against the
+// emulator, where EKS transitions take milliseconds).
+var workspaceWaits struct{ min, max time.Duration }
+
+var (
+	_ resource.ResourceWithConfigure   = (*workspaceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*workspaceResource)(nil)
+	_ resource.ResourceWithImportState = (*workspaceResource)(nil)
+)
+
+type workspaceResource struct {
+	data *providerData
+}
+
+func newWorkspaceResource() resource.Resource { return &workspaceResource{} }
+
+func (r *workspaceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_workspace"
+}
+
+func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = workspaceSchema(ctx)
+}
+
+func (r *workspaceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// withProgress sends the library's progress messages to the Terraform log.
+func withProgress(ctx context.Context) context.Context {
+	return lakesail.WithLogger(ctx, func(ctx context.Context, msg string, fields map[string]any) { tflog.Info(ctx, msg, fields) })
+}
+
+// session assumes the connection role and finds the connection's tenant. Without external_id
+// the provider reads it from the role's trust policy with its own credentials.
+func (r *workspaceResource) session(ctx context.Context, m workspaceModel, diags *diag.Diagnostics) (*lakesail.Client, string, bool) {
+	roleARN := m.RoleARN.ValueString()
+	externalID, tenantID := m.ExternalID.ValueString(), ""
+	if externalID == "" {
+		obs, err := r.data.client.ObserveConnectionRole(ctx, roleNameOf(roleARN))
+		if err != nil {
+			addAWSError(diags, "Cannot Read the Connection Role", err)
+			return nil, "", false
+		}
+		ids := slices.Compact(slices.Sorted(slices.Values(obs.ExternalIDs)))
+		if len(ids) != 1 {
+			diags.AddAttributeError(path.Root("external_id"), "External ID Needed",
+				fmt.Sprintf("The trust policy of %s has %d different external IDs, so the provider cannot tell which to use: set external_id.", roleARN, len(ids)))
+			return nil, "", false
+		}
+		externalID, tenantID = ids[0], obs.TenantID
+	}
+	asRole, err := r.data.client.AssumeRole(lakesail.RoleSession{RoleARN: roleARN, ExternalID: externalID, SessionName: workspaceSessionName})
+	if err != nil {
+		diags.AddError("Cannot Act as the Connection Role", err.Error())
+		return nil, "", false
+	}
+	if workspaceWaits.min > 0 {
+		asRole = asRole.WithWaitDelays(workspaceWaits.min, workspaceWaits.max)
+	}
+	if tenantID == "" {
+		// The connection role may read itself (connection verification); its tag names the tenant.
+		obs, err := asRole.ObserveConnectionRole(ctx, roleNameOf(roleARN))
+		if err != nil {
+			addAWSError(diags, "Cannot Read the Connection Role", err)
+			return nil, "", false
+		}
+		tenantID = obs.TenantID
+	}
+	return asRole, tenantID, true
+}
+
+// ModifyPlan fills the computed names and ARNs that follow from the configuration and rejects a
+// Kubernetes version change EKS cannot make in one step.
+func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan workspaceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *workspaceModel
+	if !req.State.Raw.IsNull() {
+		state = &workspaceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if state != nil && !plan.KubernetesVersion.IsUnknown() {
+		if err := lakesail.CheckVersionStep(state.KubernetesVersion.ValueString(), plan.KubernetesVersion.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "Unsupported Kubernetes Version Change", err.Error())
+			return
+		}
+	}
+	for _, v := range []types.String{plan.ConnectionID, plan.WorkspaceID, plan.RoleARN} {
+		if v.IsUnknown() {
+			return
+		}
+	}
+	if plan.GlueDatabases.IsUnknown() {
+		return
+	}
+	spec := plan.spec(ctx, "TENANT0000", nil, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.LogTypes.IsUnknown() && !plan.SystemNodeGroup.IsUnknown() && !plan.PublicAccessCIDRs.IsUnknown() {
+		r.validate(spec, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	plan.setPlanned(spec)
+	if state == nil || state.CertificateARN.ValueString() == "" {
+		plan.CertificateARN = types.StringUnknown()
+	}
+	if state == nil || state.OIDCProviderARN.ValueString() == "" {
+		plan.OIDCProviderARN = types.StringUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// validate reports the library's plan-time checks on the attribute they concern.
+func (r *workspaceResource) validate(spec lakesail.WorkspaceSpec, diags *diag.Diagnostics) {
+	err := spec.Validate()
+	if err == nil {
+		return
+	}
+	var joined interface{ Unwrap() []error }
+	errs := []error{err}
+	if errors.As(err, &joined) {
+		errs = joined.Unwrap()
+	}
+	for _, e := range errs {
+		var specErr *lakesail.WorkspaceSpecError
+		if !errors.As(e, &specErr) || specErr.Field == "tenant_id" || specErr.Field == "account_id" {
+			continue
+		}
+		attribute := strings.Split(specErr.Field, ".")[0]
+		diags.AddAttributeError(path.Root(attribute), "Invalid LakeSail Workspace", specErr.Error())
+	}
+}
+
+func (r *workspaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan workspaceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultWorkspaceCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	defer cancel()
+
+	asRole, tenantID, ok := r.session(ctx, plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	spec := plan.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The id (and every name) is saved before the first AWS call: whatever a failed create
+	// leaves is in state, and destroy removes it.
+	pending := plan
+	pending.setPlanned(spec)
+	pending.markUnknownAsEmpty()
+	ws, err := asRole.CreateWorkspace(ctx, spec, func() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &pending)...)
+	})
+	if err != nil {
+		var createErr *lakesail.CreateError
+		if errors.As(err, &createErr) {
+			pending.CertificateARN = types.StringValue(createErr.Record.CertificateARN)
+			pending.OIDCProviderARN = types.StringValue(createErr.Record.OIDCProviderARN)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &pending)...)
+		}
+		addWorkspaceError(&resp.Diagnostics, "Cannot Create LakeSail Workspace", err,
+			"What was created is recorded in state: `terraform destroy` removes it, or fix the cause and apply again (the workspace is replaced).")
+		return
+	}
+	plan.flatten(ws, spec, r.data.defaultTags)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// markUnknownAsEmpty sets computed values AWS has not chosen yet to "" for the saved state.
+func (m *workspaceModel) markUnknownAsEmpty() {
+	for _, v := range []*types.String{&m.ClusterARN, &m.Endpoint, &m.CertificateAuthority, &m.OIDCIssuerURL, &m.OIDCProviderARN, &m.CertificateARN} {
+		if v.IsUnknown() {
+			*v = types.StringValue("")
+		}
+	}
+}
+
+func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state workspaceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	asRole, tenantID, ok := r.session(ctx, state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	spec := state.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ws, err := asRole.ReadWorkspace(withProgress(ctx), spec, recordOf(state))
+	if errors.Is(err, lakesail.ErrNotFound) {
+		tflog.Warn(ctx, "the workspace's EKS cluster is gone; removing the workspace from state", map[string]any{"cluster": spec.ClusterName()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addWorkspaceError(&resp.Diagnostics, "Cannot Read LakeSail Workspace", err, "")
+		return
+	}
+	if len(ws.Drift) > 0 {
+		tflog.Warn(ctx, "the workspace differs from its configuration", map[string]any{"drift": ws.Drift})
+	}
+	state.flatten(ws, spec, r.data.defaultTags)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func recordOf(m workspaceModel) lakesail.WorkspaceRecord {
+	return lakesail.WorkspaceRecord{CertificateARN: m.CertificateARN.ValueString(), OIDCProviderARN: m.OIDCProviderARN.ValueString()}
+}
+
+func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan, state workspaceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultWorkspaceUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	defer cancel()
+
+	asRole, tenantID, ok := r.session(ctx, plan, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	spec := plan.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
+	prior := state.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ws, err := asRole.UpdateWorkspace(ctx, prior, spec, recordOf(state))
+	if err != nil {
+		var createErr *lakesail.CreateError
+		if errors.As(err, &createErr) && createErr.Record.CertificateARN != state.CertificateARN.ValueString() {
+			state.CertificateARN = types.StringValue(createErr.Record.CertificateARN)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		}
+		addWorkspaceError(&resp.Diagnostics, "Cannot Update LakeSail Workspace", err, "")
+		return
+	}
+	plan.flatten(ws, spec, r.data.defaultTags)
+	if len(ws.Drift) > 0 {
+		resp.Diagnostics.AddWarning("LakeSail Workspace Did Not Converge",
+			"After apply the workspace still differs from its configuration: "+strings.Join(ws.Drift, "; ")+
+				". Something outside Terraform may be changing it; check CloudTrail.")
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state workspaceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultWorkspaceDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	defer cancel()
+
+	asRole, tenantID, ok := r.session(ctx, state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	spec := state.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := asRole.DeleteWorkspace(ctx, spec, recordOf(state)); err != nil {
+		addWorkspaceError(&resp.Diagnostics, "Cannot Delete LakeSail Workspace", err,
+			"Nothing was removed from state: fix the cause and run destroy again; finished steps are skipped.")
+	}
+}
+
+// ImportState accepts <connection_id>/<workspace_id> (the connection role has its default name
+// in the provider's account) or <connection_id>/<workspace_id>/<role_arn>.
+func (r *workspaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts := strings.SplitN(req.ID, "/", 3)
+	if len(parts) < 2 {
+		resp.Diagnostics.AddError("Invalid Import ID", "Use <connection_id>/<workspace_id> or <connection_id>/<workspace_id>/<connection role ARN>.")
+		return
+	}
+	connectionID, workspaceID, err := lakesail.ParseWorkspaceID(parts[0] + "/" + parts[1])
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
+		return
+	}
+	roleARN := ""
+	if len(parts) == 3 {
+		roleARN = parts[2]
+	} else {
+		if !requireConfigured(r.data, &resp.Diagnostics) {
+			return
+		}
+		identity, err := r.data.client.CallerIdentity(ctx)
+		if err != nil {
+			addAWSError(&resp.Diagnostics, "Cannot Identify the Account", err)
+			return
+		}
+		roleARN = fmt.Sprintf("arn:%s:iam::%s:role/lakesail-%s-LakeSailRole", r.data.client.Partition(), identity.AccountID, connectionID)
+	}
+	for name, value := range map[string]string{"id": connectionID + "/" + workspaceID, "connection_id": connectionID,
+		"workspace_id": workspaceID, "role_arn": roleARN} {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("log_types"), workspaceStringSet(lakesail.DefaultLogTypes))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("system_node_group"), defaultNodeGroup())...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addons"), defaultAddons())...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("log_retention_days"), int64(365))...)
+}
+
+// addWorkspaceError explains library errors in the user's terms.
+func addWorkspaceError(diags *diag.Diagnostics, summary string, err error, next string) {
+	var step *lakesail.VersionStepError
+	var stateErr *lakesail.StateError
+	var specErr *lakesail.WorkspaceSpecError
+	var conflict *lakesail.ConflictError
+	switch {
+	case errors.As(err, &step):
+		diags.AddAttributeError(path.Root("kubernetes_version"), summary, err.Error())
+	case errors.As(err, &specErr):
+		diags.AddAttributeError(path.Root(strings.Split(specErr.Field, ".")[0]), summary, err.Error())
+	case errors.As(err, &conflict):
+		diags.AddError(summary, err.Error()+"\n\nAnother workspace (or a manual copy) uses this name: import it or choose another workspace_id.")
+	case errors.As(err, &stateErr):
+		diags.AddError(summary, err.Error()+"\n\nEKS reports the failure above; see the EKS console or `aws eks describe-*` for details. "+next)
+	case errors.Is(err, context.DeadlineExceeded):
+		diags.AddError(summary, err.Error()+"\n\nThe operation outlived its timeout; raise it in the `timeouts` block. "+next)
+	default:
+		addAWSError(diags, summary, err)
+		if next != "" {
+			diags.AddWarning(summary+": What Next", next)
+		}
+	}
+}

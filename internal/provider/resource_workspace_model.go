@@ -1,0 +1,264 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+)
+
+// workspaceModel is lakesail_workspace's plan and state.
+type workspaceModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	ConnectionID         types.String   `tfsdk:"connection_id"`
+	RoleARN              types.String   `tfsdk:"role_arn"`
+	ExternalID           types.String   `tfsdk:"external_id"`
+	WorkspaceID          types.String   `tfsdk:"workspace_id"`
+	VpcID                types.String   `tfsdk:"vpc_id"`
+	PrivateSubnetIDs     types.List     `tfsdk:"private_subnet_ids"`
+	SecurityGroupID      types.String   `tfsdk:"security_group_id"`
+	KMSKeyARN            types.String   `tfsdk:"kms_key_arn"`
+	BucketName           types.String   `tfsdk:"bucket_name"`
+	KubernetesVersion    types.String   `tfsdk:"kubernetes_version"`
+	EndpointPublicAccess types.Bool     `tfsdk:"endpoint_public_access"`
+	PublicAccessCIDRs    types.Set      `tfsdk:"public_access_cidrs"`
+	LogTypes             types.Set      `tfsdk:"log_types"`
+	LogRetentionDays     types.Int64    `tfsdk:"log_retention_days"`
+	SystemNodeGroup      types.Object   `tfsdk:"system_node_group"`
+	Addons               types.Map      `tfsdk:"addons"`
+	GlueDatabases        types.Set      `tfsdk:"glue_databases"`
+	Tags                 types.Map      `tfsdk:"tags"`
+	ClusterName          types.String   `tfsdk:"cluster_name"`
+	ClusterARN           types.String   `tfsdk:"cluster_arn"`
+	Endpoint             types.String   `tfsdk:"endpoint"`
+	CertificateAuthority types.String   `tfsdk:"certificate_authority"`
+	OIDCIssuerURL        types.String   `tfsdk:"oidc_issuer_url"`
+	OIDCProviderARN      types.String   `tfsdk:"oidc_provider_arn"`
+	ClusterRoleARN       types.String   `tfsdk:"cluster_role_arn"`
+	NodeRoleARN          types.String   `tfsdk:"node_role_arn"`
+	WorkloadRoleARNs     types.Map      `tfsdk:"workload_role_arns"`
+	LogGroupName         types.String   `tfsdk:"log_group_name"`
+	CertificateARN       types.String   `tfsdk:"certificate_arn"`
+	SSMParameterNames    types.List     `tfsdk:"ssm_parameter_names"`
+	GlueDatabaseNames    types.List     `tfsdk:"glue_database_names"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+type nodeGroupModel struct {
+	InstanceTypes []string `tfsdk:"instance_types"`
+	MinSize       int64    `tfsdk:"min_size"`
+	DesiredSize   int64    `tfsdk:"desired_size"`
+	MaxSize       int64    `tfsdk:"max_size"`
+	DiskSize      int64    `tfsdk:"disk_size"`
+	AMIType       string   `tfsdk:"ami_type"`
+}
+
+type addonModel struct {
+	Version       types.String `tfsdk:"version"`
+	Configuration types.String `tfsdk:"configuration"`
+}
+
+// roleAccount splits a role ARN into partition and account.
+func roleAccount(roleARN string) (partition, account string) {
+	parts := strings.SplitN(roleARN, ":", 6)
+	if len(parts) < 6 {
+		return "", ""
+	}
+	return parts[1], parts[4]
+}
+
+// roleNameOf is the last path segment of a role ARN.
+func roleNameOf(roleARN string) string { return roleARN[strings.LastIndex(roleARN, "/")+1:] }
+
+// spec expands the model into the library's spec (tenant from the connection role's tag).
+func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags map[string]string, diags *diag.Diagnostics) lakesail.WorkspaceSpec {
+	partition, account := roleAccount(m.RoleARN.ValueString())
+	s := lakesail.WorkspaceSpec{
+		ConnectionID: m.ConnectionID.ValueString(), TenantID: tenantID, WorkspaceID: m.WorkspaceID.ValueString(),
+		AccountID: account, Partition: partition,
+		Network: lakesail.WorkspaceNetwork{
+			VpcID: m.VpcID.ValueString(), SecurityGroupID: m.SecurityGroupID.ValueString(),
+			KMSKeyARN: m.KMSKeyARN.ValueString(), BucketName: m.BucketName.ValueString(),
+		},
+		KubernetesVersion:    m.KubernetesVersion.ValueString(),
+		EndpointPublicAccess: m.EndpointPublicAccess.ValueBool(),
+		LogRetentionDays:     int(m.LogRetentionDays.ValueInt64()),
+		Addons:               map[string]lakesail.AddonSpec{},
+		Tags:                 maps.Clone(defaultTags),
+	}
+	diags.Append(m.PrivateSubnetIDs.ElementsAs(ctx, &s.Network.PrivateSubnetIDs, false)...)
+	if !m.PublicAccessCIDRs.IsNull() {
+		diags.Append(m.PublicAccessCIDRs.ElementsAs(ctx, &s.PublicAccessCIDRs, false)...)
+	}
+	diags.Append(m.LogTypes.ElementsAs(ctx, &s.LogTypes, false)...)
+	if !m.GlueDatabases.IsNull() {
+		diags.Append(m.GlueDatabases.ElementsAs(ctx, &s.GlueDatabases, false)...)
+	}
+	var ng nodeGroupModel
+	diags.Append(m.SystemNodeGroup.As(ctx, &ng, basetypes.ObjectAsOptions{})...)
+	s.SystemNodeGroup = lakesail.NodeGroupSpec{InstanceTypes: ng.InstanceTypes, MinSize: int(ng.MinSize), DesiredSize: int(ng.DesiredSize),
+		MaxSize: int(ng.MaxSize), DiskSize: int(ng.DiskSize), AMIType: ng.AMIType}
+	if m.Addons.IsNull() || m.Addons.IsUnknown() {
+		s.Addons = lakesail.DefaultAddons()
+	} else {
+		addons := map[string]addonModel{}
+		diags.Append(m.Addons.ElementsAs(ctx, &addons, false)...)
+		for name, a := range addons {
+			s.Addons[name] = lakesail.AddonSpec{Version: a.Version.ValueString(), Configuration: a.Configuration.ValueString()}
+		}
+	}
+	if s.Tags == nil {
+		s.Tags = map[string]string{}
+	}
+	if !m.Tags.IsNull() {
+		var tags map[string]string
+		diags.Append(m.Tags.ElementsAs(ctx, &tags, false)...)
+		maps.Copy(s.Tags, tags)
+	}
+	return s
+}
+
+// setPlanned fills the computed attributes that follow from the configuration, so the plan shows
+// them and a difference from state (an object outside the envelope) shows as a change.
+func (m *workspaceModel) setPlanned(s lakesail.WorkspaceSpec) {
+	m.ID = types.StringValue(s.ID())
+	m.ClusterName = types.StringValue(s.ClusterName())
+	m.LogGroupName = types.StringValue(s.LogGroupName())
+	m.ClusterRoleARN = types.StringValue(s.RoleARN(s.ClusterRoleName()))
+	m.NodeRoleARN = types.StringValue(s.RoleARN(s.NodeRoleName()))
+	roles := map[string]attr.Value{}
+	for _, p := range lakesail.WorkloadPurposes() {
+		roles[p] = types.StringValue(s.RoleARN(s.WorkloadRoleName(p)))
+	}
+	m.WorkloadRoleARNs = types.MapValueMust(types.StringType, roles)
+	m.SSMParameterNames = workspaceStringList(s.ParameterNames())
+	m.GlueDatabaseNames = workspaceStringList(s.GlueDatabaseNames())
+}
+
+// flatten writes what AWS has into the model. prior is the state before (for "latest" add-ons
+// and the user's own tags).
+func (m *workspaceModel) flatten(ws *lakesail.Workspace, s lakesail.WorkspaceSpec, defaultTags map[string]string) {
+	m.ID = types.StringValue(ws.ID)
+	m.ClusterName = types.StringValue(ws.ClusterName)
+	m.ClusterARN = types.StringValue(ws.ClusterARN)
+	m.Endpoint = types.StringValue(ws.Endpoint)
+	m.CertificateAuthority = types.StringValue(ws.CertificateAuthority)
+	m.OIDCIssuerURL = types.StringValue(ws.OIDCIssuerURL)
+	m.OIDCProviderARN = types.StringValue(ws.OIDCProviderARN)
+	m.ClusterRoleARN = types.StringValue(ws.ClusterRoleARN)
+	m.NodeRoleARN = types.StringValue(ws.NodeRoleARN)
+	roles := map[string]attr.Value{}
+	for p, arn := range ws.WorkloadRoleARNs {
+		roles[p] = types.StringValue(arn)
+	}
+	m.WorkloadRoleARNs = types.MapValueMust(types.StringType, roles)
+	m.LogGroupName = types.StringValue(ws.LogGroupName)
+	m.CertificateARN = types.StringValue(ws.CertificateARN)
+	m.SSMParameterNames = workspaceStringList(ws.SSMParameterNames)
+	m.GlueDatabaseNames = workspaceStringList(ws.GlueDatabaseNames)
+
+	m.VpcID = types.StringValue(ws.Network.VpcID)
+	m.PrivateSubnetIDs = workspaceStringList(ws.Network.PrivateSubnetIDs)
+	m.SecurityGroupID = types.StringValue(ws.Network.SecurityGroupID)
+	m.KMSKeyARN = types.StringValue(ws.Network.KMSKeyARN)
+	m.KubernetesVersion = types.StringValue(ws.KubernetesVersion)
+	m.EndpointPublicAccess = types.BoolValue(ws.EndpointPublicAccess)
+	if ws.EndpointPublicAccess {
+		m.PublicAccessCIDRs = workspaceStringSet(ws.PublicAccessCIDRs)
+	} else {
+		m.PublicAccessCIDRs = types.SetNull(types.StringType)
+	}
+	m.LogTypes = workspaceStringSet(ws.LogTypes)
+	if ws.LogGroupName != "" {
+		m.LogRetentionDays = types.Int64Value(int64(ws.LogRetentionDays))
+	}
+	ng := nodeGroupModel{InstanceTypes: s.SystemNodeGroup.InstanceTypes, DiskSize: int64(s.SystemNodeGroup.DiskSize), AMIType: s.SystemNodeGroup.AMIType}
+	if o := ws.SystemNodeGroup; o != nil {
+		ng = nodeGroupModel{InstanceTypes: o.InstanceTypes, MinSize: int64(o.MinSize), DesiredSize: int64(o.DesiredSize),
+			MaxSize: int64(o.MaxSize), DiskSize: int64(o.DiskSize), AMIType: o.AMIType}
+	}
+	m.SystemNodeGroup = types.ObjectValueMust(nodeGroupAttrTypes, map[string]attr.Value{
+		"instance_types": workspaceStringList(ng.InstanceTypes), "min_size": types.Int64Value(ng.MinSize),
+		"desired_size": types.Int64Value(ng.DesiredSize), "max_size": types.Int64Value(ng.MaxSize),
+		"disk_size": types.Int64Value(ng.DiskSize), "ami_type": types.StringValue(ng.AMIType),
+	})
+	addons := map[string]attr.Value{}
+	for name, a := range ws.Addons {
+		version := a.Version
+		if want := s.Addons[name].Version; (want == lakesail.AddonLatest || want == "") && a.Version == a.Latest {
+			version = lakesail.AddonLatest
+		}
+		configuration := types.StringNull()
+		if a.Configuration != "" {
+			configuration = types.StringValue(a.Configuration)
+			if spec := s.Addons[name].Configuration; spec != "" && workspaceSameJSON(spec, a.Configuration) {
+				configuration = types.StringValue(spec) // keep the user's formatting
+			}
+		}
+		addons[name] = types.ObjectValueMust(addonAttrTypes, map[string]attr.Value{"version": types.StringValue(version), "configuration": configuration})
+	}
+	m.Addons = types.MapValueMust(types.ObjectType{AttrTypes: addonAttrTypes}, addons)
+	if m.BucketName.IsNull() || m.BucketName.ValueString() == "" {
+		m.BucketName = types.StringValue(ws.Network.BucketName)
+		s.GlueDatabases = ws.ImportedGlueDatabases
+	}
+	if len(s.GlueDatabases) > 0 || m.GlueDatabases.IsNull() {
+		var present []string
+		for _, c := range s.GlueDatabases {
+			if slices.Contains(ws.GlueDatabaseNames, s.GlueDatabaseName(c)) {
+				present = append(present, c)
+			}
+		}
+		m.GlueDatabases = workspaceStringSet(present)
+	}
+	// The user's tags: what the cluster carries beyond the LakeSail tags and default_tags.
+	user := map[string]attr.Value{}
+	for k, v := range ws.Tags {
+		if k == connpolicy.TagService || k == connpolicy.TagConnection || k == connpolicy.TagTenant || k == lakesail.TagWorkspace {
+			continue
+		}
+		if d, ok := defaultTags[k]; ok && d == v {
+			continue
+		}
+		user[k] = types.StringValue(v)
+	}
+	if len(user) > 0 || !m.Tags.IsNull() {
+		m.Tags = types.MapValueMust(types.StringType, user)
+	}
+}
+
+func workspaceStringList(values []string) types.List {
+	elems := make([]attr.Value, 0, len(values))
+	for _, v := range values {
+		elems = append(elems, types.StringValue(v))
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+func workspaceStringSet(values []string) types.Set {
+	elems := make([]attr.Value, 0, len(values))
+	for _, v := range values {
+		elems = append(elems, types.StringValue(v))
+	}
+	return types.SetValueMust(types.StringType, elems)
+}
+
+// workspaceSameJSON compares two JSON documents by value.
+func workspaceSameJSON(a, b string) bool {
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return a == b
+	}
+	return reflect.DeepEqual(x, y)
+}

@@ -1,0 +1,336 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
+)
+
+const (
+	workspaceAddress = "lakesail_workspace.test"
+	accWorkspaceID   = "WS00000001"
+)
+
+func init() {
+	// The emulator settles EKS transitions in milliseconds; poll accordingly.
+	workspaceWaits.min, workspaceWaits.max = 10*time.Millisecond, 100*time.Millisecond
+}
+
+// workspaceFixture is a target with the network pieces a workspace runs in, built by the
+// account's administrator (so the tests do not depend on lakesail_network).
+type workspaceFixture struct {
+	target       *accTarget
+	connectionID string
+	network      lakesail.WorkspaceNetwork
+}
+
+func newWorkspaceFixture(t *testing.T, opts awsemu.Options) *workspaceFixture {
+	t.Helper()
+	if opts.TransitionDelay == 0 {
+		opts.TransitionDelay = 50 * time.Millisecond
+	}
+	target := newAccTargetWith(t, opts)
+	id := accConnectionID(t)
+	cfg, err := target.adminConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	network, err := lakesailtest.BuildNetwork(context.Background(), cfg, id, "NET0000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &workspaceFixture{target: target, connectionID: id, network: network}
+}
+
+// config is a connection and a workspace in the fixture's network; body goes into the workspace.
+func (f *workspaceFixture) config(body string) string {
+	subnets := `["` + strings.Join(f.network.PrivateSubnetIDs, `", "`) + `"]`
+	return f.target.config(connectionConfig(f.connectionID, "") + fmt.Sprintf(`
+resource "lakesail_workspace" "test" {
+  connection_id      = lakesail_connection.test.connection_id
+  role_arn           = lakesail_connection.test.role_arn
+  external_id        = %q
+  workspace_id       = %q
+  vpc_id             = %q
+  private_subnet_ids = %s
+  security_group_id  = %q
+  kms_key_arn        = %q
+  bucket_name        = %q
+%s
+}
+`, accExternalID, accWorkspaceID, f.network.VpcID, subnets, f.network.SecurityGroupID, f.network.KMSKeyARN, f.network.BucketName, body))
+}
+
+const workspaceBasics = `
+  kubernetes_version = "1.32"
+  log_retention_days = 30
+  system_node_group = {
+    instance_types = ["t3.medium"]
+    min_size       = 1
+    desired_size   = 1
+    max_size       = 2
+    disk_size      = 20
+  }
+  glue_databases = ["analytics"]
+`
+
+func TestAccWorkspace_basic(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             f.checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{
+			{
+				Config: f.config(workspaceBasics + `  tags = { team = "data" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("cluster_name"),
+							knownvalue.StringExact("lakesail-"+f.connectionID+"-"+accWorkspaceID)),
+						plancheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("workload_role_arns").AtMapKey("storage"),
+							knownvalue.StringRegexp(regexp.MustCompile(`:role/lakesail-`+f.connectionID+`-`+accWorkspaceID+`-storage$`))),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("id"), knownvalue.StringExact(f.connectionID+"/"+accWorkspaceID)),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("endpoint_public_access"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("log_group_name"),
+						knownvalue.StringExact("/aws/eks/lakesail-"+f.connectionID+"-"+accWorkspaceID+"/cluster")),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("addons").AtMapKey("coredns").AtMapKey("version"), knownvalue.StringExact("latest")),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("ssm_parameter_names"), knownvalue.ListSizeExact(5)),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("glue_database_names"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("lakesail_" + strings.ToLower(f.connectionID) + "_ws00000001_analytics")})),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("certificate_arn"), knownvalue.StringRegexp(regexp.MustCompile(`^arn:aws:acm:`))),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("oidc_provider_arn"), knownvalue.StringRegexp(regexp.MustCompile(`:oidc-provider/oidc\.eks\.`))),
+				},
+			},
+			{
+				ResourceName:      workspaceAddress,
+				ImportState:       true,
+				ImportStateId:     f.connectionID + "/" + accWorkspaceID,
+				ImportStateVerify: true,
+				// The external ID is read from the trust policy on import, not stored.
+				ImportStateVerifyIgnore: []string{"external_id", "timeouts"},
+			},
+		},
+	})
+}
+
+func TestAccWorkspace_update(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             f.checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{
+			{Config: f.config(workspaceBasics + `
+  addons = {
+    vpc-cni    = {}
+    kube-proxy = {}
+    coredns    = { version = "v1.11.4-eksbuild.2" }
+  }
+  tags = { team = "data" }`)},
+			{
+				Config: f.config(`
+  kubernetes_version = "1.32"
+  log_retention_days = 90
+  log_types          = ["api", "audit", "authenticator", "scheduler"]
+  system_node_group = {
+    instance_types = ["t3.medium"]
+    min_size       = 1
+    desired_size   = 2
+    max_size       = 4
+    disk_size      = 20
+  }
+  addons = {
+    vpc-cni    = {}
+    kube-proxy = {}
+    coredns    = { version = "v1.11.4-eksbuild.14" }
+  }
+  glue_databases = ["analytics", "raw"]
+  tags           = { team = "platform", cost = "42" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("system_node_group").AtMapKey("desired_size"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("log_types"), knownvalue.SetSizeExact(4)),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("addons").AtMapKey("coredns").AtMapKey("version"), knownvalue.StringExact("v1.11.4-eksbuild.14")),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("tags").AtMapKey("team"), knownvalue.StringExact("platform")),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("glue_database_names"), knownvalue.ListSizeExact(2)),
+				},
+			},
+		},
+	})
+}
+
+func TestAccWorkspace_kubernetesVersionUpgrade(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	upgraded := strings.Replace(workspaceBasics, `"1.32"`, `"1.33"`, 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             f.checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{
+			{Config: f.config(strings.Replace(workspaceBasics, `"1.32"`, `"1.31"`, 1))},
+			{
+				// 1.31 -> 1.33 skips a minor version: refused at plan time.
+				Config:      f.config(upgraded),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)kubernetes_version.*one minor version at a time`),
+			},
+			{
+				Config: f.config(strings.Replace(workspaceBasics, `"1.32"`, `"1.32"`, 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("kubernetes_version"), knownvalue.StringExact("1.32")),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("addons").AtMapKey("kube-proxy").AtMapKey("version"), knownvalue.StringExact("latest")),
+				},
+			},
+			{
+				Config:      f.config(strings.Replace(workspaceBasics, `"1.32"`, `"1.31"`, 1)),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)kubernetes_version.*never downgrades`),
+			},
+		},
+	})
+}
+
+func TestAccWorkspace_disappears(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             f.checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{{
+			Config:             f.config(workspaceBasics),
+			Check:              func(*terraform.State) error { return f.deleteWorkspaceOutOfBand() },
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+}
+
+// TestAccWorkspace_destroyOrder reads the emulator's call log: destroy removes add-ons and the
+// node group, then the cluster, the OIDC provider, the roles, the parameters, the certificate,
+// the log group and the databases, in that order, all as the connection role.
+func TestAccWorkspace_destroyOrder(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	emu := f.target.requireEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(f.checkWorkspaceDestroyed(), func(*terraform.State) error {
+			// Each stage's calls, as the connection role; add-ons and the node group go together.
+			stages := [][]string{{"DeleteAddon", "DeleteNodegroup"}, {"DeleteCluster"}, {"DeleteOpenIDConnectProvider"}, {"DeleteRole"},
+				{"DeleteParameter"}, {"DeleteCertificate"}, {"DeleteLogGroup"}, {"DeleteDatabase"}}
+			role := ":assumed-role/lakesail-" + f.connectionID + "-LakeSailRole/"
+			first, last := map[int]int{}, map[int]int{}
+			for i, call := range emu.Calls() {
+				if !strings.Contains(call.Principal, role) {
+					continue
+				}
+				for stage, ops := range stages {
+					if slices.Contains(ops, call.Operation) {
+						if _, seen := first[stage]; !seen {
+							first[stage] = i
+						}
+						last[stage] = i
+					}
+				}
+			}
+			for stage := range stages {
+				if _, ok := first[stage]; !ok {
+					return fmt.Errorf("destroy made no %v call as the connection role", stages[stage])
+				}
+				if stage > 0 && last[stage-1] > first[stage] {
+					return fmt.Errorf("%v started before the last %v", stages[stage], stages[stage-1])
+				}
+			}
+			return nil
+		}),
+		Steps: []resource.TestStep{{Config: f.config(workspaceBasics)}},
+	})
+}
+
+// TestAccWorkspace_outlivesSession caps every assumed-role session at a few seconds while EKS
+// takes longer than that to create the cluster: the credentials refresh themselves.
+func TestAccWorkspace_outlivesSession(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{SessionDuration: 2 * time.Second, TransitionDelay: 3 * time.Second})
+	emu := f.target.requireEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             f.checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{{
+			Config: f.config(workspaceBasics),
+			Check: func(*terraform.State) error {
+				sessions := 0
+				for _, call := range emu.Calls() {
+					if call.Operation == "AssumeRole" && call.Decision == "allow" {
+						sessions++
+					}
+				}
+				if sessions < 2 {
+					return fmt.Errorf("only %d sessions: the create never outlived one", sessions)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func (f *workspaceFixture) spec() lakesail.WorkspaceSpec {
+	return lakesail.WorkspaceSpec{ConnectionID: f.connectionID, TenantID: accTenantID, WorkspaceID: accWorkspaceID,
+		Network: f.network, Addons: lakesail.DefaultAddons(), GlueDatabases: []string{"analytics"}}
+}
+
+// checkWorkspaceDestroyed verifies, as the administrator, that the cluster is gone.
+func (f *workspaceFixture) checkWorkspaceDestroyed() resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		client, err := f.target.rootClient()
+		if err != nil {
+			return err
+		}
+		obs, err := client.ObserveConnectionRole(context.Background(), "lakesail-"+f.connectionID+"-"+accWorkspaceID+"-storage")
+		if err == nil {
+			return fmt.Errorf("workload role %s still exists", obs.RoleName)
+		}
+		return nil
+	}
+}
+
+// deleteWorkspaceOutOfBand deletes the workspace as the connection role would, outside Terraform.
+func (f *workspaceFixture) deleteWorkspaceOutOfBand() error {
+	client, err := f.target.rootClient()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	identity, err := client.CallerIdentity(ctx)
+	if err != nil {
+		return err
+	}
+	asRole, err := client.AssumeRole(lakesail.RoleSession{RoleARN: "arn:aws:iam::" + identity.AccountID + ":role/lakesail-" + f.connectionID + "-LakeSailRole",
+		ExternalID: accExternalID})
+	if err != nil {
+		return err
+	}
+	spec := f.spec()
+	spec.AccountID = identity.AccountID
+	return asRole.WithWaitDelays(10*time.Millisecond, 100*time.Millisecond).DeleteWorkspace(ctx, spec, lakesail.WorkspaceRecord{})
+}

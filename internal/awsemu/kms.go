@@ -10,6 +10,12 @@ import (
 
 // kmsService is KMS (JSON 1.1, X-Amz-Target: TrentService.<Op>). Key policies are decided by
 // kmsDecide (kms_authz.go).
+//
+// Other services use KMS as AWS services do on a caller's behalf (S3 SSE-KMS, SSM SecureString,
+// EKS secrets encryption, CloudWatch Logs): state.resolveKMSKey or state.kmsKeyByARN find the
+// key, kmsKey.usable checks its state, kmsDecide decides the caller's use of it with the service's
+// context (kms:ViaService, kms:EncryptionContext:...), and sealBlob/openBlob/blobKeyARN make and
+// read ciphertext blobs that KMS Decrypt accepts. Keep these stable: they are shared.
 func kmsService() *Service {
 	s := &Service{Name: "kms", Protocol: jsonProtocol{}, Target: "TrentService", Decide: kmsDecide}
 	return s.Add(kmsKeyOps()...).Add(kmsAliasOps()...).Add(kmsCryptoOps()...).Add(kmsGrantOps()...)

@@ -14,6 +14,7 @@ func stsService() *Service {
 	return s.Add(
 		&Operation{Name: "AssumeRole", Action: "sts:AssumeRole", Resources: assumeRoleResource, SelfAuthorized: true, Handle: stsAssumeRole},
 		&Operation{Name: "GetCallerIdentity", Action: "sts:GetCallerIdentity", AlwaysAllowed: true, Handle: stsGetCallerIdentity},
+		stsWebIdentityOp(),
 	)
 }
 

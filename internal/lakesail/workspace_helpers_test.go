@@ -18,6 +18,7 @@ import (
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
 )
 
@@ -143,8 +144,17 @@ func (e *workspaceEnv) assertCallsByRole(t *testing.T) int {
 	t.Helper()
 	roleSession := ":assumed-role/lakesail-" + testConnectionID + "-LakeSailRole/lakesail-"
 	workspaceServices := map[string]bool{"eks": true, "logs": true, "ssm": true, "acm": true, "glue": true}
+	table, err := connpolicy.Calls(connpolicy.Spec{ConnectionID: testConnectionID, TenantID: testTenantID, AccountID: e.emu.AccountID(), ExternalID: testExternalID})
+	must(t, err)
+	documented := map[string]bool{}
+	for _, c := range table {
+		documented[c.Action] = true
+	}
 	n := 0
 	for _, call := range e.emu.Calls() {
+		if strings.Contains(call.Principal, roleSession) && !documented[call.Action] {
+			t.Errorf("%s (%s:%s) is not in connpolicy's call table", call.Action, call.Service, call.Operation)
+		}
 		byRole := strings.Contains(call.Principal, roleSession)
 		if workspaceServices[call.Service] && !byRole {
 			t.Errorf("%s:%s was made by %s, not the connection role's session", call.Service, call.Operation, call.Principal)

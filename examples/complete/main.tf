@@ -1,0 +1,80 @@
+# The complete picture, as a customer writes it: connect the AWS account, build a network in it
+# through the connection role, and run a workspace (through the example module) in that network.
+# `make demo` applies this against the AWS emulator.
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
+provider "lakesail" {
+  default_tags {
+    tags = {
+      Environment = "demo"
+    }
+  }
+}
+
+variable "lakesail_external_id" {
+  description = "The connection's external ID, from LakeSail's console (this default is for the demo only)."
+  type        = string
+  sensitive   = true
+  default     = "3f2b8c1e-5a7d-4e9f-8b6c-1d2e3f4a5b6c"
+}
+
+# 1. The cross-account role LakeSail assumes, its boundaries and policies (your credentials).
+resource "lakesail_connection" "main" {
+  connection_id = "DEMO000001"
+  tenant_id     = "TENANT0001"
+  external_id   = var.lakesail_external_id
+}
+
+# 2. The network, built by the connection role: VPC, subnets, NAT, the nodes' security group,
+#    the KMS key and the workspace bucket.
+resource "lakesail_network" "main" {
+  connection_id           = lakesail_connection.main.connection_id
+  role_arn                = lakesail_connection.main.role_arn
+  external_id             = var.lakesail_external_id
+  network_id              = "NET0000001"
+  cidr_block              = "10.40.0.0/16"
+  availability_zone_count = 2
+  nat_gateways            = "single"
+}
+
+# 3. A workspace in that network, through the reusable module.
+module "analytics" {
+  source = "../modules/lakesail-workspace"
+
+  connection = {
+    connection_id = lakesail_connection.main.connection_id
+    role_arn      = lakesail_connection.main.role_arn
+  }
+  external_id = var.lakesail_external_id
+  network = {
+    vpc_id             = lakesail_network.main.vpc_id
+    private_subnet_ids = lakesail_network.main.private_subnet_ids
+    security_group_id  = lakesail_network.main.security_group_id
+    kms_key_arn        = lakesail_network.main.kms_key_arn
+    bucket_name        = lakesail_network.main.bucket_name
+  }
+  workspace_id = "WSDEMO0001"
+  node_count   = 1
+  catalogs     = ["analytics"]
+  tags         = { Team = "data" }
+}
+
+output "cluster_name" {
+  value = module.analytics.cluster_name
+}
+
+output "workload_role_arns" {
+  description = "Annotate the service accounts with these (eks.amazonaws.com/role-arn)."
+  value       = module.analytics.workload_role_arns
+}
+
+output "glue_database_names" {
+  value = module.analytics.glue_database_names
+}

@@ -1,0 +1,59 @@
+variable "connection" {
+  description = "The connection the workspace belongs to: its id and role ARN (lakesail_connection's attributes)."
+  type = object({
+    connection_id = string
+    role_arn      = string
+  })
+}
+
+variable "external_id" {
+  description = "The connection's external ID."
+  type        = string
+  sensitive   = true
+}
+
+variable "network" {
+  description = "The network's outputs (lakesail_network's attributes, or your own VPC's)."
+  type = object({
+    vpc_id             = string
+    private_subnet_ids = list(string)
+    security_group_id  = string
+    kms_key_arn        = string
+    bucket_name        = string
+  })
+}
+
+variable "workspace_id" {
+  description = "LakeSail's workspace id (10 upper-case letters or digits)."
+  type        = string
+}
+
+variable "kubernetes_version" {
+  description = "Kubernetes version; raise it one minor version per apply."
+  type        = string
+  default     = "1.33"
+}
+
+variable "node_count" {
+  description = "Desired size of the system node group (the maximum is twice that)."
+  type        = number
+  default     = 2
+}
+
+variable "catalogs" {
+  description = "Glue catalogs of the workspace."
+  type        = set(string)
+  default     = []
+}
+
+variable "public_access_cidrs" {
+  description = "CIDR blocks that may reach the Kubernetes API from the internet; empty keeps it private."
+  type        = set(string)
+  default     = []
+}
+
+variable "tags" {
+  description = "Extra tags."
+  type        = map(string)
+  default     = {}
+}

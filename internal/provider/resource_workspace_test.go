@@ -334,3 +334,74 @@ func (f *workspaceFixture) deleteWorkspaceOutOfBand() error {
 	spec.AccountID = identity.AccountID
 	return asRole.WithWaitDelays(10*time.Millisecond, 100*time.Millisecond).DeleteWorkspace(ctx, spec, lakesail.WorkspaceRecord{})
 }
+
+func TestAccWorkspace_invalidInput(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	cases := []struct {
+		body  string
+		error string
+	}{
+		{strings.Replace(workspaceBasics, "log_retention_days = 30", "log_retention_days = 10", 1), `(?s)log_retention_days.*value must be one of`},
+		{workspaceBasics + `  log_types = ["api", "authenticator"]`, `(?s)log_types.*must include audit`},
+		{workspaceBasics + `  endpoint_public_access = true`, `(?s)public_access_cidrs.*at least one CIDR`},
+		{workspaceBasics + `  public_access_cidrs = ["10.0.0.1/8"]`, `(?s)Invalid CIDR Block`},
+		{strings.Replace(workspaceBasics, `"1.32"`, `"2.0"`, 1), `(?s)kubernetes_version.*minor version such as 1.33`},
+		{strings.Replace(workspaceBasics, "desired_size   = 1", "desired_size   = 5", 1), `(?s)system_node_group.*sizes must satisfy`},
+		{strings.Replace(workspaceBasics, `["analytics"]`, `["Bad-Name"]`, 1), `(?s)glue_databases.*lower-case`},
+	}
+	for _, tc := range cases {
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      f.config(tc.body),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.error),
+			}},
+		})
+	}
+	other := *f
+	other.network.BucketName = "lakesail-zz99yy88xx-net0000001-ws"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      other.config(workspaceBasics),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)bucket_name.*not a bucket of`),
+		}},
+	})
+}
+
+// TestAccWorkspace_envelopeDrift: an administrator strips WorkloadBoundary from the storage role;
+// the plan shows the role missing from workload_role_arns and apply puts the boundary back.
+func TestAccWorkspace_envelopeDrift(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	f.target.requireEmulator(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             f.checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{
+			{
+				Config: f.config(workspaceBasics),
+				Check: func(*terraform.State) error {
+					cfg, err := f.target.adminConfig()
+					if err != nil {
+						return err
+					}
+					return lakesailtest.StripBoundary(context.Background(), cfg, "lakesail-"+f.connectionID+"-"+accWorkspaceID+"-storage")
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: f.config(workspaceBasics),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("workload_role_arns").AtMapKey("storage"),
+							knownvalue.StringRegexp(regexp.MustCompile(`-storage$`))),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}

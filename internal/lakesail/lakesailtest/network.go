@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -93,4 +94,10 @@ func keyPolicy(account, region, connectionID string) string {
 {"Sid":"Logs","Effect":"Allow","Principal":{"Service":"logs.` + region + `.amazonaws.com"},
  "Action":["kms:Encrypt","kms:Decrypt","kms:GenerateDataKey*","kms:ReEncrypt*","kms:Describe*"],"Resource":"*",
  "Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:` + region + `:` + account + `:log-group:/aws/eks/lakesail-` + connectionID + `-*"}}}]}`
+}
+
+// StripBoundary removes a role's permissions boundary, as an administrator might.
+func StripBoundary(ctx context.Context, cfg aws.Config, roleName string) error {
+	_, err := iam.NewFromConfig(cfg).DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String(roleName)})
+	return err
 }

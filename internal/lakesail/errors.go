@@ -29,7 +29,8 @@ func (e *AWSError) Unwrap() error { return e.Err }
 // IsAccessDenied reports whether the call was refused by IAM policy evaluation.
 func (e *AWSError) IsAccessDenied() bool {
 	switch e.Code {
-	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException":
+	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException",
+		"Forbidden": // a refused HEAD request (S3 HeadBucket) has no body, only its status
 		return true
 	}
 	return false

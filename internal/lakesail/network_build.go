@@ -55,8 +55,11 @@ func (b *networkBuild) buildCreatedNetwork(ctx context.Context) error {
 	eips := map[string]string{}
 	var eipMu sync.Mutex
 
-	group, gctx := errgroup.WithContext(ctx)
+	// Siblings are not cancelled when one call fails: whatever AWS is already making gets
+	// recorded, instead of being left behind by a cancelled request.
+	var group errgroup.Group
 	group.SetLimit(ec2Concurrency)
+	gctx := ctx
 	group.Go(func() error { return b.ensureDNS(gctx, vpcID) })
 	for i, z := range b.plan.zones {
 		group.Go(func() (err error) { public[i], err = b.ensureSubnet(gctx, vpcID, z, true); return err })
@@ -85,7 +88,7 @@ func (b *networkBuild) buildCreatedNetwork(ctx context.Context) error {
 		return err
 	}
 
-	group, gctx = errgroup.WithContext(ctx)
+	group = errgroup.Group{}
 	group.SetLimit(ec2Concurrency)
 	for i := range b.plan.zones {
 		group.Go(func() error { return b.ensureAssociation(gctx, publicRTB, public[i]) })

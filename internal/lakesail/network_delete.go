@@ -9,8 +9,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
 // dependencyWindow bounds retries of deletes that EC2 refuses while something it deletes
@@ -49,10 +52,10 @@ func (r *networkRun) delete(ctx context.Context, recorded *Network) (Retained, e
 // deleteStorage retires the bucket and the network's key with ForceDestroy, and otherwise
 // reports them as retained.
 func (r *networkRun) deleteStorage(ctx context.Context, recorded *Network) (Retained, error) {
-	var key *networkKey
+	var keys []*networkKey
 	if !r.spec.BringsOwnKey() {
 		var err error
-		if key, err = r.findNetworkKey(ctx, recordedKey(recorded)); err != nil {
+		if keys, err = r.networkKeys(ctx, recordedKey(recorded)); err != nil {
 			return Retained{}, step(err, "looking for the network's KMS key %s", r.spec.KMSAlias())
 		}
 	}
@@ -65,8 +68,8 @@ func (r *networkRun) deleteStorage(ctx context.Context, recorded *Network) (Reta
 		if bucket.exists {
 			retained.BucketName = r.spec.BucketName()
 		}
-		if key != nil {
-			retained.KMSKeyARN = key.arn
+		if len(keys) > 0 {
+			retained.KMSKeyARN = keys[0].arn
 		}
 		return retained, nil
 	}
@@ -75,10 +78,36 @@ func (r *networkRun) deleteStorage(ctx context.Context, recorded *Network) (Reta
 			return Retained{}, err
 		}
 	}
-	if key != nil {
-		return Retained{}, r.retireKey(ctx, key)
+	for _, key := range keys {
+		if err := r.retireKey(ctx, key); err != nil {
+			return Retained{}, err
+		}
 	}
 	return Retained{}, nil
+}
+
+// networkKeys are the network's key and, when the record names another key that is still the
+// network's (an alias moved by hand), that one too.
+func (r *networkRun) networkKeys(ctx context.Context, recordedARN string) ([]*networkKey, error) {
+	key, err := r.findNetworkKey(ctx, recordedARN)
+	if err != nil || key == nil {
+		return nil, err
+	}
+	keys := []*networkKey{key}
+	if recordedARN == "" || recordedARN == key.arn {
+		return keys, nil
+	}
+	other, err := r.observeKey(ctx, recordedARN, false)
+	if errors.Is(err, ErrNotFound) {
+		return keys, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if other.tags[connpolicy.TagNetwork] == r.spec.NetworkID || other.state == kmstypes.KeyStatePendingDeletion {
+		keys = append(keys, other)
+	}
+	return keys, nil
 }
 
 // deleteEC2 deletes in dependency order: NAT gateways (then their addresses), the endpoint and
@@ -86,18 +115,18 @@ func (r *networkRun) deleteStorage(ctx context.Context, recorded *Network) (Reta
 // tables; the VPC.
 func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
 	var nats, eips []string
-	for _, n := range inv.nats {
+	for _, n := range every(inv.nats, inv.dups.nats) {
 		nats = append(nats, aws.ToString(n.NatGatewayId))
 	}
 	for _, n := range inv.failedNATs {
 		nats = append(nats, aws.ToString(n.NatGatewayId))
 	}
-	for _, a := range inv.eips {
+	for _, a := range every(inv.eips, inv.dups.eips) {
 		eips = append(eips, aws.ToString(a.AllocationId))
 	}
 	group, gctx := errgroup.WithContext(ctx)
 	group.Go(func() error { return r.deleteNATGateways(gctx, nats, eips) })
-	for _, e := range inv.endpoints {
+	for _, e := range every(inv.endpoints, inv.dups.endpoints) {
 		group.Go(func() error {
 			id := aws.ToString(e.VpcEndpointId)
 			out, err := r.ec2.DeleteVpcEndpoints(gctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{id}})
@@ -112,7 +141,7 @@ func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
 			return nil
 		})
 	}
-	for _, sg := range inv.securityGroups {
+	for _, sg := range every(inv.securityGroups, inv.dups.securityGroups) {
 		group.Go(func() error {
 			id := aws.ToString(sg.GroupId)
 			return r.retryDependency(gctx, "ec2:DeleteSecurityGroup", fmt.Sprintf("deleting security group %s", id), func() error {
@@ -126,10 +155,11 @@ func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
 	}
 
 	group, gctx = errgroup.WithContext(ctx)
-	for _, g := range inv.igws {
+	for _, g := range every(inv.igws, inv.dups.igws) {
 		group.Go(func() error { return r.deleteInternetGateway(gctx, g) })
 	}
-	for _, rt := range inv.routeTables {
+	routeTables := every(inv.routeTables, inv.dups.routeTables)
+	for _, rt := range routeTables {
 		for _, a := range rt.Associations {
 			if aws.ToBool(a.Main) || a.SubnetId == nil {
 				continue
@@ -147,7 +177,7 @@ func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
 
 	group, gctx = errgroup.WithContext(ctx)
 	group.SetLimit(ec2Concurrency)
-	for _, s := range inv.subnets {
+	for _, s := range every(inv.subnets, inv.dups.subnets) {
 		group.Go(func() error {
 			id := aws.ToString(s.SubnetId)
 			return r.retryDependency(gctx, "ec2:DeleteSubnet", "deleting subnet "+id, func() error {
@@ -156,7 +186,7 @@ func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
 			})
 		})
 	}
-	for _, rt := range inv.routeTables {
+	for _, rt := range routeTables {
 		group.Go(func() error {
 			id := aws.ToString(rt.RouteTableId)
 			return r.retryDependency(gctx, "ec2:DeleteRouteTable", "deleting route table "+id, func() error {
@@ -168,14 +198,21 @@ func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
 	if err := group.Wait(); err != nil {
 		return err
 	}
-	if inv.vpc == nil {
-		return nil
+	vpcs := inv.dups.vpcs
+	if inv.vpc != nil {
+		vpcs = append([]ec2types.Vpc{*inv.vpc}, vpcs...)
 	}
-	id := aws.ToString(inv.vpc.VpcId)
-	return r.retryDependency(ctx, "ec2:DeleteVpc", "deleting VPC "+id, func() error {
-		_, err := r.ec2.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)})
-		return err
-	})
+	for _, vpc := range vpcs {
+		id := aws.ToString(vpc.VpcId)
+		err := r.retryDependency(ctx, "ec2:DeleteVpc", "deleting VPC "+id, func() error {
+			_, err := r.ec2.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: aws.String(id)})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *networkRun) deleteInternetGateway(ctx context.Context, g ec2types.InternetGateway) error {

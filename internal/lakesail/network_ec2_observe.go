@@ -29,8 +29,40 @@ type ec2Inventory struct {
 	routeTables              map[string]ec2types.RouteTable
 	securityGroups           map[string]ec2types.SecurityGroup
 	endpoints                map[string]ec2types.VpcEndpoint
+	// dups are further objects with a name already taken: left by a create interrupted after
+	// AWS had accepted a call. Builds use the first of each name; destroy removes them all.
+	dups ec2Duplicates
 
 	mu sync.Mutex // guards the maps while observe fills them concurrently
+}
+
+type ec2Duplicates struct {
+	vpcs           []ec2types.Vpc
+	subnets        []ec2types.Subnet
+	igws           []ec2types.InternetGateway
+	eips           []ec2types.Address
+	nats           []ec2types.NatGateway
+	routeTables    []ec2types.RouteTable
+	securityGroups []ec2types.SecurityGroup
+	endpoints      []ec2types.VpcEndpoint
+}
+
+// keep indexes v under name, or sets it aside as a duplicate.
+func keep[T any](m map[string]T, dups *[]T, name string, v T) {
+	if _, taken := m[name]; taken {
+		*dups = append(*dups, v)
+		return
+	}
+	m[name] = v
+}
+
+// every lists the indexed objects and their duplicates.
+func every[T any](m map[string]T, dups []T) []T {
+	out := make([]T, 0, len(m)+len(dups))
+	for _, name := range slicesSortedKeys(m) {
+		out = append(out, m[name])
+	}
+	return append(out, dups...)
 }
 
 func nameOf(tags []ec2types.Tag) string { return ec2TagMap(tags)["Name"] }
@@ -54,7 +86,7 @@ func (r *networkRun) observeEC2(ctx context.Context) (*ec2Inventory, error) {
 			}
 			inv.put(func() {
 				for _, s := range page.Subnets {
-					inv.subnets[nameOf(s.Tags)] = s
+					keep(inv.subnets, &inv.dups.subnets, nameOf(s.Tags), s)
 				}
 			})
 		}
@@ -69,7 +101,7 @@ func (r *networkRun) observeEC2(ctx context.Context) (*ec2Inventory, error) {
 			}
 			inv.put(func() {
 				for _, g := range page.InternetGateways {
-					inv.igws[nameOf(g.Tags)] = g
+					keep(inv.igws, &inv.dups.igws, nameOf(g.Tags), g)
 				}
 			})
 		}
@@ -82,7 +114,7 @@ func (r *networkRun) observeEC2(ctx context.Context) (*ec2Inventory, error) {
 		}
 		inv.put(func() {
 			for _, a := range out.Addresses {
-				inv.eips[nameOf(a.Tags)] = a
+				keep(inv.eips, &inv.dups.eips, nameOf(a.Tags), a)
 			}
 		})
 		return nil
@@ -107,7 +139,7 @@ func (r *networkRun) observeEC2(ctx context.Context) (*ec2Inventory, error) {
 			}
 			inv.put(func() {
 				for _, rt := range page.RouteTables {
-					inv.routeTables[nameOf(rt.Tags)] = rt
+					keep(inv.routeTables, &inv.dups.routeTables, nameOf(rt.Tags), rt)
 				}
 			})
 		}
@@ -122,7 +154,7 @@ func (r *networkRun) observeEC2(ctx context.Context) (*ec2Inventory, error) {
 			}
 			inv.put(func() {
 				for _, sg := range page.SecurityGroups {
-					inv.securityGroups[nameOf(sg.Tags)] = sg
+					keep(inv.securityGroups, &inv.dups.securityGroups, nameOf(sg.Tags), sg)
 				}
 			})
 		}
@@ -138,7 +170,7 @@ func (r *networkRun) observeEC2(ctx context.Context) (*ec2Inventory, error) {
 			inv.put(func() {
 				for _, e := range page.VpcEndpoints {
 					if e.State != ec2types.StateDeleted && e.State != ec2types.StateDeleting {
-						inv.endpoints[nameOf(e.Tags)] = e
+						keep(inv.endpoints, &inv.dups.endpoints, nameOf(e.Tags), e)
 					}
 				}
 			})
@@ -162,7 +194,7 @@ func (inv *ec2Inventory) addNATs(nats []ec2types.NatGateway) {
 	for _, n := range nats {
 		switch n.State {
 		case ec2types.NatGatewayStatePending, ec2types.NatGatewayStateAvailable:
-			inv.nats[nameOf(n.Tags)] = n
+			keep(inv.nats, &inv.dups.nats, nameOf(n.Tags), n)
 		case ec2types.NatGatewayStateFailed:
 			inv.failedNATs = append(inv.failedNATs, n)
 		}
@@ -181,6 +213,7 @@ func (r *networkRun) observeVPC(ctx context.Context, inv *ec2Inventory) error {
 	vpcs := out.Vpcs
 	sort.Slice(vpcs, func(i, j int) bool { return aws.ToString(vpcs[i].VpcId) < aws.ToString(vpcs[j].VpcId) })
 	vpc := vpcs[0]
+	inv.put(func() { inv.dups.vpcs = append(inv.dups.vpcs, vpcs[1:]...) })
 	support, hostnames, err := r.vpcDNS(ctx, aws.ToString(vpc.VpcId))
 	if err != nil {
 		return err
@@ -218,23 +251,8 @@ func (inv *ec2Inventory) snapshot() *ec2Inventory {
 		vpc: inv.vpc, dnsSupport: inv.dnsSupport, dnsHostnames: inv.dnsHostnames,
 		subnets: maps.Clone(inv.subnets), igws: maps.Clone(inv.igws), eips: maps.Clone(inv.eips), nats: maps.Clone(inv.nats),
 		failedNATs: slices.Clone(inv.failedNATs), routeTables: maps.Clone(inv.routeTables),
-		securityGroups: maps.Clone(inv.securityGroups), endpoints: maps.Clone(inv.endpoints),
+		securityGroups: maps.Clone(inv.securityGroups), endpoints: maps.Clone(inv.endpoints), dups: inv.dups,
 	}
-}
-
-// empty reports whether nothing of the network was found in EC2.
-func (inv *ec2Inventory) empty() bool {
-	return inv.vpc == nil && len(inv.subnets) == 0 && len(inv.igws) == 0 && len(inv.eips) == 0 && len(inv.nats) == 0 &&
-		len(inv.failedNATs) == 0 && len(inv.routeTables) == 0 && len(inv.securityGroups) == 0 && len(inv.endpoints) == 0
-}
-
-// sortedIDs lists ids of a name-indexed map in name order.
-func sortedIDs[T any](m map[string]T, id func(T) *string) []string {
-	var out []string
-	for _, name := range slicesSortedKeys(m) {
-		out = append(out, aws.ToString(id(m[name])))
-	}
-	return out
 }
 
 func slicesSortedKeys[T any](m map[string]T) []string {

@@ -3,6 +3,7 @@ package lakesail
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -77,23 +78,35 @@ func (r *networkRun) keyPolicy() string {
 	return doc.JSON()
 }
 
-// findNetworkKey finds the network's key: the recorded one, else the one its alias points at
-// (a key retained by an earlier destroy is adopted, so its data stays readable).
+// findNetworkKey finds the network's key: the one its alias points at (a key retained by an
+// earlier destroy is adopted, so its data stays readable), else the recorded key if it still
+// carries the network's tag (its alias was deleted: the repair puts it back).
 func (r *networkRun) findNetworkKey(ctx context.Context, recordedARN string) (*networkKey, error) {
+	recordedExists := false
 	if recordedARN != "" {
 		aliased, err := r.keyHasAlias(ctx, recordedARN)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, err
 		}
-		if err == nil {
-			return r.observeKey(ctx, recordedARN, aliased)
+		if err == nil && aliased {
+			return r.observeKey(ctx, recordedARN, true)
 		}
+		recordedExists = err == nil
 	}
 	keyID, err := r.aliasTarget(ctx)
-	if err != nil || keyID == "" {
+	if err != nil {
 		return nil, err
 	}
-	return r.observeKey(ctx, keyID, true)
+	if keyID != "" {
+		return r.observeKey(ctx, keyID, true)
+	}
+	if recordedExists {
+		key, err := r.observeKey(ctx, recordedARN, false)
+		if err != nil || key.state == kmstypes.KeyStatePendingDeletion || key.tags[connpolicy.TagNetwork] == r.spec.NetworkID {
+			return key, err
+		}
+	}
+	return nil, nil
 }
 
 // keyHasAlias lists the key's aliases (a bounded call: the aliases of one key).
@@ -219,12 +232,32 @@ func (b *networkBuild) ensureKey(ctx context.Context, recordedARN string) (strin
 			return "", step(classify("kms:CreateKey", err), "creating the network's KMS key")
 		}
 		key = &networkKey{arn: aws.ToString(out.KeyMetadata.Arn), state: out.KeyMetadata.KeyState, policy: r.keyPolicy(), tags: r.keyTags()}
+		// The alias is how the key is found again: without it the key would be orphaned, so a
+		// key whose alias cannot be made is rolled back (it holds no data yet).
+		if err := r.aliasNewKey(ctx, key); err != nil {
+			return "", err
+		}
 	}
 	b.note(func(n *Network) { n.KMSKeyARN, n.KMSAlias = key.arn, r.spec.KMSAlias() })
 	if key.state != kmstypes.KeyStateEnabled {
 		return "", &KeyUnusableError{KeyARN: key.arn, State: string(key.state)}
 	}
 	return key.arn, r.repairKey(ctx, key)
+}
+
+// aliasNewKey gives a key just created its alias, or schedules its deletion when it cannot.
+func (r *networkRun) aliasNewKey(ctx context.Context, key *networkKey) error {
+	_, err := r.kms.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(r.spec.KMSAlias()), TargetKeyId: aws.String(key.arn)})
+	if err == nil {
+		key.aliased = true
+		return nil
+	}
+	failed := step(classify("kms:CreateAlias", err), "creating alias %s for the new KMS key %s", r.spec.KMSAlias(), key.arn)
+	_, rollback := r.kms.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(key.arn), PendingWindowInDays: aws.Int32(keyDeletionWindowDays)})
+	if rollback != nil {
+		return fmt.Errorf("%w; the new key could not be rolled back either (%v): delete it yourself", failed, classify("kms:ScheduleKeyDeletion", rollback))
+	}
+	return fmt.Errorf("%w (the new key was scheduled for deletion)", failed)
 }
 
 // repairKey turns rotation on and puts back the alias, the key policy and the tags.

@@ -25,10 +25,11 @@ func (c *Client) CreateNetwork(ctx context.Context, spec NetworkSpec, started fu
 	if err != nil {
 		return nil, err
 	}
-	if _, err := run.build(ctx, nil, progress); err != nil {
+	rec, err := run.build(ctx, nil, progress)
+	if err != nil {
 		return nil, err
 	}
-	return run.read(ctx, nil)
+	return run.read(ctx, rec)
 }
 
 // ReadNetwork observes the network and how it differs from spec. recorded is what the caller
@@ -51,10 +52,11 @@ func (c *Client) UpdateNetwork(ctx context.Context, spec NetworkSpec, recorded *
 	if err != nil {
 		return nil, err
 	}
-	if _, err := run.build(ctx, recorded, progress); err != nil {
+	rec, err := run.build(ctx, recorded, progress)
+	if err != nil {
 		return nil, err
 	}
-	return run.read(ctx, recorded)
+	return run.read(ctx, rec)
 }
 
 // DeleteNetwork removes everything tagged with the network, in dependency order, whatever the
@@ -75,7 +77,8 @@ func (r *networkRun) build(ctx context.Context, recorded *Network, progress func
 		rec.AdoptedTagKeys = recorded.clone().AdoptedTagKeys
 	}
 	b := &networkBuild{r: r, rec: rec, progress: progress}
-	group, gctx := errgroup.WithContext(ctx)
+	var group errgroup.Group // a failure on one side does not cut the other short mid-call
+	gctx := ctx
 	group.Go(func() error { return b.buildEC2(gctx) })
 	group.Go(func() error {
 		keyARN := r.spec.KMSKeyARN

@@ -124,9 +124,11 @@ func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progre
 	if err := c.ensureLogGroup(ctx, s); err != nil {
 		return err
 	}
-	group, gctx := errgroup.WithContext(ctx)
+	// Branches are not cancelled when one fails: a cancelled call may still land in AWS after the
+	// caller gave up on it, and a delete right after would miss what it made.
+	var group errgroup.Group
 	for _, r := range s.baseRoles() {
-		group.Go(func() error { return c.ensureRole(gctx, s, r) })
+		group.Go(func() error { return c.ensureRole(ctx, s, r) })
 	}
 	if err := group.Wait(); err != nil {
 		return err
@@ -138,7 +140,8 @@ func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progre
 	issuer := cluster.issuer
 	p.set(func(r *WorkspaceRecord) { r.OIDCProviderARN = s.OIDCProviderARN(issuer) })
 
-	group, gctx = errgroup.WithContext(ctx)
+	gctx := ctx
+	group = errgroup.Group{}
 	group.Go(func() error {
 		if err := c.ensureOIDCProvider(gctx, s, issuer); err != nil {
 			return err

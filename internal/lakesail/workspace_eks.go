@@ -292,9 +292,10 @@ func (c *Client) resolveAddonVersion(ctx context.Context, name string, a AddonSp
 }
 
 // ensureAddons creates missing add-ons and updates those whose version or configuration differs
-// from the spec (current holds the observed ones), then waits for all of them.
+// from the spec (current holds the observed ones), then waits for all of them together.
 func (c *Client) ensureAddons(ctx context.Context, s WorkspaceSpec, kubernetesVersion string, current map[string]AddonState) error {
 	api := eksClient(c.cfg, c.opts)
+	var changed []string
 	for _, name := range sortedMapKeys(s.Addons) {
 		spec := s.Addons[name]
 		version, err := c.resolveAddonVersion(ctx, name, spec, kubernetesVersion)
@@ -328,6 +329,10 @@ func (c *Client) ensureAddons(ctx context.Context, s WorkspaceSpec, kubernetesVe
 		default:
 			continue
 		}
+		changed = append(changed, name)
+	}
+	// The add-ons settle independently: wait for them together.
+	for _, name := range changed {
 		if err := c.waitAddonActive(ctx, s, name); err != nil {
 			return err
 		}

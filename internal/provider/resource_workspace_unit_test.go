@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+)
+
+func unitWorkspaceModel() workspaceModel {
+	return workspaceModel{
+		ConnectionID: types.StringValue("AB12CD34EF"), WorkspaceID: types.StringValue("WS00000001"),
+		RoleARN:    types.StringValue("arn:aws:iam::111122223333:role/lakesail-AB12CD34EF-LakeSailRole"),
+		VpcID:      types.StringValue("vpc-0a1b2c3d"),
+		ExternalID: types.StringNull(), PrivateSubnetIDs: workspaceStringList([]string{"subnet-0a1b2c3d", "subnet-1a1b2c3d"}),
+		SecurityGroupID: types.StringValue("sg-0a1b2c3d"), KMSKeyARN: types.StringValue("arn:aws:kms:us-east-1:111122223333:key/k"),
+		BucketName: types.StringValue("lakesail-ab12cd34ef-net0000001-ws"), KubernetesVersion: types.StringValue("1.33"),
+		EndpointPublicAccess: types.BoolValue(false), PublicAccessCIDRs: types.SetNull(types.StringType),
+		LogTypes: workspaceStringSet(lakesail.DefaultLogTypes), LogRetentionDays: types.Int64Value(365),
+		SystemNodeGroup: defaultNodeGroup(), Addons: defaultAddons(), GlueDatabases: workspaceStringSet([]string{"raw"}),
+		Tags: types.MapValueMust(types.StringType, map[string]attr.Value{"team": types.StringValue("data")}),
+	}
+}
+
+// TestUnitWorkspaceExpand: the model becomes the library spec, with default tags under the
+// resource's tags, the account and partition from the role ARN, and the schema's defaults.
+func TestUnitWorkspaceExpand(t *testing.T) {
+	var diags diag.Diagnostics
+	s := unitWorkspaceModel().spec(context.Background(), "TENANT0001", map[string]string{"team": "default", "env": "prod"}, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if s.AccountID != "111122223333" || s.Partition != "aws" || s.Tags["team"] != "data" || s.Tags["env"] != "prod" {
+		t.Errorf("spec: %+v", s)
+	}
+	if s.SystemNodeGroup.DesiredSize != 2 || s.Addons["coredns"].Version != lakesail.AddonLatest || len(s.Network.PrivateSubnetIDs) != 2 {
+		t.Errorf("defaults: %+v", s)
+	}
+	if err := s.Validate(); err != nil {
+		t.Errorf("a default workspace is invalid: %v", err)
+	}
+}
+
+// TestUnitWorkspaceFlatten: "latest" stays "latest" while it is the newest version, a pinned or
+// older version shows as itself, LakeSail and default tags are not the user's, and roles outside
+// the envelope are missing.
+func TestUnitWorkspaceFlatten(t *testing.T) {
+	var diags diag.Diagnostics
+	m := unitWorkspaceModel()
+	s := m.spec(context.Background(), "TENANT0001", map[string]string{"env": "prod"}, &diags)
+	ws := &lakesail.Workspace{
+		ID: s.ID(), ClusterName: s.ClusterName(), KubernetesVersion: "1.33", LogTypes: []string{"api", "audit", "authenticator"},
+		LogGroupName: s.LogGroupName(), LogRetentionDays: 90, Network: s.Network,
+		SystemNodeGroup: &lakesail.NodeGroupSpec{InstanceTypes: []string{"m6i.large"}, MinSize: 2, DesiredSize: 3, MaxSize: 3, DiskSize: 50, AMIType: "AL2023_x86_64_STANDARD"},
+		Addons: map[string]lakesail.AddonState{
+			"coredns":    {Version: "v1.12.1-eksbuild.2", Latest: "v1.12.1-eksbuild.2"},
+			"kube-proxy": {Version: "v1.32.0-eksbuild.2", Latest: "v1.33.0-eksbuild.2"},
+		},
+		WorkloadRoleARNs:  map[string]string{"storage": s.RoleARN(s.WorkloadRoleName("storage"))},
+		GlueDatabaseNames: s.GlueDatabaseNames(),
+		Tags:              map[string]string{"Service": "LakeSail", "LakeSail-Connection": "AB12CD34EF", "LakeSail-Tenant": "TENANT0001", "LakeSail-Workspace": "WS00000001", "env": "prod", "team": "data"},
+	}
+	m.flatten(ws, s, map[string]string{"env": "prod"})
+	addons := map[string]addonModel{}
+	diags.Append(m.Addons.ElementsAs(context.Background(), &addons, false)...)
+	var tags map[string]string
+	diags.Append(m.Tags.ElementsAs(context.Background(), &tags, false)...)
+	var ng nodeGroupModel
+	diags.Append(m.SystemNodeGroup.As(context.Background(), &ng, basetypes.ObjectAsOptions{})...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if addons["coredns"].Version.ValueString() != "latest" || addons["kube-proxy"].Version.ValueString() != "v1.32.0-eksbuild.2" {
+		t.Errorf("add-ons: %v", addons)
+	}
+	if len(tags) != 1 || tags["team"] != "data" {
+		t.Errorf("user tags: %v", tags)
+	}
+	if ng.DesiredSize != 3 || m.LogRetentionDays.ValueInt64() != 90 {
+		t.Errorf("observed sizes and retention not taken: %+v %v", ng, m.LogRetentionDays)
+	}
+	if len(m.WorkloadRoleARNs.Elements()) != 1 {
+		t.Errorf("roles outside the envelope must be missing: %v", m.WorkloadRoleARNs)
+	}
+	if !m.PublicAccessCIDRs.IsNull() {
+		t.Errorf("a private endpoint has no CIDRs: %v", m.PublicAccessCIDRs)
+	}
+}
+
+// TestUnitWorkspaceVersionStep: one minor version up is an update; skipping one or going back
+// is refused.
+func TestUnitWorkspaceVersionStep(t *testing.T) {
+	for _, tc := range []struct {
+		from, to string
+		ok       bool
+	}{{"1.32", "1.33", true}, {"1.33", "1.33", true}, {"1.31", "1.33", false}, {"1.33", "1.32", false}} {
+		if err := lakesail.CheckVersionStep(tc.from, tc.to); (err == nil) != tc.ok {
+			t.Errorf("%s -> %s: %v", tc.from, tc.to, err)
+		}
+	}
+}

@@ -25,7 +25,8 @@ type ec2Inventory struct {
 	igws                     map[string]ec2types.InternetGateway
 	eips                     map[string]ec2types.Address
 	nats                     map[string]ec2types.NatGateway // live ones (pending or available) by Name
-	failedNATs               []ec2types.NatGateway          // failed or deleting: to be cleaned up
+	failedNATs               []ec2types.NatGateway          // failed: to be cleaned up
+	deletingNATs             []ec2types.NatGateway          // still holding their elastic IPs
 	routeTables              map[string]ec2types.RouteTable
 	securityGroups           map[string]ec2types.SecurityGroup
 	endpoints                map[string]ec2types.VpcEndpoint
@@ -197,6 +198,8 @@ func (inv *ec2Inventory) addNATs(nats []ec2types.NatGateway) {
 			keep(inv.nats, &inv.dups.nats, nameOf(n.Tags), n)
 		case ec2types.NatGatewayStateFailed:
 			inv.failedNATs = append(inv.failedNATs, n)
+		case ec2types.NatGatewayStateDeleting:
+			inv.deletingNATs = append(inv.deletingNATs, n)
 		}
 	}
 }
@@ -250,7 +253,7 @@ func (inv *ec2Inventory) snapshot() *ec2Inventory {
 	return &ec2Inventory{
 		vpc: inv.vpc, dnsSupport: inv.dnsSupport, dnsHostnames: inv.dnsHostnames,
 		subnets: maps.Clone(inv.subnets), igws: maps.Clone(inv.igws), eips: maps.Clone(inv.eips), nats: maps.Clone(inv.nats),
-		failedNATs: slices.Clone(inv.failedNATs), routeTables: maps.Clone(inv.routeTables),
+		failedNATs: slices.Clone(inv.failedNATs), deletingNATs: slices.Clone(inv.deletingNATs), routeTables: maps.Clone(inv.routeTables),
 		securityGroups: maps.Clone(inv.securityGroups), endpoints: maps.Clone(inv.endpoints), dups: inv.dups,
 	}
 }

@@ -63,6 +63,10 @@ func (b *networkBuild) ensureNATGateway(ctx context.Context, zone, publicSubnetI
 	if ok {
 		id = aws.ToString(nat.NatGatewayId)
 	} else {
+		// A gateway deleted outside Terraform keeps its address until it is gone.
+		if err := b.waitForAddress(ctx, allocationID); err != nil {
+			return "", err
+		}
 		out, err := b.r.ec2.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{
 			SubnetId:          aws.String(publicSubnetID),
 			AllocationId:      aws.String(allocationID),
@@ -84,6 +88,28 @@ func (b *networkBuild) ensureNATGateway(ctx context.Context, zone, publicSubnetI
 		return id, nil
 	}
 	return id, step(b.r.waitNATAvailable(ctx, id), "waiting for NAT gateway %s (%s) to become available", name, id)
+}
+
+// waitForAddress waits until no deleting NAT gateway holds the elastic IP.
+func (b *networkBuild) waitForAddress(ctx context.Context, allocationID string) error {
+	var holders []string
+	b.inv.mu.Lock()
+	for _, n := range b.inv.deletingNATs {
+		for _, a := range n.NatGatewayAddresses {
+			if aws.ToString(a.AllocationId) == allocationID {
+				holders = append(holders, aws.ToString(n.NatGatewayId))
+			}
+		}
+	}
+	b.inv.mu.Unlock()
+	if len(holders) == 0 {
+		return nil
+	}
+	waiter := ec2.NewNatGatewayDeletedWaiter(b.r.ec2, func(o *ec2.NatGatewayDeletedWaiterOptions) {
+		o.MinDelay, o.MaxDelay = b.r.waits.minDelay, b.r.waits.maxDelay
+	})
+	err := waiter.Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: holders}, waitBudget(ctx))
+	return step(classify("ec2:DescribeNatGateways", err), "waiting for NAT gateways %v to release elastic IP %s", holders, allocationID)
 }
 
 // waitNATAvailable polls with the SDK's waiter; a gateway that failed is reported with AWS's

@@ -57,7 +57,15 @@ func (c *Client) startNetwork(ctx context.Context, spec NetworkSpec, waitForProp
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	roleName, _ := roleNameOf(spec.RoleARN)
+	return c.networkSession(ctx, spec, waitForPropagation)
+}
+
+// networkSession acts as the connection role for spec, which must name a valid role.
+func (c *Client) networkSession(ctx context.Context, spec NetworkSpec, waitForPropagation bool) (*networkRun, error) {
+	roleName, err := roleNameOf(spec.RoleARN)
+	if err != nil {
+		return nil, err
+	}
 	if spec.ExternalID == "" {
 		// The one call made with the client's own credentials: the trust policy holds the
 		// external ID (and the role's tags the tenant).

@@ -82,6 +82,7 @@ func (p *lakesailProvider) Resources(_ context.Context) []func() resource.Resour
 	return []func() resource.Resource{
 		newConnectionResource,
 		newWorkspaceResource,
+		newNetworkResource,
 	}
 }
 

@@ -1,0 +1,494 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+)
+
+const (
+	defaultNetworkCreateTimeout = 30 * time.Minute
+	defaultNetworkReadTimeout   = 5 * time.Minute
+	defaultNetworkUpdateTimeout = 30 * time.Minute
+	defaultNetworkDeleteTimeout = 30 * time.Minute
+	// privateNetworkImported marks a state made by ImportState, whose arguments Read fills in.
+	privateNetworkImported = "network_imported"
+)
+
+// networkWaits, when set, overrides the library's waiter delays (acceptance tests against the
+// emulator, where NAT gateways settle in milliseconds).
+var networkWaits struct{ min, max time.Duration }
+
+var (
+	_ resource.ResourceWithConfigure      = (*networkResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*networkResource)(nil)
+	_ resource.ResourceWithImportState    = (*networkResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*networkResource)(nil)
+)
+
+type networkResource struct {
+	data *providerData
+}
+
+func newNetworkResource() resource.Resource { return &networkResource{} }
+
+func (r *networkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_network"
+}
+
+func (r *networkResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	s := networkSchema(ctx)
+	for name, a := range platformStatusAttributes("network") {
+		s.Attributes[name] = a
+	}
+	s.Attributes["platform_id"] = computedString("The network's id on the LakeSail platform; empty when it is not registered.")
+	resp.Schema = s
+}
+
+func (r *networkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// client is the provider's library client, with the test waits when set.
+func (r *networkResource) client() *lakesail.Client {
+	if networkWaits.min > 0 {
+		return r.data.client.WithWaitDelays(networkWaits.min, networkWaits.max)
+	}
+	return r.data.client
+}
+
+// ModifyPlan shows what follows from the configuration (the id, bucket and alias names) and
+// marks unknown what apply will make anew: objects found missing at the last refresh, and the
+// NAT gateways when their layout changes.
+func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		if req.Plan.Raw.IsNull() && !req.State.Raw.IsNull() && r.data != nil {
+			r.warnRetainedOnPlan(ctx, req, resp)
+		}
+		return
+	}
+	var plan, config networkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *networkModel
+	if !req.State.Raw.IsNull() {
+		state = &networkModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if !plan.ConnectionID.IsUnknown() && !plan.NetworkID.IsUnknown() {
+		names := lakesail.NetworkSpec{ConnectionID: plan.ConnectionID.ValueString(), NetworkID: plan.NetworkID.ValueString()}
+		plan.ID = types.StringValue(plan.networkID())
+		plan.BucketName = types.StringValue(names.BucketName())
+		if !plan.RoleARN.IsUnknown() {
+			partition, _ := roleAccount(plan.RoleARN.ValueString())
+			plan.BucketARN = types.StringValue("arn:" + partition + ":s3:::" + names.BucketName())
+		}
+		plan.KMSAlias = types.StringValue("")
+		if config.KMSKeyARN.IsNull() {
+			plan.KMSAlias = types.StringValue(names.KMSAlias())
+		}
+	}
+	if plan.bringsOwnVPC() {
+		plan.NATGatewayIDs = stringListValue(nil)
+		plan.SecurityGroupID, plan.S3EndpointID = types.StringValue(""), types.StringValue("")
+		if n := len(plan.PrivateSubnetIDs.Elements()); !plan.PrivateSubnetIDs.IsUnknown() && n > 0 {
+			plan.AvailabilityZoneCount = types.Int64Value(int64(n))
+		}
+	} else if plan.AvailabilityZoneCount.IsUnknown() {
+		if !plan.AvailabilityZones.IsUnknown() && !plan.AvailabilityZones.IsNull() {
+			plan.AvailabilityZoneCount = types.Int64Value(int64(len(plan.AvailabilityZones.Elements())))
+		} else if config.AvailabilityZoneCount.IsNull() && config.AvailabilityZones.IsNull() {
+			plan.AvailabilityZoneCount = types.Int64Value(lakesail.DefaultZoneCount)
+		}
+	}
+	awsChanges := state == nil
+	if state != nil {
+		awsChanges = r.planRepairs(ctx, &plan, *state)
+	}
+	plan.Drift = stringListValue(nil)
+	r.planPlatform(&plan, state, awsChanges)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planRepairs marks unknown the ids an update will replace: of objects the last refresh found
+// missing, and the NAT gateways when nat_gateways changes. It reports whether apply changes AWS.
+func (r *networkResource) planRepairs(ctx context.Context, plan *networkModel, state networkModel) bool {
+	changes := len(state.Drift.Elements()) > 0 || !plan.Tags.Equal(state.Tags) || !plan.NATGateways.Equal(state.NATGateways)
+	if plan.bringsOwnVPC() {
+		return changes
+	}
+	zones := int(state.AvailabilityZoneCount.ValueInt64())
+	natCount := 1
+	if plan.NATGateways.ValueString() == string(lakesail.NATPerAZ) {
+		natCount = zones
+	}
+	if !plan.NATGateways.Equal(state.NATGateways) || len(state.NATGatewayIDs.Elements()) != natCount {
+		plan.NATGatewayIDs = types.ListUnknown(types.StringType)
+	}
+	missing := func(s types.String) bool { return s.ValueString() == "" }
+	for _, attr := range []struct {
+		gone  bool
+		value *types.String
+	}{
+		{missing(state.SecurityGroupID), &plan.SecurityGroupID},
+		{missing(state.S3EndpointID), &plan.S3EndpointID},
+		{missing(state.KMSKeyARN), &plan.KMSKeyARN},
+	} {
+		if attr.gone {
+			*attr.value = types.StringUnknown()
+		}
+	}
+	for _, list := range []struct {
+		state types.List
+		plan  *types.List
+	}{{state.PrivateSubnetIDs, &plan.PrivateSubnetIDs}, {state.PublicSubnetIDs, &plan.PublicSubnetIDs}} {
+		if len(list.state.Elements()) != zones {
+			*list.plan = types.ListUnknown(types.StringType)
+		}
+	}
+	return changes
+}
+
+// networkSubject names the network in platform diagnostics.
+func (m networkModel) platformSubject() platformSubject {
+	return platformSubject{Kind: "network", Name: m.networkID(), AWS: "VPC " + m.VPCID.ValueString()}
+}
+
+func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan, config networkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultNetworkCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	spec := plan.spec(ctx, &config, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Save the network's identity before the first AWS call and every object as it is made:
+	// whatever a failed create leaves is in state, and destroy (which finds everything by tag)
+	// removes it.
+	saved := plan
+	saved.settle()
+	save := func(n *lakesail.Network) {
+		m := saved
+		if n != nil {
+			m.flatten(n)
+			resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNetworkRecord, privateRecordOf(n))...)
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	}
+	network, err := r.client().CreateNetwork(ctx, spec, func() { save(nil) }, func(n lakesail.Network) { save(&n) })
+	if err != nil {
+		addNetworkError(&resp.Diagnostics, "Cannot Create LakeSail Network", err)
+		return
+	}
+	plan.flatten(network)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNetworkRecord, privateRecordOf(network))...)
+	r.registerOnPlatform(ctx, &plan, &resp.Diagnostics, false)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state networkModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultNetworkReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	imported, diags := req.Private.GetKey(ctx, privateNetworkImported)
+	resp.Diagnostics.Append(diags...)
+	if len(imported) > 0 {
+		r.readImported(ctx, &state, resp)
+		return
+	}
+	private, diags := req.Private.GetKey(ctx, privateNetworkRecord)
+	resp.Diagnostics.Append(diags...)
+	spec := state.spec(ctx, nil, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	network, err := r.client().ReadNetwork(ctx, spec, state.recorded(ctx, private))
+	if errors.Is(err, lakesail.ErrNotFound) {
+		tflog.Warn(ctx, "the network's VPC (or, for a brought VPC, its bucket) is gone; removing the network from state", map[string]any{"network": state.networkID()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addNetworkError(&resp.Diagnostics, "Cannot Read LakeSail Network", err)
+		return
+	}
+	state.flatten(network)
+	if len(network.Drift) > 0 {
+		resp.Diagnostics.AddWarning("LakeSail Network Changed Outside Terraform",
+			"The next apply puts it back: "+strings.Join(network.Drift, "; ")+".")
+	}
+	r.refreshPlatform(ctx, &state, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var plan, config, state networkModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultNetworkUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	private, diags := req.Private.GetKey(ctx, privateNetworkRecord)
+	resp.Diagnostics.Append(diags...)
+	spec := plan.spec(ctx, &config, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	network, err := r.client().UpdateNetwork(ctx, spec, state.recorded(ctx, private), nil)
+	if err != nil {
+		addNetworkError(&resp.Diagnostics, "Cannot Update LakeSail Network", err)
+		return
+	}
+	plan.flatten(network)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNetworkRecord, privateRecordOf(network))...)
+	if len(network.Drift) > 0 {
+		resp.Diagnostics.AddError("LakeSail Network Did Not Converge",
+			"After apply the network still differs from its configuration: "+strings.Join(network.Drift, "; ")+
+				". Something outside Terraform may be changing it; check CloudTrail for calls on the network's objects.")
+	}
+	if !plan.platformStatus().registered() {
+		r.registerOnPlatform(ctx, &plan, &resp.Diagnostics, true)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	var state networkModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultNetworkDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	if !r.deregisterFromPlatform(ctx, state, &resp.Diagnostics) {
+		return
+	}
+	private, diags := req.Private.GetKey(ctx, privateNetworkRecord)
+	resp.Diagnostics.Append(diags...)
+	spec := state.spec(ctx, nil, r.data.defaultTags, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	retained, err := r.client().DeleteNetwork(ctx, spec, state.recorded(ctx, private))
+	if err != nil {
+		addNetworkError(&resp.Diagnostics, "Cannot Delete LakeSail Network", err)
+		return
+	}
+	addRetainedWarning(&resp.Diagnostics, state.networkID(), retained)
+}
+
+// addRetainedWarning names what a destroy without force_destroy kept.
+func addRetainedWarning(diags *diag.Diagnostics, network string, retained lakesail.Retained) {
+	var kept []string
+	if retained.BucketName != "" {
+		kept = append(kept, "the workspace bucket "+retained.BucketName)
+	}
+	if retained.KMSKeyARN != "" {
+		kept = append(kept, "the KMS key "+retained.KMSKeyARN+" that encrypts it")
+	}
+	if len(kept) == 0 {
+		return
+	}
+	diags.AddWarning("LakeSail Network Data Retained",
+		fmt.Sprintf("Network %s was destroyed, but %s were kept so that no data is lost (force_destroy is false). "+
+			"Creating the network again with the same ids picks them up. To delete them, set force_destroy = true and apply "+
+			"before destroying, or delete them yourself (the key with a waiting period, after the bucket).", network, strings.Join(kept, " and ")))
+}
+
+// warnRetainedOnPlan tells, at plan time, what a destroy of this network will keep.
+func (r *networkResource) warnRetainedOnPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state networkModel
+	if diags := req.State.Get(ctx, &state); diags.HasError() || state.ForceDestroy.ValueBool() {
+		return
+	}
+	kept := lakesail.Retained{BucketName: state.BucketName.ValueString()}
+	if !state.bringsOwnKey(nil) {
+		kept.KMSKeyARN = state.KMSKeyARN.ValueString()
+	}
+	if kept.BucketName != "" || kept.KMSKeyARN != "" {
+		resp.Diagnostics.AddWarning("LakeSail Network Data Will Be Retained",
+			fmt.Sprintf("Destroying network %s keeps %s and %s (force_destroy is false), so no data is lost.",
+				state.networkID(), orNone(kept.BucketName), orNone(kept.KMSKeyARN)))
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "nothing else"
+	}
+	return s
+}
+
+// ImportState takes `<connection_id>/<network_id>` (the role is then the connection's default
+// role, lakesail-<connection_id>-LakeSailRole, in the provider's account) or
+// `<connection_id>/<network_id>/<role_arn>`; Read then fills every argument from AWS.
+func (r *networkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	parts := strings.SplitN(req.ID, "/", 3)
+	if len(parts) < 2 || !lakeSailIDPattern.MatchString(parts[0]) || !lakeSailIDPattern.MatchString(parts[1]) {
+		resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q is not <connection_id>/<network_id> or <connection_id>/<network_id>/<role_arn> "+
+			"(ids are 10 upper-case letters or digits, e.g. AB12CD34EF/NET0000001).", req.ID))
+		return
+	}
+	roleARN := ""
+	if len(parts) == 3 {
+		roleARN = parts[2]
+		if !networkRoleARNPattern.MatchString(roleARN) {
+			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q is not an IAM role ARN.", roleARN))
+			return
+		}
+	} else {
+		account, err := r.data.client.AccountID(ctx)
+		if err != nil {
+			addAWSError(&resp.Diagnostics, "Cannot Find the Connection Role", err)
+			return
+		}
+		roleARN = "arn:" + r.data.client.Partition() + ":iam::" + account + ":role/lakesail-" + parts[0] + "-LakeSailRole"
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[0]+"/"+parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("connection_id"), parts[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("network_id"), parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("role_arn"), roleARN)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNetworkImported, []byte(`true`))...)
+}
+
+// readImported fills the arguments of an imported network from what AWS has.
+func (r *networkResource) readImported(ctx context.Context, state *networkModel, resp *resource.ReadResponse) {
+	spec, network, err := r.client().ImportNetwork(ctx, lakesail.NetworkSpec{
+		ConnectionID: state.ConnectionID.ValueString(), NetworkID: state.NetworkID.ValueString(), RoleARN: state.RoleARN.ValueString(),
+	})
+	if err != nil {
+		addNetworkError(&resp.Diagnostics, "Cannot Import LakeSail Network", err)
+		return
+	}
+	state.ExternalID = types.StringNull()
+	state.ForceDestroy = types.BoolValue(false)
+	state.CIDRBlock, state.NATGateways, state.AvailabilityZoneCount = types.StringNull(), types.StringNull(), types.Int64Null()
+	if spec.BringsOwnVPC() {
+		state.AvailabilityZones = types.ListNull(types.StringType)
+	} else {
+		state.CIDRBlock = types.StringValue(spec.CIDRBlock)
+		if spec.NATGateways == lakesail.NATPerAZ {
+			state.NATGateways = types.StringValue(string(spec.NATGateways))
+		}
+	}
+	own := map[string]string{}
+	for k, v := range spec.Tags {
+		if r.data.defaultTags[k] != v {
+			own[k] = v
+		}
+	}
+	state.Tags = types.MapNull(types.StringType)
+	if len(own) > 0 {
+		state.Tags = stringMapValue(own)
+	}
+	state.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType})
+	state.flatten(network)
+	state.PlatformID, state.PlatformStatus, state.PlatformStatusMessage = types.StringValue(""), types.StringValue(""), types.StringValue("")
+	r.refreshPlatform(ctx, state, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNetworkImported, nil)...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNetworkRecord, privateRecordOf(network))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// addNetworkError explains library errors in the user's terms.
+func addNetworkError(diags *diag.Diagnostics, summary string, err error) {
+	var disconnected *lakesail.DisconnectedError
+	var specErr *lakesail.NetworkSpecError
+	var conflict *lakesail.ConflictError
+	var unusable *lakesail.KeyUnusableError
+	var natFailed *lakesail.NATGatewayFailedError
+	var awsErr *lakesail.AWSError
+	switch {
+	case errors.As(err, &disconnected):
+		diags.AddError("LakeSail Connection Disconnected",
+			fmt.Sprintf("The connection role %s can no longer be assumed: %s. The network still exists in AWS and stays in "+
+				"Terraform state; nothing was changed. Restore the connection (apply lakesail_connection, or redeploy its "+
+				"CloudFormation stack) and run Terraform again. If you mean to abandon the network, remove it from state with "+
+				"`terraform state rm`; its objects then stay in the account.\n\n%v", disconnected.RoleARN, disconnected.Reason, disconnected.Err))
+	case errors.As(err, &specErr):
+		if attribute := networkSpecAttributes[specErr.Field]; attribute != "" {
+			diags.AddAttributeError(path.Root(attribute), summary, fmt.Sprintf("%s %s.", attribute, specErr.Problem))
+			return
+		}
+		diags.AddError(summary, err.Error())
+	case errors.As(err, &conflict):
+		diags.AddError(summary, err.Error())
+	case errors.As(err, &unusable):
+		diags.AddError(summary, err.Error()+". The network will not replace the key on its own: every object in the bucket needs it.")
+	case errors.As(err, &natFailed):
+		diags.AddError(summary, err.Error()+"\n\nAWS accepted the NAT gateway but could not start it. The failed gateway is "+
+			"recorded; apply again to replace it, after fixing what the code above names (e.g. an elastic IP quota).")
+	case errors.As(err, &awsErr) && awsErr.IsAccessDenied():
+		diags.AddError(summary, fmt.Sprintf("%s\n\nThe connection role may not perform %s. Its policies may be out of date or "+
+			"changed outside Terraform: apply lakesail_connection to restore them (its plan shows any drift in policy_sha256).", err, awsErr.Action))
+	case errors.As(err, &awsErr):
+		diags.AddError(summary, fmt.Sprintf("%s\n\nAWS refused %s with %s. What was made so far is saved in state; apply again "+
+			"once the cause is fixed, or destroy to remove it.", err, awsErr.Action, awsErr.Code))
+	default:
+		diags.AddError(summary, err.Error())
+	}
+}
+
+// networkSpecAttributes maps NetworkSpec fields to the attributes they come from.
+var networkSpecAttributes = map[string]string{
+	"ConnectionID": "connection_id", "NetworkID": "network_id", "RoleARN": "role_arn", "ExternalID": "external_id",
+	"CIDRBlock": "cidr_block", "AvailabilityZones": "availability_zones", "AvailabilityZoneCount": "availability_zone_count",
+	"NATGateways": "nat_gateways", "VPCID": "vpc_id", "PrivateSubnetIDs": "private_subnet_ids", "PublicSubnetIDs": "public_subnet_ids",
+	"KMSKeyARN": "kms_key_arn", "Tags": "tags",
+}

@@ -1,0 +1,237 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+)
+
+const (
+	networkAddress = "lakesail_network.test"
+	accNetworkID   = "NET0000001"
+)
+
+func init() {
+	// The emulator settles NAT gateways in milliseconds; poll accordingly.
+	networkWaits.min, networkWaits.max = 5*time.Millisecond, 50*time.Millisecond
+}
+
+// networkTarget is an acceptance target served over TLS too: the workspace bucket's policy
+// denies every request made without it, as in AWS.
+type networkTarget struct {
+	*accTarget
+	connectionID string
+	caBundle     string
+	// callsFrom skips the calls a test made itself before Terraform ran (a brought VPC).
+	callsFrom int
+}
+
+func newNetworkTarget(t *testing.T) *networkTarget {
+	t.Helper()
+	target := newAccTargetWith(t, awsemu.Options{TransitionDelay: 20 * time.Millisecond})
+	n := &networkTarget{accTarget: target, connectionID: accConnectionID(t)}
+	if target.emu != nil {
+		if err := target.emu.ListenTLS("127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		n.caBundle = filepath.Join(t.TempDir(), "awsemu-ca.pem")
+		if err := os.WriteFile(n.caBundle, target.emu.CertificatePEM(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
+// providerBlock points every service at the emulator's TLS endpoint and trusts its certificate.
+func (n *networkTarget) providerBlock() string {
+	if n.emu == nil {
+		return n.accTarget.providerBlock()
+	}
+	var endpoints []string
+	for _, id := range lakesail.Services() {
+		endpoints = append(endpoints, fmt.Sprintf("    %-4s = %q", id, n.emu.TLSEndpoint()))
+	}
+	sort.Strings(endpoints)
+	creds := n.emu.RootCredentials()
+	return fmt.Sprintf(`provider "lakesail" {
+  region                  = %q
+  access_key              = %q
+  secret_key              = %q
+  custom_ca_bundle        = %q
+  skip_metadata_api_check = true
+
+  endpoints {
+%s
+  }
+}
+`, n.emu.Region(), creds.AccessKeyID, creds.SecretAccessKey, n.caBundle, strings.Join(endpoints, "\n"))
+}
+
+// config is the provider, the connection and a network with the given body.
+func (n *networkTarget) config(body string) string {
+	return n.providerBlock() + connectionConfig(n.connectionID, "") + fmt.Sprintf(`
+resource "lakesail_network" "test" {
+  connection_id = lakesail_connection.test.connection_id
+  role_arn      = lakesail_connection.test.role_arn
+  external_id   = %q
+  network_id    = %q
+%s
+}
+`, accExternalID, accNetworkID, body)
+}
+
+// admin is the account administrator's configuration, over TLS.
+func (n *networkTarget) admin() aws.Config {
+	if n.emu != nil {
+		return n.emu.TLSAWSConfig(nil)
+	}
+	cfg, _ := n.adminConfig()
+	return cfg
+}
+
+func (n *networkTarget) bucketName() string {
+	return lakesail.NetworkSpec{ConnectionID: n.connectionID, NetworkID: accNetworkID}.BucketName()
+}
+
+// taggedWithNetwork lists the EC2 objects still carrying the network's tag (NAT gateways that
+// are deleted stay visible for an hour, as in AWS, and do not count).
+func (n *networkTarget) taggedWithNetwork(ctx context.Context) ([]string, error) {
+	api := ec2.NewFromConfig(n.admin())
+	out, err := api.DescribeTags(ctx, &ec2.DescribeTagsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("key"), Values: []string{connpolicy.TagNetwork}}, {Name: aws.String("value"), Values: []string{accNetworkID}}}})
+	if err != nil {
+		return nil, err
+	}
+	var left []string
+	for _, tag := range out.Tags {
+		id := aws.ToString(tag.ResourceId)
+		if tag.ResourceType == ec2types.ResourceTypeNatgateway {
+			nats, err := api.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
+			if err == nil && len(nats.NatGateways) == 1 && nats.NatGateways[0].State == ec2types.NatGatewayStateDeleted {
+				continue
+			}
+		}
+		left = append(left, id)
+	}
+	return left, nil
+}
+
+// storage reports whether the bucket exists and the state of the network's key ("" when none).
+func (n *networkTarget) storage(ctx context.Context) (bucket bool, keyState kmstypes.KeyState, err error) {
+	_, headErr := s3Client(n.admin()).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(n.bucketName())})
+	out, err := kms.NewFromConfig(n.admin()).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/lakesail-" + n.connectionID + "-" + accNetworkID)})
+	if err != nil {
+		return headErr == nil, "", nil // no alias: the key's deletion took it, or there never was one
+	}
+	return headErr == nil, out.KeyMetadata.KeyState, nil
+}
+
+// assertNetworkCallsByRole checks the call log: every EC2, S3 and KMS call was made by the
+// connection role's session and allowed, and every action the role made is in connpolicy's table.
+func (n *networkTarget) assertNetworkCallsByRole(t *testing.T) {
+	t.Helper()
+	emu := n.requireEmulator(t)
+	roleSession := ":assumed-role/lakesail-" + n.connectionID + "-LakeSailRole/lakesail-network-"
+	table, err := connpolicy.Calls(connpolicy.Spec{ConnectionID: n.connectionID, TenantID: accTenantID, AccountID: emu.AccountID(), ExternalID: accExternalID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := map[string]bool{}
+	for _, c := range table {
+		documented[c.Action] = true
+	}
+	seen := 0
+	for _, c := range emu.Calls()[n.callsFrom:] {
+		network := c.Service == "ec2" || c.Service == "s3" || c.Service == "kms"
+		byRole := strings.Contains(c.Principal, roleSession)
+		switch {
+		case network && !byRole:
+			t.Errorf("%s:%s was made by %s, not the connection role's session", c.Service, c.Operation, c.Principal)
+		case byRole && c.Decision != "allow":
+			t.Errorf("the connection role was denied %s on %v", c.Action, c.Resources)
+		case byRole && !documented[c.Action]:
+			t.Errorf("%s (%s:%s) is not in connpolicy's call table", c.Action, c.Service, c.Operation)
+		}
+		if byRole {
+			seen++
+		}
+	}
+	if seen == 0 {
+		t.Error("no call by the connection role's session")
+	}
+}
+
+// diagnosticsRecorder wraps the provider server and keeps the diagnostics of every apply, so a
+// test can see the warnings terraform prints (terraform-plugin-testing has no ExpectWarning).
+type diagnosticsRecorder struct {
+	mu    sync.Mutex
+	diags []*tfprotov6.Diagnostic
+}
+
+func (d *diagnosticsRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"lakesail": func() (tfprotov6.ProviderServer, error) {
+			server, err := providerserver.NewProtocol6WithError(New("test")())()
+			return &recordingServer{ProviderServer: server, recorder: d}, err
+		},
+	}
+}
+
+// warning reports whether an apply returned a warning whose summary and detail contain all parts.
+func (d *diagnosticsRecorder) warning(parts ...string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, diag := range d.diags {
+		text := diag.Summary + " " + diag.Detail
+		matched := diag.Severity == tfprotov6.DiagnosticSeverityWarning
+		for _, p := range parts {
+			matched = matched && strings.Contains(text, p)
+		}
+		if matched {
+			return true
+		}
+	}
+	return false
+}
+
+type recordingServer struct {
+	tfprotov6.ProviderServer
+	recorder *diagnosticsRecorder
+}
+
+func (s *recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
+	if resp != nil {
+		s.recorder.mu.Lock()
+		s.recorder.diags = append(s.recorder.diags, resp.Diagnostics...)
+		s.recorder.mu.Unlock()
+	}
+	return resp, err
+}
+
+func s3Client(cfg aws.Config) *s3.Client {
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+func putObjectInput(bucket, key string) *s3.PutObjectInput {
+	return &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader("sail")}
+}

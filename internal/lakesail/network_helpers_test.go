@@ -127,6 +127,12 @@ func (e *networkEnv) keyState(t *testing.T, keyARN string) kmstypes.KeyState {
 func (e *networkEnv) assertAllAsRole(t *testing.T, from int) {
 	t.Helper()
 	session := ":assumed-role/" + e.conn.RoleName + "/lakesail-network-"
+	table, err := connpolicy.Calls(connpolicy.Spec{ConnectionID: testConnectionID, TenantID: testTenantID, AccountID: e.emu.AccountID(), ExternalID: testExternalID})
+	must(t, err)
+	documented := map[string]bool{}
+	for _, c := range table {
+		documented[c.Action] = true
+	}
 	calls := e.emu.Calls()[from:]
 	if len(calls) == 0 {
 		t.Fatal("no calls logged")
@@ -140,6 +146,9 @@ func (e *networkEnv) assertAllAsRole(t *testing.T, from int) {
 		}
 		if !strings.Contains(c.Principal, session) {
 			t.Errorf("%s was called by %s, not by the connection role's session", c.Action, c.Principal)
+		}
+		if !documented[c.Action] {
+			t.Errorf("%s (%s:%s) is not in connpolicy's call table", c.Action, c.Service, c.Operation)
 		}
 	}
 }

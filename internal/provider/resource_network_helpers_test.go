@@ -62,9 +62,12 @@ func newNetworkTarget(t *testing.T) *networkTarget {
 }
 
 // providerBlock points every service at the emulator's TLS endpoint and trusts its certificate.
-func (n *networkTarget) providerBlock() string {
+func (n *networkTarget) providerBlock() string { return n.providerBlockWith("") }
+
+// providerBlockWith is providerBlock with extra lines (a platform block) inside it.
+func (n *networkTarget) providerBlockWith(extra string) string {
 	if n.emu == nil {
-		return n.accTarget.providerBlock()
+		return n.accTarget.providerBlockWith(extra)
 	}
 	var endpoints []string
 	for _, id := range lakesail.Services() {
@@ -82,13 +85,16 @@ func (n *networkTarget) providerBlock() string {
   endpoints {
 %s
   }
-}
-`, n.emu.Region(), creds.AccessKeyID, creds.SecretAccessKey, n.caBundle, strings.Join(endpoints, "\n"))
+%s}
+`, n.emu.Region(), creds.AccessKeyID, creds.SecretAccessKey, n.caBundle, strings.Join(endpoints, "\n"), extra)
 }
 
 // config is the provider, the connection and a network with the given body.
-func (n *networkTarget) config(body string) string {
-	return n.providerBlock() + connectionConfig(n.connectionID, "") + fmt.Sprintf(`
+func (n *networkTarget) config(body string) string { return n.configWith("", body) }
+
+// configWith is config with extra lines inside the provider block.
+func (n *networkTarget) configWith(providerExtra, body string) string {
+	return n.providerBlockWith(providerExtra) + connectionConfig(n.connectionID, "") + fmt.Sprintf(`
 resource "lakesail_network" "test" {
   connection_id = lakesail_connection.test.connection_id
   role_arn      = lakesail_connection.test.role_arn

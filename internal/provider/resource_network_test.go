@@ -159,6 +159,13 @@ func TestAccNetwork_bringYourOwnVPC(t *testing.T) {
 				}
 				return nil
 			},
+		}, {
+			// Import finds the brought VPC and subnets by their LakeSail-Network tag.
+			ResourceName:            networkAddress,
+			ImportState:             true,
+			ImportStateId:           n.connectionID + "/" + accNetworkID,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"external_id", "timeouts", "force_destroy"},
 		}},
 	})
 }

@@ -55,8 +55,14 @@ export AWS_ENDPOINT_URL="$endpoint" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY
 export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
 
-cp -R "$root/$example/." "$work/config/" 2>/dev/null || { mkdir -p "$work/config" && cp -R "$root/$example/." "$work/config/"; }
-tf() { terraform -chdir="$work/config" "$@"; }
+# The whole examples tree, so that modules referenced by relative path come along.
+cp -R "$root/examples" "$work/examples"
+config="$work/$example"
+tf() { terraform -chdir="$config" "$@"; }
+if grep -qs '^module ' "$config"/*.tf; then
+  echo "==> terraform init (modules)"
+  tf get >/dev/null
+fi
 
 echo "==> terraform apply ($example)"
 tf apply -auto-approve -input=false -compact-warnings

@@ -130,15 +130,19 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if plan.GlueDatabases.IsUnknown() {
 		return
 	}
-	spec := plan.spec(ctx, "TENANT0000", nil, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !plan.LogTypes.IsUnknown() && !plan.SystemNodeGroup.IsUnknown() && !plan.PublicAccessCIDRs.IsUnknown() {
+	var spec lakesail.WorkspaceSpec
+	if plan.knownForPlanning() {
+		spec = plan.spec(ctx, "TENANT0000", nil, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 		r.validate(spec, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
+	} else {
+		// The network's outputs are unknown until it exists: the names are known all the same.
+		spec = plan.namingSpec(ctx, &resp.Diagnostics)
 	}
 	plan.setPlanned(spec)
 	if state == nil || state.CertificateARN.ValueString() == "" {

@@ -129,6 +129,38 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 	return s
 }
 
+// knownForPlanning reports whether every input of the spec is known (a new network's outputs
+// are not until it exists).
+func (m workspaceModel) knownForPlanning() bool {
+	for _, v := range []attr.Value{m.VpcID, m.PrivateSubnetIDs, m.SecurityGroupID, m.KMSKeyARN, m.BucketName, m.KubernetesVersion,
+		m.EndpointPublicAccess, m.PublicAccessCIDRs, m.LogTypes, m.LogRetentionDays, m.SystemNodeGroup, m.Addons, m.GlueDatabases, m.Tags} {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	for _, v := range m.SystemNodeGroup.Attributes() {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	for _, v := range m.PrivateSubnetIDs.Elements() {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
+// namingSpec is the part of the spec every name and ARN follows from.
+func (m workspaceModel) namingSpec(ctx context.Context, diags *diag.Diagnostics) lakesail.WorkspaceSpec {
+	partition, account := roleAccount(m.RoleARN.ValueString())
+	s := lakesail.WorkspaceSpec{ConnectionID: m.ConnectionID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString(), AccountID: account, Partition: partition}
+	if !m.GlueDatabases.IsNull() {
+		diags.Append(m.GlueDatabases.ElementsAs(ctx, &s.GlueDatabases, false)...)
+	}
+	return s
+}
+
 // setPlanned fills the computed attributes that follow from the configuration, so the plan shows
 // them and a difference from state (an object outside the envelope) shows as a change.
 func (m *workspaceModel) setPlanned(s lakesail.WorkspaceSpec) {

@@ -405,3 +405,32 @@ func TestAccWorkspace_envelopeDrift(t *testing.T) {
 		},
 	})
 }
+
+// TestAccWorkspace_networkUnknownAtPlan: the network's outputs are unknown until it is created
+// (terraform_data stands in for lakesail_network); the plan still shows the workspace's names.
+func TestAccWorkspace_networkUnknownAtPlan(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	config := strings.NewReplacer(
+		fmt.Sprintf("vpc_id             = %q", f.network.VpcID), "vpc_id             = terraform_data.network.output.vpc_id",
+		fmt.Sprintf("kms_key_arn        = %q", f.network.KMSKeyARN), "kms_key_arn        = terraform_data.network.output.kms_key_arn",
+	).Replace(f.config(workspaceBasics)) + fmt.Sprintf(`
+resource "terraform_data" "network" {
+  input = { vpc_id = %q, kms_key_arn = %q }
+}
+`, f.network.VpcID, f.network.KMSKeyARN)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             f.checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(workspaceAddress, tfjsonpath.New("vpc_id")),
+					plancheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("cluster_name"),
+						knownvalue.StringExact("lakesail-"+f.connectionID+"-"+accWorkspaceID)),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		}},
+	})
+}

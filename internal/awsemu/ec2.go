@@ -7,7 +7,7 @@ func ec2Service() *Service {
 	for _, group := range [][]ec2Spec{
 		ec2AZSpecs(), ec2VpcSpecs(), ec2SubnetSpecs(), ec2IGWSpecs(), ec2AddressSpecs(), ec2NATSpecs(),
 		ec2RouteTableSpecs(), ec2RouteSpecs(), ec2SecurityGroupSpecs(), ec2SGRuleSpecs(), ec2EndpointSpecs(),
-		ec2TagSpecs(), ec2NetworkACLSpecs(), ec2PrefixListSpecs(),
+		ec2TagSpecs(), ec2NetworkACLSpecs(), ec2PrefixListSpecs(), ec2NetworkExtraSpecs(),
 	} {
 		for _, sp := range group {
 			s.Add(sp.op())

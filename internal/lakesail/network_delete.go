@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -40,6 +41,7 @@ func (r *networkRun) delete(ctx context.Context, recorded *Network) (Retained, e
 		if err != nil {
 			return step(err, "looking for the network's EC2 objects")
 		}
+		r.inv = inv
 		return r.deleteEC2(gctx, inv)
 	})
 	group.Go(func() (err error) {
@@ -235,12 +237,17 @@ func (r *networkRun) deleteInternetGateway(ctx context.Context, g ec2types.Inter
 }
 
 // retryDependency runs a delete, tolerating not-found and retrying DependencyViolation within
-// dependencyWindow.
+// the dependency window (ten of the longest polls, at most dependencyWindow); when it runs out,
+// the error names the network interfaces still in the VPC.
 func (r *networkRun) retryDependency(ctx context.Context, action, what string, call func() error) error {
 	delay, start := r.waits.minDelay, time.Now()
+	window := min(dependencyWindow, 10*r.waits.maxDelay)
 	for {
 		err := ignoreNotFound(classify(action, call()))
-		if err == nil || errorCode(err) != "DependencyViolation" || time.Since(start)+delay > dependencyWindow {
+		if err != nil && errorCode(err) == "DependencyViolation" && time.Since(start)+delay > window {
+			return r.explainDependency(ctx, what, err)
+		}
+		if err == nil || errorCode(err) != "DependencyViolation" {
 			return step(err, "%s", what)
 		}
 		select {
@@ -272,3 +279,41 @@ func (u *unsuccessful) Error() string {
 func (u *unsuccessful) ErrorCode() string             { return aws.ToString(u.e.Code) }
 func (u *unsuccessful) ErrorMessage() string          { return aws.ToString(u.e.Message) }
 func (u *unsuccessful) ErrorFault() smithy.ErrorFault { return smithy.FaultUnknown }
+
+// DependencyError says EC2 still refused a delete after waiting, and names the network interfaces
+// left in the VPC (those of load balancers or nodes a workspace left, or of objects made outside
+// the network), which are the usual reason.
+type DependencyError struct {
+	Step       string
+	Interfaces []string // "eni-... (description)"
+	Err        error
+}
+
+func (e *DependencyError) Error() string {
+	if len(e.Interfaces) == 0 {
+		return e.Step + ": " + e.Err.Error() + " (objects the network did not create are still in its VPC)"
+	}
+	return fmt.Sprintf("%s: %v; network interfaces still in the VPC: %s", e.Step, e.Err, strings.Join(e.Interfaces, ", "))
+}
+
+func (e *DependencyError) Unwrap() error { return e.Err }
+
+func (r *networkRun) explainDependency(ctx context.Context, what string, err error) error {
+	out := &DependencyError{Step: what, Err: err}
+	if r.inv == nil || r.inv.vpc == nil {
+		return out
+	}
+	pages := ec2.NewDescribeNetworkInterfacesPaginator(r.ec2, &ec2.DescribeNetworkInterfacesInput{
+		Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{aws.ToString(r.inv.vpc.VpcId)}}},
+	})
+	for pages.HasMorePages() {
+		page, derr := pages.NextPage(ctx)
+		if derr != nil {
+			return out // the refusal is the error that matters
+		}
+		for _, eni := range page.NetworkInterfaces {
+			out.Interfaces = append(out.Interfaces, fmt.Sprintf("%s (%s)", aws.ToString(eni.NetworkInterfaceId), aws.ToString(eni.Description)))
+		}
+	}
+	return out
+}

@@ -25,6 +25,7 @@ type networkRun struct {
 	partition string
 	region    string
 	waits     waitOptions
+	inv       *ec2Inventory // what a delete found, to explain a refusal
 
 	ec2 *ec2.Client
 	s3  *s3.Client

@@ -453,6 +453,7 @@ func addNetworkError(diags *diag.Diagnostics, summary string, err error) {
 	var conflict *lakesail.ConflictError
 	var unusable *lakesail.KeyUnusableError
 	var natFailed *lakesail.NATGatewayFailedError
+	var dependency *lakesail.DependencyError
 	var awsErr *lakesail.AWSError
 	switch {
 	case errors.As(err, &disconnected):
@@ -474,6 +475,10 @@ func addNetworkError(diags *diag.Diagnostics, summary string, err error) {
 	case errors.As(err, &natFailed):
 		diags.AddError(summary, err.Error()+"\n\nAWS accepted the NAT gateway but could not start it. The failed gateway is "+
 			"recorded; apply again to replace it, after fixing what the code above names (e.g. an elastic IP quota).")
+	case errors.As(err, &dependency):
+		diags.AddError(summary, err.Error()+"\n\nEC2 keeps refusing because something the network did not create is still in "+
+			"its VPC: usually load balancers or nodes of a workspace (destroy the workspaces first), or objects made by hand. "+
+			"Delete them and destroy again; everything the network made that is already gone stays gone.")
 	case errors.As(err, &awsErr) && awsErr.IsAccessDenied():
 		diags.AddError(summary, fmt.Sprintf("%s\n\nThe connection role may not perform %s. Its policies may be out of date or "+
 			"changed outside Terraform: apply lakesail_connection to restore them (its plan shows any drift in policy_sha256).", err, awsErr.Action))

@@ -59,7 +59,9 @@ func TestEmuEC2NetworkInterfaces(t *testing.T) {
 	_, err = root.DeleteNatGateway(bg, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(natID)})
 	must(t, err)
 	must(t, ec2.NewNatGatewayDeletedWaiter(root).Wait(bg, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{natID}}, time.Second,
-		func(o *ec2.NatGatewayDeletedWaiterOptions) { o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond }))
+		func(o *ec2.NatGatewayDeletedWaiterOptions) {
+			o.MinDelay, o.MaxDelay = time.Millisecond, time.Millisecond
+		}))
 	out, err = root.DescribeNetworkInterfaces(bg, &ec2.DescribeNetworkInterfacesInput{Filters: inVPC})
 	must(t, err)
 	if len(out.NetworkInterfaces) != 0 {

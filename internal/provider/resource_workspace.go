@@ -116,6 +116,8 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			return
 		}
 	}
+	r.planPlatform(&plan, state)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if state != nil && !plan.KubernetesVersion.IsUnknown() {
 		if err := lakesail.CheckVersionStep(state.KubernetesVersion.ValueString(), plan.KubernetesVersion.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "Unsupported Kubernetes Version Change", err.Error())
@@ -217,12 +219,14 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	plan.flatten(ws, spec, r.data.defaultTags)
+	r.registerOnPlatform(ctx, &plan, &resp.Diagnostics, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // markUnknownAsEmpty sets computed values AWS has not chosen yet to "" for the saved state.
 func (m *workspaceModel) markUnknownAsEmpty() {
-	for _, v := range []*types.String{&m.ClusterARN, &m.Endpoint, &m.CertificateAuthority, &m.OIDCIssuerURL, &m.OIDCProviderARN, &m.CertificateARN} {
+	for _, v := range []*types.String{&m.ClusterARN, &m.Endpoint, &m.CertificateAuthority, &m.OIDCIssuerURL, &m.OIDCProviderARN, &m.CertificateARN,
+		&m.PlatformID, &m.PlatformStatus, &m.PlatformStatusMessage} {
 		if v.IsUnknown() {
 			*v = types.StringValue("")
 		}
@@ -260,6 +264,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		tflog.Warn(ctx, "the workspace differs from its configuration", map[string]any{"drift": ws.Drift})
 	}
 	state.flatten(ws, spec, r.data.defaultTags)
+	r.refreshPlatform(ctx, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -302,6 +307,9 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	plan.flatten(ws, spec, r.data.defaultTags)
+	if plan.PlatformStatus.IsUnknown() || !plan.platformStatus().registered() {
+		r.registerOnPlatform(ctx, &plan, &resp.Diagnostics, true)
+	}
 	if len(ws.Drift) > 0 {
 		resp.Diagnostics.AddWarning("LakeSail Workspace Did Not Converge",
 			"After apply the workspace still differs from its configuration: "+strings.Join(ws.Drift, "; ")+
@@ -324,6 +332,9 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
 	defer cancel()
 
+	if !r.deregisterFromPlatform(ctx, state, &resp.Diagnostics) {
+		return
+	}
 	asRole, tenantID, ok := r.session(ctx, state, &resp.Diagnostics)
 	if !ok {
 		return

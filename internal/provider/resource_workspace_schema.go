@@ -77,7 +77,7 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 	for i, t := range lakesail.DefaultLogTypes {
 		logTypes[i] = types.StringValue(t)
 	}
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "A LakeSail workspace: a private EKS cluster in a LakeSail network, with everything around it, built " +
 			"entirely by the connection role (assumed with the connection's external ID), so every call is LakeSail's in CloudTrail.\n\n" +
 			"It creates, all named `lakesail-<connection_id>-<workspace_id>…` and tagged `Service`, `LakeSail-Connection`, " +
@@ -239,4 +239,13 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
+	// With a platform token, apply registers the cluster with the LakeSail platform.
+	for name, a := range platformStatusAttributes("workspace") {
+		s.Attributes[name] = a
+	}
+	s.Attributes["platform_id"] = schema.StringAttribute{Computed: true,
+		MarkdownDescription: "The workspace cluster's id on the LakeSail platform; empty when it is not registered."}
+	s.MarkdownDescription += "\n\nWhen the provider has a platform token, apply also registers the cluster with the LakeSail platform " +
+		"(`platform_id`, `platform_status`) and destroy deregisters it before deleting anything in AWS."
+	return s
 }

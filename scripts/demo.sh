@@ -28,17 +28,20 @@ echo "==> building the provider and the emulator"
 go build -o "$work/bin/terraform-provider-lakesail" .
 go build -o "$work/bin/awsemu" ./internal/awsemu/cmd/awsemu
 
-# Port 0: the emulator picks a free port and prints the endpoint it listens on.
-"$work/bin/awsemu" -listen "127.0.0.1:0" -transition-delay "$transition_delay" >"$work/awsemu.log" 2>&1 &
+# Port 0: the emulator picks free ports and prints the endpoints it listens on. Terraform talks
+# to it over TLS: the network's workspace bucket denies every request made without TLS, as in AWS.
+"$work/bin/awsemu" -listen "127.0.0.1:0" -tls-listen "127.0.0.1:0" -tls-cert "$work/awsemu-ca.pem" \
+  -transition-delay "$transition_delay" >"$work/awsemu.log" 2>&1 &
 emu_pid=$!
 for _ in $(seq 1 100); do
-  grep -q "awsemu listening on" "$work/awsemu.log" 2>/dev/null && break
+  grep -q "awsemu listening with TLS on" "$work/awsemu.log" 2>/dev/null && break
   kill -0 "$emu_pid" 2>/dev/null || { cat "$work/awsemu.log" >&2; exit 1; }
   sleep 0.1
 done
 endpoint=$(sed -n 's/^awsemu listening on //p' "$work/awsemu.log" | head -n 1)
-[ -n "$endpoint" ] || { echo "the emulator did not start:" >&2; cat "$work/awsemu.log" >&2; exit 1; }
-echo "==> emulator listening on $endpoint"
+tls_endpoint=$(sed -n 's/^awsemu listening with TLS on //p' "$work/awsemu.log" | head -n 1)
+[ -n "$endpoint" ] && [ -n "$tls_endpoint" ] || { echo "the emulator did not start:" >&2; cat "$work/awsemu.log" >&2; exit 1; }
+echo "==> emulator listening on $tls_endpoint (and $endpoint)"
 
 # A private CLI configuration: dev_overrides send lakehq/lakesail to the binary just built.
 cat >"$work/terraformrc" <<RC
@@ -51,7 +54,7 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
-export AWS_ENDPOINT_URL="$endpoint" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+export AWS_ENDPOINT_URL="$tls_endpoint" AWS_CA_BUNDLE="$work/awsemu-ca.pem" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
 export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
 

@@ -479,6 +479,9 @@ func addNetworkError(diags *diag.Diagnostics, summary string, err error) {
 		diags.AddError(summary, err.Error()+"\n\nEC2 keeps refusing because something the network did not create is still in "+
 			"its VPC: usually load balancers or nodes of a workspace (destroy the workspaces first), or objects made by hand. "+
 			"Delete them and destroy again; everything the network made that is already gone stays gone.")
+	case errors.As(err, &awsErr) && awsErr.IsAccessDenied() && strings.Contains(awsErr.Message, "resource-based policy"):
+		diags.AddError(summary, fmt.Sprintf("%s\n\nThe object's own policy refuses %s. The workspace bucket's policy denies every "+
+			"request made without TLS: if the provider's S3 endpoint is plain http (an endpoints override), point it at https.", err, awsErr.Action))
 	case errors.As(err, &awsErr) && awsErr.IsAccessDenied():
 		diags.AddError(summary, fmt.Sprintf("%s\n\nThe connection role may not perform %s. Its policies may be out of date or "+
 			"changed outside Terraform: apply lakesail_connection to restore them (its plan shows any drift in policy_sha256).", err, awsErr.Action))

@@ -6,11 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 example=${DEMO_EXAMPLE:-examples/complete}
-if [ -z "${DEMO_EXAMPLE:-}" ] && ! grep -q newNetworkResource internal/provider/provider.go; then
-  # Until lakesail_network is in the provider, the complete example cannot be applied.
-  echo "lakesail_network is not in this build yet: applying examples/demo instead of examples/complete" >&2
-  example=examples/demo
-fi
 # EKS, node groups and add-ons take minutes in AWS; the demo's emulator settles them quickly.
 transition_delay=${DEMO_TRANSITION_DELAY:-2s}
 

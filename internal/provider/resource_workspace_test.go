@@ -434,3 +434,42 @@ resource "terraform_data" "network" {
 		}},
 	})
 }
+
+// TestAccWorkspace_inNetwork: the way a customer writes it, a connection, a lakesail_network and
+// a workspace fed by the network's outputs, applied and destroyed together (over TLS, which the
+// network's bucket policy requires).
+func TestAccWorkspace_inNetwork(t *testing.T) {
+	n := newNetworkTarget(t)
+	config := n.configWith("", "  cidr_block    = \"10.20.0.0/16\"\n  force_destroy = true") + fmt.Sprintf(`
+resource "lakesail_workspace" "test" {
+  connection_id      = lakesail_connection.test.connection_id
+  role_arn           = lakesail_connection.test.role_arn
+  external_id        = %q
+  workspace_id       = %q
+  vpc_id             = lakesail_network.test.vpc_id
+  private_subnet_ids = lakesail_network.test.private_subnet_ids
+  security_group_id  = lakesail_network.test.security_group_id
+  kms_key_arn        = lakesail_network.test.kms_key_arn
+  bucket_name        = lakesail_network.test.bucket_name
+%s
+}
+`, accExternalID, accWorkspaceID, workspaceBasics)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             (&workspaceFixture{target: n.accTarget, connectionID: n.connectionID}).checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionCreate),
+					plancheck.ExpectUnknownValue(workspaceAddress, tfjsonpath.New("vpc_id")),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("bucket_name"),
+					knownvalue.StringExact("lakesail-"+strings.ToLower(n.connectionID)+"-net0000001-ws")),
+			},
+		}},
+	})
+}

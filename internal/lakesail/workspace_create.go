@@ -161,6 +161,7 @@ func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progre
 	})
 	group.Go(func() error { return c.installTLS(gctx, s, p, "") })
 	group.Go(func() error { return c.ensureGlueDatabases(gctx, s, nil) })
+	group.Go(func() error { return c.tagSubnets(gctx, s) })
 	if err := group.Wait(); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 
 // DeleteWorkspace removes everything a workspace owns in dependency order: add-ons and the node
 // group, the cluster, the OIDC provider, the roles, the parameters, the certificate, the log
-// group and the Glue databases. Each step treats "already gone" as done, so a delete after a
+// group, the Glue databases and the subnets' cluster tag. Each step treats "already gone" as done, so a delete after a
 // failed create or a failed delete finishes the job. The network (and its bucket) is not touched.
 func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) error {
 	logf(ctx, "deleting workspace", map[string]any{"workspace": s.ID()})
@@ -70,6 +70,11 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 	}
 	for _, name := range s.GlueDatabaseNames() {
 		if err := c.deleteGlueDatabase(ctx, name); err != nil {
+			return err
+		}
+	}
+	if len(s.Network.PrivateSubnetIDs) > 0 {
+		if err := c.untagSubnets(ctx, s); err != nil {
 			return err
 		}
 	}

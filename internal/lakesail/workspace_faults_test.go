@@ -21,7 +21,7 @@ func TestLibWorkspaceCreateFaults(t *testing.T) {
 	steps := []struct{ service, operation string }{
 		{"logs", "CreateLogGroup"}, {"logs", "PutRetentionPolicy"}, {"iam", "CreateRole"}, {"iam", "AttachRolePolicy"},
 		{"eks", "CreateCluster"}, {"iam", "CreateOpenIDConnectProvider"}, {"iam", "PutRolePolicy"}, {"eks", "CreateNodegroup"},
-		{"eks", "CreateAddon"}, {"ssm", "PutParameter"}, {"acm", "ImportCertificate"}, {"glue", "CreateDatabase"},
+		{"eks", "CreateAddon"}, {"ssm", "PutParameter"}, {"acm", "ImportCertificate"}, {"glue", "CreateDatabase"}, {"ec2", "CreateTags"},
 	}
 	for _, step := range steps {
 		t.Run(step.service+":"+step.operation, func(t *testing.T) {
@@ -49,7 +49,7 @@ func TestLibWorkspaceDeleteFaults(t *testing.T) {
 	t.Parallel()
 	steps := []struct{ service, operation string }{
 		{"eks", "DeleteAddon"}, {"eks", "DeleteNodegroup"}, {"eks", "DeleteCluster"}, {"iam", "DeleteOpenIDConnectProvider"},
-		{"iam", "DeleteRole"}, {"ssm", "DeleteParameter"}, {"acm", "DeleteCertificate"}, {"logs", "DeleteLogGroup"}, {"glue", "DeleteDatabase"},
+		{"iam", "DeleteRole"}, {"ssm", "DeleteParameter"}, {"acm", "DeleteCertificate"}, {"logs", "DeleteLogGroup"}, {"glue", "DeleteDatabase"}, {"ec2", "DeleteTags"},
 	}
 	for _, step := range steps {
 		t.Run(step.service+":"+step.operation, func(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
@@ -36,6 +38,7 @@ func TestLibWorkspaceLifecycle(t *testing.T) {
 		t.Fatalf("satellites: %v %v %d", ws.SSMParameterNames, ws.GlueDatabaseNames, ws.LogRetentionDays)
 	}
 	assertRolesBounded(t, env)
+	assertSubnetsTagged(t, env, true)
 
 	prior := env.spec
 	env.spec.SystemNodeGroup.DesiredSize, env.spec.SystemNodeGroup.MaxSize = 3, 5
@@ -76,6 +79,7 @@ func TestLibWorkspaceLifecycle(t *testing.T) {
 		t.Errorf("only %d calls by the connection role", n)
 	}
 	env.assertNoOrphans(t)
+	assertSubnetsTagged(t, env, false)
 	_, err = env.asRole.ReadWorkspace(ctx, env.spec, ws.Record())
 	if !errors.Is(err, lakesail.ErrNotFound) {
 		t.Errorf("read after delete: %v", err)
@@ -98,6 +102,22 @@ func assertRolesBounded(t *testing.T, env *workspaceEnv) {
 		must(t, err)
 		if out.Role.PermissionsBoundary == nil || aws.ToString(out.Role.PermissionsBoundary.PermissionsBoundaryArn) != env.spec.WorkloadBoundaryARN() {
 			t.Errorf("role %s does not carry WorkloadBoundary", name)
+		}
+	}
+}
+
+// assertSubnetsTagged checks the cluster's kubernetes.io/cluster tag on the subnets.
+func assertSubnetsTagged(t *testing.T, env *workspaceEnv, want bool) {
+	t.Helper()
+	out, err := ec2.NewFromConfig(env.emu.AWSConfig(nil)).DescribeSubnets(context.Background(),
+		&ec2.DescribeSubnetsInput{SubnetIds: env.spec.Network.PrivateSubnetIDs})
+	must(t, err)
+	for _, subnet := range out.Subnets {
+		has := slices.ContainsFunc(subnet.Tags, func(tag ec2types.Tag) bool {
+			return aws.ToString(tag.Key) == "kubernetes.io/cluster/"+env.spec.ClusterName()
+		})
+		if has != want {
+			t.Errorf("subnet %s has the cluster tag: %t, want %t", aws.ToString(subnet.SubnetId), has, want)
 		}
 	}
 }

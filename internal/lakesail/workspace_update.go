@@ -124,6 +124,9 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s WorkspaceSpec, cu
 	if err := c.ensureGlueDatabases(ctx, s, removed); err != nil {
 		return err
 	}
+	if err := c.tagSubnets(ctx, s); err != nil {
+		return err
+	}
 
 	if !slices.Equal(current.LogTypes, slices.Sorted(slices.Values(s.LogTypes))) {
 		out, err := api.UpdateClusterConfig(ctx, &eks.UpdateClusterConfigInput{Name: name, Logging: loggingRequest(s.LogTypes)})

@@ -1,0 +1,35 @@
+package lakesail
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// clusterSubnetTag marks the subnets a cluster's load balancers may use (the session NLB); the
+// connection may set it on its own subnets and on adopted ones alike.
+func (s WorkspaceSpec) clusterSubnetTag() string { return "kubernetes.io/cluster/" + s.ClusterName() }
+
+// tagSubnets marks the workspace's subnets as shared with its cluster.
+func (c *Client) tagSubnets(ctx context.Context, s WorkspaceSpec) error {
+	_, err := ec2Client(c.cfg, c.opts).CreateTags(ctx, &ec2.CreateTagsInput{
+		Resources: s.Network.PrivateSubnetIDs,
+		Tags:      []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag()), Value: aws.String("shared")}},
+	})
+	return classify("ec2:CreateTags", err)
+}
+
+// untagSubnets removes the cluster's mark from the subnets; subnets already gone are skipped.
+func (c *Client) untagSubnets(ctx context.Context, s WorkspaceSpec) error {
+	for _, subnet := range s.Network.PrivateSubnetIDs {
+		_, err := ec2Client(c.cfg, c.opts).DeleteTags(ctx, &ec2.DeleteTagsInput{
+			Resources: []string{subnet}, Tags: []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag())}},
+		})
+		if err := ignoreNotFound(classify("ec2:DeleteTags", err)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

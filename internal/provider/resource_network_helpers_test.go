@@ -12,11 +12,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -118,37 +113,8 @@ func (n *networkTarget) bucketName() string {
 	return lakesail.NetworkSpec{ConnectionID: n.connectionID, NetworkID: accNetworkID}.BucketName()
 }
 
-// taggedWithNetwork lists the EC2 objects still carrying the network's tag (NAT gateways that
-// are deleted stay visible for an hour, as in AWS, and do not count).
-func (n *networkTarget) taggedWithNetwork(ctx context.Context) ([]string, error) {
-	api := ec2.NewFromConfig(n.admin())
-	out, err := api.DescribeTags(ctx, &ec2.DescribeTagsInput{Filters: []ec2types.Filter{
-		{Name: aws.String("key"), Values: []string{connpolicy.TagNetwork}}, {Name: aws.String("value"), Values: []string{accNetworkID}}}})
-	if err != nil {
-		return nil, err
-	}
-	var left []string
-	for _, tag := range out.Tags {
-		id := aws.ToString(tag.ResourceId)
-		if tag.ResourceType == ec2types.ResourceTypeNatgateway {
-			nats, err := api.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{id}})
-			if err == nil && len(nats.NatGateways) == 1 && nats.NatGateways[0].State == ec2types.NatGatewayStateDeleted {
-				continue
-			}
-		}
-		left = append(left, id)
-	}
-	return left, nil
-}
-
-// storage reports whether the bucket exists and the state of the network's key ("" when none).
-func (n *networkTarget) storage(ctx context.Context) (bucket bool, keyState kmstypes.KeyState, err error) {
-	_, headErr := s3Client(n.admin()).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(n.bucketName())})
-	out, err := kms.NewFromConfig(n.admin()).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/lakesail-" + n.connectionID + "-" + accNetworkID)})
-	if err != nil {
-		return headErr == nil, "", nil // no alias: the key's deletion took it, or there never was one
-	}
-	return headErr == nil, out.KeyMetadata.KeyState, nil
+func (n *networkTarget) alias() string {
+	return "alias/lakesail-" + n.connectionID + "-" + accNetworkID
 }
 
 // assertNetworkCallsByRole checks the call log: every EC2, S3 and KMS call was made by the
@@ -232,12 +198,4 @@ func (s *recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov
 		s.recorder.mu.Unlock()
 	}
 	return resp, err
-}
-
-func s3Client(cfg aws.Config) *s3.Client {
-	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-}
-
-func putObjectInput(bucket, key string) *s3.PutObjectInput {
-	return &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: strings.NewReader("sail")}
 }

@@ -6,12 +6,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -21,6 +15,7 @@ import (
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
 )
 
 func TestAccNetwork_basic(t *testing.T) {
@@ -152,10 +147,8 @@ func TestAccNetwork_bringYourOwnVPC(t *testing.T) {
 				if _, taken := tags[connpolicy.TagConnection]; taken {
 					return fmt.Errorf("the brought VPC got the %s tag", connpolicy.TagConnection)
 				}
-				subnets, err := ec2.NewFromConfig(n.admin()).DescribeSubnets(context.Background(), &ec2.DescribeSubnetsInput{
-					Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}}})
-				if err != nil || len(subnets.Subnets) != 4 {
-					return fmt.Errorf("the brought VPC has %d subnets (%v); the network must create nothing in it", len(subnets.Subnets), err)
+				if count, err := lakesailtest.SubnetCount(context.Background(), n.admin(), vpcID); err != nil || count != 4 {
+					return fmt.Errorf("the brought VPC has %d subnets (%v); the network must create nothing in it", count, err)
 				}
 				return nil
 			},
@@ -264,10 +257,6 @@ func TestAccNetwork_destroyRetainsBucketAndKey(t *testing.T) {
 		}),
 		Steps: []resource.TestStep{{
 			Config: n.config(`  cidr_block = "10.20.0.0/16"`),
-			Check: func(*terraform.State) error {
-				_, err := ec2.NewFromConfig(n.admin()).DescribeVpcs(context.Background(), &ec2.DescribeVpcsInput{})
-				return err
-			},
 		}},
 	})
 }
@@ -349,20 +338,20 @@ resource "lakesail_network" "test" {
 func (n *networkTarget) checkNetworkDestroyed(forced bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		ctx := context.Background()
-		left, err := n.taggedWithNetwork(ctx)
+		left, err := lakesailtest.TaggedWithNetwork(ctx, n.admin(), accNetworkID)
 		if err != nil {
 			return err
 		}
 		if len(left) > 0 {
 			return fmt.Errorf("still tagged with network %s after destroy: %v", accNetworkID, left)
 		}
-		bucket, key, err := n.storage(ctx)
+		bucket, key, err := lakesailtest.NetworkStorage(ctx, n.admin(), n.bucketName(), n.alias())
 		switch {
 		case err != nil:
 			return err
-		case forced && (bucket || (key != "" && key != kmstypes.KeyStatePendingDeletion)):
+		case forced && (bucket || (key != "" && key != "PendingDeletion")):
 			return fmt.Errorf("force_destroy left the bucket (%v) or an active key (%s)", bucket, key)
-		case !forced && (!bucket || key != kmstypes.KeyStateEnabled):
+		case !forced && (!bucket || key != "Enabled"):
 			return fmt.Errorf("destroy without force_destroy must keep the bucket (exists: %v) and the key (state %q)", bucket, key)
 		}
 		return nil
@@ -387,70 +376,30 @@ func (n *networkTarget) deleteNetworkOutOfBand() resource.TestCheckFunc {
 
 func (n *networkTarget) putObject(key string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		_, err := s3Client(n.admin()).PutObject(context.Background(), putObjectInput(n.bucketName(), key))
-		return err
+		return lakesailtest.PutObject(context.Background(), n.admin(), n.bucketName(), key)
 	}
 }
 
 // makeCustomerVPC is a VPC with two private and two public subnets, made by the account's root.
 func (n *networkTarget) makeCustomerVPC(t *testing.T) (string, []string, []string) {
 	t.Helper()
-	ctx, api := context.Background(), ec2.NewFromConfig(n.admin())
-	vpc, err := api.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("172.20.0.0/16"), TagSpecifications: []ec2types.TagSpecification{{
-		ResourceType: ec2types.ResourceTypeVpc, Tags: []ec2types.Tag{{Key: aws.String("Owner"), Value: aws.String("customer")}}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var private, public []string
-	for i, zone := range []string{"us-east-1a", "us-east-1b"} {
-		for j, list := range []*[]string{&private, &public} {
-			out, err := api.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String(fmt.Sprintf("172.20.%d.0/24", 10*j+i)), AvailabilityZone: aws.String(zone)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			*list = append(*list, aws.ToString(out.Subnet.SubnetId))
-		}
-	}
+	vpcID, private, public, err := lakesailtest.CustomerVPC(context.Background(), n.admin())
+	must(t, err)
 	n.callsFrom = len(n.emu.Calls())
-	return aws.ToString(vpc.Vpc.VpcId), private, public
+	return vpcID, private, public
 }
 
 func (n *networkTarget) tagsOf(t *testing.T, id string) map[string]string {
 	t.Helper()
-	out, err := ec2.NewFromConfig(n.admin()).DescribeTags(context.Background(), &ec2.DescribeTagsInput{
-		Filters: []ec2types.Filter{{Name: aws.String("resource-id"), Values: []string{id}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tags := map[string]string{}
-	for _, tag := range out.Tags {
-		tags[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
-	}
+	tags, err := lakesailtest.TagsOf(context.Background(), n.admin(), id)
+	must(t, err)
 	return tags
 }
 
-// tamper deletes the NAT gateway, opens the security group to the internet, removes the bucket's
-// public access block and policy and turns key rotation off, as the account's administrator.
+// tamper changes the network behind Terraform's back (see lakesailtest.TamperNetwork).
 func (n *networkTarget) tamper(t *testing.T) {
 	t.Helper()
-	ctx, cfg := context.Background(), n.admin()
-	api := ec2.NewFromConfig(cfg)
-	nats, err := api.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []ec2types.Filter{{Name: aws.String("tag:" + connpolicy.TagNetwork), Values: []string{accNetworkID}}}})
-	must(t, err)
-	_, err = api.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: nats.NatGateways[0].NatGatewayId})
-	must(t, err)
-	groups, err := api.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{{Name: aws.String("tag:" + connpolicy.TagNetwork), Values: []string{accNetworkID}}}})
-	must(t, err)
-	_, err = api.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: groups.SecurityGroups[0].GroupId,
-		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}})
-	must(t, err)
-	bucket := aws.String(n.bucketName())
-	_, err = s3Client(cfg).DeletePublicAccessBlock(ctx, &s3.DeletePublicAccessBlockInput{Bucket: bucket})
-	must(t, err)
-	_, err = s3Client(cfg).DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: bucket})
-	must(t, err)
-	_, err = kms.NewFromConfig(cfg).DisableKeyRotation(ctx, &kms.DisableKeyRotationInput{KeyId: aws.String("alias/lakesail-" + n.connectionID + "-" + accNetworkID)})
-	must(t, err)
+	must(t, lakesailtest.TamperNetwork(context.Background(), n.admin(), accNetworkID, n.bucketName(), n.alias()))
 }
 
 func must(t *testing.T, err error) {

@@ -91,6 +91,9 @@ type WorkspaceSpec struct {
 	GlueDatabases []string
 	// Tags are extra tags; the LakeSail tags win over them.
 	Tags map[string]string
+	// ConnectionRoleARN is the role the workspace is built through; its cluster administration
+	// is checked on read and restored on update (skipped when empty).
+	ConnectionRoleARN string
 }
 
 var (

@@ -39,6 +39,8 @@ type Workspace struct {
 	GlueDatabaseNames    []string
 	// Network is what the cluster runs in, as EKS reports it (BucketName is the spec's).
 	Network WorkspaceNetwork
+	// AdminAccessLost says the connection role's access entry or its admin policy is gone.
+	AdminAccessLost bool
 	// ImportedGlueDatabases are the catalogs an import found (the spec had none to give).
 	ImportedGlueDatabases []string
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
@@ -114,8 +115,9 @@ func TestLibWorkspaceOutlivesSession(t *testing.T) {
 }
 
 // TestLibWorkspaceEnvelopeDrift: an administrator strips WorkloadBoundary from the storage
-// role and widens the logging role's trust to every service account; read reports both and
-// leaves their ARNs out, and update restores them.
+// role, widens the logging role's trust to every service account and removes the connection
+// role's cluster access entry; read reports all three (leaving the roles' ARNs out), and update
+// restores them.
 func TestLibWorkspaceEnvelopeDrift(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -129,6 +131,10 @@ func TestLibWorkspaceEnvelopeDrift(t *testing.T) {
 		`"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"` + host + `:sub":"system:serviceaccount:*"}}}]}`
 	_, err = admin.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(env.spec.WorkloadRoleName("logging")), PolicyDocument: aws.String(widened)})
 	must(t, err)
+	env.adminOps = map[string]bool{"eks:DeleteAccessEntry": true}
+	_, err = eks.NewFromConfig(env.emu.AWSConfig(nil)).DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{ClusterName: aws.String(ws.ClusterName),
+		PrincipalArn: aws.String(env.spec.ConnectionRoleARN)})
+	must(t, err)
 
 	drifted, err := env.asRole.ReadWorkspace(ctx, env.spec, ws.Record())
 	must(t, err)
@@ -138,7 +144,10 @@ func TestLibWorkspaceEnvelopeDrift(t *testing.T) {
 	if _, ok := drifted.WorkloadRoleARNs["logging"]; ok {
 		t.Error("the logging role with a widened trust is still reported")
 	}
-	if len(drifted.Drift) < 2 {
+	if !drifted.AdminAccessLost {
+		t.Error("the connection role's lost cluster administration is not reported")
+	}
+	if len(drifted.Drift) < 3 {
 		t.Errorf("drift: %v", drifted.Drift)
 	}
 	restored, err := env.asRole.UpdateWorkspace(ctx, env.spec, env.spec, ws.Record())

@@ -94,6 +94,16 @@ func (c *Client) ReadWorkspace(ctx context.Context, s WorkspaceSpec, rec Workspa
 	group.Go(func() error { return c.readParameters(gctx, s, w, drift) })
 	group.Go(func() error { return c.readCertificate(gctx, w, rec.CertificateARN, drift) })
 	group.Go(func() error { return c.readGlueDatabases(gctx, s, w, drift) })
+	if s.ConnectionRoleARN != "" && cluster.Status == ekstypes.ClusterStatusActive {
+		group.Go(func() error {
+			ok, err := c.hasAdminAccess(gctx, s)
+			if err == nil && !ok {
+				w.AdminAccessLost = true
+				drift("the connection role no longer administers the cluster (its access entry or AmazonEKSClusterAdminPolicy was removed)")
+			}
+			return err
+		})
+	}
 	if err := group.Wait(); err != nil {
 		return nil, err
 	}

@@ -89,6 +89,11 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s WorkspaceSpec, cu
 			return err
 		}
 	}
+	if current.AdminAccessLost {
+		if err := c.restoreAdminAccess(ctx, s); err != nil {
+			return err
+		}
+	}
 	// Satellites that do not depend on the cluster's state first: they restore the envelope.
 	if err := c.ensureLogGroup(ctx, s); err != nil {
 		return err

@@ -99,6 +99,7 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 		LogRetentionDays:     int(m.LogRetentionDays.ValueInt64()),
 		Addons:               map[string]lakesail.AddonSpec{},
 		Tags:                 maps.Clone(defaultTags),
+		ConnectionRoleARN:    m.RoleARN.ValueString(),
 	}
 	diags.Append(m.PrivateSubnetIDs.ElementsAs(ctx, &s.Network.PrivateSubnetIDs, false)...)
 	if !m.PublicAccessCIDRs.IsNull() {

@@ -17,11 +17,10 @@ import (
 
 // customerNetwork is a VPC and subnets the customer made (as root) before using LakeSail.
 type customerNetwork struct {
-	vpcID            string
-	private, public  []string
-	objectsBefore    int
-	preTaggedSubnet  string // already had kubernetes.io/role/elb=1
-	customerVPCTagOn string
+	vpcID           string
+	private, public []string
+	objectsBefore   int
+	preTaggedSubnet string // already had kubernetes.io/role/elb=1
 }
 
 func makeCustomerNetwork(t *testing.T, env *networkEnv) customerNetwork {

@@ -252,7 +252,7 @@ func (r *networkRun) retryDependency(ctx context.Context, action, what string, c
 		}
 		select {
 		case <-ctx.Done():
-			return step(fmt.Errorf("%w (last: %v)", ctx.Err(), err), "%s", what)
+			return step(fmt.Errorf("%w (last: %w)", ctx.Err(), err), "%s", what)
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, r.waits.maxDelay)

@@ -255,7 +255,7 @@ func (r *networkRun) aliasNewKey(ctx context.Context, key *networkKey) error {
 	failed := step(classify("kms:CreateAlias", err), "creating alias %s for the new KMS key %s", r.spec.KMSAlias(), key.arn)
 	_, rollback := r.kms.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(key.arn), PendingWindowInDays: aws.Int32(keyDeletionWindowDays)})
 	if rollback != nil {
-		return fmt.Errorf("%w; the new key could not be rolled back either (%v): delete it yourself", failed, classify("kms:ScheduleKeyDeletion", rollback))
+		return fmt.Errorf("%w; the new key could not be rolled back either (%w): delete it yourself", failed, classify("kms:ScheduleKeyDeletion", rollback))
 	}
 	return fmt.Errorf("%w (the new key was scheduled for deletion)", failed)
 }

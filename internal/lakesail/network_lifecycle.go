@@ -2,6 +2,7 @@ package lakesail
 
 import (
 	"context"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -184,7 +185,7 @@ func (r *networkRun) read(ctx context.Context, recorded *Network) (*Network, err
 	if anchorGone || (r.spec.BringsOwnVPC() && bucketGone) {
 		return nil, notFoundError{&AWSError{Action: "ec2:DescribeVpcs", Code: "NotFound", Message: "network " + r.spec.NetworkID + " not found", Err: ErrNotFound}}
 	}
-	n.Drift = append(ec2Drift, storageDrift...)
+	n.Drift = slices.Concat(ec2Drift, storageDrift)
 	return n, nil
 }
 

@@ -28,12 +28,9 @@ var (
 	networkSubnetIDPattern  = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
 )
 
-// Paths of the arguments that choose between a created and a brought VPC.
-var (
-	createdVPCArguments = []path.Expression{path.MatchRoot("cidr_block"), path.MatchRoot("availability_zones"),
-		path.MatchRoot("availability_zone_count"), path.MatchRoot("nat_gateways")}
-	broughtVPCArguments = []path.Expression{path.MatchRoot("vpc_id"), path.MatchRoot("private_subnet_ids"), path.MatchRoot("public_subnet_ids")}
-)
+// createdVPCArguments are the arguments of a created VPC, which a brought one excludes.
+var createdVPCArguments = []path.Expression{path.MatchRoot("cidr_block"), path.MatchRoot("availability_zones"),
+	path.MatchRoot("availability_zone_count"), path.MatchRoot("nat_gateways")}
 
 func networkSchema(ctx context.Context) schema.Schema {
 	replaceWhenConfigured := []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}

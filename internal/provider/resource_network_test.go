@@ -310,6 +310,8 @@ func TestAccNetwork_invalidInput(t *testing.T) {
 		{``, `(?s)Invalid Attribute Combination.*cidr_block`},
 		{`  cidr_block  = "10.0.0.0/16"
   kms_key_arn = "not-an-arn"`, `(?s)kms_key_arn.*KMS key ARN`},
+		{`  cidr_block = "10.0.0.0/16"
+  tags       = { "aws:owner" = "me" }`, `(?s)Reserved Tag Key`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.error, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -58,6 +59,14 @@ func (r *networkResource) ValidateConfig(ctx context.Context, req resource.Valid
 				resp.Diagnostics.AddAttributeError(path.Root("cidr_block"), "Subnets Do Not Fit",
 					fmt.Sprintf("%s cannot be carved into a private and a public subnet for each of %d zones: %s. Use a larger range or fewer zones.",
 						config.CIDRBlock.ValueString(), zones, specProblem(err)))
+			}
+		}
+	}
+	if !config.Tags.IsNull() && !config.Tags.IsUnknown() {
+		for key := range config.Tags.Elements() {
+			if strings.HasPrefix(strings.ToLower(key), "aws:") {
+				resp.Diagnostics.AddAttributeError(path.Root("tags").AtMapKey(key), "Reserved Tag Key",
+					fmt.Sprintf("Tag keys starting with aws: are reserved by AWS and cannot be set (%q).", key))
 			}
 		}
 	}

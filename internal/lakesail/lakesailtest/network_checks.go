@@ -2,6 +2,7 @@ package lakesailtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
@@ -49,8 +51,12 @@ func TaggedWithNetwork(ctx context.Context, cfg aws.Config, networkID string) ([
 func NetworkStorage(ctx context.Context, cfg aws.Config, bucket, alias string) (bool, string, error) {
 	_, headErr := s3Client(cfg).HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(bucket)})
 	out, err := kms.NewFromConfig(cfg).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(alias)})
+	var noAlias *kmstypes.NotFoundException
+	if errors.As(err, &noAlias) {
+		return headErr == nil, "", nil // the key's scheduled deletion took its alias, or there never was one
+	}
 	if err != nil {
-		return headErr == nil, "", nil
+		return false, "", err
 	}
 	return headErr == nil, string(out.KeyMetadata.KeyState), nil
 }

@@ -2,7 +2,6 @@ package awsemu
 
 import (
 	"crypto/x509"
-	"encoding/asn1"
 	"encoding/hex"
 	"strings"
 )
@@ -115,7 +114,7 @@ func acmUsages(cert *x509.Certificate) (usages, ext []acmNamed) {
 		}
 	}
 	for _, oid := range cert.UnknownExtKeyUsage {
-		ext = append(ext, acmNamed{Name: "CUSTOM", OID: asn1.ObjectIdentifier(oid).String()})
+		ext = append(ext, acmNamed{Name: "CUSTOM", OID: oid.String()})
 	}
 	return usages, ext
 }

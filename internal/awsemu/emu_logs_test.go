@@ -159,11 +159,11 @@ func TestEmuLogsTags(t *testing.T) {
 	if fmt.Sprint(got.Tags) != "map[a:1 b:2]" {
 		t.Fatalf("tags = %v", got.Tags)
 	}
-	_, err = c.TagLogGroup(bg, &cloudwatchlogs.TagLogGroupInput{LogGroupName: aws.String("/t"), Tags: map[string]string{"d": "4"}})
+	_, err = c.TagLogGroup(bg, &cloudwatchlogs.TagLogGroupInput{LogGroupName: aws.String("/t"), Tags: map[string]string{"d": "4"}}) //nolint:staticcheck // the emulator serves the legacy tagging API too
 	must(t, err)
-	_, err = c.UntagLogGroup(bg, &cloudwatchlogs.UntagLogGroupInput{LogGroupName: aws.String("/t"), Tags: []string{"a"}})
+	_, err = c.UntagLogGroup(bg, &cloudwatchlogs.UntagLogGroupInput{LogGroupName: aws.String("/t"), Tags: []string{"a"}}) //nolint:staticcheck // the emulator serves the legacy tagging API too
 	must(t, err)
-	old, err := c.ListTagsLogGroup(bg, &cloudwatchlogs.ListTagsLogGroupInput{LogGroupName: aws.String("/t")})
+	old, err := c.ListTagsLogGroup(bg, &cloudwatchlogs.ListTagsLogGroupInput{LogGroupName: aws.String("/t")}) //nolint:staticcheck // the emulator serves the legacy tagging API too
 	must(t, err)
 	if fmt.Sprint(old.Tags) != "map[b:2 d:4]" {
 		t.Fatalf("ListTagsLogGroup = %v", old.Tags)

@@ -92,7 +92,7 @@ func (e *Emulator) Listen(addr string) error {
 	e.srvMu.Lock()
 	defer e.srvMu.Unlock()
 	if e.srv != nil {
-		ln.Close()
+		_ = ln.Close()
 		return errors.New("awsemu: already listening")
 	}
 	e.srv = &http.Server{Handler: e.Handler(), ReadHeaderTimeout: 30 * time.Second}

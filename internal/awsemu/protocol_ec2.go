@@ -36,9 +36,9 @@ func (ec2Protocol) WriteResult(w http.ResponseWriter, c *Req, out any) {
 func (ec2Protocol) WriteError(w http.ResponseWriter, c *Req, e *APIError) {
 	var buf bytes.Buffer
 	buf.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<Response><Errors><Error><Code>`)
-	xml.EscapeText(&buf, []byte(e.Code))
+	_ = xml.EscapeText(&buf, []byte(e.Code))
 	buf.WriteString(`</Code><Message>`)
-	xml.EscapeText(&buf, []byte(e.Message))
+	_ = xml.EscapeText(&buf, []byte(e.Message))
 	buf.WriteString(`</Message></Error></Errors><RequestID>` + c.RequestID + `</RequestID></Response>`)
 	writeBody(w, c, "text/xml;charset=UTF-8", e.Status, buf.Bytes())
 }

@@ -69,9 +69,9 @@ func (queryProtocol) WriteError(w http.ResponseWriter, c *Req, e *APIError) {
 		ns = c.Service.Namespace
 	}
 	buf.WriteString(`<ErrorResponse xmlns="` + ns + `"><Error><Type>` + typ + `</Type><Code>`)
-	xml.EscapeText(&buf, []byte(e.Code))
+	_ = xml.EscapeText(&buf, []byte(e.Code))
 	buf.WriteString(`</Code><Message>`)
-	xml.EscapeText(&buf, []byte(e.Message))
+	_ = xml.EscapeText(&buf, []byte(e.Message))
 	buf.WriteString(`</Message></Error><RequestId>` + c.RequestID + `</RequestId></ErrorResponse>`)
 	writeBody(w, c, "text/xml", e.Status, buf.Bytes())
 }

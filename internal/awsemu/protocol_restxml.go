@@ -149,9 +149,9 @@ func (p restXMLProtocol) WriteResult(w http.ResponseWriter, c *Req, out any) {
 func (restXMLProtocol) WriteError(w http.ResponseWriter, c *Req, e *APIError) {
 	var buf bytes.Buffer
 	buf.WriteString(xmlHeader + "<Error><Code>")
-	xml.EscapeText(&buf, []byte(e.Code))
+	_ = xml.EscapeText(&buf, []byte(e.Code))
 	buf.WriteString("</Code><Message>")
-	xml.EscapeText(&buf, []byte(e.Message))
+	_ = xml.EscapeText(&buf, []byte(e.Message))
 	buf.WriteString("</Message><RequestId>" + c.RequestID + "</RequestId><HostId>" + hostID() + "</HostId></Error>")
 	w.Header().Set("Content-Type", "application/xml")
 	body := buf.Bytes()

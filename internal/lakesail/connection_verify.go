@@ -100,12 +100,12 @@ func (c *Client) VerifyRole(ctx context.Context, roleARN, externalID string, opt
 func (c *Client) explainAssumeRoleDenied(ctx context.Context, roleARN, externalID string, waited time.Duration, denied error) error {
 	identity, err := c.CallerIdentity(ctx)
 	if err != nil {
-		return fmt.Errorf("%w (and the caller could not be identified: %v)", denied, err)
+		return fmt.Errorf("%w (and the caller could not be identified: %w)", denied, err)
 	}
 	roleName := roleARN[strings.LastIndex(roleARN, "/")+1:]
 	role, err := findRole(ctx, iamClient(c.cfg, c.opts), roleName)
 	if err != nil {
-		return &TrustError{RoleARN: roleARN, CallerARN: identity.ARN, Err: fmt.Errorf("%w (the role could not be read: %v)", denied, err)}
+		return &TrustError{RoleARN: roleARN, CallerARN: identity.ARN, Err: fmt.Errorf("%w (the role could not be read: %w)", denied, err)}
 	}
 	text, err := decodePolicyDocument(aws.ToString(role.AssumeRolePolicyDocument))
 	if err != nil {

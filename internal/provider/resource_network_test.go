@@ -148,7 +148,7 @@ func TestAccNetwork_bringYourOwnVPC(t *testing.T) {
 					return fmt.Errorf("the brought VPC got the %s tag", connpolicy.TagConnection)
 				}
 				if count, err := lakesailtest.SubnetCount(context.Background(), n.admin(), vpcID); err != nil || count != 4 {
-					return fmt.Errorf("the brought VPC has %d subnets (%v); the network must create nothing in it", count, err)
+					return fmt.Errorf("the brought VPC has %d subnets (%w); the network must create nothing in it", count, err)
 				}
 				return nil
 			},

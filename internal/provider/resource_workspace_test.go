@@ -195,7 +195,7 @@ func TestAccWorkspace_kubernetesVersionUpgrade(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)kubernetes_version.*one minor version at a time`),
 			},
 			{
-				Config: f.config(strings.Replace(workspaceBasics, `"1.32"`, `"1.32"`, 1)),
+				Config: f.config(workspaceBasics), // 1.31 -> 1.32: one minor step, in place
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},

@@ -1,6 +1,7 @@
 package connpolicy
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
@@ -72,7 +73,7 @@ func TestUnitNothingUnused(t *testing.T) {
 	roleCalls, _ := Calls(spec)
 	workloadCalls, _ := WorkloadCalls(spec)
 	docs := append([]*Policy{b.WorkloadBoundary}, b.Scoped...)
-	all := append(roleCalls, workloadCalls...)
+	all := append(slices.Clone(roleCalls), workloadCalls...)
 	for _, p := range docs {
 		for _, s := range p.Document.Statement {
 			var claimed []Call

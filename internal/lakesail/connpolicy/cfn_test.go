@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/awspolicyequivalence"
+	awspolicy "github.com/hashicorp/awspolicyequivalence"
 )
 
 func testTemplateOptions() TemplateOptions {

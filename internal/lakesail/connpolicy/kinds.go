@@ -72,10 +72,10 @@ func (k PolicyKind) IsManaged() bool {
 
 // SizeLimit is the IAM quota that applies to the document.
 func (k PolicyKind) SizeLimit() int {
-	switch {
-	case k == KindTrust || k == KindCallbackTrust:
+	switch k {
+	case KindTrust, KindCallbackTrust:
 		return TrustPolicySizeLimit
-	case k == KindCallbackPolicy:
+	case KindCallbackPolicy:
 		return InlinePolicySizeLimit
 	}
 	return ManagedPolicySizeLimit

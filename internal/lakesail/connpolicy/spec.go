@@ -115,14 +115,11 @@ func (s Spec) Validate() error {
 	if !slices.Contains(partitions, s.Partition) {
 		bad("Partition", fmt.Sprintf("is %q", s.Partition), "use one of aws, aws-cn, aws-us-gov")
 	}
-	switch {
-	case s.LakeSailPrincipal == "":
+	if s.LakeSailPrincipal == "" {
 		bad("LakeSailPrincipal", "is empty outside the aws partition",
 			"set the LakeSail control-plane principal published for the "+s.Partition+" partition")
-	default:
-		if problem := checkPrincipal(s.LakeSailPrincipal, s.Partition); problem != "" {
-			bad("LakeSailPrincipal", problem, "use an IAM ARN such as "+DefaultLakeSailPrincipal)
-		}
+	} else if problem := checkPrincipal(s.LakeSailPrincipal, s.Partition); problem != "" {
+		bad("LakeSailPrincipal", problem, "use an IAM ARN such as "+DefaultLakeSailPrincipal)
 	}
 	switch {
 	case s.ExternalID == "":

@@ -39,7 +39,7 @@ func BuildNetwork(ctx context.Context, cfg aws.Config, connectionID, networkID s
 	vpcID := aws.ToString(vpc.Vpc.VpcId)
 	zones, err := ec2api.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{})
 	if err != nil || len(zones.AvailabilityZones) < 2 {
-		return lakesail.WorkspaceNetwork{}, fmt.Errorf("DescribeAvailabilityZones: %v", err)
+		return lakesail.WorkspaceNetwork{}, fmt.Errorf("DescribeAvailabilityZones found fewer than two zones: %w", err)
 	}
 	net := lakesail.WorkspaceNetwork{VpcID: vpcID}
 	for i := range 2 {

@@ -121,14 +121,14 @@ func TamperNetwork(ctx context.Context, cfg aws.Config, networkID, bucket, alias
 	ofNetwork := []ec2types.Filter{{Name: aws.String("tag:" + connpolicy.TagNetwork), Values: []string{networkID}}}
 	nats, err := api.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: ofNetwork})
 	if err != nil || len(nats.NatGateways) == 0 {
-		return fmt.Errorf("no NAT gateway to delete: %v", err)
+		return fmt.Errorf("no NAT gateway to delete: %w", err)
 	}
 	if _, err := api.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: nats.NatGateways[0].NatGatewayId}); err != nil {
 		return err
 	}
 	groups, err := api.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: ofNetwork})
 	if err != nil || len(groups.SecurityGroups) == 0 {
-		return fmt.Errorf("no security group to open: %v", err)
+		return fmt.Errorf("no security group to open: %w", err)
 	}
 	_, err = api.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: groups.SecurityGroups[0].GroupId,
 		IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22),

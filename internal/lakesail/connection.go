@@ -78,17 +78,26 @@ func (c *Client) completePolicySpec(ctx context.Context, s connpolicy.Spec) (con
 }
 
 // CreateConnection creates the connection's policies and role. onRoleNamed is called before the
-// first AWS call, so the caller can record the connection and always be able to delete what a
-// failed create left behind.
+// first AWS call that changes anything, so the caller can record the connection and always be
+// able to delete what a failed create left behind. A role of the same name that already exists
+// is a *ConflictError before onRoleNamed and before any change: recording it would let the
+// caller's delete remove a role (and policies) this create never made.
 func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRoleNamed func(roleName string)) (*Connection, error) {
 	bundle, err := c.Bundle(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
+	api := iamClient(c.cfg, c.opts)
+	switch _, err := findRole(ctx, api, bundle.RoleName); {
+	case err == nil:
+		return nil, &ConflictError{What: "IAM role " + bundle.RoleName,
+			Err: &AWSError{Action: "iam:GetRole", Code: "EntityAlreadyExists", Message: "role " + bundle.RoleName + " exists"}}
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
+	}
 	if onRoleNamed != nil {
 		onRoleNamed(bundle.RoleName)
 	}
-	api := iamClient(c.cfg, c.opts)
 	tags := spec.ConnectionTags()
 
 	// The boundary must exist before the role that carries it, and every policy before it is

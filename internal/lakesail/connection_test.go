@@ -233,3 +233,35 @@ func TestLibConnectionUpdatePrunesPolicyVersions(t *testing.T) {
 	must(t, err)
 	assertNoDrift(t, client, spec, conn)
 }
+
+// TestLibConnectionCreateRefusesExistingRole: a role of the connection's name made elsewhere is
+// a conflict found before anything is recorded or changed, so a destroy of the failed resource
+// cannot delete that role, and its policies keep their documents.
+func TestLibConnectionCreateRefusesExistingRole(t *testing.T) {
+	ctx := context.Background()
+	emu, client := newEmulatedClient(t, awsemu.Options{})
+	spec := testConnectionSpec(emu)
+	createTestConnection(t, client, spec)
+	bundle, err := client.Bundle(ctx, spec)
+	must(t, err)
+	api := iam.NewFromConfig(emu.AWSConfig(nil))
+	versions := func() int {
+		out, err := api.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: &bundle.RoleBoundary.ARN})
+		must(t, err)
+		return len(out.Versions)
+	}
+	before := versions()
+
+	recorded := false
+	_, err = client.CreateConnection(ctx, spec, func(string) { recorded = true })
+	var conflict *lakesail.ConflictError
+	if !errors.As(err, &conflict) {
+		t.Fatalf("create over an existing role = %v, want a ConflictError", err)
+	}
+	if recorded {
+		t.Error("the connection was recorded although its role already existed: destroy would delete a role this create did not make")
+	}
+	if after := versions(); after != before {
+		t.Errorf("the existing boundary went from %d to %d versions: the failed create rewrote another connection's policies", before, after)
+	}
+}

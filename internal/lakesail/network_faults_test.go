@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
 // TestLibNetworkFaults injects a failure into each mutating operation of a create in turn: the
@@ -130,4 +134,39 @@ func TestLibNetworkThrottled(t *testing.T) {
 		t.Errorf("objects still tagged with the network: %v", left)
 	}
 	t.Logf("%d EC2 calls throttled", throttled)
+}
+
+// TestLibNetworkKeyRollbackOutlivesCancel: when the create's context ends while the new key's
+// alias is being made, the key is still rolled back (scheduled for deletion): without its alias
+// nothing would ever find it again.
+func TestLibNetworkKeyRollbackOutlivesCancel(t *testing.T) {
+	t.Parallel()
+	env := newNetworkEnv(t, awsemu.Options{})
+	spec := env.spec()
+	spec.ForceDestroy = true
+	env.emu.AddFault(awsemu.Fault{Service: "kms", Operation: "CreateAlias", ErrorCode: "InjectedFault", Latency: 3 * time.Second, Nth: 1, Times: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if _, err := env.client.CreateNetwork(ctx, spec, nil, nil); err == nil {
+		t.Fatal("create succeeded although its context ended while the alias was made")
+	}
+	env.emu.ClearFaults()
+	keys, err := env.kms().ListKeys(context.Background(), &kms.ListKeysInput{})
+	must(t, err)
+	found := 0
+	for _, k := range keys.Keys {
+		tags, err := env.kms().ListResourceTags(context.Background(), &kms.ListResourceTagsInput{KeyId: k.KeyArn})
+		must(t, err)
+		for _, tag := range tags.Tags {
+			if aws.ToString(tag.TagKey) == connpolicy.TagNetwork && aws.ToString(tag.TagValue) == spec.NetworkID {
+				found++
+				if state := env.keyState(t, aws.ToString(k.KeyArn)); state != kmstypes.KeyStatePendingDeletion {
+					t.Errorf("key %s without its alias is %s, want PendingDeletion (an orphan)", aws.ToString(k.KeyArn), state)
+				}
+			}
+		}
+	}
+	if found == 0 {
+		t.Fatal("the create made no key before its context ended: the test does not exercise the rollback")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -20,6 +21,9 @@ import (
 // keyDeletionWindowDays is the waiting period of a force-destroyed key: KMS's shortest, and
 // still a week in which CancelKeyDeletion recovers the data.
 const keyDeletionWindowDays = 7
+
+// rollbackTimeout bounds a rollback that runs after the caller's context has ended.
+const rollbackTimeout = 2 * time.Minute
 
 // networkKey is the network's own KMS key as found in AWS.
 type networkKey struct {
@@ -253,6 +257,10 @@ func (r *networkRun) aliasNewKey(ctx context.Context, key *networkKey) error {
 		return nil
 	}
 	failed := step(classify("kms:CreateAlias", err), "creating alias %s for the new KMS key %s", r.spec.KMSAlias(), key.arn)
+	// The rollback must run even when ctx is what failed the alias (a timeout or an interrupt
+	// mid-create): a key left without its alias is found by nothing.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
 	_, rollback := r.kms.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(key.arn), PendingWindowInDays: aws.Int32(keyDeletionWindowDays)})
 	if rollback != nil {
 		return fmt.Errorf("%w; the new key could not be rolled back either (%w): delete it yourself", failed, classify("kms:ScheduleKeyDeletion", rollback))

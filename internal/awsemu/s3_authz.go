@@ -21,7 +21,8 @@ var rootPolicyActions = map[string]bool{
 //     (except the bucket-policy calls above), as do denies in the caller's identity policies,
 //     permissions boundary and session policies;
 //   - within the bucket owner's account, either the identity policies (within the boundary) or
-//     a bucket policy statement naming the caller allows; an allow that comes from the bucket
+//     a bucket policy statement naming the caller allows (one naming only the account delegates
+//     to its identity policies); an allow that comes from the bucket
 //     policy alone is still capped by the session's boundary and session policies;
 //   - across accounts both the caller's identity policies and the bucket policy must allow;
 //     RestrictPublicBuckets drops what a public bucket policy grants to other accounts;
@@ -68,7 +69,9 @@ func s3Decide(c *Req, action, resource string, ctx map[string][]string) iampolic
 		return id
 	case owner && id.Decision == iampolicy.Allowed:
 		return allowed
-	case owner && rp.Decision == iampolicy.Allowed:
+	case owner && rp.Decision == iampolicy.Allowed && b.policy.Match(specificCaller(req)).Decision == iampolicy.Allowed:
+		// A statement naming the account (its root ARN or id) delegates to the account's IAM
+		// policies, which did not allow: only one naming the caller (or everyone) grants by itself.
 		return e.sessionCap(p, req)
 	case !owner && id.Decision == iampolicy.Allowed && rp.Decision == iampolicy.Allowed:
 		return allowed
@@ -102,6 +105,13 @@ func s3RequestContext(c *Req, b *s3Bucket) map[string][]string {
 		m["s3:TlsVersion"] = []string{tlsVersionName(c.HTTP.TLS.Version)}
 	}
 	return m
+}
+
+// specificCaller is req with the caller's account left out, so that account principals no
+// longer match: only statements naming the caller itself (or "*").
+func specificCaller(req iampolicy.Request) iampolicy.Request {
+	req.Caller.Account = ""
+	return req
 }
 
 // sessionCap is what still limits a role session that a resource-based policy allows: its

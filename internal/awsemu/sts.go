@@ -135,9 +135,21 @@ func stsAssumeRole(c *Req) (any, error) {
 		specific := req
 		specific.Caller.Account = ""
 		viaAccountOnly := iampolicy.EvaluateTrust(specific, r.trust).Decision != iampolicy.Allowed
-		if caller.Account != acct.id || viaAccountOnly {
-			if res := c.e.evaluate(c, caller, "sts:AssumeRole", roleArn, opCtx); res.Decision != iampolicy.Allowed {
+		res := c.e.evaluate(c, caller, "sts:AssumeRole", roleArn, opCtx)
+		switch {
+		case caller.Account != acct.id || viaAccountOnly:
+			if res.Decision != iampolicy.Allowed {
 				return nil, denied(&res)
+			}
+		case res.Decision == iampolicy.ExplicitDeny:
+			// A trust policy naming the caller suffices in its own account, but an explicit deny
+			// in the caller's own policies still wins, as anywhere.
+			return nil, denied(&res)
+		case res.Decision != iampolicy.Allowed:
+			// Allowed by the trust policy alone: still capped by the caller's permissions
+			// boundary and session policies.
+			if capped := c.e.sessionCap(caller, req); capped.Decision != iampolicy.Allowed {
+				return nil, denied(&capped)
 			}
 		}
 	}

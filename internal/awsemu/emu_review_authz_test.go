@@ -1,0 +1,76 @@
+package awsemu
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// A trust policy that names a role of its own account admits that role's sessions without an
+// identity-policy Allow, but an explicit deny in the caller's own policies still wins, and the
+// caller's permissions boundary still caps the call.
+func TestEmuAssumeRoleDirectTrustHonoursCallerDenyAndBoundary(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	root := iamClient(e, e.RootCredentials())
+	boundary := createPolicy(t, root, "only-iam-reads", doc(allow("iam:Get*", "*")))
+
+	denied, deniedARN := roleSession(t, e, "denied-caller", doc(deny("sts:AssumeRole", "*")), "")
+	bounded, boundedARN := roleSession(t, e, "bounded-caller", "", boundary)
+	plain, plainARN := roleSession(t, e, "plain-caller", "", "")
+
+	for _, tc := range []struct {
+		name   string
+		caller aws.Credentials
+		arn    string
+		ok     bool
+	}{
+		{"explicit deny", denied, deniedARN, false},
+		{"boundary", bounded, boundedARN, false},
+		{"trusted directly", plain, plainARN, true},
+	} {
+		target := createRole(t, root, &iam.CreateRoleInput{
+			RoleName:                 aws.String("target-" + tc.arn[len("arn:aws:iam::123456789012:role/"):]),
+			AssumeRolePolicyDocument: aws.String(trustDoc(tc.arn, "")),
+		}, "")
+		_, err := tryAssume(e, tc.caller, *target.Arn, "")
+		if tc.ok {
+			must(t, err)
+			continue
+		}
+		if err == nil {
+			t.Fatalf("%s: AssumeRole allowed", tc.name)
+		}
+		wantCode(t, err, "AccessDenied")
+	}
+}
+
+// A bucket policy statement that names the bucket owner's own account (its root ARN) delegates
+// to that account's IAM policies: it does not by itself let a role without S3 permissions in.
+func TestEmuS3BucketPolicyOwnAccountPrincipalDelegates(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	root := s3Client(e, e.RootCredentials())
+	b := aws.String("lakesail-abc-ws")
+	createBucket(t, root, *b)
+	putObject(t, root, *b, "data.txt", "payload")
+	noS3, _ := roleSession(t, e, "no-s3", "", "")
+	withS3, _ := roleSession(t, e, "with-s3", doc(allow("s3:GetObject", "arn:aws:s3:::lakesail-abc-ws/*")), "")
+
+	policy := doc(stmt{Effect: "Allow", Principal: map[string]any{"AWS": rootOf(DefaultAccountID)},
+		Action: "s3:GetObject", Resource: "arn:aws:s3:::lakesail-abc-ws/*"})
+	_, err := root.PutBucketPolicy(bg, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(policy)})
+	must(t, err)
+
+	_, err = s3Client(e, noS3).GetObject(bg, &s3.GetObjectInput{Bucket: b, Key: aws.String("data.txt")})
+	if err == nil {
+		t.Fatal("a bucket policy naming only the account let a role without S3 permissions read")
+	}
+	wantCode(t, err, "AccessDenied")
+	if getObject(t, s3Client(e, withS3), *b, "data.txt") != "payload" {
+		t.Fatal("with-s3")
+	}
+	if getObject(t, root, *b, "data.txt") != "payload" {
+		t.Fatal("root")
+	}
+}

@@ -1,9 +1,15 @@
 package awsemu
 
 import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -72,5 +78,32 @@ func TestEmuS3BucketPolicyOwnAccountPrincipalDelegates(t *testing.T) {
 	}
 	if getObject(t, root, *b, "data.txt") != "payload" {
 		t.Fatal("root")
+	}
+}
+
+// Services other than S3 sign the body itself: a request that declares UNSIGNED-PAYLOAD does not
+// leave its body free to change after signing (here, to name another role).
+func TestEmuUnsignedPayloadOnlyForS3(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	creds := e.RootCredentials()
+	signed := "Action=CreateRole&Version=2010-05-08&RoleName=signed-name&AssumeRolePolicyDocument=" +
+		url.QueryEscape(trustDoc(rootOf(DefaultAccountID), ""))
+	swapped := strings.Replace(signed, "signed-name", "evilrolenam", 1)
+	req, err := http.NewRequest(http.MethodPost, e.Endpoint()+"/", strings.NewReader(signed))
+	must(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+	must(t, v4.NewSigner().SignHTTP(bg, creds, req, "UNSIGNED-PAYLOAD", "iam", "us-east-1", time.Now()))
+	req.Body, req.ContentLength = io.NopCloser(strings.NewReader(swapped)), int64(len(swapped))
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	out, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		t.Fatalf("a body swapped after signing with UNSIGNED-PAYLOAD was accepted: %s", out)
+	}
+	wantContains(t, string(out), "SignatureDoesNotMatch")
+	if _, err := iamClient(e, creds).GetRole(bg, &iam.GetRoleInput{RoleName: aws.String("evilrolenam")}); err == nil {
+		t.Fatal("the swapped role was created")
 	}
 }

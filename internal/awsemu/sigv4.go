@@ -178,9 +178,15 @@ func (s *sigV4) verify(r *http.Request, body []byte, creds aws.Credentials) bool
 	return hmac.Equal([]byte(got), []byte(s.Signature))
 }
 
-// payloadHash is X-Amz-Content-Sha256 when sent, else the body's SHA-256 (S3 presigned URLs
-// default to UNSIGNED-PAYLOAD).
+// payloadHash is, for S3, X-Amz-Content-Sha256 when sent (S3 checks it against the body, see
+// checkContentSHA256) and UNSIGNED-PAYLOAD for presigned URLs; for every other service it is the
+// body's SHA-256, which they compute themselves: a declared UNSIGNED-PAYLOAD must not leave the
+// body of an IAM or KMS call unsigned.
 func (s *sigV4) payloadHash(r *http.Request, body []byte) string {
+	if s.Service != "s3" {
+		sum := sha256.Sum256(body)
+		return hex.EncodeToString(sum[:])
+	}
 	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" {
 		return h
 	}
@@ -188,9 +194,7 @@ func (s *sigV4) payloadHash(r *http.Request, body []byte) string {
 		if h := r.URL.Query().Get("X-Amz-Content-Sha256"); h != "" {
 			return h
 		}
-		if s.Service == "s3" {
-			return "UNSIGNED-PAYLOAD"
-		}
+		return "UNSIGNED-PAYLOAD"
 	}
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])

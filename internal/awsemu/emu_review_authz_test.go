@@ -107,3 +107,35 @@ func TestEmuUnsignedPayloadOnlyForS3(t *testing.T) {
 		t.Fatal("the swapped role was created")
 	}
 }
+
+// A presigned URL without X-Amz-Expires is not valid forever: STS honours it for 15 minutes.
+func TestEmuPresignedURLWithoutExpiresExpires(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	for _, tc := range []struct {
+		age time.Duration
+		ok  bool
+	}{{time.Minute, true}, {time.Hour, false}} {
+		req, err := http.NewRequest(http.MethodGet, e.Endpoint()+"/?Action=GetCallerIdentity&Version=2011-06-15", nil)
+		must(t, err)
+		const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+		uri, hdr, err := v4.NewSigner().PresignHTTP(bg, e.RootCredentials(), req, emptySHA256, "sts", "us-east-1", time.Now().Add(-tc.age))
+		must(t, err)
+		if strings.Contains(uri, "X-Amz-Expires") {
+			t.Fatalf("the presigned URL names an expiry: %s", uri)
+		}
+		req, err = http.NewRequest(http.MethodGet, uri, nil)
+		must(t, err)
+		for k, v := range hdr {
+			if !strings.EqualFold(k, "host") {
+				req.Header[k] = v
+			}
+		}
+		resp, err := http.DefaultClient.Do(req)
+		must(t, err)
+		out, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if got := resp.StatusCode == http.StatusOK; got != tc.ok {
+			t.Fatalf("signed %s ago: status %d %s", tc.age, resp.StatusCode, out)
+		}
+	}
+}

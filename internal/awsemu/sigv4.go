@@ -110,8 +110,12 @@ func (s *sigV4) setCredential(v string) bool {
 // (not Options.Now, which tests move). It returns an errSignatureDoesNotMatch message or "".
 func (s *sigV4) checkTime(wall time.Time) string {
 	if s.Presigned {
-		if s.Expires > 0 && wall.After(s.Time.Add(s.Expires)) {
-			return "Signature expired: " + s.Time.Add(s.Expires).Format(sigV4Time) + " is now earlier than " + wall.UTC().Format(sigV4Time)
+		expires := s.Expires
+		if expires == 0 {
+			expires = maxClockSkew // without X-Amz-Expires a presigned URL lives 15 minutes, not forever
+		}
+		if wall.After(s.Time.Add(expires)) {
+			return "Signature expired: " + s.Time.Add(expires).Format(sigV4Time) + " is now earlier than " + wall.UTC().Format(sigV4Time)
 		}
 		return ""
 	}

@@ -12,6 +12,8 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
 
 // A trust policy that names a role of its own account admits that role's sessions without an
@@ -138,4 +140,38 @@ func TestEmuPresignedURLWithoutExpiresExpires(t *testing.T) {
 			t.Fatalf("signed %s ago: status %d %s", tc.age, resp.StatusCode, out)
 		}
 	}
+}
+
+// GetParameters and DeleteParameters see each parameter's tags: a Deny conditioned on
+// aws:ResourceTag holds for them as it does for GetParameter and DeleteParameter.
+func TestEmuSSMMultiParameterCallsSeeResourceTags(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	root := ssmClient(e, e.RootCredentials())
+	for _, name := range []string{"/app/open", "/app/protected"} {
+		in := &ssm.PutParameterInput{Name: aws.String(name), Value: aws.String("v"), Type: ssmtypes.ParameterTypeString}
+		if name == "/app/protected" {
+			in.Tags = []ssmtypes.Tag{{Key: aws.String("protected"), Value: aws.String("true")}}
+		}
+		_, err := root.PutParameter(bg, in)
+		must(t, err)
+	}
+	protect := stmt{Effect: "Deny", Action: "ssm:*", Resource: "*",
+		Condition: map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/protected": "true"}}}
+	creds, _ := roleSession(t, e, "ssm-user", doc(allow("ssm:*", "*"), protect), "")
+	c := ssmClient(e, creds)
+
+	_, err := c.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/app/protected")})
+	wantCode(t, err, "AccessDeniedException")
+	_, err = c.GetParameters(bg, &ssm.GetParametersInput{Names: []string{"/app/open", "/app/protected"}})
+	if err == nil {
+		t.Fatal("GetParameters read a parameter its tag denies")
+	}
+	wantCode(t, err, "AccessDeniedException")
+	_, err = c.DeleteParameters(bg, &ssm.DeleteParametersInput{Names: []string{"/app/protected"}})
+	wantCode(t, err, "AccessDeniedException")
+	if _, err := root.GetParameter(bg, &ssm.GetParameterInput{Name: aws.String("/app/protected")}); err != nil {
+		t.Fatalf("the protected parameter is gone: %v", err)
+	}
+	_, err = c.GetParameters(bg, &ssm.GetParametersInput{Names: []string{"/app/open"}})
+	must(t, err)
 }

@@ -11,10 +11,10 @@ func ssmParameterOps() []*Operation {
 	return []*Operation{
 		{Name: "PutParameter", Action: "ssm:PutParameter", Resources: ssmNameResource, Context: ctx(ssmNameTags, ssmPutContext), Also: ssmTagOnPut, Handle: ssmPutParameter},
 		{Name: "GetParameter", Action: "ssm:GetParameter", Resources: ssmNameResource, Context: ssmNameTags, Handle: ssmGetParameter},
-		{Name: "GetParameters", Action: "ssm:GetParameters", Resources: ssmNamesResource, Handle: ssmGetParameters},
+		{Name: "GetParameters", Action: "ssm:GetParameters", Resources: ssmNamesResource, Also: ssmNamesTagged("ssm:GetParameters"), Handle: ssmGetParameters},
 		{Name: "GetParametersByPath", Action: "ssm:GetParametersByPath", Resources: ssmPathResource, Handle: ssmGetParametersByPath},
 		{Name: "DeleteParameter", Action: "ssm:DeleteParameter", Resources: ssmNameResource, Context: ssmNameTags, Handle: ssmDeleteParameter},
-		{Name: "DeleteParameters", Action: "ssm:DeleteParameters", Resources: ssmNamesResource, Handle: ssmDeleteParameters},
+		{Name: "DeleteParameters", Action: "ssm:DeleteParameters", Resources: ssmNamesResource, Also: ssmNamesTagged("ssm:DeleteParameters"), Handle: ssmDeleteParameters},
 		{Name: "DescribeParameters", Action: "ssm:DescribeParameters", Handle: ssmDescribeParameters},
 	}
 }
@@ -33,6 +33,22 @@ func ssmNamesResource(c *Req) []string {
 		out = append(out, ssmParamARN(c, name))
 	}
 	return out
+}
+
+// ssmNamesTagged evaluates action again on each existing, tagged parameter the body's Names
+// lists, with that parameter's aws:ResourceTag/* (the operation's one Context cannot carry
+// per-parameter tags), so that a tag-conditioned Deny applies as it does in AWS.
+func ssmNamesTagged(action string) func(c *Req) []Check {
+	return func(c *Req) []Check {
+		var checks []Check
+		for _, n := range jsonBody[struct{ Names []string }](c).Names {
+			name, _ := ssmNameOf(c, n)
+			if p := ssmOf(c).params[name]; p != nil && len(p.tags) > 0 {
+				checks = append(checks, Check{Action: action, Resources: []string{ssmParamARN(c, name)}, Context: resourceTagContext(p.tags, "ssm")})
+			}
+		}
+		return checks
+	}
 }
 
 // ssmPathResource is the ARN of the hierarchy GetParametersByPath reads.

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // A trust policy that names a role of its own account admits that role's sessions without an
@@ -174,4 +175,35 @@ func TestEmuSSMMultiParameterCallsSeeResourceTags(t *testing.T) {
 	}
 	_, err = c.GetParameters(bg, &ssm.GetParametersInput{Names: []string{"/app/open"}})
 	must(t, err)
+}
+
+// A session policy passed to AssumeRoleWithWebIdentity limits the session, as it does for
+// AssumeRole.
+func TestEmuWebIdentitySessionPolicyLimits(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	admin := iamClient(e, e.RootCredentials())
+	issuer := "https://oidc.eks.us-east-1.amazonaws.com/id/" + strings.ToUpper(newSecret()[:32])
+	provider, err := admin.CreateOpenIDConnectProvider(bg, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(issuer), ClientIDList: []string{"sts.amazonaws.com"}})
+	must(t, err)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + aws.ToString(provider.OpenIDConnectProviderArn) +
+		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
+	role := createRole(t, admin, &iam.CreateRoleInput{RoleName: aws.String("irsa"), AssumeRolePolicyDocument: aws.String(trust)},
+		doc(allow("iam:ListRoles", "*"), allow("iam:GetRole", "*")))
+	now := e.now()
+	token, err := signServiceAccountToken(issuer, saClaims{Issuer: issuer, Subject: "system:serviceaccount:ns:sa", Audience: []string{"sts.amazonaws.com"},
+		IssuedAt: now.Unix(), NotBefore: now.Unix(), Expires: now.Add(time.Hour).Unix()})
+	must(t, err)
+	anon := sts.NewFromConfig(e.AWSConfig(aws.AnonymousCredentials{}), func(o *sts.Options) { o.Retryer = fastRetry() })
+	out, err := anon.AssumeRoleWithWebIdentity(bg, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Arn, RoleSessionName: aws.String("pod"),
+		WebIdentityToken: aws.String(token), Policy: aws.String(doc(allow("iam:GetRole", "*")))})
+	must(t, err)
+	c := iamClient(e, aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId),
+		SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)})
+	_, err = c.GetRole(bg, &iam.GetRoleInput{RoleName: aws.String("irsa")})
+	must(t, err)
+	_, err = c.ListRoles(bg, &iam.ListRolesInput{})
+	if err == nil {
+		t.Fatal("the session policy did not limit the web-identity session")
+	}
+	wantCode(t, err, "AccessDenied")
 }

@@ -23,6 +23,7 @@ type webIdentityResult struct {
 	SubjectFromWebIdentityToken string
 	Audience                    string
 	Provider                    string
+	PackedPolicySize            int `xml:",omitempty"`
 }
 
 func invalidIdentityToken(format string, args ...any) *APIError {
@@ -104,11 +105,16 @@ func stsAssumeRoleWithWebIdentity(c *Req) (any, error) {
 		Account: acct.id, RoleName: r.name, RoleID: r.id, RoleARN: r.arn(acct.id), Name: name,
 		Issued: c.Now, Expires: c.Now.Add(lifetime),
 	}
+	packed, perr := sessionPolicies(c, acct, s) // Policy and PolicyArns limit this session too
+	if perr != nil {
+		return nil, perr
+	}
 	c.state().sessions[s.AccessKeyID] = s
 	r.lastUsed, r.lastRegion = c.Now, c.Region
 	return webIdentityResult{
 		Credentials:                 stsCredentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: xmlTime(s.Expires)},
 		AssumedRoleUser:             assumedRoleUser{Arn: sessionARN(acct.id, r.name, name), AssumedRoleId: r.id + ":" + name},
 		SubjectFromWebIdentityToken: claims.Subject, Audience: audience, Provider: providerARN,
+		PackedPolicySize: packed,
 	}, nil
 }

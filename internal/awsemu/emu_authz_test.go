@@ -99,7 +99,7 @@ func TestEmuPermissionsBoundaryCondition(t *testing.T) {
 func TestEmuRequestTagCondition(t *testing.T) {
 	e, _ := newTestEmu(t, Options{})
 	s := sessionFor(t, e, "tagger", doc(stmt{
-		Effect: "Allow", Action: []string{"iam:CreatePolicy", "iam:CreateRole", "iam:TagRole"}, Resource: "*",
+		Effect: "Allow", Action: []string{"iam:CreatePolicy", "iam:TagPolicy", "iam:CreateRole", "iam:TagRole"}, Resource: "*",
 		Condition: map[string]any{
 			"StringEquals":              map[string]any{"aws:RequestTag/Service": "LakeSail"},
 			"ForAllValues:StringEquals": map[string]any{"aws:TagKeys": []string{"Service", "LakeSail-Connection"}},

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
@@ -206,4 +207,33 @@ func TestEmuWebIdentitySessionPolicyLimits(t *testing.T) {
 		t.Fatal("the session policy did not limit the web-identity session")
 	}
 	wantCode(t, err, "AccessDenied")
+}
+
+// IAM creates with Tags need the tagging permission on the new resource too: iam:TagRole for
+// CreateRole, iam:TagPolicy for CreatePolicy, iam:TagOpenIDConnectProvider for
+// CreateOpenIDConnectProvider. Without tags the create permission suffices.
+func TestEmuIAMCreateWithTagsNeedsTagPermission(t *testing.T) {
+	e, _ := newTestEmu(t, Options{})
+	s := sessionFor(t, e, "creator", doc(allow([]string{"iam:CreateRole", "iam:CreatePolicy", "iam:CreateOpenIDConnectProvider"}, "*")), "")
+	tags := []iamtypes.Tag{{Key: aws.String("LakeSail-Connection"), Value: aws.String("abc")}}
+	trust := aws.String(trustDoc(rootOf(DefaultAccountID), ""))
+	pdoc := aws.String(doc(allow("s3:GetObject", "*")))
+	issuer := "https://oidc.eks.us-east-1.amazonaws.com/id/"
+
+	_, err := s.CreateRole(bg, &iam.CreateRoleInput{RoleName: aws.String("tagged"), AssumeRolePolicyDocument: trust, Tags: tags})
+	if err == nil {
+		t.Fatal("CreateRole with tags succeeded without iam:TagRole")
+	}
+	wantContains(t, errMessage(err), "iam:TagRole")
+	_, err = s.CreatePolicy(bg, &iam.CreatePolicyInput{PolicyName: aws.String("tagged"), PolicyDocument: pdoc, Tags: tags})
+	wantContains(t, errMessage(err), "iam:TagPolicy")
+	_, err = s.CreateOpenIDConnectProvider(bg, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(issuer + "AAAA"), ClientIDList: []string{"sts.amazonaws.com"}, Tags: tags})
+	wantContains(t, errMessage(err), "iam:TagOpenIDConnectProvider")
+
+	_, err = s.CreateRole(bg, &iam.CreateRoleInput{RoleName: aws.String("untagged"), AssumeRolePolicyDocument: trust})
+	must(t, err)
+	_, err = s.CreatePolicy(bg, &iam.CreatePolicyInput{PolicyName: aws.String("untagged"), PolicyDocument: pdoc})
+	must(t, err)
+	_, err = s.CreateOpenIDConnectProvider(bg, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(issuer + "BBBB"), ClientIDList: []string{"sts.amazonaws.com"}})
+	must(t, err)
 }

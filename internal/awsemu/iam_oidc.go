@@ -8,7 +8,7 @@ import (
 
 func iamOIDCOps() []*Operation {
 	return []*Operation{
-		{Name: "CreateOpenIDConnectProvider", Action: "iam:CreateOpenIDConnectProvider", Resources: newOIDCResource, Context: requestTags, Handle: iamCreateOIDC},
+		{Name: "CreateOpenIDConnectProvider", Action: "iam:CreateOpenIDConnectProvider", Resources: newOIDCResource, Context: requestTags, Also: iamTagOnCreate("iam:TagOpenIDConnectProvider", newOIDCResource), Handle: iamCreateOIDC},
 		{Name: "GetOpenIDConnectProvider", Action: "iam:GetOpenIDConnectProvider", Resources: oidcResource, Context: oidcTags, Handle: iamGetOIDC},
 		{Name: "DeleteOpenIDConnectProvider", Action: "iam:DeleteOpenIDConnectProvider", Resources: oidcResource, Context: oidcTags, Handle: iamDeleteOIDC},
 		{Name: "ListOpenIDConnectProviders", Action: "iam:ListOpenIDConnectProviders", Handle: iamListOIDC},

@@ -8,7 +8,7 @@ import (
 
 func iamPolicyOps() []*Operation {
 	return []*Operation{
-		{Name: "CreatePolicy", Action: "iam:CreatePolicy", Resources: newPolicyResource, Context: requestTags, Handle: iamCreatePolicy},
+		{Name: "CreatePolicy", Action: "iam:CreatePolicy", Resources: newPolicyResource, Context: requestTags, Also: iamTagOnCreate("iam:TagPolicy", newPolicyResource), Handle: iamCreatePolicy},
 		{Name: "GetPolicy", Action: "iam:GetPolicy", Resources: policyResource, Context: policyTags, Handle: iamGetPolicy},
 		{Name: "DeletePolicy", Action: "iam:DeletePolicy", Resources: policyResource, Context: policyTags, Handle: iamDeletePolicy},
 		{Name: "ListPolicies", Action: "iam:ListPolicies", Handle: iamListPolicies},

@@ -4,7 +4,7 @@ import "strings"
 
 func iamRoleOps() []*Operation {
 	return []*Operation{
-		{Name: "CreateRole", Action: "iam:CreateRole", Resources: newRoleResource, Context: ctx(requestedBoundary, requestTags), Handle: iamCreateRole},
+		{Name: "CreateRole", Action: "iam:CreateRole", Resources: newRoleResource, Context: ctx(requestedBoundary, requestTags), Also: iamTagOnCreate("iam:TagRole", newRoleResource), Handle: iamCreateRole},
 		{Name: "GetRole", Action: "iam:GetRole", Resources: roleResource, Context: roleTags, Handle: iamGetRole},
 		{Name: "DeleteRole", Action: "iam:DeleteRole", Resources: roleResource, Context: ctx(roleTags, roleBoundary), Handle: iamDeleteRole},
 		{Name: "UpdateRole", Action: "iam:UpdateRole", Resources: roleResource, Context: roleTags, Handle: iamUpdateRole},

@@ -69,6 +69,17 @@ func requestedPolicyARN(c *Req) map[string][]string {
 // requestTags is aws:RequestTag/* and aws:TagKeys of the Tags parameter.
 func requestTags(c *Req) map[string][]string { return requestTagContext(c.ParamTags("Tags")) }
 
+// iamTagOnCreate is the tagging permission IAM checks, on the new resource, when a create
+// carries Tags (CreateRole needs iam:TagRole as well, and so on).
+func iamTagOnCreate(action string, resource func(*Req) []string) func(*Req) []Check {
+	return func(c *Req) []Check {
+		if len(c.ParamTags("Tags")) == 0 {
+			return nil
+		}
+		return []Check{{Action: action, Resources: resource(c), Context: requestTags(c)}}
+	}
+}
+
 // untagKeys is aws:TagKeys of the TagKeys parameter.
 func untagKeys(c *Req) map[string][]string {
 	if keys := c.ParamList("TagKeys"); len(keys) > 0 {

@@ -365,6 +365,12 @@ func (r *workspaceResource) ImportState(ctx context.Context, req resource.Import
 	roleARN := ""
 	if len(parts) == 3 {
 		roleARN = parts[2]
+		if !workspaceRoleARNPattern.MatchString(roleARN) {
+			// Caught here, or the state would hold a role_arn its own validator rejects.
+			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("%q is not an IAM role ARN: use the connection role's ARN "+
+				"(lakesail_connection.role_arn), e.g. arn:aws:iam::123456789012:role/lakesail-%s-LakeSailRole.", roleARN, connectionID))
+			return
+		}
 	} else {
 		if !requireConfigured(r.data, &resp.Diagnostics) {
 			return

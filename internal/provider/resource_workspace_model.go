@@ -258,10 +258,27 @@ func (m *workspaceModel) flatten(ws *lakesail.Workspace, s lakesail.WorkspaceSpe
 		}
 		m.GlueDatabases = workspaceStringSet(present)
 	}
-	// The user's tags: what the cluster carries beyond the LakeSail tags and default_tags.
+	// The user's tags: those the model gives that the cluster still carries (a LakeSail key the
+	// LakeSail tags override counts as carried, a key also in default_tags too), plus what the
+	// cluster carries beyond the LakeSail tags and default_tags. Dropping a carried tag because
+	// it repeats a default or LakeSail key would make apply's result differ from the plan.
+	managed := func(k string) bool {
+		return k == connpolicy.TagService || k == connpolicy.TagConnection || k == connpolicy.TagTenant || k == lakesail.TagWorkspace
+	}
 	user := map[string]attr.Value{}
+	if !m.Tags.IsNull() && !m.Tags.IsUnknown() {
+		for k, v := range m.Tags.Elements() {
+			value, ok := v.(types.String)
+			if !ok || value.IsUnknown() || value.IsNull() {
+				continue
+			}
+			if observed, carried := ws.Tags[k]; (carried && observed == value.ValueString()) || managed(k) {
+				user[k] = value
+			}
+		}
+	}
 	for k, v := range ws.Tags {
-		if k == connpolicy.TagService || k == connpolicy.TagConnection || k == connpolicy.TagTenant || k == lakesail.TagWorkspace {
+		if _, ok := user[k]; ok || managed(k) {
 			continue
 		}
 		if d, ok := defaultTags[k]; ok && d == v {

@@ -31,6 +31,7 @@ var (
 	kubernetesVersionPattern = regexp.MustCompile(`^1\.[0-9]{1,3}$`)
 	subnetIDRegexp           = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
 	catalogNameRegexp        = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	workspaceRoleARNPattern  = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`)
 )
 
 // nodeGroupAttrTypes and addonAttrTypes are the object types of the nested attributes.
@@ -101,7 +102,7 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			},
 			"role_arn": schema.StringAttribute{
 				Required: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$`),
+				Validators: []validator.String{stringvalidator.RegexMatches(workspaceRoleARNPattern,
 					"must be the connection role's ARN (lakesail_connection.role_arn)")},
 				PlanModifiers:       replace,
 				MarkdownDescription: "The connection role the provider assumes for every call (`lakesail_connection.role_arn`).",

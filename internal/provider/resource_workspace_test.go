@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -307,8 +308,11 @@ func (f *workspaceFixture) checkWorkspaceDestroyed() resource.TestCheckFunc {
 			return err
 		}
 		obs, err := client.ObserveConnectionRole(context.Background(), "lakesail-"+f.connectionID+"-"+accWorkspaceID+"-storage")
-		if err == nil {
+		switch {
+		case err == nil:
 			return fmt.Errorf("workload role %s still exists", obs.RoleName)
+		case !errors.Is(err, lakesail.ErrNotFound):
+			return fmt.Errorf("cannot tell whether the workspace is gone: %w", err) // any other error proves nothing
 		}
 		return nil
 	}

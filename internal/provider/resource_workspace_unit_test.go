@@ -6,8 +6,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
@@ -101,6 +104,57 @@ func TestUnitWorkspaceVersionStep(t *testing.T) {
 	}{{"1.32", "1.33", true}, {"1.33", "1.33", true}, {"1.31", "1.33", false}, {"1.33", "1.32", false}} {
 		if err := lakesail.CheckVersionStep(tc.from, tc.to); (err == nil) != tc.ok {
 			t.Errorf("%s -> %s: %v", tc.from, tc.to, err)
+		}
+	}
+}
+
+// TestUnitWorkspaceFlattenKeepsConfiguredTags: a configured tag that repeats a default_tags
+// entry, or names a LakeSail key the LakeSail tags override, stays in state after apply;
+// dropping it made Terraform fail with "Provider produced inconsistent result".
+func TestUnitWorkspaceFlattenKeepsConfiguredTags(t *testing.T) {
+	var diags diag.Diagnostics
+	defaults := map[string]string{"env": "prod"}
+	m := unitWorkspaceModel()
+	m.Tags = types.MapValueMust(types.StringType, map[string]attr.Value{
+		"team": types.StringValue("data"), "env": types.StringValue("prod"), "Service": types.StringValue("mine"),
+	})
+	s := m.spec(context.Background(), "TENANT0001", defaults, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	ws := &lakesail.Workspace{ID: s.ID(), ClusterName: s.ClusterName(), Network: s.Network, Tags: s.WorkspaceTags()}
+	planned := m.Tags
+	m.flatten(ws, s, defaults)
+	if !m.Tags.Equal(planned) {
+		t.Errorf("tags after apply %v, planned %v", m.Tags, planned)
+	}
+
+	// Changed and added out of band: the state shows what the cluster has, so the plan puts it back.
+	ws.Tags["team"], ws.Tags["extra"] = "other", "x"
+	m.flatten(ws, s, defaults)
+	var tags map[string]string
+	diags.Append(m.Tags.ElementsAs(context.Background(), &tags, false)...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	if tags["team"] != "other" || tags["extra"] != "x" || tags["env"] != "prod" || tags["Service"] != "mine" || len(tags) != 4 {
+		t.Errorf("tags after out-of-band change: %v", tags)
+	}
+}
+
+// TestUnitWorkspaceImportRejectsBadRoleARN: an import id whose third part is not a role ARN is
+// refused, instead of saving a role_arn that the next plan's validator rejects.
+func TestUnitWorkspaceImportRejectsBadRoleARN(t *testing.T) {
+	ctx := context.Background()
+	s := workspaceSchema(ctx)
+	for id, wantError := range map[string]bool{
+		"AB12CD34EF/WS00000001/not-an-arn": true,
+		"AB12CD34EF/WS00000001/arn:aws:iam::111122223333:role/lakesail-AB12CD34EF-LakeSailRole": false,
+	} {
+		resp := &resource.ImportStateResponse{State: tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}}
+		(&workspaceResource{}).ImportState(ctx, resource.ImportStateRequest{ID: id}, resp)
+		if resp.Diagnostics.HasError() != wantError {
+			t.Errorf("import %q: diagnostics %v, want error %v", id, resp.Diagnostics, wantError)
 		}
 	}
 }

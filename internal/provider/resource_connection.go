@@ -444,6 +444,9 @@ func importedConnection(ctx context.Context, connectionID string, obs *lakesail.
 		PlatformStatus:        types.StringValue(""), // Read, which follows import, refreshes both
 		PlatformStatusMessage: types.StringValue(""),
 	}
+	// Empty, as apply leaves it, when the provider's principal is not trusted (set below when it
+	// is); null would make ImportStateVerify and the first plan after import differ.
+	m.ProvisionerPrincipalARN = types.StringValue("")
 	m.PlatformName = defaultPlatformName(m)
 	m.Timeouts.Object = types.ObjectNull(map[string]attr.Type{"create": types.StringType, "update": types.StringType, "delete": types.StringType})
 	if ids := slices.Compact(slices.Sorted(slices.Values(obs.ExternalIDs))); len(ids) == 1 {

@@ -124,6 +124,14 @@ func TestAccConnection_update(t *testing.T) {
 					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("provisioner_principal_arn"), knownvalue.StringExact("")),
 				},
 			},
+			{
+				// Import of a role that trusts LakeSail alone round-trips, provisioner_principal_arn included.
+				ResourceName:            connectionAddress,
+				ImportState:             true,
+				ImportStateId:           id,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"verified", "timeouts"},
+			},
 		},
 	})
 }

@@ -131,6 +131,11 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 // missing, and the NAT gateways when nat_gateways changes. It reports whether apply changes AWS.
 func (r *networkResource) planRepairs(ctx context.Context, plan *networkModel, state networkModel) bool {
 	changes := len(state.Drift.Elements()) > 0 || !plan.Tags.Equal(state.Tags) || !plan.NATGateways.Equal(state.NATGateways)
+	// kms_key_arn no longer configured after a brought key: apply makes the network's own key, so
+	// UseStateForUnknown's copy of the brought key's ARN would not be what apply returns.
+	if state.bringsOwnKey(nil) && plan.KMSAlias.ValueString() != "" {
+		plan.KMSKeyARN = types.StringUnknown()
+	}
 	if plan.bringsOwnVPC() {
 		return changes
 	}

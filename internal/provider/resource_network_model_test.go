@@ -77,3 +77,38 @@ func TestUnitNetworkFlattenAndRecord(t *testing.T) {
 		t.Errorf("settle left unknown values: %+v", partial)
 	}
 }
+
+// TestUnitNetworkPlanStopBringingKey: removing kms_key_arn after bringing a key plans an unknown
+// key ARN, since apply creates the network's own key; keeping the brought key's ARN in the plan
+// made apply fail with "Provider produced inconsistent result".
+func TestUnitNetworkPlanStopBringingKey(t *testing.T) {
+	brought := "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+	for _, createdVPC := range []bool{true, false} {
+		state := networkModel{
+			ConnectionID: types.StringValue("AB12CD34EF"), NetworkID: types.StringValue("NET0000001"),
+			KMSKeyARN: types.StringValue(brought), KMSAlias: types.StringValue(""),
+			CIDRBlock: types.StringNull(), AvailabilityZoneCount: types.Int64Value(2),
+			Drift: stringListValue(nil), NATGatewayIDs: stringListValue(nil),
+			SecurityGroupID: types.StringValue(""), S3EndpointID: types.StringValue(""),
+		}
+		if createdVPC {
+			state.CIDRBlock = types.StringValue("10.0.0.0/16")
+			state.SecurityGroupID, state.S3EndpointID = types.StringValue("sg-0a1b2c3d"), types.StringValue("vpce-0a1b2c3d")
+			state.NATGatewayIDs = stringListValue([]string{"nat-0a1b2c3d"})
+			state.PrivateSubnetIDs = stringListValue([]string{"subnet-0a", "subnet-0b"})
+			state.PublicSubnetIDs = stringListValue([]string{"subnet-1a", "subnet-1b"})
+		}
+		plan := state
+		plan.KMSAlias = types.StringValue("alias/lakesail-AB12CD34EF-NET0000001") // what ModifyPlan sets for a null kms_key_arn
+		(&networkResource{}).planRepairs(context.Background(), &plan, state)
+		if !plan.KMSKeyARN.IsUnknown() {
+			t.Errorf("created VPC %v: kms_key_arn planned %v, want unknown", createdVPC, plan.KMSKeyARN)
+		}
+
+		kept := state // still bringing the key: the ARN stays as it is
+		(&networkResource{}).planRepairs(context.Background(), &kept, state)
+		if kept.KMSKeyARN.ValueString() != brought {
+			t.Errorf("created VPC %v: kms_key_arn planned %v for a key still brought", createdVPC, kept.KMSKeyARN)
+		}
+	}
+}

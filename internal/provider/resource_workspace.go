@@ -117,6 +117,12 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 	}
 	r.planPlatform(&plan, state)
+	if state != nil && state.clusterMissing() {
+		// The cluster is gone (Read kept the workspace for its remnants): replace it, so that
+		// Delete removes what remains and Create builds it again.
+		plan.ClusterARN = types.StringUnknown()
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("cluster_arn"))
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if state != nil && !plan.KubernetesVersion.IsUnknown() {
 		if err := lakesail.CheckVersionStep(state.KubernetesVersion.ValueString(), plan.KubernetesVersion.ValueString()); err != nil {
@@ -252,8 +258,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	ws, err := asRole.ReadWorkspace(withProgress(ctx), spec, recordOf(state))
 	if errors.Is(err, lakesail.ErrNotFound) {
-		tflog.Warn(ctx, "the workspace's EKS cluster is gone; removing the workspace from state", map[string]any{"cluster": spec.ClusterName()})
-		resp.State.RemoveResource(ctx)
+		r.readWithoutCluster(ctx, asRole, spec, &state, resp)
 		return
 	}
 	if err != nil {
@@ -266,6 +271,44 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	state.flatten(ws, spec, r.data.defaultTags)
 	r.refreshPlatform(ctx, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readWithoutCluster handles a workspace whose EKS cluster is gone. Only when nothing else of it
+// remains is it removed from state; otherwise it stays, with the cluster's values cleared, so
+// that the next apply replaces it (ModifyPlan) and the delete removes the remnants instead of
+// leaving roles, TLS keys and the rest untracked in the account.
+func (r *workspaceResource) readWithoutCluster(ctx context.Context, asRole *lakesail.Client, spec lakesail.WorkspaceSpec, state *workspaceModel, resp *resource.ReadResponse) {
+	remnants, err := asRole.WorkspaceRemnants(withProgress(ctx), spec, recordOf(*state))
+	if err != nil {
+		addWorkspaceError(&resp.Diagnostics, "Cannot Read LakeSail Workspace", err,
+			"The workspace's EKS cluster is gone and the provider cannot tell whether anything else of it remains; the workspace stays in state.")
+		return
+	}
+	if len(remnants) == 0 {
+		tflog.Warn(ctx, "the workspace's EKS cluster and everything else of it are gone; removing the workspace from state", map[string]any{"cluster": spec.ClusterName()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	tflog.Warn(ctx, "the workspace's EKS cluster is gone; keeping the workspace in state for replacement", map[string]any{"cluster": spec.ClusterName(), "remnants": remnants})
+	state.clusterGone()
+	resp.Diagnostics.AddWarning("LakeSail Workspace Cluster Deleted",
+		fmt.Sprintf("The EKS cluster %s of workspace %s was deleted outside Terraform. The next apply replaces the workspace: it cleans up what remains (%s) and creates it again.",
+			spec.ClusterName(), state.ID.ValueString(), strings.Join(remnants, ", ")))
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// clusterGone clears the values that came from the deleted cluster. The OIDC provider and
+// certificate ARNs stay: the delete that precedes the replacement needs them.
+func (m *workspaceModel) clusterGone() {
+	for _, v := range []*types.String{&m.ClusterARN, &m.Endpoint, &m.CertificateAuthority, &m.OIDCIssuerURL} {
+		*v = types.StringValue("")
+	}
+}
+
+// clusterMissing tells whether the state is of a workspace whose cluster does not exist (deleted
+// outside Terraform, or never created by a failed create).
+func (m *workspaceModel) clusterMissing() bool {
+	return !m.ClusterARN.IsUnknown() && m.ClusterARN.ValueString() == ""
 }
 
 func recordOf(m workspaceModel) lakesail.WorkspaceRecord {

@@ -228,6 +228,73 @@ func TestAccWorkspace_disappears(t *testing.T) {
 	})
 }
 
+// TestAccWorkspace_clusterDeleted deletes only the EKS cluster outside Terraform: the workspace
+// stays in state (its roles, OIDC provider, TLS key parameters, certificate, Glue database and log
+// group remain), the plan replaces it, apply rebuilds it, and destroy leaves nothing behind.
+func TestAccWorkspace_clusterDeleted(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	f.target.requireEmulator(t)
+	cfg, err := f.target.adminConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	leftovers := func() ([]string, error) {
+		return lakesailtest.WorkspaceLeftovers(ctx, cfg, f.connectionID, accWorkspaceID)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(f.checkWorkspaceDestroyed(), func(*terraform.State) error {
+			left, err := leftovers()
+			if err != nil {
+				return err
+			}
+			if len(left) > 0 {
+				return fmt.Errorf("destroy left the workspace's %s", strings.Join(left, ", "))
+			}
+			return nil
+		}),
+		Steps: []resource.TestStep{
+			{
+				Config: f.config(workspaceBasics),
+				Check: func(*terraform.State) error {
+					if err := lakesailtest.DeleteCluster(ctx, cfg, "lakesail-"+f.connectionID+"-"+accWorkspaceID); err != nil {
+						return err
+					}
+					left, err := leftovers()
+					if err != nil {
+						return err
+					}
+					for _, kind := range []string{"role ", "OIDC provider ", "parameter ", "certificate ", "Glue database ", "log group "} {
+						if !slices.ContainsFunc(left, func(l string) bool { return strings.HasPrefix(l, kind) }) {
+							return fmt.Errorf("after deleting the cluster no %sis left (%v): the test proves nothing", kind, left)
+						}
+					}
+					return nil
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				// The refresh keeps the workspace, with the cluster's values cleared.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttr(workspaceAddress, "cluster_arn", ""),
+					resource.TestCheckResourceAttr(workspaceAddress, "endpoint", "")),
+			},
+			{
+				Config: f.config(workspaceBasics),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionReplace)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("cluster_arn"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^arn:aws:eks:.*:cluster/lakesail-`))),
+				},
+			},
+		},
+	})
+}
+
 // TestAccWorkspace_destroyOrder reads the emulator's call log: destroy removes add-ons and the
 // node group, then the cluster, the OIDC provider, the roles, the parameters, the certificate,
 // the log group and the databases, in that order, all as the connection role.

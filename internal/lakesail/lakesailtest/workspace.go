@@ -1,0 +1,156 @@
+package lakesailtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+)
+
+// DeleteCluster deletes only a workspace's EKS cluster (its add-ons and node groups with it, as
+// EKS requires), as the account's administrator would outside Terraform, and waits until it is
+// gone. Everything else of the workspace stays.
+func DeleteCluster(ctx context.Context, cfg aws.Config, clusterName string) error {
+	api := eks.NewFromConfig(cfg)
+	groups, err := api.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(clusterName)})
+	if err != nil {
+		return err
+	}
+	for _, ng := range groups.Nodegroups {
+		if _, err := api.DeleteNodegroup(ctx, &eks.DeleteNodegroupInput{ClusterName: aws.String(clusterName), NodegroupName: aws.String(ng)}); err != nil {
+			return err
+		}
+	}
+	if err := poll(ctx, func() (bool, error) {
+		out, err := api.ListNodegroups(ctx, &eks.ListNodegroupsInput{ClusterName: aws.String(clusterName)})
+		return err == nil && len(out.Nodegroups) == 0, err
+	}); err != nil {
+		return fmt.Errorf("node groups of %s: %w", clusterName, err)
+	}
+	if err := poll(ctx, func() (bool, error) {
+		_, err := api.DeleteCluster(ctx, &eks.DeleteClusterInput{Name: aws.String(clusterName)})
+		var inUse *ekstypes.ResourceInUseException
+		if errors.As(err, &inUse) {
+			return false, nil // a transition still settling
+		}
+		return err == nil, err
+	}); err != nil {
+		return fmt.Errorf("deleting cluster %s: %w", clusterName, err)
+	}
+	return poll(ctx, func() (bool, error) {
+		_, err := api.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(clusterName)})
+		var notFound *ekstypes.ResourceNotFoundException
+		if errors.As(err, &notFound) {
+			return true, nil
+		}
+		return false, err
+	})
+}
+
+func poll(ctx context.Context, done func() (bool, error)) error {
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		ok, err := done()
+		if err != nil || ok {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return errors.New("timed out")
+}
+
+// WorkspaceLeftovers lists, as the administrator, every IAM role, OIDC provider, SSM parameter,
+// ACM certificate, Glue database and log group whose name or tags belong to the workspace
+// (cluster name lakesail-<connection>-<workspace>).
+func WorkspaceLeftovers(ctx context.Context, cfg aws.Config, connectionID, workspaceID string) ([]string, error) {
+	clusterName := "lakesail-" + connectionID + "-" + workspaceID
+	var out []string
+	iamAPI := iam.NewFromConfig(cfg)
+	roles := iam.NewListRolesPaginator(iamAPI, &iam.ListRolesInput{})
+	for roles.HasMorePages() {
+		page, err := roles.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page.Roles {
+			if strings.HasPrefix(aws.ToString(r.RoleName), clusterName) {
+				out = append(out, "role "+aws.ToString(r.RoleName))
+			}
+		}
+	}
+	providers, err := iamAPI.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range providers.OpenIDConnectProviderList {
+		// Only workspaces create OIDC providers, and the test account holds one workspace.
+		out = append(out, "OIDC provider "+aws.ToString(p.Arn))
+	}
+	params := ssm.NewDescribeParametersPaginator(ssm.NewFromConfig(cfg), &ssm.DescribeParametersInput{})
+	for params.HasMorePages() {
+		page, err := params.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range page.Parameters {
+			if strings.Contains(aws.ToString(p.Name), workspaceID) || strings.Contains(aws.ToString(p.Name), strings.ToLower(workspaceID)) {
+				out = append(out, "parameter "+aws.ToString(p.Name))
+			}
+		}
+	}
+	certs := acm.NewListCertificatesPaginator(acm.NewFromConfig(cfg), &acm.ListCertificatesInput{
+		Includes: &acmtypes.Filters{KeyTypes: []acmtypes.KeyAlgorithm{acmtypes.KeyAlgorithmRsa2048, acmtypes.KeyAlgorithmEcPrime256v1}}})
+	for certs.HasMorePages() {
+		page, err := certs.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range page.CertificateSummaryList {
+			if strings.Contains(aws.ToString(c.DomainName), strings.ToLower(workspaceID)) {
+				out = append(out, "certificate "+aws.ToString(c.CertificateArn))
+			}
+		}
+	}
+	dbs := glue.NewGetDatabasesPaginator(glue.NewFromConfig(cfg), &glue.GetDatabasesInput{})
+	for dbs.HasMorePages() {
+		page, err := dbs.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range page.DatabaseList {
+			if strings.Contains(aws.ToString(d.Name), strings.ToLower(workspaceID)) {
+				out = append(out, "Glue database "+aws.ToString(d.Name))
+			}
+		}
+	}
+	groups := cloudwatchlogs.NewDescribeLogGroupsPaginator(cloudwatchlogs.NewFromConfig(cfg), &cloudwatchlogs.DescribeLogGroupsInput{})
+	for groups.HasMorePages() {
+		page, err := groups.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range page.LogGroups {
+			if strings.Contains(aws.ToString(g.LogGroupName), clusterName) {
+				out = append(out, "log group "+aws.ToString(g.LogGroupName))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}

@@ -1,0 +1,83 @@
+package lakesail
+
+import (
+	"context"
+	"errors"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
+	"github.com/aws/aws-sdk-go-v2/service/glue"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+)
+
+// WorkspaceRemnants lists what is left of a workspace besides its cluster: its roles, the OIDC
+// provider, the parameters, the certificate, the log group and the Glue databases. It returns
+// nil when nothing remains, so that a workspace whose cluster is gone can be forgotten only
+// when forgetting it orphans nothing.
+func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) ([]string, error) {
+	var out []string
+	found := func(what string, err error) error {
+		switch {
+		case err == nil:
+			out = append(out, what)
+			return nil
+		case errors.Is(err, ErrNotFound):
+			return nil
+		default:
+			return err
+		}
+	}
+	api := iamClient(c.cfg, c.opts)
+	for _, name := range []string{s.ClusterRoleName(), s.NodeRoleName(), s.WorkloadRoleName(PurposeStorage),
+		s.WorkloadRoleName(PurposeLogging), s.WorkloadRoleName(PurposeAutoscaling)} {
+		_, err := findRole(ctx, api, name)
+		if err := found("IAM role "+name, err); err != nil {
+			return nil, err
+		}
+	}
+	if rec.OIDCProviderARN != "" {
+		providers, err := api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+		if err != nil {
+			return nil, classify("iam:ListOpenIDConnectProviders", err)
+		}
+		for _, p := range providers.OpenIDConnectProviderList {
+			if aws.ToString(p.Arn) == rec.OIDCProviderARN {
+				out = append(out, "OIDC provider "+rec.OIDCProviderARN)
+			}
+		}
+	}
+	params := ssmClient(c.cfg, c.opts)
+	for _, name := range s.ParameterNames() {
+		_, err := params.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)})
+		if err := found("SSM parameter "+name, classifyWorkspace("ssm:GetParameter", err)); err != nil {
+			return nil, err
+		}
+	}
+	if rec.CertificateARN != "" {
+		pages := acm.NewListCertificatesPaginator(acmClient(c.cfg, c.opts), sessionCertificateFilter())
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				return nil, classify("acm:ListCertificates", err)
+			}
+			for _, summary := range page.CertificateSummaryList {
+				if aws.ToString(summary.CertificateArn) == rec.CertificateARN {
+					out = append(out, "ACM certificate "+rec.CertificateARN)
+				}
+			}
+		}
+	}
+	_, err := c.findLogGroup(ctx, s)
+	if err := found("log group "+s.LogGroupName(), err); err != nil {
+		return nil, err
+	}
+	catalog := glueClient(c.cfg, c.opts)
+	for _, name := range s.GlueDatabaseNames() {
+		_, err := catalog.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String(name)})
+		if err := found("Glue database "+name, classifyWorkspace("glue:GetDatabase", err)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

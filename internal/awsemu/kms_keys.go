@@ -349,23 +349,11 @@ func kmsListKeys(c *Req) (any, error) {
 	return out, nil
 }
 
-func kmsEnableKey(c *Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.notPendingDeletion(); err != nil {
-		return nil, err
-	}
-	k.state = keyEnabled
-	return nil, nil
-}
+func kmsEnableKey(c *Req) (any, error)  { return kmsSetKeyState(c, keyEnabled) }
+func kmsDisableKey(c *Req) (any, error) { return kmsSetKeyState(c, keyDisabled) }
 
-func kmsDisableKey(c *Req) (any, error) {
+// kmsSetKeyState enables or disables a key that is not pending deletion.
+func kmsSetKeyState(c *Req, to string) (any, error) {
 	in, err := kmsIn(c)
 	if err != nil {
 		return nil, err
@@ -377,7 +365,7 @@ func kmsDisableKey(c *Req) (any, error) {
 	if err := k.notPendingDeletion(); err != nil {
 		return nil, err
 	}
-	k.state = keyDisabled
+	k.state = to
 	return nil, nil
 }
 

@@ -6,6 +6,7 @@ package lakesail
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sync"
 	"time"
 
@@ -49,6 +50,7 @@ func NewClient(cfg aws.Config, opts Options) (*Client, error) {
 	if cfg.Region == "" {
 		return nil, fmt.Errorf("lakesail: the AWS configuration has no region")
 	}
+	opts.Endpoints = maps.Clone(opts.Endpoints) // the caller's map stays as it was
 	for id, url := range opts.Endpoints {
 		if !IsService(id) {
 			return nil, fmt.Errorf("lakesail: unknown endpoint service %q (known: %v)", id, Services())
@@ -87,6 +89,13 @@ func (c *Client) Region() string { return c.cfg.Region }
 
 // LakeSailPrincipal is the principal connection roles trust.
 func (c *Client) LakeSailPrincipal() string { return c.opts.LakeSailPrincipal }
+
+// options is a snapshot of the client's options (AccountID may be filled in lazily).
+func (c *Client) options() Options {
+	c.accountMu.Lock()
+	defer c.accountMu.Unlock()
+	return c.opts
+}
 
 // AWSConfig is a copy of the configuration the client acts with (for a client from AssumeRole,
 // the connection role's refreshing credentials), for callers that need other AWS calls.

@@ -40,7 +40,8 @@ func (c *Client) AssumeRole(session RoleSession) (*Client, error) {
 	if duration == 0 {
 		duration = defaultSessionDuration
 	}
-	provider := stscreds.NewAssumeRoleProvider(stsClient(c.cfg, c.opts), session.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+	opts := c.options()
+	provider := stscreds.NewAssumeRoleProvider(stsClient(c.cfg, opts), session.RoleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.ExternalID = aws.String(session.ExternalID)
 		o.RoleSessionName = name
 		o.Duration = duration
@@ -50,5 +51,5 @@ func (c *Client) AssumeRole(session RoleSession) (*Client, error) {
 		// Renew well ahead of expiry so no long wait straddles the end of a session.
 		o.ExpiryWindow = duration / 4
 	})
-	return &Client{cfg: cfg, opts: c.opts}, nil
+	return &Client{cfg: cfg, opts: opts}, nil
 }

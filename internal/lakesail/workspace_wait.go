@@ -95,7 +95,7 @@ func classifyWorkspace(action string, err error) error {
 // WithWaitDelays returns a copy of the client whose waiters poll between minDelay and maxDelay
 // (tests and demos against the emulator, where transitions take milliseconds).
 func (c *Client) WithWaitDelays(minDelay, maxDelay time.Duration) *Client {
-	opts := c.opts
+	opts := c.options()
 	opts.WaitMinDelay, opts.WaitMaxDelay = minDelay, maxDelay
 	return &Client{cfg: c.cfg, opts: opts}
 }

@@ -27,7 +27,8 @@ func workloadBoundary(n names) iampolicy.Document {
 			withPrefix("s3", "GetObject", "PutObject", "DeleteObject",
 				"AbortMultipartUpload", "ListMultipartUploadParts",
 				"ListBucket", "ListBucketMultipartUploads", "GetBucketLocation"),
-			list(bucket, bucket+"/*")),
+			list(bucket, bucket+"/*"),
+			n.inOwnAccount()),
 		// SSE-KMS on the workspace bucket: the key may be LakeSail's or the customer's, so the
 		// scope is the use, not the key: only through S3, and only for the connection's
 		// buckets (S3 puts the bucket or object ARN in the encryption context).
@@ -37,10 +38,12 @@ func workloadBoundary(n names) iampolicy.Document {
 			cond("StringLike", "kms:ViaService", n.viaService("s3")),
 			cond("StringLike", "kms:EncryptionContext:aws:s3:arn", bucket)),
 		// Image pulls. Add-on images live in AWS-owned registries of other accounts (whose
-		// repository policies decide), so the scope is "repositories", not an account.
-		allow("EcrPullImages",
+		// repository policies decide), so the scope is "repositories of other accounts": never
+		// the customer's own repositories.
+		allow("EcrPullImagesFromOtherAccounts",
 			withPrefix("ecr", "BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"),
-			list(n.arn("ecr", "*", "*", "repository/*"))),
+			list(n.arn("ecr", "*", "*", "repository/*")),
+			cond("StringNotEquals", "aws:ResourceAccount", n.account)),
 		// GetAuthorizationToken has no resource-level permission.
 		allow("EcrTokenHasNoResourceScope",
 			list("ecr:GetAuthorizationToken"), list("*")),
@@ -48,9 +51,12 @@ func workloadBoundary(n names) iampolicy.Document {
 			withPrefix("logs", "CreateLogGroup", "CreateLogStream", "PutLogEvents", "DescribeLogStreams"),
 			list(n.own("logs", "log-group:/lakesail/"+n.id+"/*"))),
 		// The Glue Data Catalog of the account, but only the connection's databases and what
-		// is inside them.
+		// is inside them, and only the data-plane actions a Hive-compatible engine uses: the
+		// catalog is authorized alongside the database of every call, and naming actions
+		// (not glue:*) keeps account-wide ones (resource policy, catalog encryption settings,
+		// databases of others) out of reach.
 		allow("GlueOnConnectionDatabases",
-			list("glue:*"),
+			glueDataPlaneActions(),
 			list(n.own("glue", "catalog"),
 				n.own("glue", "database/lakesail_"+n.idLower+"_*"),
 				n.own("glue", "table/lakesail_"+n.idLower+"_*/*"),
@@ -128,4 +134,27 @@ func workloadBoundary(n names) iampolicy.Document {
 			list(n.own("kms", "key/*")),
 			n.resourceTagged()),
 	)
+}
+
+// glueDataPlaneActions are what Spark's Hive-compatible catalog client does with databases,
+// tables, partitions and functions (with their column statistics). The patterns end in a
+// noun, so that they cover only calls on one table, partition or function: "*Table" is
+// CreateTable, GetTable, UpdateTable, DeleteTable, BatchDeleteTable and the table's column
+// statistics; no account-wide action ends in those words (the closure check expands them
+// against AWS's action list to prove it).
+func glueDataPlaneActions() []string {
+	return withPrefix("glue", "GetDatabase", "GetDatabases", "*Table", "GetTables",
+		"*Partition", "GetPartitions", "*UserDefinedFunction", "GetUserDefinedFunctions")
+}
+
+// glueDataPlaneCalls are the concrete actions glueDataPlaneActions stand for.
+func glueDataPlaneCalls() []string {
+	return withPrefix("glue", "GetDatabase", "GetDatabases",
+		"GetTable", "GetTables", "CreateTable", "UpdateTable", "DeleteTable", "BatchDeleteTable",
+		"GetColumnStatisticsForTable", "UpdateColumnStatisticsForTable", "DeleteColumnStatisticsForTable",
+		"GetPartition", "GetPartitions", "BatchGetPartition", "CreatePartition", "BatchCreatePartition",
+		"UpdatePartition", "BatchUpdatePartition", "DeletePartition", "BatchDeletePartition",
+		"GetColumnStatisticsForPartition", "UpdateColumnStatisticsForPartition", "DeleteColumnStatisticsForPartition",
+		"GetUserDefinedFunction", "GetUserDefinedFunctions", "CreateUserDefinedFunction",
+		"UpdateUserDefinedFunction", "DeleteUserDefinedFunction")
 }

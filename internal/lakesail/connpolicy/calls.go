@@ -106,8 +106,12 @@ func (t *callTable) each(service, resource, purpose string, actions []string, co
 	return t
 }
 
-func (t *callTable) creating() kv { return kv{"aws:RequestTag/" + TagConnection: {t.n.id}} }
-func (t *callTable) tagged() kv   { return kv{"aws:ResourceTag/" + TagConnection: {t.n.id}} }
+// creating is what a create call that carries the connection's tags supplies.
+func (t *callTable) creating() kv {
+	return kv{"aws:RequestTag/" + TagConnection: {t.n.id}, "aws:TagKeys": {TagService, TagConnection, TagTenant}}
+}
+func (t *callTable) ownAccount() kv { return kv{"s3:ResourceAccount": {t.n.account}} }
+func (t *callTable) tagged() kv     { return kv{"aws:ResourceTag/" + TagConnection: {t.n.id}} }
 func (t *callTable) tagging(keys ...string) kv {
 	return kv{"aws:TagKeys": keys}
 }
@@ -157,19 +161,20 @@ func (t *callTable) networkCalls() {
 	}
 	t.add("", "ec2:DeleteTags", subnet, "workspace destroy: drop its kubernetes.io/cluster tag", t.tagged(),
 		t.tagging("kubernetes.io/cluster/"+t.cluster))
+	adopted := kv{"aws:ResourceTag/" + TagAdoptableBy: {t.n.id}}
 	t.in(KindNetworkReadAndTag, "Ec2MarkAdoptedNetworkWithoutConnectionTag").
 		add("", "ec2:CreateTags", vpc, "bring-your-own VPC: mark it adopted",
-			t.tagging(TagService, TagTenant, TagNetwork)).
+			t.tagging(TagService, TagTenant, TagNetwork), adopted).
 		add("", "ec2:CreateTags", subnet, "bring-your-own subnet: mark it for the cluster's load balancers",
-			t.tagging(TagNetwork, "kubernetes.io/role/internal-elb", "kubernetes.io/cluster/"+t.cluster)).
+			t.tagging(TagNetwork, "kubernetes.io/role/internal-elb", "kubernetes.io/cluster/"+t.cluster), adopted).
 		add("", "ec2:DeleteTags", subnet, "workspace destroy on a bring-your-own subnet",
-			t.tagging("kubernetes.io/cluster/"+t.cluster)).
+			t.tagging("kubernetes.io/cluster/"+t.cluster), adopted).
 		add("", "ec2:CreateTags", subnet, "bring-your-own public subnet: mark it for internet-facing load balancers",
-			t.tagging(TagNetwork, "kubernetes.io/role/elb")).
+			t.tagging(TagNetwork, "kubernetes.io/role/elb"), adopted).
 		add("", "ec2:DeleteTags", vpc, "network destroy: remove the marks it added to a bring-your-own VPC",
-			t.tagging(TagService, TagTenant, TagNetwork)).
+			t.tagging(TagService, TagTenant, TagNetwork), adopted).
 		add("", "ec2:DeleteTags", subnet, "network destroy: remove the marks it added to a bring-your-own subnet",
-			t.tagging(TagNetwork, "kubernetes.io/role/elb", "kubernetes.io/role/internal-elb"))
+			t.tagging(TagNetwork, "kubernetes.io/role/elb", "kubernetes.io/role/internal-elb"), adopted)
 
 	t.in(KindNetworkManage, "Ec2CreateTaggedVpc").
 		add("", "ec2:CreateVpc", vpc, "network create", t.creating())
@@ -207,15 +212,15 @@ func (t *callTable) networkCalls() {
 		add("", "ec2:DeleteSubnet", subnet, "network destroy", t.tagged()).
 		add("", "ec2:DeleteVpc", vpc, "network destroy", t.tagged())
 	t.in(KindNetworkManage, "S3ManageConnectionBuckets").
-		each("s3", t.bucket, "network: workspace bucket create, read (drift) and destroy",
+		each("s3", t.bucket, "network: workspace bucket create (configuration set once, policy last), read (drift) and destroy",
 			ops("CreateBucket", "DeleteBucket", "ListBucket", "ListBucketVersions",
 				"PutEncryptionConfiguration", "GetEncryptionConfiguration",
 				"PutBucketPublicAccessBlock", "GetBucketPublicAccessBlock",
 				"PutBucketOwnershipControls", "GetBucketOwnershipControls",
-				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging"))
+				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging"), t.ownAccount())
 	t.in(KindNetworkManage, "S3EmptyConnectionBucketsOnDestroy").
 		each("s3", t.bucket+"/warehouse/part-0000.parquet", "network destroy with force_destroy: empty the bucket",
-			ops("DeleteObject", "DeleteObjectVersion"))
+			ops("DeleteObject", "DeleteObjectVersion"), t.ownAccount())
 
 	t.in(KindNetworkCompute, "Ec2AllocateTaggedElasticIps").
 		add("", "ec2:AllocateAddress", eip, "network create: one EIP per NAT gateway", t.creating())
@@ -235,15 +240,14 @@ func (t *callTable) networkCalls() {
 		each("ec2", rule, "network create and update: the rule itself",
 			ops("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
 				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"))
-	t.in(KindNetworkCompute, "KmsCreateTaggedKeys").
-		add("", "kms:CreateKey", "*", "network create: the workspace bucket's key", t.creating())
-	t.in(KindNetworkCompute, "KmsTagKeysWithConnectionTagHasNoResourceScope").
-		add("kms:CreateKey", "kms:TagResource", "*", "network create: tags in CreateKey (checked on no particular key)", t.creating()).
-		add("", "kms:TagResource", t.keyARN, "network update: tags or default_tags changed", t.tagged(), t.creating())
+	t.in(KindNetworkCompute, "KmsCreateSymmetricKeysHasNoResourceScope").
+		add("", "kms:CreateKey", "*", "network create: the workspace bucket's key (untagged; its policy lets the role tag it)",
+			kv{"kms:KeySpec": {"SYMMETRIC_DEFAULT"}, "kms:KeyUsage": {"ENCRYPT_DECRYPT"}, "kms:KeyOrigin": {"AWS_KMS"},
+				"kms:MultiRegion": {"false"}, "kms:BypassPolicyLockoutSafetyCheck": {"false"}})
 	t.in(KindNetworkCompute, "KmsManageConnectionKeys").
-		each("kms", t.keyARN, "network: key rotation, policy, tags, alias; destroy with force_destroy",
-			ops("DescribeKey", "EnableKeyRotation", "GetKeyRotationStatus", "GetKeyPolicy", "PutKeyPolicy",
-				"ListResourceTags", "UntagResource", "CreateAlias", "DeleteAlias", "ScheduleKeyDeletion"), t.tagged())
+		each("kms", t.keyARN, "network: key rotation, policy (read), tags (read), alias; destroy with force_destroy",
+			ops("DescribeKey", "EnableKeyRotation", "GetKeyRotationStatus", "GetKeyPolicy",
+				"ListResourceTags", "CreateAlias", "DeleteAlias", "ScheduleKeyDeletion"), t.tagged())
 	t.in(KindNetworkCompute, "KmsManageConnectionAliases").
 		each("kms", t.arn("kms", "alias/"+t.n.prefix()+"net0000001"), "network: the key's alias",
 			ops("CreateAlias", "DeleteAlias"))
@@ -267,10 +271,16 @@ func (t *callTable) networkCalls() {
 			ops("CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "DeleteLaunchTemplate"), t.tagged())
 	t.in(KindAutoScaling, "Ec2DescribeLaunchTemplatesHasNoResourceScope").
 		each("ec2", "*", "workspace read", ops("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"))
-	t.in(KindAutoScaling, "Ec2LaunchCheckFromConnectionTemplates").
-		add("eks:CreateNodegroup", "ec2:RunInstances", lt, "workspace create: EKS checks the caller may launch from the template", t.tagged())
-	t.in(KindAutoScaling, "Ec2LaunchCheckResourcesOnlyWithTemplate")
-	for _, r := range []string{instance, volume, eni, subnet, sg, t.n.arn("ec2", t.region, "", "image/ami-0a1b2c3d4e5f60718")} {
+	t.in(KindAutoScaling, "Ec2LaunchIntoConnectionNetwork")
+	for _, r := range []string{lt, subnet, sg} {
+		t.add("eks:CreateNodegroup", "ec2:RunInstances", r, "workspace create: EKS checks the caller may launch from the template into the network",
+			kv{"ec2:LaunchTemplate": {lt}}, t.tagged())
+	}
+	t.in(KindAutoScaling, "Ec2LaunchIntoAdoptedSubnets").
+		add("eks:CreateNodegroup", "ec2:RunInstances", subnet, "workspace create in a bring-your-own network: an adopted subnet",
+			kv{"ec2:LaunchTemplate": {lt}, "aws:ResourceTag/" + TagAdoptableBy: {t.n.id}})
+	t.in(KindAutoScaling, "Ec2LaunchOnlyFromConnectionTemplates")
+	for _, r := range []string{instance, volume, eni, t.n.arn("ec2", t.region, "", "image/ami-0a1b2c3d4e5f60718")} {
 		t.add("eks:CreateNodegroup", "ec2:RunInstances", r, "workspace create: EKS's launch check",
 			kv{"ec2:LaunchTemplate": {lt}})
 	}
@@ -316,14 +326,17 @@ func (t *callTable) workspaceCalls() {
 		add("acm:ImportCertificate", "acm:AddTagsToCertificate", certificate, "workspace create: tags in ImportCertificate", t.creating())
 	t.in(KindEKS, "AcmListCertificatesHasNoResourceScope").
 		add("", "acm:ListCertificates", "*", "workspace destroy: is the session certificate still there")
-	t.in(KindEKS, "AcmManageConnectionCertificates").
-		each("acm", certificate, "workspace read, re-import on rotation, tags, destroy",
-			ops("DescribeCertificate", "DeleteCertificate", "ImportCertificate", "AddTagsToCertificate"), t.tagged())
+	t.in(KindEKS, "AcmImportTaggedCertificates").
+		add("", "acm:AddTagsToCertificate", certificate, "workspace update: tags or default_tags changed", t.tagged(), t.creating())
+	t.in(KindEKS, "AcmReadConnectionCertificates").
+		add("", "acm:DescribeCertificate", certificate, "workspace read", t.tagged())
 	t.in(KindEKS, "GlueManageConnectionDatabases")
 	for _, r := range []string{t.arn("glue", "catalog"), t.arn("glue", "database/"+database)} {
 		t.each("glue", r, "workspace: the Glue database", ops("CreateDatabase", "GetDatabase", "DeleteDatabase"))
 	}
-	t.add("", "glue:TagResource", t.arn("glue", "database/"+database), "workspace create: tags").
+	t.in(KindEKS, "GlueTagConnectionDatabases").
+		add("", "glue:TagResource", t.arn("glue", "database/"+database), "workspace create: tags")
+	t.in(KindEKS, "GlueManageConnectionDatabases").
 		add("glue:DeleteDatabase", "glue:DeleteDatabase", t.arn("glue", "table/"+database+"/events"), "workspace destroy: the database's tables").
 		add("glue:DeleteDatabase", "glue:DeleteDatabase", t.arn("glue", "userDefinedFunction/"+database+"/parse_event"), "workspace destroy: the database's functions")
 
@@ -340,9 +353,10 @@ func (t *callTable) workspaceCalls() {
 	t.in(KindIAMAndCloudwatch, "IamReadTagAndDeleteWorkloadRoles").
 		each("iam", t.workloadRole, "workspace read (drift), tags, destroy",
 			ops("GetRole", "GetRolePolicy", "ListRolePolicies", "ListAttachedRolePolicies", "TagRole", "UntagRole", "DeleteRole"))
-	t.in(KindIAMAndCloudwatch, "IamPassWorkloadRolesToEksAndEc2").
+	t.in(KindIAMAndCloudwatch, "IamPassClusterRolesToEks").
 		add("eks:CreateCluster", "iam:PassRole", t.n.iam("role/"+t.cluster+"-cluster"), "workspace create: the cluster role",
-			kv{"iam:PassedToService": {"eks.amazonaws.com"}}).
+			kv{"iam:PassedToService": {"eks.amazonaws.com"}})
+	t.in(KindIAMAndCloudwatch, "IamPassNodeRolesToEksAndEc2").
 		add("eks:CreateNodegroup", "iam:PassRole", t.workloadRole, "workspace create: the node role",
 			kv{"iam:PassedToService": {"eks.amazonaws.com"}})
 	t.in(KindIAMAndCloudwatch, "IamCreateEksServiceLinkedRoles").
@@ -357,8 +371,8 @@ func (t *callTable) workspaceCalls() {
 		add("", "iam:TagOpenIDConnectProvider", oidc, "workspace update: tags changed", t.creating(), t.tagged())
 	t.in(KindIAMAndCloudwatch, "IamListOidcProvidersHasNoResourceScope").
 		add("", "iam:ListOpenIDConnectProviders", "*", "workspace destroy: is the cluster's provider still there")
-	t.in(KindIAMAndCloudwatch, "IamReadAndDeleteConnectionOidcProviders").
-		each("iam", oidc, "workspace read and destroy", ops("GetOpenIDConnectProvider", "DeleteOpenIDConnectProvider"), t.tagged())
+	t.in(KindIAMAndCloudwatch, "IamReadConnectionOidcProviders").
+		add("", "iam:GetOpenIDConnectProvider", oidc, "workspace read", t.tagged())
 	t.in(KindIAMAndCloudwatch, "LogsCreateTaggedClusterLogGroups").
 		add("", "logs:CreateLogGroup", logGroup, "workspace create: the control-plane log group", t.creating()).
 		add("", "logs:CreateLogGroup", logGroup+":*", "workspace create (ARN form with :*)", t.creating())
@@ -381,7 +395,9 @@ func (t *callTable) identityCalls() {
 	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudFormationReadConnectionStack").
 		each("cloudformation", stack, "connection verify (template path): stack status and drift",
 			ops("DescribeStacks", "DescribeStackEvents", "DescribeStackResources", "DetectStackDrift",
-				"DescribeStackDriftDetectionStatus", "DescribeStackResourceDrifts"))
+				"DescribeStackResourceDrifts"))
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudFormationDriftStatusHasNoResourceScope").
+		add("", "cloudformation:DescribeStackDriftDetectionStatus", "*", "connection verify (template path): drift detection result")
 	t.in(KindCloudFormationAndObservabilityAndIdentity, "IamReadConnectionRolesAndPolicies").
 		each("iam", t.n.roleARN(), "connection verify: the role, its policies and boundary",
 			ops("GetRole", "ListAttachedRolePolicies", "ListRolePolicies")).
@@ -408,16 +424,17 @@ func (t *callTable) workloadCalls() []Call {
 
 	t.in(wb, "S3DataPlaneOnConnectionBuckets").
 		each("s3", object, "pods: read and write workspace data",
-			ops("GetObject", "PutObject", "DeleteObject", "AbortMultipartUpload", "ListMultipartUploadParts")).
-		each("s3", t.bucket, "pods: list workspace data", ops("ListBucket", "ListBucketMultipartUploads", "GetBucketLocation"))
+			ops("GetObject", "PutObject", "DeleteObject", "AbortMultipartUpload", "ListMultipartUploadParts"), t.ownAccount()).
+		each("s3", t.bucket, "pods: list workspace data", ops("ListBucket", "ListBucketMultipartUploads", "GetBucketLocation"), t.ownAccount())
 	t.in(wb, "KmsOnlyThroughS3ForConnectionBuckets")
 	for _, a := range []string{"kms:Decrypt", "kms:GenerateDataKey"} {
 		t.add("s3:GetObject", a, t.keyARN, "pods: SSE-KMS on the workspace bucket",
 			kv{"kms:ViaService": {"s3." + t.region + "." + t.n.dnsSuffix}, "kms:EncryptionContext:aws:s3:arn": {t.bucket}})
 	}
-	t.in(wb, "EcrPullImages").
+	t.in(wb, "EcrPullImagesFromOtherAccounts").
 		each("ecr", t.n.arn("ecr", t.region, "602401143452", "repository/amazon-k8s-cni"), "nodes: pull add-on images",
-			ops("BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"))
+			ops("BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"),
+			kv{"aws:ResourceAccount": {"602401143452"}})
 	t.in(wb, "EcrTokenHasNoResourceScope").
 		add("", "ecr:GetAuthorizationToken", "*", "nodes: registry login")
 	t.in(wb, "LogsUnderConnectionPrefix").
@@ -426,8 +443,10 @@ func (t *callTable) workloadCalls() []Call {
 	t.in(wb, "GlueOnConnectionDatabases").
 		add("", "glue:GetDatabase", t.arn("glue", "catalog"), "pods: the catalog").
 		add("", "glue:GetTable", t.arn("glue", "database/"+database), "pods: the workspace database").
-		add("", "glue:CreateTable", t.arn("glue", "table/"+database+"/events"), "pods: tables").
 		add("", "glue:GetUserDefinedFunction", t.arn("glue", "userDefinedFunction/"+database+"/parse_event"), "pods: functions")
+	for _, action := range glueDataPlaneCalls() {
+		t.add("", action, t.arn("glue", "table/"+database+"/events"), "pods: Spark's Hive-compatible catalog")
+	}
 	t.in(wb, "DescribeCallsHaveNoResourceScope").
 		each("ec2", "*", "control plane, kubelet, VPC CNI and cluster autoscaler reads",
 			ops("DescribeInstances", "DescribeInstanceTypes", "DescribeInstanceTopology", "DescribeAvailabilityZones",

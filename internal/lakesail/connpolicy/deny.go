@@ -12,7 +12,18 @@ const (
 	SidDenyUnlistedManagedPolicies      = "DenyAttachingUnlistedManagedPolicies"
 	SidDenyLongLivedCredentials         = "DenyIamUsersAndLongLivedCredentials"
 	SidDenyKeyPolicyLockout             = "DenyKmsKeyPolicyLockout"
+	SidDenyKeyPolicyChanges             = "DenyChangingKmsKeyPolicies"
+	SidDenyWideningS3Access             = "DenyWideningS3Access"
+	SidDenyProviderAndCertificateChange = "DenyChangingOidcProvidersAndCertificates"
 )
+
+// wideningS3Actions could let a bucket's data or its listing reach other principals: ACLs, a
+// removed bucket policy, replication, notifications, inventory exports and access points.
+// LakeSail never calls them; the deny holds even where a bucket's own policy grants them.
+func wideningS3Actions() []string {
+	return withPrefix("s3", "Put*Acl", "DeleteBucketPolicy", "PutReplicationConfiguration",
+		"PutBucketNotification", "PutInventoryConfiguration", "*AccessPoint*")
+}
 
 // explicitDeny is attached to the connection role. A Deny wins over every Allow, so these hold
 // whatever the scoped policies say, including if one of them were miswritten.
@@ -62,6 +73,23 @@ func explicitDeny(n names) iampolicy.Document {
 			withPrefix("kms", "CreateKey", "PutKeyPolicy"),
 			list("*"),
 			cond("Bool", "kms:BypassPolicyLockoutSafetyCheck", "true")),
+		// A key's policy is written when LakeSail creates the key; nothing the role does
+		// afterwards can widen who uses a key, its own keys included (even if a key policy
+		// granted it). Key-policy drift is repaired with the account's own credentials.
+		deny(SidDenyKeyPolicyChanges,
+			list("kms:PutKeyPolicy"),
+			list("*")),
+		deny(SidDenyWideningS3Access,
+			wideningS3Actions(),
+			list("*")),
+		// OIDC providers and certificates are created with tags, and IAM cannot keep the role
+		// from adding those tags to ones it did not create: so their tags grant nothing, and
+		// changing or deleting them is left to the account.
+		deny(SidDenyProviderAndCertificateChange,
+			append(withPrefix("iam", "DeleteOpenIDConnectProvider", "UntagOpenIDConnectProvider",
+				"UpdateOpenIDConnectProvider*", "*ClientIDToOpenIDConnectProvider", "*ClientIDFromOpenIDConnectProvider"),
+				withPrefix("acm", "DeleteCertificate", "RemoveTagsFromCertificate", "ExportCertificate")...),
+			list("*")),
 	)
 }
 

@@ -10,6 +10,10 @@ const (
 	// TagNetwork marks the bring-your-own VPC and subnets a network adopts. It confers no
 	// permission: only TagConnection does, and the role cannot add it to what it did not create.
 	TagNetwork = "LakeSail-Network"
+	// TagAdoptableBy=<ID> is put on a bring-your-own VPC and its subnets by the account itself
+	// (the provider's own credentials, or the customer by hand): only then may the connection
+	// role mark them and launch into them. The role can never add or remove it.
+	TagAdoptableBy = "LakeSail-Adoptable-By"
 
 	// ServiceTagValue is the value of the Service tag.
 	ServiceTagValue = "LakeSail"

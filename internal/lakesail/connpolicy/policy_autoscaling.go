@@ -21,17 +21,23 @@ func policyAutoScaling(n names) iampolicy.Document {
 			withPrefix("ec2", "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"),
 			list("*")),
 		// eks:CreateNodegroup with a launch template checks that the caller could launch
-		// instances from it. Only from the connection's templates ...
-		allow("Ec2LaunchCheckFromConnectionTemplates",
+		// instances from it, and RunInstances checks every resource of a launch. The template,
+		// subnet and security groups must be the connection's ...
+		allow("Ec2LaunchIntoConnectionNetwork",
 			list("ec2:RunInstances"),
-			list(template),
+			n.ec2All("launch-template", "subnet", "security-group"),
 			n.resourceTagged()),
-		// ... and the other resources of such a launch only when it uses a launch template
-		// (every resource of RunInstances is checked, the template above among them).
-		allow("Ec2LaunchCheckResourcesOnlyWithTemplate",
+		// ... or the subnet one of a bring-your-own network that the account itself marked
+		// as the connection's to use (a tag the role can neither add nor remove) ...
+		allow("Ec2LaunchIntoAdoptedSubnets",
 			list("ec2:RunInstances"),
-			append(n.ec2All("instance", "volume", "network-interface", "subnet", "security-group"),
-				n.arn("ec2", "*", "", "image/*")),
+			list(n.ec2("subnet")),
+			cond("StringEquals", "aws:ResourceTag/"+TagAdoptableBy, n.id)),
+		// ... and the new instance, its volumes and interfaces, and its image are allowed only
+		// when the launch uses such a template.
+		allow("Ec2LaunchOnlyFromConnectionTemplates",
+			list("ec2:RunInstances"),
+			append(n.ec2All("instance", "volume", "network-interface"), n.arn("ec2", "*", "", "image/*")),
 			cond("ArnLike", "ec2:LaunchTemplate", template)),
 	)
 }

@@ -19,8 +19,13 @@ func policyCloudFormationAndObservabilityAndIdentity(n names) iampolicy.Document
 			list("*")),
 		allow("CloudFormationReadConnectionStack",
 			withPrefix("cloudformation", "DescribeStacks", "DescribeStackEvents", "DescribeStackResources",
-				"DetectStackDrift", "DescribeStackDriftDetectionStatus", "DescribeStackResourceDrifts"),
+				"DetectStackDrift", "DescribeStackResourceDrifts"),
 			list(n.own("cloudformation", "stack/"+n.stackName+"/*"))),
+		// DescribeStackDriftDetectionStatus has no resource-level permission (the detection id
+		// is its only input).
+		allow("CloudFormationDriftStatusHasNoResourceScope",
+			list("cloudformation:DescribeStackDriftDetectionStatus"),
+			list("*")),
 		// What drift detection and connection verification read.
 		allow("IamReadConnectionRolesAndPolicies",
 			withPrefix("iam", "GetRole", "ListAttachedRolePolicies", "ListRolePolicies", "GetRolePolicy",

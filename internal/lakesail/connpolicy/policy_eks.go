@@ -40,29 +40,36 @@ func policyEKS(n names) iampolicy.Document {
 		allow("SsmManageConnectionParameters",
 			withPrefix("ssm", "PutParameter", "GetParameter", "DeleteParameter", "AddTagsToResource"),
 			list(n.own("ssm", "parameter/lakesail/"+n.id+"/*"))),
-		// Importing with tags checks acm:AddTagsToCertificate on the new certificate, whose
-		// ARN is random: the request tag is the scope.
+		// A certificate is imported with its tags (acm:AddTagsToCertificate is checked on the
+		// new certificate, whose ARN is random: the request tag is the scope). A re-import cannot
+		// carry tags, so this never replaces an existing certificate. IAM cannot tell that
+		// tag check from a later AddTagsToCertificate on an existing certificate: the role can
+		// add the connection's tags to a certificate it did not import, which is why no
+		// permission depends on a certificate's tags beyond reading its metadata. Re-import
+		// and deletion are the account's (the explicit deny refuses them to the role).
 		allow("AcmImportTaggedCertificates",
 			withPrefix("acm", "ImportCertificate", "AddTagsToCertificate"),
 			list(certificate),
 			n.requestTagged(),
 			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
-		// Whether a certificate still exists: the reads and deletes below are conditioned on its
-		// connection tag, which a deleted certificate no longer has.
+		// Whether a certificate still exists, and its metadata (public by nature).
 		allow("AcmListCertificatesHasNoResourceScope",
 			list("acm:ListCertificates"),
 			list("*")),
-		allow("AcmManageConnectionCertificates",
-			withPrefix("acm", "DescribeCertificate", "DeleteCertificate", "ImportCertificate",
-				"AddTagsToCertificate"),
+		allow("AcmReadConnectionCertificates",
+			list("acm:DescribeCertificate"),
 			list(certificate),
 			n.resourceTagged()),
 		// Glue authorizes database calls on the catalog and the database; deleting a database
-		// also on the tables and functions in it.
+		// also on the tables and functions in it. The catalog is named only with these three
+		// database actions, each of which is also checked on the database itself.
 		allow("GlueManageConnectionDatabases",
-			withPrefix("glue", "CreateDatabase", "GetDatabase", "DeleteDatabase", "TagResource"),
+			withPrefix("glue", "CreateDatabase", "GetDatabase", "DeleteDatabase"),
 			list(n.own("glue", "catalog"), glueDatabase,
 				n.own("glue", "table/lakesail_"+n.idLower+"_*/*"),
 				n.own("glue", "userDefinedFunction/lakesail_"+n.idLower+"_*/*"))),
+		allow("GlueTagConnectionDatabases",
+			list("glue:TagResource"),
+			list(glueDatabase)),
 	)
 }

@@ -41,9 +41,15 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 			withPrefix("iam", "GetRole", "GetRolePolicy", "ListRolePolicies", "ListAttachedRolePolicies",
 				"TagRole", "UntagRole", "DeleteRole"),
 			list(roles)),
-		allow("IamPassWorkloadRolesToEksAndEc2",
+		// Each role only to the service that runs it: the cluster role to EKS, the node role
+		// to EKS (managed node groups) and EC2 (instance profiles). Pod roles are never passed.
+		allow("IamPassClusterRolesToEks",
 			list("iam:PassRole"),
-			list(roles),
+			list(n.iam("role/"+n.prefix()+"*-cluster")),
+			cond("StringEquals", "iam:PassedToService", "eks.amazonaws.com")),
+		allow("IamPassNodeRolesToEksAndEc2",
+			list("iam:PassRole"),
+			list(n.iam("role/"+n.prefix()+"*-node")),
 			cond("StringEquals", "iam:PassedToService", "eks.amazonaws.com", n.servicePrincipal("ec2"))),
 		allow("IamCreateEksServiceLinkedRoles",
 			list("iam:CreateServiceLinkedRole"),
@@ -51,19 +57,22 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 				n.iam("role/aws-service-role/eks-nodegroup.amazonaws.com/AWSServiceRoleForAmazonEKSNodegroup")),
 			cond("StringEquals", "iam:AWSServiceName", "eks.amazonaws.com", "eks-nodegroup.amazonaws.com")),
 		// The issuer URL (and so the provider's ARN) of a cluster is random: creation is
-		// scoped to EKS issuers and the request tag (which also covers the tag check).
+		// scoped to EKS issuers and the request tag (IAM checks iam:TagOpenIDConnectProvider on
+		// the new provider as well). IAM cannot tell that tag check from a later tagging of an
+		// existing provider, so a provider's tags grant nothing but reading it: deleting or
+		// changing a provider is the account's (the explicit deny refuses it to the role), and
+		// a workspace's provider is deleted with the account's own credentials.
 		allow("IamCreateTaggedEksOidcProviders",
 			withPrefix("iam", "CreateOpenIDConnectProvider", "TagOpenIDConnectProvider"),
 			list(oidc),
 			n.requestTagged(),
 			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
-		// Whether a provider still exists: the read and delete below are conditioned on its tag,
-		// which a deleted provider no longer has, so a repeated delete would be refused.
+		// Whether a provider still exists: the read below is conditioned on its tag.
 		allow("IamListOidcProvidersHasNoResourceScope",
 			list("iam:ListOpenIDConnectProviders"),
 			list("*")),
-		allow("IamReadAndDeleteConnectionOidcProviders",
-			withPrefix("iam", "GetOpenIDConnectProvider", "DeleteOpenIDConnectProvider"),
+		allow("IamReadConnectionOidcProviders",
+			list("iam:GetOpenIDConnectProvider"),
 			list(oidc),
 			n.resourceTagged()),
 		// The control-plane log group EKS writes to, created ahead of the cluster so that it

@@ -30,23 +30,26 @@ func policyNetworkCompute(n names) iampolicy.Document {
 			withPrefix("ec2", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
 				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"),
 			list(n.ec2("security-group-rule"))),
-		// kms:CreateKey has no resource: the new key's request tag is the scope.
-		allow("KmsCreateTaggedKeys",
+		// kms:CreateKey has no resource-level permission. Keys are created without tags (a tag in
+		// CreateKey needs kms:TagResource on every key of the account, which would let the role
+		// tag, and so take over, a key the customer made): the new key's own policy grants the
+		// role what it needs on that key alone, including the tags it then adds
+		// (ConnectionRoleManagesTheKey in the network's key policy). The conditions keep the key
+		// an ordinary single-region symmetric key with key material KMS generated.
+		allow("KmsCreateSymmetricKeysHasNoResourceScope",
 			list("kms:CreateKey"),
 			list("*"),
-			n.requestTagged()),
-		// When CreateKey carries tags, KMS checks kms:TagResource with no particular key as the
-		// resource ("*"), so this cannot be narrowed to the new key (nor to key/*). The request
-		// must set the connection tag, and a key of another connection cannot be re-tagged.
-		allow("KmsTagKeysWithConnectionTagHasNoResourceScope",
-			list("kms:TagResource"),
-			list("*"),
-			n.requestTagged(),
-			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
+			cond("StringEquals", "kms:KeySpec", "SYMMETRIC_DEFAULT"),
+			cond("StringEquals", "kms:KeyUsage", "ENCRYPT_DECRYPT"),
+			cond("StringEquals", "kms:KeyOrigin", "AWS_KMS"),
+			cond("Bool", "kms:MultiRegion", "false")),
+		// Keys carrying the connection tag: only keys the connection created can carry it, since
+		// the role has no kms:TagResource of its own (its keys' policies grant it for themselves).
+		// No kms:PutKeyPolicy (explicitly denied: a key's policy is written when LakeSail creates
+		// the key, and repaired with the account's own credentials), no tag changes here.
 		allow("KmsManageConnectionKeys",
 			withPrefix("kms", "DescribeKey", "EnableKeyRotation", "GetKeyRotationStatus", "GetKeyPolicy",
-				"PutKeyPolicy", "ListResourceTags", "UntagResource", "CreateAlias", "DeleteAlias",
-				"ScheduleKeyDeletion"),
+				"ListResourceTags", "CreateAlias", "DeleteAlias", "ScheduleKeyDeletion"),
 			list(key),
 			n.resourceTagged()),
 		// An alias is authorized on the alias and on the key (above).

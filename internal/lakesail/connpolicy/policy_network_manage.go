@@ -42,16 +42,23 @@ func policyNetworkManage(n names) iampolicy.Document {
 		// The workspace bucket lakesail-<id-lower>-<network>-ws: its configuration, and on
 		// destroy with force_destroy, emptying it (every version, whatever versioning the
 		// customer chose: LakeSail never configures versioning). No object reads: the role
-		// manages the bucket, the workloads use it.
+		// manages the bucket, the workloads use it. Bucket ARNs carry no account, so the
+		// account is a condition: a bucket of that name in another account is never reached.
+		// The policy, public access block, encryption and ownership are set while the bucket is
+		// created: the bucket policy written last denies the role any later change of them
+		// (DenyConnectionRoleChangingDataProtection), and the explicit deny refuses ACLs,
+		// replication, notifications and other ways data could leave.
 		allow("S3ManageConnectionBuckets",
 			withPrefix("s3", "CreateBucket", "DeleteBucket", "ListBucket", "ListBucketVersions",
 				"PutEncryptionConfiguration", "GetEncryptionConfiguration",
 				"PutBucketPublicAccessBlock", "GetBucketPublicAccessBlock",
 				"PutBucketOwnershipControls", "GetBucketOwnershipControls",
 				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging"),
-			list(bucket)),
+			list(bucket),
+			n.inOwnAccount()),
 		allow("S3EmptyConnectionBucketsOnDestroy",
 			withPrefix("s3", "DeleteObject", "DeleteObjectVersion"),
-			list(bucket+"/*")),
+			list(bucket+"/*"),
+			n.inOwnAccount()),
 	)
 }

@@ -56,10 +56,12 @@ func policyNetworkReadAndTag(n names) iampolicy.Document {
 			n.ec2All(ec2TaggedTypes()...),
 			n.resourceTagged(),
 			cond("StringEqualsIfExists", "aws:RequestTag/"+TagConnection, n.id)),
-		// Adopting a bring-your-own VPC and its subnets: marker tags only.
+		// Adopting a bring-your-own VPC and its subnets: marker tags only, and only on what
+		// the account itself marked LakeSail-Adoptable-By=<ID> (a tag the role cannot set).
 		allow("Ec2MarkAdoptedNetworkWithoutConnectionTag",
 			withPrefix("ec2", "CreateTags", "DeleteTags"),
 			n.ec2All("vpc", "subnet"),
+			cond("StringEquals", "aws:ResourceTag/"+TagAdoptableBy, n.id),
 			cond("ForAllValues:StringLike", "aws:TagKeys", n.adoptedNetworkTagKeys()...),
 			cond("Null", "aws:TagKeys", "false")),
 	)

@@ -70,6 +70,12 @@ func (n names) resourceTagged() iampolicy.Conditions {
 	return cond("StringEquals", "aws:ResourceTag/"+TagConnection, n.id)
 }
 
+// inOwnAccount scopes S3 to the connection's account: bucket ARNs carry no account, so a
+// bucket named like the connection's in another account would otherwise match.
+func (n names) inOwnAccount() iampolicy.Conditions {
+	return cond("StringEquals", "s3:ResourceAccount", n.account)
+}
+
 // document finishes a document: values inside each statement are sorted and de-duplicated so
 // that the rendering does not depend on the order they were written or supplied in; the order
 // of statements is kept.

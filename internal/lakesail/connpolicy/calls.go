@@ -380,8 +380,8 @@ func (t *callTable) workspaceCalls() {
 		each("logs", logGroup, "workspace: retention, encryption, tags, destroy",
 			ops("PutRetentionPolicy", "AssociateKmsKey", "TagResource", "UntagResource", "ListTagsForResource", "DeleteLogGroup")).
 		add("", "logs:PutRetentionPolicy", logGroup+":*", "workspace (ARN form with :*)")
-	t.in(KindIAMAndCloudwatch, "LogsDescribeLogGroupsHasNoNameScope").
-		add("", "logs:DescribeLogGroups", t.arn("logs", "log-group:*"), "workspace read: find the log group")
+	t.in(KindIAMAndCloudwatch, "LogsDescribeLogGroupsHasNoResourceScope").
+		add("", "logs:DescribeLogGroups", "*", "workspace read: find the log group")
 }
 
 func (t *callTable) identityCalls() {

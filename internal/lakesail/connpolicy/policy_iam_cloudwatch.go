@@ -85,10 +85,10 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 			withPrefix("logs", "PutRetentionPolicy", "AssociateKmsKey", "TagResource", "UntagResource",
 				"ListTagsForResource", "DeleteLogGroup"),
 			list(logGroup, logGroup+":*")),
-		// DescribeLogGroups is authorized against every log group of the account and region;
-		// a name prefix in the request does not narrow the check.
-		allow("LogsDescribeLogGroupsHasNoNameScope",
+		// DescribeLogGroups has no resource-level permission (a name prefix in the request
+		// does not narrow the check).
+		allow("LogsDescribeLogGroupsHasNoResourceScope",
 			list("logs:DescribeLogGroups"),
-			list(n.own("logs", "log-group:*"))),
+			list("*")),
 	)
 }

@@ -449,12 +449,12 @@ func TestUnitClosureNothingElseAllowed(t *testing.T) {
 	}
 }
 
-// TestUnitClosureFlagsBundle3: the same check on the documents of bundle 3 (testdata/bundle3)
+// TestUnitClosureFlagsBundle3: the same check on the documents of bundle 3 (lakesailtest/bundle3)
 // finds the take-overs found by hand, so the check can fail.
 func TestUnitClosureFlagsBundle3(t *testing.T) {
 	docs := map[PolicyKind]*iampolicy.Document{}
 	for _, kind := range DocumentKinds() {
-		text, err := os.ReadFile(filepath.Join("testdata", "bundle3", string(kind)+".json"))
+		text, err := os.ReadFile(filepath.Join("..", "lakesailtest", "bundle3", string(kind)+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}

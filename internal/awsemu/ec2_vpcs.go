@@ -28,7 +28,7 @@ func ec2VpcSpecs() []ec2Spec {
 		{name: "DescribeVpcs", handle: ec2DescribeVpcs},
 		{name: "DeleteVpc", targets: ec2On("vpc", "VpcId"), handle: ec2DeleteVpc},
 		{name: "ModifyVpcAttribute", targets: ec2On("vpc", "VpcId"), handle: ec2ModifyVpcAttribute},
-		{name: "DescribeVpcAttribute", handle: ec2DescribeVpcAttribute},
+		{name: "DescribeVpcAttribute", targets: ec2On("vpc", "VpcId"), handle: ec2DescribeVpcAttribute},
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 func logsGroupOps() []*Operation {
 	return []*Operation{
 		{Name: "CreateLogGroup", Action: "logs:CreateLogGroup", Resources: logsGroupResource, Context: logsRequestTags, Also: logsTagOnCreate, Handle: logsCreateLogGroup},
-		{Name: "DescribeLogGroups", Action: "logs:DescribeLogGroups", Resources: logsDescribeGroupsResource, Handle: logsDescribeLogGroups},
+		{Name: "DescribeLogGroups", Action: "logs:DescribeLogGroups", Handle: logsDescribeLogGroups},
 		{Name: "DeleteLogGroup", Action: "logs:DeleteLogGroup", Resources: logsGroupResource, Context: logsGroupTags, Handle: logsDeleteLogGroup},
 		{Name: "PutRetentionPolicy", Action: "logs:PutRetentionPolicy", Resources: logsGroupResource, Context: logsGroupTags, Handle: logsPutRetentionPolicy},
 		{Name: "DeleteRetentionPolicy", Action: "logs:DeleteRetentionPolicy", Resources: logsGroupResource, Context: logsGroupTags, Handle: logsDeleteRetentionPolicy},

@@ -197,9 +197,7 @@ func (t *callTable) networkCalls() {
 		add("", "ec2:DetachInternetGateway", igw, "network destroy", t.tagged()).
 		add("", "ec2:DetachInternetGateway", vpc, "network destroy", t.tagged()).
 		add("", "ec2:CreateRoute", rtb, "network create: default routes", t.tagged()).
-		add("ec2:CreateRoute", "ec2:CreateRoute", nat, "network create: private default route via the NAT gateway", t.tagged()).
 		add("", "ec2:ReplaceRoute", rtb, "network update: NAT mode changed, or a NAT gateway replaced", t.tagged()).
-		add("ec2:ReplaceRoute", "ec2:ReplaceRoute", nat, "network update: the private default route's new NAT gateway", t.tagged()).
 		add("", "ec2:AssociateRouteTable", rtb, "network create", t.tagged()).
 		add("", "ec2:AssociateRouteTable", subnet, "network create", t.tagged()).
 		add("", "ec2:DisassociateRouteTable", rtb, "network destroy", t.tagged()).
@@ -237,9 +235,8 @@ func (t *callTable) networkCalls() {
 				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"), t.tagged()).
 		add("", "ec2:DeleteSecurityGroup", sg, "network destroy", t.tagged())
 	t.in(KindNetworkCompute, "Ec2RulesOfConnectionSecurityGroups").
-		each("ec2", rule, "network create and update: the rule itself",
-			ops("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
-				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"))
+		each("ec2", rule, "network create and update: the new rule itself",
+			ops("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"))
 	t.in(KindNetworkCompute, "KmsCreateSymmetricKeysHasNoResourceScope").
 		add("", "kms:CreateKey", "*", "network create: the workspace bucket's key (untagged; its policy lets the role tag it)",
 			kv{"kms:KeySpec": {"SYMMETRIC_DEFAULT"}, "kms:KeyUsage": {"ENCRYPT_DECRYPT"}, "kms:KeyOrigin": {"AWS_KMS"},
@@ -313,9 +310,7 @@ func (t *callTable) workspaceCalls() {
 	t.in(KindEKS, "EksManageConnectionAccessEntries").
 		each("eks", accessEntry, "workspace: cluster access for the connection role",
 			ops("DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy", "DisassociateAccessPolicy",
-				"ListAssociatedAccessPolicies", "TagResource")).
-		add("eks:AssociateAccessPolicy", "eks:AssociateAccessPolicy",
-			t.n.arn("eks", "", "aws", "cluster-access-policy/AmazonEKSClusterAdminPolicy"), "workspace: the access policy")
+				"ListAssociatedAccessPolicies", "TagResource"))
 	t.in(KindEKS, "EksDescribeAddonVersionsHasNoResourceScope").
 		add("", "eks:DescribeAddonVersions", "*", "workspace: resolve the default add-on versions")
 	t.in(KindEKS, "SsmManageConnectionParameters").

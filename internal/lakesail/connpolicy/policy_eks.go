@@ -27,12 +27,12 @@ func policyEKS(n names) iampolicy.Document {
 				"DeleteNodegroup", "DescribeAddon", "UpdateAddon", "DeleteAddon",
 				"DescribeUpdate", "TagResource", "UntagResource"),
 			list(nodegroups, addons)),
-		// Access entries of the connection's clusters and the EKS access policies associated
-		// with them (access policies are AWS-owned ARNs).
+		// Access entries of the connection's clusters (associating an access policy is
+		// authorized on the entry alone).
 		allow("EksManageConnectionAccessEntries",
 			withPrefix("eks", "DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy",
 				"DisassociateAccessPolicy", "ListAssociatedAccessPolicies", "TagResource"),
-			list(accessEntries, n.arn("eks", "", "aws", "cluster-access-policy/*"))),
+			list(accessEntries)),
 		// DescribeAddonVersions has no resource-level permission.
 		allow("EksDescribeAddonVersionsHasNoResourceScope",
 			list("eks:DescribeAddonVersions"),

@@ -24,11 +24,11 @@ func policyNetworkCompute(n names) iampolicy.Document {
 				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress", "DeleteSecurityGroup"),
 			n.ec2All("elastic-ip", "natgateway", "security-group", "subnet"),
 			n.resourceTagged()),
-		// A rule is checked as a resource of its own and is new (untagged) when authorized;
-		// the security group it belongs to is checked by the statement above.
+		// A new rule is checked as a resource of its own (untagged when authorized); the
+		// security group it belongs to is checked by the statement above. Revoking is
+		// authorized on the group alone.
 		allow("Ec2RulesOfConnectionSecurityGroups",
-			withPrefix("ec2", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress",
-				"RevokeSecurityGroupIngress", "RevokeSecurityGroupEgress"),
+			withPrefix("ec2", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"),
 			list(n.ec2("security-group-rule"))),
 		// kms:CreateKey has no resource-level permission. Keys are created without tags (a tag in
 		// CreateKey needs kms:TagResource on every key of the account, which would let the role

@@ -28,16 +28,16 @@ func policyNetworkManage(n names) iampolicy.Document {
 			n.requestTagged(),
 			cond("StringLike", "ec2:VpceServiceName", "*com.amazonaws.*.s3")),
 		// Everything afterwards happens on resources that carry the connection tag, including
-		// the parents of the creates above. CreateRoute and ReplaceRoute may name the NAT
-		// gateway as target; a route is replaced in one step (never deleted and re-added, which
-		// would leave the private subnets without egress in between).
+		// the parents of the creates above. CreateRoute and ReplaceRoute are authorized on the
+		// route table alone, whatever gateway they name; a route is replaced in one step (never
+		// deleted and re-added, which would leave the private subnets without egress between).
 		allow("Ec2ManageConnectionNetwork",
 			withPrefix("ec2", "CreateSubnet", "CreateRouteTable", "CreateVpcEndpoint", "CreateSecurityGroup",
 				"ModifyVpcAttribute", "AttachInternetGateway", "DetachInternetGateway",
 				"CreateRoute", "ReplaceRoute", "AssociateRouteTable", "DisassociateRouteTable",
 				"ModifyVpcEndpoint", "DeleteVpcEndpoints", "DeleteRouteTable",
 				"DeleteInternetGateway", "DeleteSubnet", "DeleteVpc"),
-			n.ec2All("vpc", "subnet", "internet-gateway", "route-table", "vpc-endpoint", "natgateway"),
+			n.ec2All("vpc", "subnet", "internet-gateway", "route-table", "vpc-endpoint"),
 			n.resourceTagged()),
 		// The workspace bucket lakesail-<id-lower>-<network>-ws: its configuration, and on
 		// destroy with force_destroy, emptying it (every version, whatever versioning the

@@ -1,0 +1,33 @@
+package authref
+
+// catalog lists every service the package holds; each is defined in its own file.
+var catalog = []*Service{
+	svcAccount,
+	svcAcm,
+	svcAutoscaling,
+	svcCloudformation,
+	svcCloudwatch,
+	svcDynamodb,
+	svcEc2,
+	svcEc2messages,
+	svcEcr,
+	svcEks,
+	svcEksAuth,
+	svcElasticloadbalancing,
+	svcGlue,
+	svcIam,
+	svcKms,
+	svcLambda,
+	svcLogs,
+	svcOrganizations,
+	svcPricing,
+	svcRds,
+	svcS3,
+	svcS3express,
+	svcS3tables,
+	svcS3vectors,
+	svcServicequotas,
+	svcSsm,
+	svcSsmmessages,
+	svcSts,
+}

@@ -1,0 +1,292 @@
+package awsemu
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/authref"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+)
+
+// TestEmuOperationsNameSARActions checks that every operation the emulator registers is
+// authorized on an action of the Service Authorization Reference (internal/authref).
+func TestEmuOperationsNameSARActions(t *testing.T) {
+	e := New(Options{})
+	ops := 0
+	for _, s := range e.services {
+		for _, op := range s.order {
+			ops++
+			if op.Action == "" {
+				if !op.AlwaysAllowed {
+					t.Errorf("%s.%s: no IAM action", s.Name, op.Name)
+				}
+				continue
+			}
+			if _, ok := authref.Lookup(op.Action); !ok {
+				t.Errorf("%s.%s: action %s is not in the SAR", s.Name, op.Name, op.Action)
+			}
+			if prefix, _, _ := strings.Cut(op.Action, ":"); prefix != s.Name && !(s.Name == "logs" && prefix == "logs") {
+				t.Logf("%s.%s is authorized as %s", s.Name, op.Name, op.Action)
+			}
+		}
+	}
+	if ops < 100 {
+		t.Fatalf("only %d operations registered", ops)
+	}
+}
+
+// authQuestion is one (action, resource) pair an operation asked authorization for.
+type authQuestion struct {
+	op       string // "ec2.CreateVpc"
+	action   string
+	resource string
+	also     bool // from the operation's Also checks
+}
+
+// authRecorder collects the authorization questions of an instrumented emulator.
+type authRecorder struct {
+	mu   sync.Mutex
+	seen map[authQuestion]bool
+	ops  map[string]bool
+}
+
+func (r *authRecorder) add(q authQuestion) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen[q] = true
+	r.ops[q.op] = true
+}
+
+// instrumentAuthorization wraps every operation's Resources and Also so the recorder sees each
+// action and resource the emulator authorizes, whoever the caller (root calls are computed too).
+// Call it before the emulator serves.
+func instrumentAuthorization(e *Emulator) *authRecorder {
+	rec := &authRecorder{seen: map[authQuestion]bool{}, ops: map[string]bool{}}
+	for _, s := range e.services {
+		for _, op := range s.order {
+			name := s.Name + "." + op.Name
+			action := op.Action
+			resources, also := op.Resources, op.Also
+			op.Resources = func(c *Req) []string {
+				out := []string{"*"}
+				if resources != nil {
+					out = resources(c)
+				}
+				for _, res := range out {
+					rec.add(authQuestion{op: name, action: action, resource: res})
+				}
+				return out
+			}
+			if also != nil {
+				op.Also = func(c *Req) []Check {
+					checks := also(c)
+					for _, ch := range checks {
+						list := ch.Resources
+						if len(list) == 0 {
+							list = []string{"*"}
+						}
+						for _, res := range list {
+							rec.add(authQuestion{op: name, action: ch.Action, resource: res, also: true})
+						}
+					}
+					return checks
+				}
+			}
+		}
+	}
+	return rec
+}
+
+// TestEmuAuthorizedResourcesFitSAR drives the library's connection, network and workspace
+// lifecycles through an instrumented emulator and checks every (action, resource) the emulator
+// authorized against the SAR: the action is known, the resource is "*" exactly when the action has
+// no resource types (or only optional ones), and otherwise an ARN of one of its resource types.
+func TestEmuAuthorizedResourcesFitSAR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives whole lifecycles")
+	}
+	e := New(Options{TransitionDelay: 20 * time.Millisecond})
+	rec := instrumentAuthorization(e)
+	if err := e.Listen("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.ListenTLS("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.Close() })
+	driveLifecycles(t, e)
+
+	var problems []string
+	for q := range rec.seen {
+		if p := sarMismatch(q); p != "" {
+			problems = append(problems, p)
+		}
+	}
+	sort.Strings(problems)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	var unexercised []string
+	for _, s := range e.services {
+		for _, op := range s.order {
+			if !rec.ops[s.Name+"."+op.Name] {
+				unexercised = append(unexercised, s.Name+"."+op.Name)
+			}
+		}
+	}
+	sort.Strings(unexercised)
+	t.Logf("%d authorization questions from %d operations; not exercised here: %s",
+		len(rec.seen), len(rec.ops), strings.Join(unexercised, " "))
+}
+
+// sarMismatch explains how q departs from the SAR, or returns "".
+func sarMismatch(q authQuestion) string {
+	if q.action == "" {
+		return ""
+	}
+	kind := "authorizes"
+	if q.also {
+		kind = "also checks"
+	}
+	act, ok := authref.Lookup(q.action)
+	if !ok {
+		return fmt.Sprintf("%s %s %s, which is not in the SAR", q.op, kind, q.action)
+	}
+	required := false
+	for _, ref := range act.Resources {
+		required = required || ref.Required
+	}
+	switch {
+	case act.Unscoped() && q.resource != "*":
+		return fmt.Sprintf("%s %s %s on %s, but the SAR lists no resource type for it (\"*\" only)", q.op, kind, q.action, q.resource)
+	case q.resource == "*" && required:
+		return fmt.Sprintf("%s %s %s on \"*\", but the SAR requires a resource of type %v", q.op, kind, q.action, refTypes(act))
+	case q.resource != "*":
+		if _, ok := authref.ResourceTypeOf(q.action, q.resource); !ok {
+			return fmt.Sprintf("%s %s %s on %s, an ARN of none of its SAR resource types %v", q.op, kind, q.action, q.resource, refTypes(act))
+		}
+	}
+	return ""
+}
+
+func refTypes(act authref.Action) []string {
+	var out []string
+	for _, ref := range act.Resources {
+		name := ref.Type
+		if ref.Required {
+			name += "*"
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// driveLifecycles creates, reads, updates and destroys a connection, a network and a workspace
+// through the library, as the library's own tests do (internal/lakesail/*_test.go). Only the
+// authorization questions matter here: a failed step after the creates is logged, not fatal (a
+// denied call was still authorized on its action and resource), since the library's own tests
+// judge its lifecycles.
+func driveLifecycles(t *testing.T, e *Emulator) {
+	t.Helper()
+	ctx := context.Background()
+	const connID, tenantID, externalID = "AB12CD34EF", "TENANT0001", "external-id-for-authref-0123456789"
+	cfg := e.TLSAWSConfig(nil)
+	client, err := lakesail.NewClient(cfg, lakesail.Options{Partition: "aws", WaitMinDelay: 5 * time.Millisecond, WaitMaxDelay: 40 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	connSpec := lakesail.ConnectionSpec{
+		Policy: connpolicy.Spec{
+			ConnectionID: connID, TenantID: tenantID, ExternalID: externalID,
+			ProvisionerPrincipals: []string{"arn:aws:iam::" + e.AccountID() + ":root"},
+		},
+		Tags: map[string]string{"team": "data"},
+	}
+	conn, err := client.CreateConnection(ctx, connSpec, nil)
+	if err != nil {
+		t.Fatalf("CreateConnection: %v", err)
+	}
+	netSpec := lakesail.NetworkSpec{
+		ConnectionID: connID, RoleARN: conn.RoleARN, ExternalID: externalID, NetworkID: "NET0000001",
+		CIDRBlock: "10.20.0.0/16", ForceDestroy: true, Tags: map[string]string{"team": "data"},
+	}
+	network, err := client.CreateNetwork(ctx, netSpec, nil, nil)
+	if err != nil {
+		t.Fatalf("CreateNetwork: %v", err)
+	}
+	if _, err := client.ReadNetwork(ctx, netSpec, network); err != nil {
+		t.Logf("ReadNetwork: %v", err)
+	}
+	asRole, err := client.AssumeRole(lakesail.RoleSession{RoleARN: conn.RoleARN, ExternalID: externalID})
+	if err != nil {
+		t.Fatalf("AssumeRole: %v", err)
+	}
+	wsSpec := lakesail.WorkspaceSpec{
+		ConnectionID: connID, TenantID: tenantID, WorkspaceID: "WS00000001",
+		AccountID: e.AccountID(), Partition: "aws", ConnectionRoleARN: conn.RoleARN,
+		Network: lakesail.WorkspaceNetwork{VpcID: network.VPCID, PrivateSubnetIDs: network.PrivateSubnetIDs,
+			SecurityGroupID: network.SecurityGroupID, KMSKeyARN: network.KMSKeyARN, BucketName: network.BucketName},
+		KubernetesVersion: "1.32",
+		LogTypes:          lakesail.DefaultLogTypes,
+		LogRetentionDays:  30,
+		SystemNodeGroup: lakesail.NodeGroupSpec{InstanceTypes: []string{"t3.medium"}, MinSize: 1, DesiredSize: 2, MaxSize: 3,
+			DiskSize: 20, AMIType: "AL2023_x86_64_STANDARD"},
+		Addons:        lakesail.DefaultAddons(),
+		GlueDatabases: []string{"analytics"},
+		Tags:          map[string]string{"team": "data"},
+	}
+	// The connection's documents scope logs:DescribeLogGroups to log-group ARNs, which the SAR
+	// does not allow (it has no resource type), so the role cannot describe log groups. Grant it
+	// on "*" here so the workspace's calls are still exercised whatever the documents say.
+	roleName := conn.RoleARN[strings.LastIndex(conn.RoleARN, "/")+1:]
+	if _, err := iam.NewFromConfig(e.AWSConfig(nil)).PutRolePolicy(ctx, &iam.PutRolePolicyInput{
+		RoleName: aws.String(roleName), PolicyName: aws.String("authref-describe-log-groups"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:DescribeLogGroups","Resource":"*"}]}`),
+	}); err != nil {
+		t.Fatalf("PutRolePolicy: %v", err)
+	}
+	driveWorkspace(t, asRole, wsSpec)
+	if _, err := client.DeleteNetwork(ctx, netSpec, network); err != nil {
+		t.Logf("DeleteNetwork: %v", err)
+	}
+	if err := client.DeleteConnection(ctx, connSpec); err != nil {
+		t.Logf("DeleteConnection: %v", err)
+	}
+}
+
+// driveWorkspace creates, reads, updates and deletes a workspace; a failure is logged and ends
+// the workspace's part of the drive.
+func driveWorkspace(t *testing.T, asRole *lakesail.Client, wsSpec lakesail.WorkspaceSpec) {
+	t.Helper()
+	ctx := context.Background()
+	ws, err := asRole.CreateWorkspace(ctx, wsSpec, nil)
+	if err != nil {
+		t.Logf("CreateWorkspace: %v", err)
+		return
+	}
+	if _, err := asRole.ReadWorkspace(ctx, wsSpec, ws.Record()); err != nil {
+		t.Logf("ReadWorkspace: %v", err)
+	}
+	next := wsSpec
+	next.SystemNodeGroup.DesiredSize, next.SystemNodeGroup.MaxSize = 3, 5
+	next.Tags = map[string]string{"team": "platform"}
+	next.GlueDatabases = []string{"analytics", "raw"}
+	next.LogRetentionDays = 90
+	if updated, err := asRole.UpdateWorkspace(ctx, wsSpec, next, ws.Record()); err != nil {
+		t.Logf("UpdateWorkspace: %v", err)
+	} else {
+		ws, wsSpec = updated, next
+	}
+	if err := asRole.DeleteWorkspace(ctx, wsSpec, ws.Record()); err != nil {
+		t.Logf("DeleteWorkspace: %v", err)
+	}
+}

@@ -9,9 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-
 	"github.com/lakehq/terraform-provider-lakesail/internal/authref"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
@@ -243,16 +240,6 @@ func driveLifecycles(t *testing.T, e *Emulator) {
 		Addons:        lakesail.DefaultAddons(),
 		GlueDatabases: []string{"analytics"},
 		Tags:          map[string]string{"team": "data"},
-	}
-	// The connection's documents scope logs:DescribeLogGroups to log-group ARNs, which the SAR
-	// does not allow (it has no resource type), so the role cannot describe log groups. Grant it
-	// on "*" here so the workspace's calls are still exercised whatever the documents say.
-	roleName := conn.RoleARN[strings.LastIndex(conn.RoleARN, "/")+1:]
-	if _, err := iam.NewFromConfig(e.AWSConfig(nil)).PutRolePolicy(ctx, &iam.PutRolePolicyInput{
-		RoleName: aws.String(roleName), PolicyName: aws.String("authref-describe-log-groups"),
-		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:DescribeLogGroups","Resource":"*"}]}`),
-	}); err != nil {
-		t.Fatalf("PutRolePolicy: %v", err)
 	}
 	driveWorkspace(t, asRole, wsSpec)
 	if _, err := client.DeleteNetwork(ctx, netSpec, network); err != nil {

@@ -95,7 +95,11 @@ func eksNewEntryContext(c *Req) map[string][]string {
 	if kind == "" {
 		kind = "STANDARD"
 	}
-	return eksEntryKeys(eksClusterLabel(c), in.PrincipalArn, kind, in.Username, in.KubernetesGroups)
+	// CreateAccessEntry is authorized on the cluster: eks:clusterName is a key of the
+	// access-entry resource type, which the SAR does not list for it.
+	m := eksEntryKeys(eksClusterLabel(c), in.PrincipalArn, kind, in.Username, in.KubernetesGroups)
+	delete(m, "eks:clusterName")
+	return m
 }
 
 // eksEntryContext: aws:ResourceTag/* and the access-entry keys of the entry in the path.

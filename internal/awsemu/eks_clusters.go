@@ -127,7 +127,7 @@ func eksCreateClusterAlso(c *Req) []Check {
 	checks = append(checks, eksSLRCheck(c, "eks.amazonaws.com")...)
 	if in.bootstrapsEntry() {
 		checks = append(checks, Check{Action: "eks:CreateAccessEntry", Resources: []string{arn},
-			Context: map[string][]string{"eks:principalArn": {eksCreatorARN(c)}, "eks:accessEntryType": {"STANDARD"}, "eks:clusterName": {in.Name}}})
+			Context: map[string][]string{"eks:principalArn": {eksCreatorARN(c)}, "eks:accessEntryType": {"STANDARD"}}})
 	}
 	return checks
 }

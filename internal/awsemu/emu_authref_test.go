@@ -49,11 +49,13 @@ type authQuestion struct {
 	also     bool // from the operation's Also checks
 }
 
-// authRecorder collects the authorization questions of an instrumented emulator.
+// authRecorder collects the authorization questions of an instrumented emulator, and the
+// condition keys each action was given.
 type authRecorder struct {
 	mu   sync.Mutex
 	seen map[authQuestion]bool
 	ops  map[string]bool
+	keys map[[2]string]bool // (op, action) -> key
 }
 
 func (r *authRecorder) add(q authQuestion) {
@@ -63,16 +65,31 @@ func (r *authRecorder) add(q authQuestion) {
 	r.ops[q.op] = true
 }
 
+func (r *authRecorder) addKeys(op, action string, ctx map[string][]string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range ctx {
+		r.keys[[2]string{op + " " + action, k}] = true
+	}
+}
+
 // instrumentAuthorization wraps every operation's Resources and Also so the recorder sees each
 // action and resource the emulator authorizes, whoever the caller (root calls are computed too).
 // Call it before the emulator serves.
 func instrumentAuthorization(e *Emulator) *authRecorder {
-	rec := &authRecorder{seen: map[authQuestion]bool{}, ops: map[string]bool{}}
+	rec := &authRecorder{seen: map[authQuestion]bool{}, ops: map[string]bool{}, keys: map[[2]string]bool{}}
 	for _, s := range e.services {
 		for _, op := range s.order {
 			name := s.Name + "." + op.Name
 			action := op.Action
-			resources, also := op.Resources, op.Also
+			resources, also, context := op.Resources, op.Also, op.Context
+			if context != nil {
+				op.Context = func(c *Req) map[string][]string {
+					ctx := context(c)
+					rec.addKeys(name, action, ctx)
+					return ctx
+				}
+			}
 			op.Resources = func(c *Req) []string {
 				out := []string{"*"}
 				if resources != nil {
@@ -87,6 +104,7 @@ func instrumentAuthorization(e *Emulator) *authRecorder {
 				op.Also = func(c *Req) []Check {
 					checks := also(c)
 					for _, ch := range checks {
+						rec.addKeys(name, ch.Action, ch.Context)
 						list := ch.Resources
 						if len(list) == 0 {
 							list = []string{"*"}
@@ -125,6 +143,12 @@ func TestEmuAuthorizedResourcesFitSAR(t *testing.T) {
 	var problems []string
 	for q := range rec.seen {
 		if p := sarMismatch(q); p != "" {
+			problems = append(problems, p)
+		}
+	}
+	for k := range rec.keys {
+		op, action, _ := strings.Cut(k[0], " ")
+		if p := sarKeyMismatch(op, action, k[1]); p != "" {
 			problems = append(problems, p)
 		}
 	}
@@ -173,6 +197,39 @@ func sarMismatch(q authQuestion) string {
 		}
 	}
 	return ""
+}
+
+// sarKeyMismatch explains how a condition key the emulator supplies for an action departs from
+// the SAR (the action's keys, its resource types' keys), or returns "". Global keys other than
+// the tag keys, whose support the SAR lists per action, are AWS's for every request.
+func sarKeyMismatch(op, action, key string) string {
+	act, ok := authref.Lookup(action)
+	if !ok || keyListed(act.ConditionKeys, key) {
+		return ""
+	}
+	tagKey := strings.HasPrefix(key, "aws:RequestTag/") || strings.HasPrefix(key, "aws:ResourceTag/") || key == "aws:TagKeys"
+	if strings.HasPrefix(key, "aws:") && !tagKey {
+		return ""
+	}
+	svc, _ := authref.ServiceOf(act.Prefix())
+	for _, ref := range act.Resources {
+		if keyListed(ref.ConditionKeys, key) || keyListed(svc.ResourceTypes[ref.Type].ConditionKeys, key) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s gives %s the condition key %s, which the SAR does not list for it", op, action, key)
+}
+
+// keyListed matches a key against SAR keys, whose ${TagKey}-style variables stand for any text
+// (SSM's page writes the variable "tag-key").
+func keyListed(keys []string, key string) bool {
+	for _, k := range keys {
+		k = strings.Replace(k, "/tag-key", "/${TagKey}", 1)
+		if prefix, _, ok := strings.Cut(k, "${"); ok && strings.HasPrefix(strings.ToLower(key), strings.ToLower(prefix)) || strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
 }
 
 func refTypes(act authref.Action) []string {

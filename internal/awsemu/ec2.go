@@ -7,7 +7,7 @@ func ec2Service() *Service {
 	for _, group := range [][]ec2Spec{
 		ec2AZSpecs(), ec2VpcSpecs(), ec2SubnetSpecs(), ec2IGWSpecs(), ec2AddressSpecs(), ec2NATSpecs(),
 		ec2RouteTableSpecs(), ec2RouteSpecs(), ec2SecurityGroupSpecs(), ec2SGRuleSpecs(), ec2EndpointSpecs(),
-		ec2TagSpecs(), ec2NetworkACLSpecs(), ec2PrefixListSpecs(), ec2NetworkExtraSpecs(),
+		ec2TagSpecs(), ec2NetworkACLSpecs(), ec2PrefixListSpecs(), ec2NetworkExtraSpecs(), ec2LaunchTemplateSpecs(), ec2InstanceSpecs(),
 	} {
 		for _, sp := range group {
 			s.Add(sp.op())
@@ -28,7 +28,8 @@ type ec2Target struct {
 type ec2Spec struct {
 	name    string
 	targets func(c *Req) []ec2Target
-	creates string // TagSpecifications resource type of a create ("vpc"): tags need ec2:CreateTags too
+	creates string               // TagSpecifications resource type of a create ("vpc"): tags need ec2:CreateTags too
+	also    func(c *Req) []Check // further checks (RunInstances: ec2:CreateTags on each type it tags)
 	handle  func(c *Req) (any, error)
 }
 
@@ -63,6 +64,9 @@ func (sp ec2Spec) op() *Operation {
 				ctx := mergeContext(requestTagContext(tags), ec2RegionContext(c), map[string][]string{"ec2:CreateAction": {sp.name}})
 				checks = append(checks, Check{Action: "ec2:CreateTags", Resources: []string{ts[0].arn}, Context: ctx})
 			}
+		}
+		if sp.also != nil {
+			checks = append(checks, sp.also(c)...)
 		}
 		c.SetResources(arns...) // the call log names every resource the action was evaluated on
 		return checks

@@ -40,6 +40,10 @@ func ec2NotFound(typ, id string) *APIError {
 		return apiError("InvalidNetworkAclID.NotFound", 400, "The networkAcl ID '%s' does not exist", id)
 	case "security-group-rule":
 		return apiError("InvalidSecurityGroupRuleId.NotFound", 400, "The security group rule ID '%s' does not exist", id)
+	case "launch-template":
+		return apiError("InvalidLaunchTemplateId.NotFound", 400, "The specified launch template, with template ID %s, does not exist.", id)
+	case "instance":
+		return apiError("InvalidInstanceID.NotFound", 400, "The instance ID '%s' does not exist", id)
 	case "route-table-association":
 		return apiError("InvalidAssociationID.NotFound", 400, "The association ID '%s' does not exist", id)
 	}

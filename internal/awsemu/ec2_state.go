@@ -22,7 +22,8 @@ type ec2State struct {
 	sgs     map[string]*ec2SecurityGroup
 	vpces   map[string]*ec2Endpoint
 	acls    map[string]*ec2NetworkACL
-	tokens  map[string]string // ClientToken -> id of what it created (idempotent creates)
+	compute map[string]ec2Object // launch templates and instances (ec2_launch_templates.go, ec2_instances.go)
+	tokens  map[string]string    // ClientToken -> id of what it created (idempotent creates)
 }
 
 // ec2Meta is what every EC2 resource has: an id, a creation rank and tags.
@@ -47,7 +48,7 @@ func newEC2State(region string) *ec2State {
 		region: region, vpcs: map[string]*ec2Vpc{}, subnets: map[string]*ec2Subnet{}, igws: map[string]*ec2IGW{},
 		eips: map[string]*ec2EIP{}, nats: map[string]*ec2NAT{}, rtbs: map[string]*ec2RouteTable{},
 		sgs: map[string]*ec2SecurityGroup{}, vpces: map[string]*ec2Endpoint{}, acls: map[string]*ec2NetworkACL{},
-		tokens: map[string]string{},
+		compute: map[string]ec2Object{}, tokens: map[string]string{},
 	}
 }
 
@@ -84,6 +85,7 @@ func ec2TypeOfID(id string) string {
 	return map[string]string{
 		"vpc": "vpc", "subnet": "subnet", "igw": "internet-gateway", "eipalloc": "elastic-ip", "nat": "natgateway",
 		"rtb": "route-table", "sg": "security-group", "vpce": "vpc-endpoint", "acl": "network-acl",
+		"lt": "launch-template", "i": "instance",
 	}[prefix]
 }
 
@@ -127,6 +129,8 @@ func (s *ec2State) object(id string) ec2Object {
 		if v := s.acls[id]; v != nil {
 			obj = v
 		}
+	case "launch-template", "instance":
+		obj = s.compute[id]
 	}
 	return obj
 }
@@ -159,6 +163,9 @@ func (s *ec2State) objects() []ec2Object {
 		out = append(out, v)
 	}
 	for _, v := range s.acls {
+		out = append(out, v)
+	}
+	for _, v := range s.compute {
 		out = append(out, v)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].meta().seq < out[j].meta().seq })

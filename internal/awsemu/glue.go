@@ -12,12 +12,15 @@ func glueService() *Service {
 	s := &Service{Name: "glue", Protocol: jsonProtocol{}, Target: "AWSGlue"}
 	s.Add(glueDatabaseOps()...)
 	s.Add(glueTagOps()...)
+	s.Add(glueCatalogOps()...)
 	return s
 }
 
 // glueState is one account's Data Catalog in one region.
 type glueState struct {
-	databases map[string]*glueDatabase // by name, lower-cased as Glue stores it
+	databases  map[string]*glueDatabase // by name, lower-cased as Glue stores it
+	policy     string                   // the catalog's resource policy (glue_catalog.go)
+	encryption map[string]any           // the catalog's encryption settings (glue_catalog.go)
 }
 
 type glueDatabase struct {

@@ -16,7 +16,6 @@ func iamRoleOps() []*Operation {
 		{Name: "ListRoles", Action: "iam:ListRoles", Handle: iamListRoles},
 		{Name: "PutRolePermissionsBoundary", Action: "iam:PutRolePermissionsBoundary", Resources: roleResource, Context: ctx(roleTags, requestedBoundary), Handle: iamPutRolePermissionsBoundary},
 		{Name: "DeleteRolePermissionsBoundary", Action: "iam:DeleteRolePermissionsBoundary", Resources: roleResource, Context: ctx(roleTags, roleBoundary), Handle: iamDeleteRolePermissionsBoundary},
-		{Name: "ListInstanceProfilesForRole", Action: "iam:ListInstanceProfilesForRole", Resources: roleResource, Handle: iamListInstanceProfilesForRole},
 	}
 }
 
@@ -99,6 +98,9 @@ func iamDeleteRole(c *Req) (any, error) {
 	r, err := modifiableRole(c)
 	if err != nil {
 		return nil, err
+	}
+	if len(c.Account.instanceProfilesOf(r)) > 0 {
+		return nil, deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 	}
 	if len(r.inline) > 0 {
 		return nil, deleteConflict("Cannot delete entity, must delete policies first.")
@@ -273,17 +275,4 @@ func iamDeleteRolePermissionsBoundary(c *Req) (any, error) {
 	}
 	r.boundary = ""
 	return nil, nil
-}
-
-type instanceProfilesResult struct {
-	InstanceProfiles members[xmlARN]
-	listResult
-}
-
-// iamListInstanceProfilesForRole: the emulator has no instance profiles yet, so always empty.
-func iamListInstanceProfilesForRole(c *Req) (any, error) {
-	if _, err := existingRole(c); err != nil {
-		return nil, err
-	}
-	return instanceProfilesResult{InstanceProfiles: members[xmlARN]{}}, nil
 }

@@ -10,6 +10,7 @@ func iamService() *Service {
 	s.Add(iamPolicyOps()...)
 	s.Add(iamOIDCOps()...)
 	s.Add(iamServiceLinkedRoleOps()...)
+	s.Add(iamInstanceProfileOps()...)
 	return s
 }
 

@@ -57,6 +57,9 @@ func keyContext(st *state, k *kmsKey) map[string][]string {
 	m["kms:KeyUsage"] = []string{k.keyUsage}
 	m["kms:KeyOrigin"] = []string{k.origin}
 	m["kms:MultiRegion"] = []string{strconv.FormatBool(k.multiRegion)}
+	if k.multiRegion {
+		m["kms:MultiRegionKeyType"] = []string{"PRIMARY"}
+	}
 	if a := st.accounts[k.account]; a != nil {
 		if names := a.kms.aliasesOf(k); len(names) > 0 {
 			m["kms:ResourceAliases"] = names

@@ -97,7 +97,9 @@ func checkKMSTags(tags []tag) *APIError {
 	return nil
 }
 
-// createKeyContext: the request tags and the new key's properties.
+// createKeyContext: the new key's properties (kms:KeySpec, kms:KeyUsage, kms:KeyOrigin and
+// kms:MultiRegion, with CreateKey's defaults for what the request leaves out), whether it skips
+// the lockout safety check, and aws:RequestTag/* and aws:TagKeys only when it carries tags.
 func createKeyContext(c *Req) map[string][]string {
 	in, _ := kmsIn(c)
 	m := mergeContext(requestTagContext(kmsTags(in.Tags)))
@@ -111,6 +113,9 @@ func createKeyContext(c *Req) map[string][]string {
 	}
 	m["kms:KeyOrigin"] = []string{origin}
 	m["kms:MultiRegion"] = []string{strconv.FormatBool(in.MultiRegion)}
+	if in.MultiRegion {
+		m["kms:MultiRegionKeyType"] = []string{"PRIMARY"} // CreateKey makes primaries; ReplicateKey (not served) replicas
+	}
 	m["kms:BypassPolicyLockoutSafetyCheck"] = []string{strconv.FormatBool(in.BypassPolicyLockoutSafetyCheck)}
 	return m
 }

@@ -26,7 +26,69 @@ func s3ConfigOps() []*Operation {
 		{Name: "GetBucketPolicy", HTTP: "GET /{Bucket}?policy", Action: "s3:GetBucketPolicy", Resources: bucketResource, Handle: s3GetBucketPolicy},
 		{Name: "DeleteBucketPolicy", HTTP: "DELETE /{Bucket}?policy", Action: "s3:DeleteBucketPolicy", Resources: bucketResource, Handle: s3DeleteBucketPolicy},
 		{Name: "GetBucketPolicyStatus", HTTP: "GET /{Bucket}?policyStatus", Action: "s3:GetBucketPolicyStatus", Resources: bucketResource, Handle: s3GetBucketPolicyStatus},
+		{Name: "PutBucketAcl", HTTP: "PUT /{Bucket}?acl", Action: "s3:PutBucketAcl", Resources: bucketResource, Context: aclContext, Handle: s3PutBucketAcl},
+		{Name: "PutObjectAcl", HTTP: "PUT /{Bucket}/{Key+}?acl", Action: "s3:PutObjectAcl", Resources: objectResource, Context: aclContext, Handle: s3PutObjectAcl},
 	}
+}
+
+// --- ACLs ---
+
+// aclHeaders are the request headers that set an ACL; each is also a condition key (s3:x-amz-acl,
+// s3:x-amz-grant-read, ...).
+var aclHeaders = []string{"x-amz-acl", "x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp"}
+
+var aclContext = headerContext(aclHeaders...)
+
+// ownerOnlyACL reports whether the request sets no ACL beyond the owner's full control: no
+// grant header, and a canned ACL (if any) of private or bucket-owner-full-control. An ACL in the
+// body is taken as granting others (the emulator does not read grants).
+func ownerOnlyACL(c *Req) bool {
+	for _, h := range aclHeaders[1:] {
+		if c.HTTP.Header.Get(h) != "" {
+			return false
+		}
+	}
+	switch c.HTTP.Header.Get("x-amz-acl") {
+	case "", "private", "bucket-owner-full-control":
+		return len(c.Body) == 0
+	}
+	return false
+}
+
+// s3PutBucketAcl: with ACLs disabled (BucketOwnerEnforced, every new bucket's setting) S3 accepts
+// only an ACL that gives the owner full control, and refuses any other with
+// AccessControlListNotSupported. The emulator keeps no ACLs, so it serves only that case.
+func s3PutBucketAcl(c *Req) (any, error) {
+	b, err := existingBucket(c)
+	if err != nil {
+		return nil, err
+	}
+	return nil, aclOnBucket(c, b)
+}
+
+// s3PutObjectAcl is PutBucketAcl for one object, which must exist.
+func s3PutObjectAcl(c *Req) (any, error) {
+	b, err := existingBucket(c)
+	if err != nil {
+		return nil, err
+	}
+	if c.Param("versionId") != "" {
+		return nil, serviceError("s3", errUnknownOperation, "The emulator does not serve PutObjectAcl on a version (s3:PutObjectVersionAcl)")
+	}
+	if v := b.latest(c.In.Labels["Key"]); v == nil || v.deleteMarker {
+		return nil, noSuchKey()
+	}
+	return nil, aclOnBucket(c, b)
+}
+
+func aclOnBucket(c *Req, b *s3Bucket) *APIError {
+	if b.ownership != "BucketOwnerEnforced" {
+		return serviceError("s3", errUnknownOperation, "The emulator models ACLs only on buckets whose ACLs are disabled (BucketOwnerEnforced)")
+	}
+	if !ownerOnlyACL(c) {
+		return apiError("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
+	}
+	return nil
 }
 
 // --- default encryption ---

@@ -65,9 +65,21 @@ func parseBucketPolicy(c *Req, bucket, text string) (*iampolicy.Document, *APIEr
 	return doc, nil
 }
 
+// policyCallerInOwnerAccount: the bucket-policy calls are the owner account's alone. A caller of
+// another account that IAM allowed gets 405 MethodNotAllowed, as S3 answers.
+func policyCallerInOwnerAccount(c *Req, b *s3Bucket) *APIError {
+	if c.Caller.Account != b.owner {
+		return apiError("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+	}
+	return nil
+}
+
 func s3PutBucketPolicy(c *Req) (any, error) {
 	b, err := existingBucket(c)
 	if err != nil {
+		return nil, err
+	}
+	if err := policyCallerInOwnerAccount(c, b); err != nil {
 		return nil, err
 	}
 	text := string(c.Body)
@@ -90,6 +102,9 @@ func s3GetBucketPolicy(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := policyCallerInOwnerAccount(c, b); err != nil {
+		return nil, err
+	}
 	if b.policy == nil {
 		return nil, apiError("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
 	}
@@ -99,6 +114,9 @@ func s3GetBucketPolicy(c *Req) (any, error) {
 func s3DeleteBucketPolicy(c *Req) (any, error) {
 	b, err := existingBucket(c)
 	if err != nil {
+		return nil, err
+	}
+	if err := policyCallerInOwnerAccount(c, b); err != nil {
 		return nil, err
 	}
 	b.policyText, b.policy = "", nil

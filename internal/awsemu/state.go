@@ -33,6 +33,8 @@ type account struct {
 	ec2      map[string]*ec2State     // by region (ec2_state.go)
 	s3       *s3State                 // buckets this account owns (s3_state.go)
 	kms      *kmsState                // keys and aliases, all regions (kms_state.go)
+
+	instanceProfiles map[string]*instanceProfile // by lower-case name (iam_instance_profiles.go)
 }
 
 type tag struct{ Key, Value string }
@@ -106,6 +108,7 @@ func (a *account) reset() {
 	a.roles = map[string]*role{}
 	a.policies = map[string]*policy{}
 	a.oidc = map[string]*oidcProvider{}
+	a.instanceProfiles = map[string]*instanceProfile{}
 	a.eks = nil
 	a.logs = nil
 	a.ssm = nil

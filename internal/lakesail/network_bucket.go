@@ -31,15 +31,79 @@ type workspaceBucket struct {
 // bucketARN is the workspace bucket's ARN.
 func (r *networkRun) bucketARN() string { return "arn:" + r.partition + ":s3:::" + r.spec.BucketName() }
 
-// bucketPolicy denies every request that does not use TLS, to anyone.
+// protectionActions are the calls that could open the bucket or weaken how its data is protected
+// (its policy, public access block, default encryption, ACLs and object ownership; the Delete
+// calls of these settings are authorized as the Put actions, DeleteBucketPolicy aside). The
+// bucket's policy denies them to the connection role once it is set: from then on only the
+// account's own credentials change them.
+var protectionActions = iampolicy.Values{
+	"s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration",
+	"s3:PutBucketAcl", "s3:PutObjectAcl", "s3:PutBucketOwnershipControls",
+}
+
+// bucketPolicy denies every request that does not use TLS, to anyone, and denies the connection
+// role every change to the bucket's protection.
 func (r *networkRun) bucketPolicy() string {
-	doc := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{{
-		Sid: "DenyRequestsWithoutTls", Effect: iampolicy.Deny, Principal: &iampolicy.Principal{Wildcard: true},
-		Action:    iampolicy.Values{"s3:*"},
-		Resource:  iampolicy.Values{r.bucketARN(), r.bucketARN() + "/*"},
-		Condition: iampolicy.Conditions{"Bool": {"aws:SecureTransport": iampolicy.Values{"false"}}},
-	}}}
+	resources := iampolicy.Values{r.bucketARN(), r.bucketARN() + "/*"}
+	doc := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
+		{Sid: "DenyRequestsWithoutTls", Effect: iampolicy.Deny, Principal: &iampolicy.Principal{Wildcard: true},
+			Action:    iampolicy.Values{"s3:*"},
+			Resource:  resources,
+			Condition: iampolicy.Conditions{"Bool": {"aws:SecureTransport": iampolicy.Values{"false"}}}},
+		{Sid: "DenyConnectionRoleChangingDataProtection", Effect: iampolicy.Deny, Principal: &iampolicy.Principal{Wildcard: true},
+			Action:    protectionActions,
+			Resource:  resources,
+			Condition: iampolicy.Conditions{"ArnEquals": {"aws:PrincipalArn": iampolicy.Values{r.spec.RoleARN}}}},
+	}}
 	return doc.JSON()
+}
+
+// policyDeniesRole reports whether a bucket policy denies the connection role action on the
+// bucket, in which case only the account's own credentials may make the change. A policy that
+// does not parse counts as denying.
+func (r *networkRun) policyDeniesRole(policy, action string) bool {
+	if policy == "" {
+		return false
+	}
+	doc, err := iampolicy.Parse(policy)
+	if err != nil {
+		return true
+	}
+	roleName, _ := roleNameOf(r.spec.RoleARN)
+	req := iampolicy.Request{
+		Caller: iampolicy.Caller{
+			ARN:     "arn:" + r.partition + ":sts::" + r.accountID + ":assumed-role/" + roleName + "/" + networkSessionName(r.spec.NetworkID),
+			Account: r.accountID, RoleARN: r.spec.RoleARN,
+		},
+		Action: action, Resource: r.bucketARN(),
+		Context: map[string][]string{"aws:SecureTransport": {"true"}, "s3:ResourceAccount": {r.accountID}},
+	}
+	return doc.Match(req).Decision == iampolicy.ExplicitDeny
+}
+
+// changeProtection makes one change to the bucket's protection: as the connection role while
+// the bucket's policy (as found, before this build changes it) does not deny it that action (a
+// bucket being created, or one whose policy was removed), else, or when AWS refuses the role, with
+// the account's own credentials.
+func (r *networkRun) changeProtection(ctx context.Context, bucket *workspaceBucket, setting, action string, change func(context.Context, *s3.Client) error) error {
+	if !r.policyDeniesRole(bucket.policy, action) {
+		err := change(ctx, r.s3)
+		var awsErr *AWSError
+		if err == nil || !errors.As(err, &awsErr) || !awsErr.IsAccessDenied() {
+			return err
+		}
+		if _, _, ok, ownerErr := r.owner.clients(ctx); ownerErr != nil || !ok {
+			return err // the role's refusal is the clearest account of what went wrong
+		}
+	}
+	owner, err := r.ownerS3(ctx, setting)
+	if err != nil {
+		return err
+	}
+	if err := change(ctx, owner); err != nil {
+		return &OwnerCredentialsRequiredError{Resource: "bucket " + r.spec.BucketName(), Setting: setting, Err: err}
+	}
+	return nil
 }
 
 // absent reports S3's "this configuration is not set" errors.
@@ -166,7 +230,7 @@ func (r *networkRun) bucketDrift(b *workspaceBucket, keyARN string) []string {
 		out = append(out, fmt.Sprintf("%s: default encryption is %s with key %q, not SSE-KMS with %s and a bucket key", what, b.sseAlgorithm, b.sseKeyARN, keyARN))
 	}
 	if !s.policy {
-		out = append(out, what+": the policy that denies requests without TLS was changed or removed")
+		out = append(out, what+": the policy that denies requests without TLS, and changes to the bucket's protection by the connection role, was changed or removed")
 	}
 	return append(out, describeTagDiff(what, b.tags, r.bucketTags())...)
 }
@@ -203,37 +267,40 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 	want := r.compareBucket(bucket, keyARN)
 	// Public access is blocked first, so nothing else opens the bucket even for a moment.
 	if !want.publicAccessBlock {
-		_, err := r.s3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: name, PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
-			BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
-		}})
+		err := r.changeProtection(ctx, bucket, "public access block", "s3:PutBucketPublicAccessBlock", func(ctx context.Context, api *s3.Client) error {
+			_, err := api.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: name, PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
+				BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
+			}})
+			return classify("s3:PutBucketPublicAccessBlock", err)
+		})
 		if err != nil {
-			return step(classify("s3:PutBucketPublicAccessBlock", err), "blocking public access to bucket %s", r.spec.BucketName())
+			return step(err, "blocking public access to bucket %s", r.spec.BucketName())
 		}
 	}
 	group, gctx := errgroup.WithContext(ctx)
 	if !want.ownership {
 		group.Go(func() error {
-			_, err := r.s3.PutBucketOwnershipControls(gctx, &s3.PutBucketOwnershipControlsInput{Bucket: name, OwnershipControls: &s3types.OwnershipControls{
-				Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}},
-			}})
-			return step(classify("s3:PutBucketOwnershipControls", err), "disabling ACLs on bucket %s", r.spec.BucketName())
+			err := r.changeProtection(gctx, bucket, "object ownership", "s3:PutBucketOwnershipControls", func(ctx context.Context, api *s3.Client) error {
+				_, err := api.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: name, OwnershipControls: &s3types.OwnershipControls{
+					Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}},
+				}})
+				return classify("s3:PutBucketOwnershipControls", err)
+			})
+			return step(err, "disabling ACLs on bucket %s", r.spec.BucketName())
 		})
 	}
 	if !want.encryption {
 		group.Go(func() error {
-			_, err := r.s3.PutBucketEncryption(gctx, &s3.PutBucketEncryptionInput{Bucket: name, ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
-				Rules: []s3types.ServerSideEncryptionRule{{
-					ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)},
-					BucketKeyEnabled:                   aws.Bool(true),
-				}},
-			}})
-			return step(classify("s3:PutEncryptionConfiguration", err), "setting SSE-KMS on bucket %s", r.spec.BucketName())
-		})
-	}
-	if !want.policy {
-		group.Go(func() error {
-			_, err := r.s3.PutBucketPolicy(gctx, &s3.PutBucketPolicyInput{Bucket: name, Policy: aws.String(r.bucketPolicy())})
-			return step(classify("s3:PutBucketPolicy", err), "setting the TLS-only policy of bucket %s", r.spec.BucketName())
+			err := r.changeProtection(gctx, bucket, "default encryption", "s3:PutEncryptionConfiguration", func(ctx context.Context, api *s3.Client) error {
+				_, err := api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: name, ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
+					Rules: []s3types.ServerSideEncryptionRule{{
+						ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)},
+						BucketKeyEnabled:                   aws.Bool(true),
+					}},
+				}})
+				return classify("s3:PutEncryptionConfiguration", err)
+			})
+			return step(err, "setting SSE-KMS on bucket %s", r.spec.BucketName())
 		})
 	}
 	if !want.tags {
@@ -248,7 +315,18 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 			return step(classify("s3:PutBucketTagging", err), "tagging bucket %s", r.spec.BucketName())
 		})
 	}
-	return group.Wait()
+	if err := group.Wait(); err != nil {
+		return err
+	}
+	// The policy goes last: once it is in place the role may no longer change any of the above.
+	if !want.policy {
+		err := r.changeProtection(ctx, bucket, "bucket policy", "s3:PutBucketPolicy", func(ctx context.Context, api *s3.Client) error {
+			_, err := api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: name, Policy: aws.String(r.bucketPolicy())})
+			return classify("s3:PutBucketPolicy", err)
+		})
+		return step(err, "setting the policy of bucket %s (TLS only; no changes to its protection by the connection role)", r.spec.BucketName())
+	}
+	return nil
 }
 
 func s3Tags(tags map[string]string) []s3types.Tag {

@@ -49,9 +49,10 @@ func (r *networkRun) dnsSuffix() string {
 }
 
 // keyPolicy lets the account administer the key (through its IAM policies, as every key the
-// console makes does), the connection role and the connection's workload roles use it, but only
-// through S3 (the bucket) and SSM (the workspaces' SecureString parameters), and CloudWatch Logs
-// encrypt the workspaces' control-plane log groups.
+// console makes does), the connection role manage this key (and no other: the grant lives in the
+// key's policy), the connection role and the connection's workload roles use it, but only through
+// S3 (the bucket) and SSM (the workspaces' SecureString parameters), and CloudWatch Logs encrypt
+// the workspaces' control-plane log groups.
 func (r *networkRun) keyPolicy() string {
 	account := "arn:" + r.partition + ":iam::" + r.accountID + ":root"
 	workloadRoles := "arn:" + r.partition + ":iam::" + r.accountID + ":role/" + connpolicy.Spec{ConnectionID: r.spec.ConnectionID}.NamePrefix() + "*"
@@ -63,6 +64,8 @@ func (r *networkRun) keyPolicy() string {
 	doc := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
 		{Sid: "AccountAdministersTheKeyThroughIam", Effect: iampolicy.Allow,
 			Principal: &iampolicy.Principal{AWS: iampolicy.Values{account}}, Action: iampolicy.Values{"kms:*"}, Resource: iampolicy.Values{"*"}},
+		{Sid: connpolicy.SidKeyPolicyConnectionRoleManagesTheKey, Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: iampolicy.Values{r.spec.RoleARN}}, Action: iampolicy.Values(connpolicy.KeyPolicyRoleActions()), Resource: iampolicy.Values{"*"}},
 		{Sid: "ConnectionRoleUsesTheKeyThroughS3AndSsm", Effect: iampolicy.Allow,
 			Principal: &iampolicy.Principal{AWS: iampolicy.Values{r.spec.RoleARN}}, Action: crypto, Resource: iampolicy.Values{"*"},
 			Condition: iampolicy.Conditions{"StringEquals": {"kms:ViaService": iampolicy.Values{s3Service, ssmService}}}},
@@ -225,20 +228,24 @@ func (b *networkBuild) ensureKey(ctx context.Context, recordedARN string) (strin
 		return "", step(err, "looking for the network's KMS key %s", r.spec.KMSAlias())
 	}
 	if key == nil {
+		// No tags in CreateKey: tagging a key as it is created is authorized as kms:TagResource on
+		// no particular key, which the role is not granted. The key is tagged right after, under
+		// its own policy, which lets the role manage this key alone.
 		out, err := r.kms.CreateKey(ctx, &kms.CreateKeyInput{
 			Description: aws.String("LakeSail network " + r.spec.NetworkID + " of connection " + r.spec.ConnectionID + ": encrypts the workspace bucket"),
 			KeySpec:     kmstypes.KeySpecSymmetricDefault,
 			KeyUsage:    kmstypes.KeyUsageTypeEncryptDecrypt,
+			Origin:      kmstypes.OriginTypeAwsKms,
+			MultiRegion: aws.Bool(false),
 			Policy:      aws.String(r.keyPolicy()),
-			Tags:        kmsTags(r.keyTags()),
 		})
 		if err != nil {
 			return "", step(classify("kms:CreateKey", err), "creating the network's KMS key")
 		}
-		key = &networkKey{arn: aws.ToString(out.KeyMetadata.Arn), state: out.KeyMetadata.KeyState, policy: r.keyPolicy(), tags: r.keyTags()}
-		// The alias is how the key is found again: without it the key would be orphaned, so a
-		// key whose alias cannot be made is rolled back (it holds no data yet).
-		if err := r.aliasNewKey(ctx, key); err != nil {
+		key = &networkKey{arn: aws.ToString(out.KeyMetadata.Arn), state: out.KeyMetadata.KeyState, policy: r.keyPolicy(), tags: map[string]string{}}
+		// The tags and the alias are how the key is found again: without them the key would be
+		// orphaned, so a key that cannot get them is rolled back (it holds no data yet).
+		if err := r.finishNewKey(ctx, key); err != nil {
 			return "", err
 		}
 	}
@@ -249,16 +256,26 @@ func (b *networkBuild) ensureKey(ctx context.Context, recordedARN string) (strin
 	return key.arn, r.repairKey(ctx, key)
 }
 
-// aliasNewKey gives a key just created its alias, or schedules its deletion when it cannot.
-func (r *networkRun) aliasNewKey(ctx context.Context, key *networkKey) error {
-	_, err := r.kms.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(r.spec.KMSAlias()), TargetKeyId: aws.String(key.arn)})
-	if err == nil {
-		key.aliased = true
-		return nil
+// finishNewKey tags a key just created and gives it its alias, or schedules its deletion when it
+// cannot.
+func (r *networkRun) finishNewKey(ctx context.Context, key *networkKey) error {
+	tags := r.keyTags()
+	if _, err := r.kms.TagResource(ctx, &kms.TagResourceInput{KeyId: aws.String(key.arn), Tags: kmsTags(tags)}); err != nil {
+		return r.rollBackNewKey(ctx, key, step(classify("kms:TagResource", err), "tagging the new KMS key %s", key.arn))
 	}
-	failed := step(classify("kms:CreateAlias", err), "creating alias %s for the new KMS key %s", r.spec.KMSAlias(), key.arn)
-	// The rollback must run even when ctx is what failed the alias (a timeout or an interrupt
-	// mid-create): a key left without its alias is found by nothing.
+	key.tags = tags
+	if _, err := r.kms.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(r.spec.KMSAlias()), TargetKeyId: aws.String(key.arn)}); err != nil {
+		return r.rollBackNewKey(ctx, key, step(classify("kms:CreateAlias", err), "creating alias %s for the new KMS key %s", r.spec.KMSAlias(), key.arn))
+	}
+	key.aliased = true
+	return nil
+}
+
+// rollBackNewKey schedules the deletion of a key just created that failed to get its tags or
+// alias, and returns failed with what became of the key.
+func (r *networkRun) rollBackNewKey(ctx context.Context, key *networkKey, failed error) error {
+	// The rollback must run even when ctx is what failed the call (a timeout or an interrupt
+	// mid-create): a key left without its tags and alias is found by nothing.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
 	defer cancel()
 	_, rollback := r.kms.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(key.arn), PendingWindowInDays: aws.Int32(keyDeletionWindowDays)})
@@ -268,8 +285,15 @@ func (r *networkRun) aliasNewKey(ctx context.Context, key *networkKey) error {
 	return fmt.Errorf("%w (the new key was scheduled for deletion)", failed)
 }
 
-// repairKey turns rotation on and puts back the alias, the key policy and the tags.
+// repairKey turns rotation on and puts back the alias, the key policy and the tags. The key
+// policy goes first, with the account's own credentials (the connection role may never change a
+// key policy); once it is in place its statement for the role lets the role do the rest.
 func (r *networkRun) repairKey(ctx context.Context, key *networkKey) error {
+	if !equivalent(key.policy, r.keyPolicy()) {
+		if err := r.restoreKeyPolicy(ctx, key); err != nil {
+			return err
+		}
+	}
 	group, gctx := errgroup.WithContext(ctx)
 	if !key.rotation {
 		group.Go(func() error {
@@ -283,12 +307,6 @@ func (r *networkRun) repairKey(ctx context.Context, key *networkKey) error {
 			return step(classify("kms:CreateAlias", err), "creating alias %s for KMS key %s", r.spec.KMSAlias(), key.arn)
 		})
 	}
-	if !equivalent(key.policy, r.keyPolicy()) {
-		group.Go(func() error {
-			_, err := r.kms.PutKeyPolicy(gctx, &kms.PutKeyPolicyInput{KeyId: aws.String(key.arn), PolicyName: aws.String("default"), Policy: aws.String(r.keyPolicy())})
-			return step(classify("kms:PutKeyPolicy", err), "restoring the policy of KMS key %s", key.arn)
-		})
-	}
 	if set, remove := tagDiff(key.tags, r.keyTags()); len(set) > 0 || len(remove) > 0 {
 		group.Go(func() error {
 			if len(remove) > 0 {
@@ -298,8 +316,8 @@ func (r *networkRun) repairKey(ctx context.Context, key *networkKey) error {
 				}
 			}
 			if len(set) > 0 {
-				// The connection tag goes with every tagging request: the role may only tag the
-				// connection's keys.
+				// The connection tag goes with every tagging request, so the request says whose
+				// key it is even to a policy that looks only at the request.
 				set[connpolicy.TagConnection] = r.spec.ConnectionID
 				_, err := r.kms.TagResource(gctx, &kms.TagResourceInput{KeyId: aws.String(key.arn), Tags: kmsTags(set)})
 				return step(classify("kms:TagResource", err), "tagging KMS key %s", key.arn)
@@ -308,6 +326,20 @@ func (r *networkRun) repairKey(ctx context.Context, key *networkKey) error {
 		})
 	}
 	return group.Wait()
+}
+
+// restoreKeyPolicy puts back the key's policy with the account's own credentials.
+func (r *networkRun) restoreKeyPolicy(ctx context.Context, key *networkKey) error {
+	owner, err := r.ownerKMS(ctx, key.arn, "key policy")
+	if err != nil {
+		return err
+	}
+	_, err = owner.PutKeyPolicy(ctx, &kms.PutKeyPolicyInput{KeyId: aws.String(key.arn), PolicyName: aws.String("default"), Policy: aws.String(r.keyPolicy())})
+	if err != nil {
+		return &OwnerCredentialsRequiredError{Resource: "KMS key " + key.arn, Setting: "key policy", Err: classify("kms:PutKeyPolicy", err)}
+	}
+	key.policy = r.keyPolicy()
+	return nil
 }
 
 // retireKey removes the alias and schedules the key's deletion (force_destroy).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,6 +31,10 @@ type networkRun struct {
 	ec2 *ec2.Client
 	s3  *s3.Client
 	kms *kms.Client
+
+	// owner acts with the client's own credentials, only to restore what the connection role
+	// is denied changing (see ownerAccess).
+	owner *ownerAccess
 }
 
 // waitOptions bound the polling of NAT gateways and of retries on eventual consistency.
@@ -103,6 +108,7 @@ func (c *Client) networkSession(ctx context.Context, spec NetworkSpec, waitForPr
 		spec: spec, tenantID: spec.TenantID, accountID: parsed.AccountID, partition: parsed.Partition,
 		region: role.cfg.Region, waits: c.waitOptions(),
 		ec2: ec2Client(role.cfg, role.opts), s3: s3Client(role.cfg, role.opts), kms: kmsClient(role.cfg, role.opts),
+		owner: &ownerAccess{base: c, accountID: parsed.AccountID},
 	}
 	if run.tenantID == "" {
 		if run.tenantID, err = tenantFromRole(ctx, iamClient(role.cfg, role.opts), roleName); err != nil {
@@ -152,3 +158,91 @@ func tenantFromRole(ctx context.Context, api *iam.Client, roleName string) (stri
 	}
 	return tenant, nil
 }
+
+// ownerAccess is the client's own credentials, used for nothing but restoring the settings that
+// keep the network's data in the account and that the connection role is denied changing once
+// they are set: the workspace bucket's policy, public access block, default encryption and object
+// ownership, and the network key's policy. They stand for the account only when they belong to
+// the connection's account: LakeSail's control plane uses the library with credentials of its own
+// account, and those must never stand in for the customer's. Resolved on first use, so a network
+// without such drift makes no call with them.
+type ownerAccess struct {
+	base      *Client
+	accountID string // the connection's
+
+	mu       sync.Mutex
+	resolved bool
+	s3       *s3.Client // nil when the client's credentials are not the account's
+	kms      *kms.Client
+}
+
+// clients returns the S3 and KMS clients acting with the account's own credentials, or
+// ok == false when the client's credentials belong to another account.
+func (o *ownerAccess) clients(ctx context.Context) (s3c *s3.Client, kmsc *kms.Client, ok bool, err error) {
+	if o == nil || o.base == nil {
+		return nil, nil, false, nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.resolved {
+		account, err := o.base.AccountID(ctx)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("finding the account of the client's own credentials: %w", err)
+		}
+		if account == o.accountID {
+			opts := o.base.options()
+			o.s3, o.kms = s3Client(o.base.cfg, opts), kmsClient(o.base.cfg, opts)
+		}
+		o.resolved = true
+	}
+	return o.s3, o.kms, o.s3 != nil, nil
+}
+
+// ownerS3 is the account's own S3 client for restoring setting of the bucket, or an
+// *OwnerCredentialsRequiredError when the client has no credentials of the account.
+func (r *networkRun) ownerS3(ctx context.Context, setting string) (*s3.Client, error) {
+	s3c, _, ok, err := r.owner.clients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &OwnerCredentialsRequiredError{Resource: "bucket " + r.spec.BucketName(), Setting: setting}
+	}
+	return s3c, nil
+}
+
+// ownerKMS is the account's own KMS client for restoring setting of the network's key, or an
+// *OwnerCredentialsRequiredError when the client has no credentials of the account.
+func (r *networkRun) ownerKMS(ctx context.Context, keyARN, setting string) (*kms.Client, error) {
+	_, kmsc, ok, err := r.owner.clients(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &OwnerCredentialsRequiredError{Resource: "KMS key " + keyARN, Setting: setting}
+	}
+	return kmsc, nil
+}
+
+// OwnerCredentialsRequiredError says a setting that keeps the network's data in the account
+// drifted (the workspace bucket's policy, public access block, default encryption or object
+// ownership, or the network key's policy) and was not restored. The connection role is denied
+// changing these once they are set, so that it can never widen access to the data; only the
+// account's own credentials may restore them. Err is nil when the client's credentials are not
+// the account's (LakeSail's control plane acts through the role alone), else why the attempt made
+// with them failed.
+type OwnerCredentialsRequiredError struct {
+	Resource string // "bucket lakesail-…-ws" or "KMS key arn:…"
+	Setting  string // "bucket policy", "public access block", "default encryption", "object ownership", "key policy"
+	Err      error
+}
+
+func (e *OwnerCredentialsRequiredError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("the %s of %s drifted and the connection role may not restore it: it must be restored with the "+
+			"account's own credentials (terraform apply with the account's credentials does it)", e.Setting, e.Resource)
+	}
+	return fmt.Sprintf("the %s of %s drifted; restoring it with the account's own credentials failed: %v", e.Setting, e.Resource, e.Err)
+}
+
+func (e *OwnerCredentialsRequiredError) Unwrap() error { return e.Err }

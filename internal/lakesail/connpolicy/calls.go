@@ -22,6 +22,10 @@ type Call struct {
 	// Policy and Sid name the statement that exists for this check.
 	Policy PolicyKind
 	Sid    string
+	// ResourcePolicy, when set, names the statement of a resource's own policy (written by
+	// LakeSail when it creates the resource) that grants the check instead: the role's IAM
+	// policies deliberately do not, and Policy and Sid are empty.
+	ResourcePolicy string
 	// Purpose says which step makes the call.
 	Purpose string
 }
@@ -245,6 +249,14 @@ func (t *callTable) networkCalls() {
 		each("kms", t.keyARN, "network: key rotation, policy (read), tags (read), alias; destroy with force_destroy",
 			ops("DescribeKey", "EnableKeyRotation", "GetKeyRotationStatus", "GetKeyPolicy",
 				"ListResourceTags", "CreateAlias", "DeleteAlias", "ScheduleKeyDeletion"), t.tagged())
+	for _, a := range []struct{ action, purpose string }{
+		{"kms:TagResource", "network create: tag the new key (it was created untagged); update: tags changed"},
+		{"kms:UntagResource", "network update: tags removed"},
+	} {
+		t.calls = append(t.calls, Call{Operation: a.action, Action: a.action, Resource: t.keyARN,
+			Context:        map[string][]string{"aws:RequestTag/" + TagConnection: {t.n.id}},
+			ResourcePolicy: "network key policy, statement " + SidKeyPolicyConnectionRoleManagesTheKey, Purpose: a.purpose})
+	}
 	t.in(KindNetworkCompute, "KmsManageConnectionAliases").
 		each("kms", t.arn("kms", "alias/"+t.n.prefix()+"net0000001"), "network: the key's alias",
 			ops("CreateAlias", "DeleteAlias"))

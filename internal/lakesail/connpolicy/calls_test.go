@@ -22,6 +22,17 @@ func TestUnitCallsAllowedAsRole(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, c := range calls {
+				if c.ResourcePolicy != "" {
+					// Granted by the resource's own policy: the role's IAM policies must not grant
+					// it, nor deny it (an explicit deny would override the resource's grant).
+					if got := asRole(b, c.Action, c.Resource, c.Context); got.Decision != iampolicy.ImplicitDeny {
+						t.Errorf("%s: IAM decides %s; only the resource's policy may grant it", c, got.Decision)
+					}
+					if !slices.Contains(KeyPolicyRoleActions(), c.Action) {
+						t.Errorf("%s: not among the key policy's grants", c)
+					}
+					continue
+				}
 				if got := asRole(b, c.Action, c.Resource, c.Context); got.Decision != iampolicy.Allowed {
 					t.Errorf("%s: %s (%s, statement %q)", c, got.Decision, got.DeniedBy, got.Statement)
 				}

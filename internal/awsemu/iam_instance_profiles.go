@@ -1,0 +1,314 @@
+package awsemu
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// Instance profiles, as the IAM API reference and the Service Authorization Reference describe
+// them: resource type instance-profile (arn:aws:iam::<account>:instance-profile<path><name>,
+// condition key aws:ResourceTag/*; ListInstanceProfiles has no resource type), at most one role
+// per profile, AddRoleToInstanceProfile also needs iam:PassRole on the role, creating with tags
+// also needs iam:TagInstanceProfile (IAM User Guide, tagging permissions), and a role or profile
+// that still has the other is a DeleteConflict.
+
+// maxInstanceProfileName is the length limit of InstanceProfileName.
+const maxInstanceProfileName = 128
+
+type instanceProfile struct {
+	name, id, path string
+	roles          []string // lower-case role names; IAM allows one
+	tags           []tag
+	created        time.Time
+}
+
+func (p *instanceProfile) arn(acct string) string { return instanceProfileARN(acct, p.path, p.name) }
+
+func instanceProfileARN(acct, path, name string) string {
+	return "arn:aws:iam::" + acct + ":instance-profile" + path + name
+}
+
+func iamInstanceProfileOps() []*Operation {
+	return []*Operation{
+		{Name: "CreateInstanceProfile", Action: "iam:CreateInstanceProfile", Resources: newInstanceProfileResource, Context: requestTags,
+			Also: iamTagOnCreate("iam:TagInstanceProfile", newInstanceProfileResource), Handle: iamCreateInstanceProfile},
+		{Name: "GetInstanceProfile", Action: "iam:GetInstanceProfile", Resources: instanceProfileResource, Context: instanceProfileTags, Handle: iamGetInstanceProfile},
+		{Name: "DeleteInstanceProfile", Action: "iam:DeleteInstanceProfile", Resources: instanceProfileResource, Context: instanceProfileTags, Handle: iamDeleteInstanceProfile},
+		{Name: "ListInstanceProfiles", Action: "iam:ListInstanceProfiles", Handle: iamListInstanceProfiles}, // no resource type: "*"
+		{Name: "ListInstanceProfilesForRole", Action: "iam:ListInstanceProfilesForRole", Resources: roleResource, Context: roleTags, Handle: iamListInstanceProfilesForRole},
+		{Name: "AddRoleToInstanceProfile", Action: "iam:AddRoleToInstanceProfile", Resources: instanceProfileResource, Context: instanceProfileTags,
+			Also: passRoleToInstanceProfile, Handle: iamAddRoleToInstanceProfile},
+		{Name: "RemoveRoleFromInstanceProfile", Action: "iam:RemoveRoleFromInstanceProfile", Resources: instanceProfileResource, Context: instanceProfileTags, Handle: iamRemoveRoleFromInstanceProfile},
+		{Name: "TagInstanceProfile", Action: "iam:TagInstanceProfile", Resources: instanceProfileResource, Context: ctx(instanceProfileTags, requestTags), Handle: iamTagInstanceProfile},
+		{Name: "UntagInstanceProfile", Action: "iam:UntagInstanceProfile", Resources: instanceProfileResource, Context: ctx(instanceProfileTags, untagKeys), Handle: iamUntagInstanceProfile},
+		{Name: "ListInstanceProfileTags", Action: "iam:ListInstanceProfileTags", Resources: instanceProfileResource, Context: instanceProfileTags, Handle: iamListInstanceProfileTags},
+	}
+}
+
+// instanceProfileResource is the ARN of the profile named by InstanceProfileName (with its path
+// when it exists).
+func instanceProfileResource(c *Req) []string {
+	name := c.Param("InstanceProfileName")
+	if p := c.Account.instanceProfile(name); p != nil {
+		return []string{p.arn(c.Account.id)}
+	}
+	return []string{instanceProfileARN(c.Account.id, "/", name)}
+}
+
+// newInstanceProfileResource is the ARN a CreateInstanceProfile call would give its profile.
+func newInstanceProfileResource(c *Req) []string {
+	path := c.Param("Path")
+	if path == "" {
+		path = "/"
+	}
+	return []string{instanceProfileARN(c.Account.id, path, c.Param("InstanceProfileName"))}
+}
+
+// instanceProfileTags is aws:ResourceTag/* of the named profile.
+func instanceProfileTags(c *Req) map[string][]string {
+	if p := c.Account.instanceProfile(c.Param("InstanceProfileName")); p != nil {
+		return resourceTagContext(p.tags)
+	}
+	return nil
+}
+
+// passRoleToInstanceProfile: "The caller of this operation must be granted the PassRole
+// permission on the IAM role". The role goes to EC2, and AWS documents the associated resource
+// for this call as arn:aws:ec2:*:<caller account>:instance/*.
+func passRoleToInstanceProfile(c *Req) []Check {
+	role := roleResource(c)[0]
+	return []Check{passRole(role, "ec2.amazonaws.com", "arn:aws:ec2:*:"+c.Account.id+":instance/*")}
+}
+
+func (a *account) instanceProfile(name string) *instanceProfile {
+	return a.instanceProfiles[strings.ToLower(name)]
+}
+
+// instanceProfilesOf lists the profiles that contain the role, by name.
+func (a *account) instanceProfilesOf(r *role) []*instanceProfile {
+	var out []*instanceProfile
+	for _, p := range a.sortedInstanceProfiles() {
+		for _, name := range p.roles {
+			if name == strings.ToLower(r.name) {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (a *account) sortedInstanceProfiles() []*instanceProfile {
+	out := make([]*instanceProfile, 0, len(a.instanceProfiles))
+	for _, p := range a.instanceProfiles {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+func existingInstanceProfile(c *Req) (*instanceProfile, *APIError) {
+	if err := required(c, "InstanceProfileName"); err != nil {
+		return nil, err
+	}
+	name := c.Param("InstanceProfileName")
+	if err := checkName("InstanceProfileName", name, maxInstanceProfileName); err != nil {
+		return nil, err
+	}
+	p := c.Account.instanceProfile(name)
+	if p == nil {
+		return nil, noSuchEntity("Instance Profile %s cannot be found.", name)
+	}
+	return p, nil
+}
+
+type xmlInstanceProfile struct {
+	Path                string
+	InstanceProfileName string
+	InstanceProfileId   string
+	Arn                 string
+	CreateDate          xmlTime
+	Roles               members[xmlRole]
+	Tags                members[xmlTag] `xml:",omitempty"`
+}
+
+// xmlInstanceProfileOf renders a profile; full adds the tags, which listings leave out.
+func xmlInstanceProfileOf(a *account, p *instanceProfile, full bool) xmlInstanceProfile {
+	x := xmlInstanceProfile{
+		Path: p.path, InstanceProfileName: p.name, InstanceProfileId: p.id, Arn: p.arn(a.id),
+		CreateDate: xmlTime(p.created), Roles: members[xmlRole]{},
+	}
+	for _, name := range p.roles {
+		if r := a.role(name); r != nil {
+			x.Roles = append(x.Roles, xmlRoleOf(a.id, r, false))
+		}
+	}
+	if full {
+		x.Tags = xmlTags(p.tags)
+	}
+	return x
+}
+
+type instanceProfileResult struct{ InstanceProfile xmlInstanceProfile }
+
+func iamCreateInstanceProfile(c *Req) (any, error) {
+	if err := required(c, "InstanceProfileName"); err != nil {
+		return nil, err
+	}
+	name := c.Param("InstanceProfileName")
+	if err := checkName("InstanceProfileName", name, maxInstanceProfileName); err != nil {
+		return nil, err
+	}
+	path, err := checkPath(c)
+	if err != nil {
+		return nil, err
+	}
+	tags := c.ParamTags("Tags")
+	if err := checkTags(tags); err != nil {
+		return nil, err
+	}
+	if c.Account.instanceProfile(name) != nil {
+		return nil, alreadyExists("Instance Profile %s already exists.", name)
+	}
+	p := &instanceProfile{name: name, id: newID("AIPA", 17), path: path, tags: tags, created: c.Now}
+	c.Account.instanceProfiles[strings.ToLower(name)] = p
+	return instanceProfileResult{xmlInstanceProfileOf(c.Account, p, true)}, nil
+}
+
+func iamGetInstanceProfile(c *Req) (any, error) {
+	p, err := existingInstanceProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	return instanceProfileResult{xmlInstanceProfileOf(c.Account, p, true)}, nil
+}
+
+func iamDeleteInstanceProfile(c *Req) (any, error) {
+	p, err := existingInstanceProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.roles) > 0 {
+		return nil, deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
+	}
+	delete(c.Account.instanceProfiles, strings.ToLower(p.name))
+	return nil, nil
+}
+
+type instanceProfilesResult struct {
+	InstanceProfiles members[xmlInstanceProfile]
+	listResult
+}
+
+func iamListInstanceProfiles(c *Req) (any, error) {
+	prefix, err := checkPathPrefix(c)
+	if err != nil {
+		return nil, err
+	}
+	var items []*instanceProfile
+	for _, p := range c.Account.sortedInstanceProfiles() {
+		if hasPathPrefix(p.path, prefix) {
+			items = append(items, p)
+		}
+	}
+	return instanceProfilePage(c, items)
+}
+
+func iamListInstanceProfilesForRole(c *Req) (any, error) {
+	r, err := existingRole(c)
+	if err != nil {
+		return nil, err
+	}
+	return instanceProfilePage(c, c.Account.instanceProfilesOf(r))
+}
+
+func instanceProfilePage(c *Req, items []*instanceProfile) (any, error) {
+	pg, err := paginate(c, items)
+	if err != nil {
+		return nil, err
+	}
+	out := instanceProfilesResult{InstanceProfiles: members[xmlInstanceProfile]{}, listResult: listTail(pg)}
+	for _, p := range pg.Items {
+		out.InstanceProfiles = append(out.InstanceProfiles, xmlInstanceProfileOf(c.Account, p, false))
+	}
+	return out, nil
+}
+
+func iamAddRoleToInstanceProfile(c *Req) (any, error) {
+	if err := required(c, "InstanceProfileName", "RoleName"); err != nil {
+		return nil, err
+	}
+	p, err := existingInstanceProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	r, err := existingRole(c)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.roles) >= 1 { // a quota that cannot be raised, also for the role already in it
+		return nil, quotaExceeded("InstanceSessionsPerInstanceProfile", 1)
+	}
+	p.roles = append(p.roles, strings.ToLower(r.name))
+	return nil, nil
+}
+
+func iamRemoveRoleFromInstanceProfile(c *Req) (any, error) {
+	if err := required(c, "InstanceProfileName", "RoleName"); err != nil {
+		return nil, err
+	}
+	p, err := existingInstanceProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	name := c.Param("RoleName")
+	for i, member := range p.roles {
+		if member == strings.ToLower(name) {
+			p.roles = append(p.roles[:i:i], p.roles[i+1:]...)
+			return nil, nil
+		}
+	}
+	if c.Account.role(name) == nil {
+		return nil, noSuchEntity("The role with name %s cannot be found.", name)
+	}
+	return nil, noSuchEntity("Role %s in Instance Profile %s cannot be found.", name, p.name)
+}
+
+func iamTagInstanceProfile(c *Req) (any, error) {
+	p, err := existingInstanceProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	tags := c.ParamTags("Tags")
+	if err := checkTags(tags); err != nil {
+		return nil, err
+	}
+	merged, err := mergeTags(p.tags, tags, "TagsPerInstanceProfile")
+	if err != nil {
+		return nil, err
+	}
+	p.tags = merged
+	return nil, nil
+}
+
+func iamUntagInstanceProfile(c *Req) (any, error) {
+	p, err := existingInstanceProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	keys := c.ParamList("TagKeys")
+	if err := checkTagKeys(keys); err != nil {
+		return nil, err
+	}
+	p.tags = removeTags(p.tags, keys)
+	return nil, nil
+}
+
+func iamListInstanceProfileTags(c *Req) (any, error) {
+	p, err := existingInstanceProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	return listTags(c, p.tags)
+}

@@ -172,7 +172,8 @@ func TestEnvelopeAttack_TagThenDeleteCustomerOIDCProvider(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	p := w.connection
-	w.wantRefused(t, p, "TagOpenIDConnectProvider LakeSail-Connection="+connID+" on the customer's provider", tagOIDC(p, w.oidc.customer))
+	w.wantResidual(t, p, "TagOpenIDConnectProvider LakeSail-Connection="+connID+" on the customer's provider",
+		residuals["connection-role/customer/iam:TagOpenIDConnectProvider"], tagOIDC(p, w.oidc.customer))
 	_, err := iamOf(p).DeleteOpenIDConnectProvider(bg, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(w.oidc.customer)})
 	w.wantRefused(t, p, "DeleteOpenIDConnectProvider on the customer's provider (after trying to tag it)", err)
 }

@@ -568,6 +568,27 @@ func (w *world) wantRefused(t *testing.T, p principal, what string, err error) {
 	}
 }
 
+// residuals are the calls the envelope cannot refuse because IAM cannot tell them apart from a
+// call the product needs, keyed "<principal>/<target>/<action>". The guide
+// (docs/guides/reviewing-iam-and-revoking-access.md, "What IAM cannot express") lists them with
+// what closes them. Each is asserted to be allowed, so that the guide is corrected when one stops
+// being so, and the attacks that would make it matter (every other mutation, after the tag) are
+// still refused by the matrix.
+var residuals = map[string]string{
+	"connection-role/customer/acm:AddTagsToCertificate": "ImportCertificate with tags checks acm:AddTagsToCertificate on the new " +
+		"certificate, which no condition tells from an existing one; a certificate's tags grant the role nothing but a read",
+	"connection-role/customer/iam:TagOpenIDConnectProvider": "CreateOpenIDConnectProvider with tags checks iam:TagOpenIDConnectProvider " +
+		"on the new provider, which no condition tells from an existing one; a provider's tags grant the role nothing but a read",
+}
+
+// wantResidual checks a documented residual: the call goes through (see residuals).
+func (w *world) wantResidual(t *testing.T, p principal, what, reason string, err error) {
+	t.Helper()
+	if err != nil && errCode(err) != "DryRunOperation" {
+		t.Errorf("%s as %s is now refused (%v): it is listed as a residual risk (%s); update residuals and the guide", what, p.name, err, reason)
+	}
+}
+
 // wantAllowed fails the test unless the call was authorized (DryRunOperation counts as allowed).
 func (w *world) wantAllowed(t *testing.T, p principal, what string, err error) {
 	t.Helper()
@@ -613,7 +634,12 @@ func (w *world) runEnvelope(t *testing.T, kind string, targets []target, tag fun
 						if order == "after-tag" {
 							_ = tag(p, tg.id)
 						}
-						w.wantRefused(t, p, a.name+" on "+tg.label+" "+kind+" "+tg.id, a.call(p, tg.id))
+						what := a.name + " on " + tg.label + " " + kind + " " + tg.id
+						if reason, ok := residuals[p.name+"/"+tg.label+"/"+a.name]; ok {
+							w.wantResidual(t, p, what, reason, a.call(p, tg.id))
+							return
+						}
+						w.wantRefused(t, p, what, a.call(p, tg.id))
 					})
 				}
 			}

@@ -13,13 +13,20 @@
 //     lakesail-<id-lower>-…, Glue databases lakesail_<id-lower>_…, SSM parameters
 //     /lakesail/<ID>/…), and name-based ARN patterns are preferred where the service has them;
 //   - tags: LakeSail-Connection=<ID> is the attribute-based key. Creates require it as a request
-//     tag, later calls require it as a resource tag. On EC2 the role can never put that key on
-//     a resource it did not create (tagging is limited to create time via ec2:CreateAction, or
-//     to resources already carrying the key; an adopted VPC gets marker tags only). KMS, ACM and
-//     IAM OIDC providers have no ec2:CreateAction: tagging at create time needs a tag permission
-//     that also covers existing untagged resources of the account; the statements say so, and
-//     narrow what they can (OIDC providers to EKS issuers, a resource tag of another connection
-//     is never overwritten);
+//     tag, later calls require it as a resource tag, and the role can only set it on what it
+//     creates: on EC2 through ec2:CreateAction (tagging otherwise only resources already carrying
+//     the key; a bring-your-own VPC the account marked LakeSail-Adoptable-By=<ID> gets marker
+//     tags only); on KMS keys through the key's own policy, which LakeSail writes when it creates
+//     the key (the role has no kms:TagResource of its own). IAM OIDC providers and ACM
+//     certificates are the exception: creating them with tags checks the same tag action as
+//     tagging an existing one, so the role could add the connection's tags to one it did not
+//     create. Their tags therefore grant nothing but reads; changing or deleting them is denied
+//     to the role and left to the account's own credentials (see the closure check's
+//     exceptions and the guide's residual risks);
+//   - data: S3 statements carry s3:ResourceAccount (bucket ARNs have no account); the
+//     workspace bucket's own policy denies the role later changes to its protection, and the
+//     explicit deny refuses ACLs, replication, notifications, access points and
+//     kms:PutKeyPolicy;
 //   - wildcards: "*" only where AWS has no resource-level permission for the action; each such
 //     statement says so in a comment.
 //

@@ -3,8 +3,10 @@ package lakesail
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -77,11 +79,19 @@ func (c *Client) completePolicySpec(ctx context.Context, s connpolicy.Spec) (con
 	return s, nil
 }
 
-// CreateConnection creates the connection's policies and role. onRoleNamed is called before the
-// first AWS call that changes anything, so the caller can record the connection and always be
-// able to delete what a failed create left behind. A role of the same name that already exists
-// is a *ConflictError before onRoleNamed and before any change: recording it would let the
-// caller's delete remove a role (and policies) this create never made.
+// CreateConnection creates the connection's policies and role.
+//
+// A connection id is owned by one caller (one Terraform state, one stack): the RoleBoundary
+// policy is created first and alone, and since IAM creates a name only once, the create that
+// makes it owns the id. Every other create of the same id meets EntityAlreadyExists there and
+// returns a *ConflictError before it records or changes anything. onRoleNamed is called right
+// after that lock is won and before anything else is made, so the caller can record the
+// connection and a later failure leaves only what the caller's delete removes.
+//
+// Any *ConflictError means that nothing that already existed was changed or deleted and that
+// this create deleted again what it had made (a *RollbackError inside names what it could not):
+// the caller must forget what onRoleNamed had it record, or its delete would remove objects
+// another owner holds. A role of the same name that exists already is found before the lock.
 func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRoleNamed func(roleName string)) (*Connection, error) {
 	bundle, err := c.Bundle(ctx, spec)
 	if err != nil {
@@ -95,15 +105,23 @@ func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRo
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	}
+	tags := spec.ConnectionTags()
+
+	// The lock. Losing it changes nothing, so there is nothing to undo.
+	made := &createdPolicies{}
+	if err := createNewPolicy(ctx, api, bundle.RoleBoundary, tags); err != nil {
+		return nil, err
+	}
+	made.add(bundle.RoleBoundary)
 	if onRoleNamed != nil {
 		onRoleNamed(bundle.RoleName)
 	}
-	tags := spec.ConnectionTags()
 
 	// The boundary must exist before the role that carries it, and every policy before it is
 	// attached; the policies are independent of each other.
-	if err := createPolicies(ctx, api, bundle.Managed(), tags); err != nil {
-		return nil, err
+	others := slices.DeleteFunc(bundle.Managed(), func(p *connpolicy.Policy) bool { return p.Kind == connpolicy.KindRoleBoundary })
+	if err := createPolicies(ctx, api, others, tags, made); err != nil {
+		return nil, rollBackOnConflict(ctx, api, err, made)
 	}
 	_, err = api.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName:                 aws.String(bundle.RoleName),
@@ -117,7 +135,8 @@ func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRo
 	if err != nil {
 		var exists *iamtypes.EntityAlreadyExistsException
 		if errors.As(err, &exists) {
-			return nil, &ConflictError{What: "IAM role " + bundle.RoleName, Err: classify("iam:CreateRole", err)}
+			err = &ConflictError{What: "IAM role " + bundle.RoleName, Err: classify("iam:CreateRole", err)}
+			return nil, rollBackOnConflict(ctx, api, err, made)
 		}
 		return nil, classify("iam:CreateRole", err)
 	}
@@ -127,18 +146,100 @@ func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRo
 	return c.ReadConnection(ctx, spec)
 }
 
-func createPolicies(ctx context.Context, api *iam.Client, policies []*connpolicy.Policy, tags map[string]string) error {
-	group, ctx := errgroup.WithContext(ctx)
+// createPolicies creates every policy, none of which may exist yet, and adds each one it made
+// to made. A failure does not cancel the other calls: each runs to a definite outcome, so made
+// is exactly what this create owns. Every failure is returned (errors.Join), conflicts included.
+func createPolicies(ctx context.Context, api *iam.Client, policies []*connpolicy.Policy, tags map[string]string, made *createdPolicies) error {
+	var group errgroup.Group
 	group.SetLimit(iamConcurrency)
+	var mu sync.Mutex
+	var errs []error
 	for _, p := range policies {
 		group.Go(func() error {
-			return createManagedPolicy(ctx, api, p.ARN, managedPolicy{
-				Name: p.Name, Path: p.Path, Description: p.Description, Document: p.JSON, Tags: tags,
-			})
+			if err := createNewPolicy(ctx, api, p, tags); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				return nil
+			}
+			made.add(p)
+			return nil
 		})
 	}
-	return group.Wait()
+	_ = group.Wait() // the goroutines report through errs
+	return errors.Join(errs...)
 }
+
+// createNewPolicy creates a managed policy that must not exist yet: one of the same name is a
+// *ConflictError and is left exactly as it is (neither adopted nor rewritten).
+func createNewPolicy(ctx context.Context, api *iam.Client, p *connpolicy.Policy, tags map[string]string) error {
+	_, err := api.CreatePolicy(ctx, &iam.CreatePolicyInput{
+		PolicyName:     aws.String(p.Name),
+		Path:           aws.String(p.Path),
+		Description:    aws.String(p.Description),
+		PolicyDocument: aws.String(p.JSON),
+		Tags:           iamTags(tags),
+	})
+	var exists *iamtypes.EntityAlreadyExistsException
+	if errors.As(err, &exists) {
+		return &ConflictError{What: "IAM policy " + p.Name, Err: classify("iam:CreatePolicy", err)}
+	}
+	return classify("iam:CreatePolicy", err)
+}
+
+// createdPolicies are the policies one create made, in the order it made them.
+type createdPolicies struct {
+	mu       sync.Mutex
+	policies []*connpolicy.Policy
+}
+
+func (c *createdPolicies) add(p *connpolicy.Policy) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.policies = append(c.policies, p)
+}
+
+// rollBackOnConflict deletes what this create made when err holds a *ConflictError, and
+// returns err (with a *RollbackError joined in when something could not be deleted). Any other
+// failure is returned as is: the caller has recorded the connection and its delete cleans up.
+func rollBackOnConflict(ctx context.Context, api *iam.Client, err error, made *createdPolicies) error {
+	var conflict *ConflictError
+	if !errors.As(err, &conflict) {
+		return err
+	}
+	// It runs even when the create's context is done, so a timed-out apply still cleans up.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	made.mu.Lock()
+	defer made.mu.Unlock()
+	var leftBehind []string
+	var errs []error
+	// Newest first, so the lock (RoleBoundary, made first) goes last: no other create can
+	// claim the id while this one still has objects under it.
+	for _, p := range slices.Backward(made.policies) {
+		if delErr := deleteManagedPolicy(ctx, api, p.ARN); delErr != nil {
+			leftBehind = append(leftBehind, "IAM policy "+p.ARN)
+			errs = append(errs, delErr)
+		}
+	}
+	if len(leftBehind) == 0 {
+		return conflict
+	}
+	return &ConflictError{What: conflict.What, Err: errors.Join(conflict.Err, &RollbackError{LeftBehind: leftBehind, Err: errors.Join(errs...)})}
+}
+
+// RollbackError says a create that met a conflict could not delete everything it had made.
+// Nobody records LeftBehind: those objects must be deleted by hand.
+type RollbackError struct {
+	LeftBehind []string
+	Err        error
+}
+
+func (e *RollbackError) Error() string {
+	return "could not delete what this create had made (" + strings.Join(e.LeftBehind, ", ") + "): " + e.Err.Error()
+}
+
+func (e *RollbackError) Unwrap() error { return e.Err }
 
 func attachPolicies(ctx context.Context, api *iam.Client, roleName string, arns []string) error {
 	group, ctx := errgroup.WithContext(ctx)
@@ -150,70 +251,6 @@ func attachPolicies(ctx context.Context, api *iam.Client, roleName string, arns 
 		})
 	}
 	return group.Wait()
-}
-
-// DeleteConnection removes the role and the connection's policies in the order IAM requires:
-// detach and delete inline policies, remove the boundary reference by deleting the role, then
-// delete the policies. Objects already gone count as deleted.
-func (c *Client) DeleteConnection(ctx context.Context, spec ConnectionSpec) error {
-	bundle, err := c.Bundle(ctx, spec)
-	if err != nil {
-		return err
-	}
-	api := iamClient(c.cfg, c.opts)
-	if err := deleteRole(ctx, api, bundle.RoleName); err != nil {
-		return err
-	}
-	group, gctx := errgroup.WithContext(ctx)
-	group.SetLimit(iamConcurrency)
-	for _, p := range bundle.Managed() {
-		if p.Kind == connpolicy.KindRoleBoundary || p.Kind == connpolicy.KindWorkloadBoundary {
-			continue // still boundaries of other roles until those are gone; deleted last
-		}
-		group.Go(func() error { return deleteManagedPolicy(gctx, api, p.ARN) })
-	}
-	if err := group.Wait(); err != nil {
-		return err
-	}
-	for _, p := range []*connpolicy.Policy{bundle.RoleBoundary, bundle.WorkloadBoundary} {
-		if err := deleteManagedPolicy(ctx, api, p.ARN); err != nil {
-			var awsErr *AWSError
-			if errors.As(err, &awsErr) && awsErr.Code == "DeleteConflict" {
-				return fmt.Errorf("%w: %s is still the permissions boundary of roles the connection created (workspaces?); delete them first", err, p.Name)
-			}
-			return err
-		}
-	}
-	return nil
-}
-
-// deleteRole detaches every managed policy, deletes every inline policy and then the role.
-func deleteRole(ctx context.Context, api *iam.Client, roleName string) error {
-	attached, err := findAttachedPolicyARNs(ctx, api, roleName)
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	for _, policyARN := range attached {
-		_, err := api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(roleName), PolicyArn: aws.String(policyARN)})
-		if err := ignoreNotFound(classify("iam:DetachRolePolicy", err)); err != nil {
-			return err
-		}
-	}
-	inline, err := findInlinePolicyNames(ctx, api, roleName)
-	if err := ignoreNotFound(err); err != nil {
-		return err
-	}
-	for _, name := range inline {
-		_, err := api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String(name)})
-		if err := ignoreNotFound(classify("iam:DeleteRolePolicy", err)); err != nil {
-			return err
-		}
-	}
-	_, err = api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(roleName)})
-	return ignoreNotFound(classify("iam:DeleteRole", err))
 }
 
 // ConflictError says an object the library would create already exists outside its records.

@@ -56,6 +56,9 @@ type Connection struct {
 	// TrustExternalIDs are the sts:ExternalId values in the role's actual trust policy. They
 	// are secrets: compare them, never log them.
 	TrustExternalIDs []string
+	// OutsideTrust lists the roles the connection made that trust principals outside it. It is
+	// not drift (apply does not change those roles; destroy deletes them): callers warn.
+	OutsideTrust []OutsideTrust
 }
 
 // ExpectedFingerprints are the fingerprints of a connection that matches its spec.
@@ -107,15 +110,21 @@ func (c *Client) ReadConnection(ctx context.Context, spec ConnectionSpec) (*Conn
 	}
 
 	var attached, inline []string
+	var outside []OutsideTrust
 	group, gctx := errgroup.WithContext(ctx)
 	group.Go(func() (err error) { attached, err = findAttachedPolicyARNs(gctx, api, bundle.RoleName); return err })
 	group.Go(func() (err error) { inline, err = findInlinePolicyNames(gctx, api, bundle.RoleName); return err })
+	group.Go(func() (err error) {
+		outside, err = observeOutsideTrust(gctx, api, bundle, aws.ToTime(role.CreateDate))
+		return err
+	})
 	documents := observePolicies(gctx, group, api, bundle.Managed())
 	if err := group.Wait(); err != nil {
 		return nil, err
 	}
 	conn.comparePolicies(bundle, documents, attached)
 	conn.compareUnmanaged(bundle, attached, inline)
+	conn.OutsideTrust = outside
 	return conn, nil
 }
 

@@ -95,3 +95,99 @@ func decodePolicyDocument(encoded string) (string, error) {
 	}
 	return decoded, nil
 }
+
+// findRoles lists every role of the account. ListRoles returns each role's trust policy but
+// neither its permissions boundary nor its tags.
+func findRoles(ctx context.Context, api *iam.Client) ([]iamtypes.Role, error) {
+	var roles []iamtypes.Role
+	pages := iam.NewListRolesPaginator(api, &iam.ListRolesInput{MaxItems: aws.Int32(1000)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, classify("iam:ListRoles", err)
+		}
+		roles = append(roles, page.Roles...)
+	}
+	return roles, nil
+}
+
+// policyEntities are the IAM identities a managed policy is used by, by name.
+type policyEntities struct {
+	Roles, Users, Groups []string
+}
+
+func (e policyEntities) empty() bool { return len(e.Roles)+len(e.Users)+len(e.Groups) == 0 }
+
+// findPolicyEntities lists who uses a managed policy, either as a permissions policy or as a
+// permissions boundary (usage); a missing policy wraps ErrNotFound.
+func findPolicyEntities(ctx context.Context, api *iam.Client, policyARN string, usage iamtypes.PolicyUsageType) (policyEntities, error) {
+	var out policyEntities
+	pages := iam.NewListEntitiesForPolicyPaginator(api, &iam.ListEntitiesForPolicyInput{
+		PolicyArn: aws.String(policyARN), PolicyUsageFilter: usage, MaxItems: aws.Int32(1000),
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return policyEntities{}, classify("iam:ListEntitiesForPolicy", err)
+		}
+		for _, r := range page.PolicyRoles {
+			out.Roles = append(out.Roles, aws.ToString(r.RoleName))
+		}
+		for _, u := range page.PolicyUsers {
+			out.Users = append(out.Users, aws.ToString(u.UserName))
+		}
+		for _, g := range page.PolicyGroups {
+			out.Groups = append(out.Groups, aws.ToString(g.GroupName))
+		}
+	}
+	return out, nil
+}
+
+// findInstanceProfilesForRole lists the instance profiles that contain a role.
+func findInstanceProfilesForRole(ctx context.Context, api *iam.Client, roleName string) ([]iamtypes.InstanceProfile, error) {
+	var profiles []iamtypes.InstanceProfile
+	pages := iam.NewListInstanceProfilesForRolePaginator(api, &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String(roleName)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, classify("iam:ListInstanceProfilesForRole", err)
+		}
+		profiles = append(profiles, page.InstanceProfiles...)
+	}
+	return profiles, nil
+}
+
+// findInstanceProfiles lists every instance profile of the account, with the roles in each.
+func findInstanceProfiles(ctx context.Context, api *iam.Client) ([]iamtypes.InstanceProfile, error) {
+	var profiles []iamtypes.InstanceProfile
+	pages := iam.NewListInstanceProfilesPaginator(api, &iam.ListInstanceProfilesInput{MaxItems: aws.Int32(1000)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, classify("iam:ListInstanceProfiles", err)
+		}
+		profiles = append(profiles, page.InstanceProfiles...)
+	}
+	return profiles, nil
+}
+
+// findOIDCProviderARNs lists the account's IAM OIDC providers (the API does not paginate).
+func findOIDCProviderARNs(ctx context.Context, api *iam.Client) ([]string, error) {
+	out, err := api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+	if err != nil {
+		return nil, classify("iam:ListOpenIDConnectProviders", err)
+	}
+	arns := make([]string, 0, len(out.OpenIDConnectProviderList))
+	for _, p := range out.OpenIDConnectProviderList {
+		arns = append(arns, aws.ToString(p.Arn))
+	}
+	return arns, nil
+}
+
+func findOIDCProvider(ctx context.Context, api *iam.Client, providerARN string) (*iam.GetOpenIDConnectProviderOutput, error) {
+	out, err := api.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
+	if err != nil {
+		return nil, classify("iam:GetOpenIDConnectProvider", err)
+	}
+	return out, nil
+}

@@ -69,7 +69,7 @@ func (d *connectionPoliciesDataSource) Schema(_ context.Context, _ datasource.Sc
 			"partition": schema.StringAttribute{Optional: true, Computed: true,
 				Validators: []validator.String{stringvalidator.OneOf("aws", "aws-cn", "aws-us-gov")}, MarkdownDescription: "AWS partition; defaults to the provider's."},
 			"external_id": schema.StringAttribute{Optional: true, Sensitive: true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be the connection's external ID (a UUID)")},
+				Validators:          []validator.String{sensitiveValue(stringvalidator.RegexMatches(uuidPattern, "must be the connection's external ID (a UUID)"))},
 				MarkdownDescription: "The connection's external ID. Without it the trust policy shows `" + reviewExternalID + "` in its place."},
 			"lakesail_principal": schema.StringAttribute{Optional: true, Computed: true,
 				Validators: []validator.String{stringvalidator.RegexMatches(iamPrincipalARN, "must be an IAM principal ARN")}, MarkdownDescription: "LakeSail's principal; defaults to the provider's `lakesail_principal`."},

@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -49,4 +50,41 @@ func addAWSError(diags *diag.Diagnostics, summary string, err error) {
 		detail = fmt.Sprintf("%s failed: %v\n\nCheck network access to the AWS endpoint and retry.", awsErr.Action, awsErr.Err)
 	}
 	diags.AddError(summary, detail)
+}
+
+// redactedValue replaces a secret that a diagnostic would otherwise quote.
+const redactedValue = "(sensitive value)"
+
+// redactSecrets rewrites every diagnostic that quotes one of the secrets, for example an AWS
+// error message that echoes a parameter it rejected, keeping its severity and attribute path.
+// Empty secrets are skipped.
+func redactSecrets(diags diag.Diagnostics, secrets ...string) diag.Diagnostics {
+	redact := func(text string) string {
+		for _, secret := range secrets {
+			if secret != "" {
+				text = strings.ReplaceAll(text, secret, redactedValue)
+			}
+		}
+		return text
+	}
+	out := make(diag.Diagnostics, 0, len(diags))
+	for _, d := range diags {
+		summary, detail := redact(d.Summary()), redact(d.Detail())
+		if summary == d.Summary() && detail == d.Detail() {
+			out = append(out, d)
+			continue
+		}
+		withPath, hasPath := d.(diag.DiagnosticWithPath)
+		switch {
+		case hasPath && d.Severity() == diag.SeverityWarning:
+			out = append(out, diag.NewAttributeWarningDiagnostic(withPath.Path(), summary, detail))
+		case hasPath:
+			out = append(out, diag.NewAttributeErrorDiagnostic(withPath.Path(), summary, detail))
+		case d.Severity() == diag.SeverityWarning:
+			out = append(out, diag.NewWarningDiagnostic(summary, detail))
+		default:
+			out = append(out, diag.NewErrorDiagnostic(summary, detail))
+		}
+	}
+	return out
 }

@@ -82,6 +82,7 @@ func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	externalID := config.externalID()
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, config.externalID()) }()
 	if externalID == "" {
 		externalID = placeholderExternalID // unknown until apply; the fingerprint redacts it anyway
 	}
@@ -189,6 +190,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	defer cancel()
 
 	externalID := config.externalID()
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, externalID) }() // an AWS error may echo it
 	spec, ok := r.resolve(ctx, &plan, externalID, &resp.Diagnostics)
 	if !ok {
 		return
@@ -207,6 +209,15 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	_, err := r.data.client.CreateConnection(ctx, spec, func(string) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	})
+	var conflict *lakesail.ConflictError
+	if errors.As(err, &conflict) {
+		// What exists belongs to another state or stack, and what this create made is gone again:
+		// a record would let destroy, or the replacement of a tainted resource, delete the other
+		// owner's connection.
+		resp.State.RemoveResource(ctx)
+		addConnectionIDInUse(&resp.Diagnostics, plan.ConnectionID.ValueString(), conflict)
+		return
+	}
 	if err != nil {
 		addConnectionError(&resp.Diagnostics, "Cannot Create LakeSail Connection", err)
 		return
@@ -240,6 +251,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	defer cancel()
 
 	externalID := config.externalID()
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, externalID) }() // an AWS error may echo it
 	spec, ok := r.resolve(ctx, &plan, externalID, &resp.Diagnostics)
 	if !ok {
 		return
@@ -313,6 +325,9 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.Diagnostics.Append(diags...)
 		externalID = r.writeOnlyExternalID(ctx, state, string(digest), &resp.Diagnostics)
 	}
+	if externalID != placeholderExternalID {
+		defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, externalID) }()
+	}
 	spec := state.spec(ctx, externalID, r.data.defaultTags, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -338,6 +353,9 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	if len(conn.Drift) > 0 {
 		resp.Diagnostics.AddWarning("LakeSail Connection Changed Outside Terraform",
 			"The next apply restores it: "+strings.Join(conn.Drift, "; ")+".")
+	}
+	if len(conn.OutsideTrust) > 0 {
+		addOutsideTrustWarning(&resp.Diagnostics, conn.OutsideTrust)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -391,8 +409,60 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	// Names and ARNs do not depend on the external ID.
 	spec := state.spec(ctx, placeholderExternalID, r.data.defaultTags, &resp.Diagnostics)
 	if err := r.data.client.DeleteConnection(ctx, spec); err != nil {
-		addConnectionError(&resp.Diagnostics, "Cannot Delete LakeSail Connection", err)
+		if !addDeleteBlocked(&resp.Diagnostics, err) {
+			addConnectionError(&resp.Diagnostics, "Cannot Delete LakeSail Connection", err)
+		}
 	}
+}
+
+// addDeleteBlocked reports each *lakesail.DeleteBlockedError in err (destroy refuses to touch
+// identities the connection did not create) with the entities that block it; false when err
+// holds none.
+func addDeleteBlocked(diags *diag.Diagnostics, err error) bool {
+	var blocked []*lakesail.DeleteBlockedError
+	var walk func(error)
+	walk = func(err error) {
+		if joined, ok := err.(interface{ Unwrap() []error }); ok { // errors.As would stop at the first
+			for _, e := range joined.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var b *lakesail.DeleteBlockedError
+		if errors.As(err, &b) {
+			blocked = append(blocked, b)
+		}
+	}
+	walk(err)
+	for _, b := range blocked {
+		detail := b.Object + " is still used by IAM identities that destroy does not delete:\n"
+		for _, who := range b.BlockedBy {
+			detail += "  - " + who + "\n"
+		}
+		if len(b.BlockedBy) == 0 {
+			detail += "  (AWS lists none: a change may still be propagating)\n"
+		}
+		detail += "\nDestroy never detaches, re-bounds or deletes what the connection did not create. " + b.Fix + "."
+		if b.Err != nil {
+			detail += "\n\nAWS error: " + b.Err.Error()
+		}
+		diags.AddError("Cannot Delete LakeSail Connection: "+b.Object+" Is In Use", detail)
+	}
+	return len(blocked) > 0
+}
+
+// addOutsideTrustWarning names the roles the connection made that trust principals outside it.
+func addOutsideTrustWarning(diags *diag.Diagnostics, roles []lakesail.OutsideTrust) {
+	lines := make([]string, len(roles))
+	for i, role := range roles {
+		lines[i] = "  - " + role.String()
+	}
+	diags.AddWarning("LakeSail Workload Roles Trust Principals Outside The Connection",
+		"These roles were made through the connection role (they are named lakesail-<connection_id>-… or carry its "+
+			"WorkloadBoundary) but trust principals other than LakeSail, the connection's trusted principals, EKS, EC2 "+
+			"and the connection's OIDC providers:\n"+strings.Join(lines, "\n")+
+			"\n\nApply does not change them. Check CloudTrail for who created them; delete them (or fix their trust policy), "+
+			"or destroy the connection, which deletes every role it made.")
 }
 
 // ImportState takes "<connection_id>" or "<connection_id>:<role_name>" and reads the rest of the
@@ -511,11 +581,38 @@ func addConnectionError(diags *diag.Diagnostics, summary string, err error) {
 	var trust *lakesail.TrustError
 	switch {
 	case errors.As(err, &conflict):
-		diags.AddError(summary, err.Error()+"\n\nImport the existing connection with `terraform import`, or delete the role first.")
+		diags.AddError(summary, err.Error()+"\n\nIt probably belongs to another Terraform state or a CloudFormation stack. "+
+			"Import it with `terraform import` if this configuration should manage it; otherwise choose another name. "+
+			"Do not delete it unless you know nothing else manages it.")
 	case errors.As(err, &trust):
 		diags.AddError(summary, err.Error()+"\n\nThe trust policy or the external ID is wrong: check that `external_id` is the one "+
 			"LakeSail shows for this connection, and that nobody edited the role's trust policy.")
 	default:
 		addAWSError(diags, summary, err)
 	}
+}
+
+// addConnectionIDInUse explains a create that found an object of the connection already there:
+// which object, who probably owns it, that this apply recorded and changed nothing, and what to do.
+func addConnectionIDInUse(diags *diag.Diagnostics, connectionID string, conflict *lakesail.ConflictError) {
+	var detail strings.Builder
+	fmt.Fprintf(&detail, "%s already exists, so connection_id %s is most likely owned by another Terraform state or "+
+		"a CloudFormation stack (or was left by an interrupted apply). This apply recorded nothing in state and did not "+
+		"change or delete anything that already existed; anything it had created itself was deleted again.\n\n", conflict.What, connectionID)
+	var rollback *lakesail.RollbackError
+	if errors.As(conflict, &rollback) {
+		fmt.Fprintf(&detail, "Except: these objects this apply created could not be deleted, and no state records them. "+
+			"Delete them by hand: %s.\n\n", strings.Join(rollback.LeftBehind, ", "))
+	}
+	fmt.Fprintf(&detail, "To manage the existing connection from this configuration, remove it from the state that owns it "+
+		"and import it here: terraform import <address> %s (append :<role_name> for a custom role name). Otherwise choose "+
+		"another connection_id. If nothing owns it, delete the role and the lakesail-%s-* managed policies and apply again.\n\n",
+		connectionID, connectionID)
+	var awsErr *lakesail.AWSError
+	if errors.As(conflict, &awsErr) {
+		detail.WriteString(awsErr.Error())
+	} else {
+		detail.WriteString(conflict.Error())
+	}
+	diags.AddAttributeError(path.Root("connection_id"), "LakeSail Connection ID Already in Use", detail.String())
 }

@@ -82,7 +82,7 @@ func connectionSchema(ctx context.Context) schema.Schema {
 				Optional:  true,
 				Sensitive: true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(uuidPattern, "must be the external ID LakeSail generated for this connection (a UUID)"),
+					sensitiveValue(stringvalidator.RegexMatches(uuidPattern, "must be the external ID LakeSail generated for this connection (a UUID)")),
 					stringvalidator.ExactlyOneOf(path.MatchRoot("external_id"), path.MatchRoot("external_id_wo")),
 				},
 				MarkdownDescription: "The connection's external ID (a UUID from LakeSail), required by the role's trust policy. " +
@@ -93,7 +93,7 @@ func connectionSchema(ctx context.Context) schema.Schema {
 				Sensitive: true,
 				WriteOnly: true,
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(uuidPattern, "must be the external ID LakeSail generated for this connection (a UUID)"),
+					sensitiveValue(stringvalidator.RegexMatches(uuidPattern, "must be the external ID LakeSail generated for this connection (a UUID)")),
 					stringvalidator.AlsoRequires(path.MatchRoot("external_id_wo_version")),
 				},
 				MarkdownDescription: "Write-only form of `external_id` (Terraform 1.11+): never stored in state or plan. Change " +

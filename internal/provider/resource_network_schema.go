@@ -89,8 +89,8 @@ func networkSchema(ctx context.Context) schema.Schema {
 			"external_id": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(uuidPattern,
-					"must be the external ID LakeSail generated for the connection (a UUID)")},
+				Validators: []validator.String{sensitiveValue(stringvalidator.RegexMatches(uuidPattern,
+					"must be the external ID LakeSail generated for the connection (a UUID)"))},
 				MarkdownDescription: "The connection's external ID. When omitted, the provider reads it from the role's trust " +
 					"policy with its own credentials (which then need `iam:GetRole` on the role).",
 			},

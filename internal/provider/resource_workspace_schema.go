@@ -109,7 +109,7 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			},
 			"external_id": schema.StringAttribute{
 				Optional: true, Sensitive: true,
-				Validators: []validator.String{stringvalidator.RegexMatches(uuidPattern, "must be the connection's external ID (a UUID)")},
+				Validators: []validator.String{sensitiveValue(stringvalidator.RegexMatches(uuidPattern, "must be the connection's external ID (a UUID)"))},
 				MarkdownDescription: "The connection's external ID. When unset, the provider reads it from the role's trust policy " +
 					"with its own credentials (which then need `iam:GetRole` on the connection role).",
 			},

@@ -1,0 +1,322 @@
+package lakesail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+)
+
+// DeleteBlockedError says an IAM object of the connection cannot be deleted because identities
+// still use it, and names them. A destroy never detaches or deletes what the connection did not
+// make, so the account has to act on them first.
+type DeleteBlockedError struct {
+	// Object is what could not be deleted, e.g. "IAM policy lakesail-AB12CD34EF-PolicyEKS".
+	Object string
+	// BlockedBy names each blocking identity and how it uses Object, e.g.
+	// "role ops-admin (attached)", "role ci (permissions boundary)".
+	BlockedBy []string
+	// Fix says what to do.
+	Fix string
+	// Err is AWS's refusal (DeleteConflict), or nil when destroy refused before changing anything.
+	Err error
+}
+
+func (e *DeleteBlockedError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Object + " cannot be deleted: ")
+	if len(e.BlockedBy) == 0 {
+		b.WriteString("AWS reports it is still in use but lists nothing that uses it (a change may still be propagating)")
+	} else {
+		b.WriteString("it is still used by " + strings.Join(e.BlockedBy, ", "))
+	}
+	if e.Fix != "" {
+		b.WriteString("; " + e.Fix)
+	}
+	if e.Err != nil {
+		b.WriteString(" (" + e.Err.Error() + ")")
+	}
+	return b.String()
+}
+
+func (e *DeleteBlockedError) Unwrap() error { return e.Err }
+
+// fixPolicyBlocked is the advice for a connection policy used outside the connection.
+const fixPolicyBlocked = "detach the policy from them (or give them another permissions boundary) and destroy again; " +
+	"destroy never changes IAM identities the connection did not create"
+
+// DeleteConnection revokes everything the connection can do and everything its role made, with
+// the caller's (the account's) credentials:
+//
+//  1. it refuses, before changing anything, when a connection policy is used by an identity the
+//     destroy would not delete (a *DeleteBlockedError naming each), rather than detach it;
+//  2. it disarms the role: every policy but the explicit deny is detached and every inline
+//     policy deleted, so a live session can no longer make anything while the rest runs;
+//  3. it deletes the workload roles (the namespace lakesail-<ID>-*, and every role bounded by
+//     WorkloadBoundary) with their policies and instance profiles, the namespace's instance
+//     profiles, and the OIDC providers the connection made;
+//  4. it deletes the scoped policies, WorkloadBoundary, the explicit deny and RoleBoundary, and
+//     the role last: until then a failed destroy leaves the connection readable (and in state),
+//     never a policy without the role that records it.
+//
+// Objects already gone count as deleted, so a repeated or resumed destroy finishes the job.
+func (c *Client) DeleteConnection(ctx context.Context, spec ConnectionSpec) error {
+	bundle, err := c.Bundle(ctx, spec)
+	if err != nil {
+		return err
+	}
+	api := iamClient(c.cfg, c.opts)
+	ns := namespaceOf(bundle)
+	created, haveCreated, err := connectionCreated(ctx, api, bundle)
+	if err != nil {
+		return err
+	}
+	roles, err := findWorkloadRoles(ctx, api, bundle)
+	if err != nil {
+		return err
+	}
+	removed := map[string]bool{strings.ToLower(bundle.RoleName): true}
+	for _, r := range roles {
+		removed[strings.ToLower(r.Name)] = true
+	}
+	if err := checkDeleteBlockers(ctx, api, bundle, removed); err != nil {
+		return err
+	}
+	if err := disarmConnectionRole(ctx, api, bundle); err != nil {
+		return err
+	}
+	// Listed again: until the role was disarmed, a session of it could still create roles.
+	if roles, err = findWorkloadRoles(ctx, api, bundle); err != nil {
+		return err
+	}
+	if err := revokeWorkloadIAM(ctx, api, bundle, roles, created, haveCreated); err != nil {
+		return err
+	}
+
+	group, gctx := errgroup.WithContext(ctx)
+	group.SetLimit(iamConcurrency)
+	for _, p := range bundle.Managed() {
+		switch p.Kind {
+		case connpolicy.KindRoleBoundary, connpolicy.KindWorkloadBoundary, connpolicy.KindExplicitDeny:
+			continue // deleted below, in order
+		}
+		group.Go(func() error { return deleteConnectionPolicy(gctx, api, p) })
+	}
+	if err := group.Wait(); err != nil {
+		return err
+	}
+	if err := deleteConnectionPolicy(ctx, api, bundle.WorkloadBoundary); err != nil {
+		return err
+	}
+	// The role now has no permissions; the deny and its boundary come off so that they can go.
+	_, err = api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(bundle.RoleName), PolicyArn: aws.String(bundle.ExplicitDeny.ARN)})
+	if err := ignoreNotFound(classify("iam:DetachRolePolicy", err)); err != nil {
+		return err
+	}
+	if err := deleteConnectionPolicy(ctx, api, bundle.ExplicitDeny); err != nil {
+		return err
+	}
+	_, err = api.DeleteRolePermissionsBoundary(ctx, &iam.DeleteRolePermissionsBoundaryInput{RoleName: aws.String(bundle.RoleName)})
+	if err := ignoreNotFound(classify("iam:DeleteRolePermissionsBoundary", err)); err != nil {
+		return err
+	}
+	if err := deleteConnectionPolicy(ctx, api, bundle.RoleBoundary); err != nil {
+		return err
+	}
+	return deleteRoleIn(ctx, api, bundle.RoleName, ns)
+}
+
+// checkDeleteBlockers finds every identity, other than the roles the destroy deletes (removed,
+// by lower-case name), that uses one of the connection's policies.
+func checkDeleteBlockers(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle, removed map[string]bool) error {
+	policies := bundle.Managed()
+	blocked := make([]error, len(policies))
+	group, gctx := errgroup.WithContext(ctx)
+	group.SetLimit(iamConcurrency)
+	for i, p := range policies {
+		group.Go(func() error {
+			blockers, err := policyBlockers(gctx, api, p.ARN, removed)
+			if err != nil {
+				return ignoreNotFound(err)
+			}
+			if len(blockers) > 0 {
+				blocked[i] = &DeleteBlockedError{Object: "IAM policy " + p.Name, BlockedBy: blockers, Fix: fixPolicyBlocked}
+			}
+			return nil
+		})
+	}
+	if err := group.Wait(); err != nil {
+		return err
+	}
+	return errors.Join(blocked...)
+}
+
+// policyBlockers names the identities that use a managed policy, as a permissions policy or as
+// a permissions boundary, except the roles in removed.
+func policyBlockers(ctx context.Context, api *iam.Client, policyARN string, removed map[string]bool) ([]string, error) {
+	var out []string
+	for _, usage := range []iamtypes.PolicyUsageType{iamtypes.PolicyUsageTypePermissionsPolicy, iamtypes.PolicyUsageTypePermissionsBoundary} {
+		how := "attached"
+		if usage == iamtypes.PolicyUsageTypePermissionsBoundary {
+			how = "permissions boundary"
+		}
+		entities, err := findPolicyEntities(ctx, api, policyARN, usage)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range entities.Roles {
+			if !removed[strings.ToLower(name)] {
+				out = append(out, fmt.Sprintf("role %s (%s)", name, how))
+			}
+		}
+		for _, name := range entities.Users {
+			out = append(out, fmt.Sprintf("user %s (%s)", name, how))
+		}
+		for _, name := range entities.Groups {
+			out = append(out, fmt.Sprintf("group %s (%s)", name, how))
+		}
+	}
+	return out, nil
+}
+
+// deleteConnectionPolicy deletes one of the connection's policies; when AWS still refuses with
+// DeleteConflict, the error names what uses it.
+func deleteConnectionPolicy(ctx context.Context, api *iam.Client, p *connpolicy.Policy) error {
+	err := deleteManagedPolicy(ctx, api, p.ARN)
+	if !isDeleteConflict(err) {
+		return err
+	}
+	blockers, lerr := policyBlockers(ctx, api, p.ARN, nil)
+	if lerr != nil {
+		return errors.Join(err, lerr)
+	}
+	fix := fixPolicyBlocked
+	if len(blockers) == 0 {
+		fix = "run destroy again"
+	}
+	return &DeleteBlockedError{Object: "IAM policy " + p.Name, BlockedBy: blockers, Fix: fix, Err: err}
+}
+
+// disarmConnectionRole leaves the connection role only its explicit deny (and its boundary):
+// every other managed policy is detached and every inline policy deleted. A missing role is done.
+func disarmConnectionRole(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle) error {
+	attached, err := findAttachedPolicyARNs(ctx, api, bundle.RoleName)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	attached = slices.DeleteFunc(attached, func(arn string) bool { return arn == bundle.ExplicitDeny.ARN })
+	if err := detachRolePolicies(ctx, api, bundle.RoleName, attached); err != nil {
+		return err
+	}
+	return deleteInlinePolicies(ctx, api, bundle.RoleName)
+}
+
+func detachRolePolicies(ctx context.Context, api *iam.Client, roleName string, arns []string) error {
+	for _, policyARN := range arns {
+		_, err := api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(roleName), PolicyArn: aws.String(policyARN)})
+		if err := ignoreNotFound(classify("iam:DetachRolePolicy", err)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func deleteInlinePolicies(ctx context.Context, api *iam.Client, roleName string) error {
+	inline, err := findInlinePolicyNames(ctx, api, roleName)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	for _, name := range inline {
+		_, err := api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String(name)})
+		if err := ignoreNotFound(classify("iam:DeleteRolePolicy", err)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteRole detaches every managed policy, deletes every inline policy and then the role. A
+// missing role is done; a DeleteConflict names what still holds the role. Workspaces delete
+// their roles with it through the connection role, which may not list instance profiles.
+func deleteRole(ctx context.Context, api *iam.Client, roleName string) error {
+	if err := emptyRole(ctx, api, roleName); err != nil {
+		return ignoreNotFound(err)
+	}
+	return deleteEmptiedRole(ctx, api, roleName)
+}
+
+// deleteRoleIn is deleteRole, with the account's credentials, for a role that may be in
+// instance profiles: it takes the role out of each and deletes those named in ns.
+func deleteRoleIn(ctx context.Context, api *iam.Client, roleName string, ns namespace) error {
+	if err := emptyRole(ctx, api, roleName); err != nil {
+		return ignoreNotFound(err)
+	}
+	profiles, err := findInstanceProfilesForRole(ctx, api, roleName)
+	if err := ignoreNotFound(err); err != nil {
+		return err
+	}
+	for _, p := range profiles {
+		name := aws.ToString(p.InstanceProfileName)
+		if err := removeRoleFromInstanceProfile(ctx, api, name, roleName); err != nil {
+			return err
+		}
+		if ns.contains(aws.ToString(p.Path), name) {
+			if err := deleteInstanceProfile(ctx, api, name); err != nil {
+				return err
+			}
+		}
+	}
+	return deleteEmptiedRole(ctx, api, roleName)
+}
+
+// emptyRole detaches a role's managed policies and deletes its inline ones; a missing role
+// wraps ErrNotFound.
+func emptyRole(ctx context.Context, api *iam.Client, roleName string) error {
+	attached, err := findAttachedPolicyARNs(ctx, api, roleName)
+	if err != nil {
+		return err
+	}
+	if err := detachRolePolicies(ctx, api, roleName, attached); err != nil {
+		return err
+	}
+	return deleteInlinePolicies(ctx, api, roleName)
+}
+
+func deleteEmptiedRole(ctx context.Context, api *iam.Client, roleName string) error {
+	_, err := api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(roleName)})
+	err = ignoreNotFound(classify("iam:DeleteRole", err))
+	if isDeleteConflict(err) {
+		return &DeleteBlockedError{Object: "IAM role " + roleName, BlockedBy: roleHolders(ctx, api, roleName),
+			Fix: "they were added while destroy ran; run destroy again", Err: err}
+	}
+	return err
+}
+
+// roleHolders names what still keeps a role from being deleted, as far as it can be listed.
+func roleHolders(ctx context.Context, api *iam.Client, roleName string) []string {
+	var out []string
+	if attached, err := findAttachedPolicyARNs(ctx, api, roleName); err == nil {
+		for _, arn := range attached {
+			out = append(out, "managed policy "+arn+" (attached)")
+		}
+	}
+	if inline, err := findInlinePolicyNames(ctx, api, roleName); err == nil {
+		for _, name := range inline {
+			out = append(out, "inline policy "+name)
+		}
+	}
+	if profiles, err := findInstanceProfilesForRole(ctx, api, roleName); err == nil {
+		for _, p := range profiles {
+			out = append(out, "instance profile "+aws.ToString(p.InstanceProfileName))
+		}
+	}
+	return out
+}

@@ -97,7 +97,8 @@ func (c *Client) DeleteConnection(ctx context.Context, spec ConnectionSpec) erro
 	if roles, err = findWorkloadRoles(ctx, api, bundle); err != nil {
 		return err
 	}
-	if err := revokeWorkloadIAM(ctx, api, bundle, roles, created, haveCreated); err != nil {
+	keptProviders, err := c.revokeWorkloadIAM(ctx, api, bundle, roles, created, haveCreated)
+	if err != nil {
 		return err
 	}
 
@@ -131,7 +132,13 @@ func (c *Client) DeleteConnection(ctx context.Context, spec ConnectionSpec) erro
 	if err := deleteConnectionPolicy(ctx, api, bundle.RoleBoundary); err != nil {
 		return err
 	}
-	return deleteRoleIn(ctx, api, bundle.RoleName, ns)
+	if err := deleteRoleIn(ctx, api, bundle.RoleName, ns); err != nil {
+		return err
+	}
+	if len(keptProviders) > 0 {
+		return &KeptOIDCProvidersError{Kept: keptProviders}
+	}
+	return nil
 }
 
 // checkDeleteBlockers finds every identity, other than the roles the destroy deletes (removed,

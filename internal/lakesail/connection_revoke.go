@@ -157,8 +157,9 @@ func findConnectionOIDCProviders(ctx context.Context, api *iam.Client, connectio
 }
 
 // revokeWorkloadIAM deletes the workload roles, the instance profiles of the namespace and the
-// connection's OIDC providers. Objects already gone count as deleted.
-func revokeWorkloadIAM(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle, roles []workloadRole, created time.Time, haveCreated bool) error {
+// connection's OIDC providers, and returns the tagged providers it kept (keepOthersOIDCProviders).
+// Objects already gone count as deleted.
+func (c *Client) revokeWorkloadIAM(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle, roles []workloadRole, created time.Time, haveCreated bool) (kept []string, err error) {
 	ns := namespaceOf(bundle)
 	group, gctx := errgroup.WithContext(ctx)
 	group.SetLimit(iamConcurrency)
@@ -166,18 +167,19 @@ func revokeWorkloadIAM(ctx context.Context, api *iam.Client, bundle *connpolicy.
 		group.Go(func() error { return deleteRoleIn(gctx, api, r.Name, ns) })
 	}
 	if err := group.Wait(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := deleteNamespaceInstanceProfiles(ctx, api, ns); err != nil {
-		return err
+		return nil, err
 	}
 	if !haveCreated {
-		return nil // neither WorkloadBoundary nor the role exists: an earlier destroy got past this
+		return nil, nil // neither WorkloadBoundary nor the role exists: an earlier destroy got past this
 	}
-	providers, err := findConnectionOIDCProviders(ctx, api, bundle.Spec.ConnectionID, created)
+	tagged, err := findConnectionOIDCProviders(ctx, api, bundle.Spec.ConnectionID, created)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	providers, kept := c.keepOthersOIDCProviders(ctx, ns, tagged)
 	group, gctx = errgroup.WithContext(ctx)
 	group.SetLimit(iamConcurrency)
 	for _, providerARN := range providers {
@@ -186,7 +188,7 @@ func revokeWorkloadIAM(ctx context.Context, api *iam.Client, bundle *connpolicy.
 			return ignoreNotFound(classify("iam:DeleteOpenIDConnectProvider", err))
 		})
 	}
-	return group.Wait()
+	return kept, group.Wait()
 }
 
 // deleteNamespaceInstanceProfiles empties and deletes every instance profile named in the

@@ -408,7 +408,15 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	// Names and ARNs do not depend on the external ID.
 	spec := state.spec(ctx, placeholderExternalID, r.data.defaultTags, &resp.Diagnostics)
-	if err := r.data.client.DeleteConnection(ctx, spec); err != nil {
+	err := r.data.client.DeleteConnection(ctx, spec)
+	var kept *lakesail.KeptOIDCProvidersError
+	switch {
+	case errors.As(err, &kept):
+		// The connection is gone; what was kept is the account's to look at.
+		resp.Diagnostics.AddWarning("LakeSail Connection Deleted, OIDC Providers Kept",
+			"Destroying the connection kept IAM OIDC providers that carry its tag but are not shown to be its own "+
+				"(the connection role can add its tag to a provider it did not create):\n  - "+strings.Join(kept.Kept, "\n  - "))
+	case err != nil:
 		if !addDeleteBlocked(&resp.Diagnostics, err) {
 			addConnectionError(&resp.Diagnostics, "Cannot Delete LakeSail Connection", err)
 		}

@@ -1,0 +1,79 @@
+package lakesail_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
+	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+)
+
+// TestLibConnectionDestroyKeepsOIDCProviderOfCustomerCluster: the account makes an EKS cluster
+// and its OIDC provider after the connection, and the connection role adds its tag to that
+// provider (IAM cannot refuse it: creating a provider with tags checks the same action).
+// Destroying the connection, with the account's credentials, keeps the provider and says why:
+// its URL is the issuer of a cluster outside the connection's namespace.
+func TestLibConnectionDestroyKeepsOIDCProviderOfCustomerCluster(t *testing.T) {
+	ctx := context.Background()
+	clock := awsemu.NewClock(time.Now().UTC())
+	emu, client := newEmulatedClient(t, awsemu.Options{Now: clock.Now})
+	root := emu.AWSConfig(nil)
+	spec := testConnectionSpec(emu)
+	conn := createTestConnection(t, client, spec)
+	clock.Advance(time.Minute)
+
+	// The account's own cluster and provider, both newer than the connection.
+	network := ec2.NewFromConfig(root)
+	vpc, err := network.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")})
+	must(t, err)
+	var subnets []string
+	for i, zone := range []string{"us-east-1a", "us-east-1b"} {
+		subnet, err := network.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId,
+			CidrBlock: aws.String([]string{"10.9.1.0/24", "10.9.2.0/24"}[i]), AvailabilityZone: aws.String(zone)})
+		must(t, err)
+		subnets = append(subnets, aws.ToString(subnet.Subnet.SubnetId))
+	}
+	clusterRole, err := iam.NewFromConfig(root).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("payments-eks"),
+		AssumeRolePolicyDocument: trustJSON(`{"Service":"eks.amazonaws.com"}`)})
+	must(t, err)
+	clusters := eks.NewFromConfig(root)
+	_, err = clusters.CreateCluster(ctx, &eks.CreateClusterInput{Name: aws.String("payments"), RoleArn: clusterRole.Role.Arn,
+		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: subnets}})
+	must(t, err)
+	clock.Advance(time.Hour)
+	cluster, err := clusters.DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String("payments")})
+	must(t, err)
+	issuer := aws.ToString(cluster.Cluster.Identity.Oidc.Issuer)
+	customerProvider := createOIDCProvider(t, iam.NewFromConfig(root), issuer, nil)
+
+	asRole, err := client.AssumeRole(lakesail.RoleSession{RoleARN: conn.RoleARN, ExternalID: testExternalID})
+	must(t, err)
+	_, err = iam.NewFromConfig(asRole.AWSConfig()).TagOpenIDConnectProvider(ctx, &iam.TagOpenIDConnectProviderInput{
+		OpenIDConnectProviderArn: aws.String(customerProvider), Tags: connectionRequestTags()})
+	must(t, err)
+
+	err = client.DeleteConnection(ctx, spec)
+	var kept *lakesail.KeptOIDCProvidersError
+	if !errors.As(err, &kept) {
+		t.Fatalf("DeleteConnection = %v, want a KeptOIDCProvidersError naming %s", err, customerProvider)
+	}
+	if len(kept.Kept) != 1 || !strings.Contains(kept.Kept[0], customerProvider) || !strings.Contains(kept.Kept[0], "payments") {
+		t.Errorf("kept = %v, want %s as the issuer of cluster payments", kept.Kept, customerProvider)
+	}
+	if _, err := iam.NewFromConfig(root).GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{
+		OpenIDConnectProviderArn: aws.String(customerProvider)}); err != nil {
+		t.Errorf("destroying the connection deleted the account's provider: %v", err)
+	}
+	if _, err := client.ReadConnection(ctx, spec); !errors.Is(err, lakesail.ErrNotFound) {
+		t.Errorf("ReadConnection after destroy = %v, want not found: the connection is gone all the same", err)
+	}
+}

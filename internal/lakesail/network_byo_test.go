@@ -23,7 +23,10 @@ type customerNetwork struct {
 	preTaggedSubnet string // already had kubernetes.io/role/elb=1
 }
 
-func makeCustomerNetwork(t *testing.T, env *networkEnv) customerNetwork {
+// makeCustomerNetwork makes the customer's VPC with two private and two public subnets; with
+// adoptable, the customer also tags each LakeSail-Adoptable-By=<connection ID> by hand, as it
+// does when the provider does not hold the account's own credentials.
+func makeCustomerNetwork(t *testing.T, env *networkEnv, adoptable bool) customerNetwork {
 	t.Helper()
 	ctx := context.Background()
 	api := env.ec2()
@@ -45,7 +48,17 @@ func makeCustomerNetwork(t *testing.T, env *networkEnv) customerNetwork {
 	}
 	net.preTaggedSubnet = net.public[0]
 	net.objectsBefore = countVPCObjects(t, env, net.vpcID)
+	if adoptable {
+		_, err := api.CreateTags(ctx, &ec2.CreateTagsInput{Resources: net.ids(),
+			Tags: []ec2types.Tag{{Key: aws.String(connpolicy.TagAdoptableBy), Value: aws.String(testConnectionID)}}})
+		must(t, err)
+	}
 	return net
+}
+
+// ids are the VPC and its subnets.
+func (n customerNetwork) ids() []string {
+	return append(append([]string{n.vpcID}, n.private...), n.public...)
 }
 
 // countVPCObjects counts subnets, route tables, security groups, gateways and endpoints in a VPC.
@@ -79,13 +92,15 @@ func tagsOf(t *testing.T, env *networkEnv, id string) map[string]string {
 	return tags
 }
 
-// TestLibNetworkBringYourOwnVPC: a brought VPC and subnets are only tagged (never the connection
-// tag), nothing is created in the VPC, and destroy removes exactly the tags the network added.
+// TestLibNetworkBringYourOwnVPC: a brought VPC and subnets the customer made adoptable by the
+// connection are only tagged (never the connection tag), as the role, nothing is created in the
+// VPC, and destroy removes exactly the tags the network added (the customer's
+// LakeSail-Adoptable-By stays).
 func TestLibNetworkBringYourOwnVPC(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	env := newNetworkEnv(t, awsemu.Options{})
-	customer := makeCustomerNetwork(t, env)
+	customer := makeCustomerNetwork(t, env, true)
 	spec := env.spec()
 	spec.CIDRBlock, spec.VPCID, spec.PrivateSubnetIDs, spec.PublicSubnetIDs = "", customer.vpcID, customer.private, customer.public
 	from := len(env.emu.Calls())
@@ -104,7 +119,7 @@ func TestLibNetworkBringYourOwnVPC(t *testing.T) {
 	if vpcTags[connpolicy.TagNetwork] != testNetworkID || vpcTags[connpolicy.TagTenant] != testTenantID || vpcTags["Service"] != "analytics" {
 		t.Errorf("VPC tags %v: want the network's marks and the customer's own Service tag untouched", vpcTags)
 	}
-	for _, id := range append(append([]string{customer.vpcID}, customer.private...), customer.public...) {
+	for _, id := range customer.ids() {
 		if _, ok := tagsOf(t, env, id)[connpolicy.TagConnection]; ok {
 			t.Errorf("%s got the %s tag, which would hand the role the customer's network", id, connpolicy.TagConnection)
 		}
@@ -138,5 +153,10 @@ func TestLibNetworkBringYourOwnVPC(t *testing.T) {
 	}
 	if got := countVPCObjects(t, env, customer.vpcID); got != customer.objectsBefore {
 		t.Errorf("the brought VPC lost objects: %d, had %d", got, customer.objectsBefore)
+	}
+	for _, id := range customer.ids() {
+		if tagsOf(t, env, id)[connpolicy.TagAdoptableBy] != testConnectionID {
+			t.Errorf("destroy removed the %s tag the customer had put on %s", connpolicy.TagAdoptableBy, id)
+		}
 	}
 }

@@ -94,6 +94,17 @@ type WorkspaceSpec struct {
 	// ConnectionRoleARN is the role the workspace is built through; its cluster administration
 	// is checked on read and restored on update (skipped when empty).
 	ConnectionRoleARN string
+	// AccountClient acts with the account's own credentials: the client the connection role was
+	// assumed from (in the provider, the one its AWS configuration built). The role may create
+	// the cluster's OIDC provider and import the session certificate, but not delete or replace
+	// them: DeleteWorkspace deletes them, and a rotation re-imports the certificate, with this
+	// client, once they are shown to be the workspace's (the provider's URL is the issuer of the
+	// workspace's cluster, the certificate is for its session domain), and only when its
+	// credentials belong to AccountID: credentials of another account (LakeSail's control plane)
+	// never stand in for the account's. Nil or another account's: those objects are left and
+	// named (*AccountActionRequiredError from DeleteWorkspace, Workspace.AccountActions after
+	// an update). Not part of the desired state: Validate ignores it.
+	AccountClient *Client
 }
 
 var (
@@ -260,6 +271,12 @@ func (s WorkspaceSpec) LogGroupName() string { return connpolicy.ClusterLogGroup
 
 // NodeGroupName is the system node group's name.
 func (s WorkspaceSpec) NodeGroupName() string { return "system" }
+
+// sessionDomain is the session certificate's only name (its subject and DNS name), which the
+// library chose; a certificate for another name is not the workspace's.
+func (s WorkspaceSpec) sessionDomain() string {
+	return "sessions." + strings.ToLower(s.WorkspaceID) + "." + strings.ToLower(s.ConnectionID) + ".lakesail.internal"
+}
 
 // ParameterPath is the SSM path of the workspace's parameters.
 func (s WorkspaceSpec) ParameterPath() string {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -56,6 +59,10 @@ type Workspace struct {
 	Tags map[string]string
 	// Drift describes, in words, every difference from the spec.
 	Drift []string
+	// AccountActions are what the update that returned the workspace left to the account's own
+	// credentials because the spec's AccountClient has none: a session certificate replaced
+	// without them stays in the account until deleted.
+	AccountActions []AccountAction
 }
 
 // AddonState is an add-on's version and configuration, and the newest version for the
@@ -71,10 +78,24 @@ func (w *Workspace) Record() WorkspaceRecord {
 	return WorkspaceRecord{CertificateARN: w.CertificateARN, OIDCProviderARN: w.OIDCProviderARN}
 }
 
-// progress collects what a create or update made, so that a failure still reports it.
+// progress collects what a create or update made, so that a failure still reports it, and
+// what it left to the account's own credentials.
 type progress struct {
-	mu  sync.Mutex
-	rec WorkspaceRecord
+	mu      sync.Mutex
+	rec     WorkspaceRecord
+	actions []AccountAction
+}
+
+func (p *progress) leave(action AccountAction) {
+	p.mu.Lock()
+	p.actions = append(p.actions, action)
+	p.mu.Unlock()
+}
+
+func (p *progress) left() []AccountAction {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.actions)
 }
 
 func (p *progress) set(f func(*WorkspaceRecord)) {
@@ -90,10 +111,12 @@ func (p *progress) record() WorkspaceRecord {
 }
 
 // CreateError is a failed create; Record holds what AWS chose for the objects already made,
-// so that the caller can record them and a later delete removes them.
+// so that the caller can record them and a later delete removes them. AccountActions are what a
+// failed update had already left to the account's own credentials (see Workspace).
 type CreateError struct {
-	Record WorkspaceRecord
-	Err    error
+	Record         WorkspaceRecord
+	AccountActions []AccountAction
+	Err            error
 }
 
 func (e *CreateError) Error() string { return e.Err.Error() }
@@ -172,7 +195,10 @@ func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progre
 }
 
 // installTLS generates the Konnectivity and session material, stores it in SSM and imports the
-// session certificate into ACM (re-importing into certificateARN when it is set).
+// session certificate into ACM. With certificateARN (a rotation) the certificate is re-imported
+// in place, keeping the ARN listeners use; only the account may re-import (the role's imports
+// must carry tags, which a re-import cannot), so without the account's own credentials a new
+// certificate is imported through the role and the old one is left to the account (p.leave).
 func (c *Client) installTLS(ctx context.Context, s WorkspaceSpec, p *progress, certificateARN string) error {
 	material, err := newWorkspaceTLS(s, time.Now())
 	if err != nil {
@@ -181,12 +207,57 @@ func (c *Client) installTLS(ctx context.Context, s WorkspaceSpec, p *progress, c
 	if err := c.putParameters(ctx, s, material.parameters()); err != nil {
 		return err
 	}
-	arn, err := c.importCertificate(ctx, s, material, certificateARN)
+	var replaced *AccountAction
+	if certificateARN != "" {
+		done, left, err := c.reimportCertificate(ctx, s, material, certificateARN)
+		if err != nil || done {
+			return err
+		}
+		replaced = left
+	}
+	arn, err := c.importCertificate(ctx, s, material, "")
 	if err != nil {
 		return err
 	}
 	p.set(func(r *WorkspaceRecord) { r.CertificateARN = arn })
+	if replaced != nil {
+		replaced.Action = "delete it: the workspace now uses " + arn + " (re-importing in place needs the account's own credentials)"
+		p.leave(*replaced)
+	}
 	return nil
+}
+
+// reimportCertificate re-imports the workspace's certificate certificateARN with the account's
+// own credentials, once it is shown to be the workspace's session certificate. done is false when
+// it was not re-imported: left is then the old certificate when the account's credentials were
+// missing, or nil when it is not the workspace's (it is not touched, nor named).
+func (c *Client) reimportCertificate(ctx context.Context, s WorkspaceSpec, material *workspaceTLS, certificateARN string) (done bool, left *AccountAction, err error) {
+	api, ok, err := newOwnerAccess(s.AccountClient, s.AccountID).acm(ctx)
+	if err != nil {
+		return false, nil, err
+	}
+	if !ok {
+		// Named only when it is the workspace's (read as the role, which just read it).
+		if mine, err := isSessionCertificate(ctx, acmClient(c.cfg, c.opts), s, certificateARN); err != nil || !mine {
+			return false, nil, err
+		}
+		return false, &AccountAction{Object: "ACM certificate " + certificateARN + " (" + s.sessionDomain() + ")",
+			Command: "aws acm delete-certificate --certificate-arn " + certificateARN}, nil
+	}
+	mine, err := isSessionCertificate(ctx, api, s, certificateARN)
+	if err != nil || !mine {
+		return false, nil, err
+	}
+	_, err = api.ImportCertificate(ctx, &acm.ImportCertificateInput{
+		CertificateArn:   aws.String(certificateARN),
+		Certificate:      []byte(material.Session.Cert),
+		PrivateKey:       []byte(material.Session.Key),
+		CertificateChain: []byte(material.CA.Cert),
+	})
+	if err := classify("acm:ImportCertificate", err); err != nil {
+		return false, nil, err
+	}
+	return true, nil, nil
 }
 
 // retryWhilePropagating retries call while IAM has not caught up with new roles, within the

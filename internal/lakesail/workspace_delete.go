@@ -3,23 +3,33 @@ package lakesail
 import (
 	"context"
 	"errors"
+	"regexp"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
+	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
 // DeleteWorkspace removes everything a workspace owns in dependency order: add-ons and the node
 // group, the cluster, the OIDC provider, the roles, the parameters, the certificate, the log
 // group, the Glue databases and the subnets' cluster tag. Each step treats "already gone" as done, so a delete after a
 // failed create or a failed delete finishes the job. The network (and its bucket) is not touched.
+//
+// The OIDC provider and the certificate are deleted with s.AccountClient (the connection role is
+// denied deleting them). Without the account's own credentials everything else is deleted and an
+// *AccountActionRequiredError names the two and how to delete them: a warning, not a failure.
 func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) error {
 	logf(ctx, "deleting workspace", map[string]any{"workspace": s.ID()})
+	owner := newOwnerAccess(s.AccountClient, s.AccountID)
 	cluster, err := c.findCluster(ctx, s.ClusterName())
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -27,19 +37,25 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 	case err != nil:
 		return err
 	}
-	oidcARN := rec.OIDCProviderARN
+	// The provider to delete is the one of the cluster's issuer (EKS chose it; the role cannot),
+	// or, once the cluster is gone, the one recorded from that issuer when it existed.
+	oidcARN, issuer := rec.OIDCProviderARN, ""
 	if cluster != nil {
 		if cluster.Identity != nil && cluster.Identity.Oidc != nil && aws.ToString(cluster.Identity.Oidc.Issuer) != "" {
-			oidcARN = s.OIDCProviderARN(aws.ToString(cluster.Identity.Oidc.Issuer))
+			issuer = aws.ToString(cluster.Identity.Oidc.Issuer)
+			oidcARN = s.OIDCProviderARN(issuer)
 		}
 		if err := c.deleteCluster(ctx, s, cluster); err != nil {
 			return err
 		}
 	}
+	var left []AccountAction
 	if oidcARN != "" {
-		if err := c.deleteOIDCProvider(ctx, oidcARN); err != nil {
+		action, err := c.deleteOIDCProvider(ctx, s, owner, oidcARN, issuer)
+		if err != nil {
 			return err
 		}
+		left = appendAction(left, action)
 	}
 	api := iamClient(c.cfg, c.opts)
 	roles := []string{s.WorkloadRoleName(PurposeStorage), s.WorkloadRoleName(PurposeLogging), s.WorkloadRoleName(PurposeAutoscaling),
@@ -60,9 +76,11 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 		}
 	}
 	if rec.CertificateARN != "" {
-		if err := c.deleteCertificate(ctx, rec.CertificateARN); err != nil {
+		action, err := c.deleteCertificate(ctx, s, owner, rec.CertificateARN)
+		if err != nil {
 			return err
 		}
+		left = appendAction(left, action)
 	}
 	_, err = logsClient(c.cfg, c.opts).DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(s.LogGroupName())})
 	if err := ignoreNotFound(classify("logs:DeleteLogGroup", err)); err != nil {
@@ -78,8 +96,19 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 			return err
 		}
 	}
+	if len(left) > 0 {
+		logf(ctx, "workspace deleted, except what the account's own credentials must delete", map[string]any{"workspace": s.ID(), "left": len(left)})
+		return &AccountActionRequiredError{Operation: "destroying workspace " + s.ID(), Reason: owner.unavailable(ctx), Actions: left}
+	}
 	logf(ctx, "workspace deleted", map[string]any{"workspace": s.ID()})
 	return nil
+}
+
+func appendAction(actions []AccountAction, action *AccountAction) []AccountAction {
+	if action == nil {
+		return actions
+	}
+	return append(actions, *action)
 }
 
 // deleteCluster removes the add-ons and the node group, waits for them, then the cluster.
@@ -141,39 +170,155 @@ func (c *Client) deleteNodeGroup(ctx context.Context, s WorkspaceSpec) error {
 	return c.waitNodeGroupGone(ctx, s)
 }
 
-// deleteOIDCProvider deletes the provider if it is still listed: reads and deletes are
-// conditioned on its connection tag, which a deleted provider does not have.
-func (c *Client) deleteOIDCProvider(ctx context.Context, providerARN string) error {
-	api := iamClient(c.cfg, c.opts)
-	out, err := api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+// deleteOIDCProvider deletes the cluster's OIDC provider with the account's own credentials, if
+// it is still listed. Its tags prove nothing against the role (which can add the connection's
+// tags to any provider), so it must be the provider of issuer, the workspace's cluster's issuer,
+// when the cluster still exists; once it is gone, providerARN is the one recorded from that issuer
+// (by the caller, not the role), and the provider must also still carry the workspace's tags,
+// against a stale record. Without the account's credentials it is left and returned as an action.
+func (c *Client) deleteOIDCProvider(ctx context.Context, s WorkspaceSpec, owner *ownerAccess, providerARN, issuer string) (*AccountAction, error) {
+	listed, err := c.oidcProviderListed(ctx, providerARN)
+	if err != nil || !listed {
+		return nil, err
+	}
+	_, wantHost, _ := strings.Cut(providerARN, ":oidc-provider/")
+	if issuer != "" {
+		wantHost = issuerHost(issuer)
+	}
+	prefix := "arn:" + s.partition() + ":iam::" + s.AccountID + ":oidc-provider/"
+	if providerARN != prefix+wantHost || !eksIssuerHost.MatchString(wantHost) {
+		logf(ctx, "not deleting an OIDC provider that is not the workspace cluster's", map[string]any{"provider": providerARN, "issuer": issuer})
+		return nil, nil
+	}
+	// The workspace's provider: read with the account's credentials, or else as the role (which
+	// reads only providers tagged with the connection) just to tell whether to name it.
+	api, ok, err := owner.iam(ctx)
 	if err != nil {
-		return classify("iam:ListOpenIDConnectProviders", err)
+		return nil, err
+	}
+	reader := api
+	if !ok {
+		reader = iamClient(c.cfg, c.opts)
+	}
+	out, err := reader.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
+	var awsErr *AWSError
+	switch err := classify("iam:GetOpenIDConnectProvider", err); {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case !ok && issuer != "" && errors.As(err, &awsErr) && awsErr.IsAccessDenied():
+		out = nil // the cluster's own issuer names it: the workspace's, whatever its tags
+	case err != nil && !ok && errors.As(err, &awsErr) && awsErr.IsAccessDenied():
+		// Recorded only, and no longer tagged with the connection: say so rather than stay silent.
+		return &AccountAction{Object: "IAM OIDC provider " + providerARN, Action: "delete it if it is the provider of the workspace's " +
+			"deleted cluster " + s.ClusterName() + " (the connection role cannot read it to check)",
+			Command: "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn " + providerARN}, nil
+	case err != nil:
+		return nil, err
+	}
+	if out != nil {
+		tags := tagMap(out.Tags)
+		recordedOnly := issuer == "" && (tags[connpolicy.TagConnection] != s.ConnectionID || tags[TagWorkspace] != s.WorkspaceID)
+		if issuerHost(aws.ToString(out.Url)) != wantHost || recordedOnly {
+			logf(ctx, "not deleting an OIDC provider that is not the workspace cluster's", map[string]any{"provider": providerARN, "url": aws.ToString(out.Url)})
+			return nil, nil
+		}
+	}
+	if !ok {
+		return &AccountAction{Object: "IAM OIDC provider " + providerARN + " (of the workspace's deleted cluster)", Action: "delete it",
+			Command: "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn " + providerARN}, nil
+	}
+	_, err = api.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
+	return nil, ignoreNotFound(classify("iam:DeleteOpenIDConnectProvider", err))
+}
+
+// eksIssuerHost is the host and path of an EKS cluster's OIDC issuer.
+var eksIssuerHost = regexp.MustCompile(`^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/id/[0-9A-Fa-f]+$`)
+
+// oidcProviderListed tells, as the role, whether providerARN still exists (reading one is
+// conditioned on its connection tag, which a deleted provider does not have).
+func (c *Client) oidcProviderListed(ctx context.Context, providerARN string) (bool, error) {
+	out, err := iamClient(c.cfg, c.opts).ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+	if err != nil {
+		return false, classify("iam:ListOpenIDConnectProviders", err)
 	}
 	for _, p := range out.OpenIDConnectProviderList {
 		if aws.ToString(p.Arn) == providerARN {
-			_, err := api.DeleteOpenIDConnectProvider(ctx, &iam.DeleteOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
-			return ignoreNotFound(classify("iam:DeleteOpenIDConnectProvider", err))
+			return true, nil
 		}
 	}
-	return nil
+	return false, nil
 }
 
-// deleteCertificate deletes the certificate if ACM still lists it (its reads and deletes are
-// conditioned on its connection tag, which a deleted certificate does not have).
-func (c *Client) deleteCertificate(ctx context.Context, certificateARN string) error {
-	api := acmClient(c.cfg, c.opts)
-	pages := acm.NewListCertificatesPaginator(api, sessionCertificateFilter())
+// deleteCertificate deletes the session certificate with the account's own credentials, if ACM
+// still lists it. Its tags prove nothing (the role can add the connection's tags to any
+// certificate), so it must be an imported certificate for the workspace's session domain, which
+// the library chose. Without the account's credentials it is left and returned as an action.
+func (c *Client) deleteCertificate(ctx context.Context, s WorkspaceSpec, owner *ownerAccess, certificateARN string) (*AccountAction, error) {
+	listed, err := c.certificateListed(ctx, certificateARN)
+	if err != nil || !listed {
+		return nil, err
+	}
+	api, ok, err := owner.acm(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		// Named only when it is the workspace's, read as the role (which reads only certificates
+		// tagged with the connection).
+		left := &AccountAction{Object: "ACM certificate " + certificateARN + " (" + s.sessionDomain() + ")", Action: "delete it",
+			Command: "aws acm delete-certificate --certificate-arn " + certificateARN}
+		mine, err := isSessionCertificate(ctx, acmClient(c.cfg, c.opts), s, certificateARN)
+		var awsErr *AWSError
+		switch {
+		case errors.As(err, &awsErr) && awsErr.IsAccessDenied():
+			left.Object = "ACM certificate " + certificateARN
+			left.Action = "delete it if it is the workspace's session certificate for " + s.sessionDomain() + " (the connection role cannot read it to check)"
+			return left, nil
+		case err != nil || !mine:
+			return nil, err
+		}
+		return left, nil
+	}
+	mine, err := isSessionCertificate(ctx, api, s, certificateARN)
+	if err != nil || !mine {
+		return nil, err
+	}
+	_, err = api.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(certificateARN)})
+	return nil, ignoreNotFound(classify("acm:DeleteCertificate", err))
+}
+
+// certificateListed tells, as the role, whether certificateARN still exists.
+func (c *Client) certificateListed(ctx context.Context, certificateARN string) (bool, error) {
+	pages := acm.NewListCertificatesPaginator(acmClient(c.cfg, c.opts), sessionCertificateFilter())
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return classify("acm:ListCertificates", err)
+			return false, classify("acm:ListCertificates", err)
 		}
 		for _, summary := range page.CertificateSummaryList {
 			if aws.ToString(summary.CertificateArn) == certificateARN {
-				_, err := api.DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(certificateARN)})
-				return ignoreNotFound(classify("acm:DeleteCertificate", err))
+				return true, nil
 			}
 		}
 	}
-	return nil
+	return false, nil
+}
+
+// isSessionCertificate reads certificateARN with api (the account's own client, or the role's
+// to decide whether to name it) and tells whether it is the workspace's: imported, for the session
+// domain and no other name. A certificate that is gone is not.
+func isSessionCertificate(ctx context.Context, api *acm.Client, s WorkspaceSpec, certificateARN string) (bool, error) {
+	out, err := api.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certificateARN)})
+	if err := classify("acm:DescribeCertificate", err); err != nil {
+		return false, ignoreNotFound(err)
+	}
+	cert := out.Certificate
+	names := cert.SubjectAlternativeNames
+	mine := cert.Type == acmtypes.CertificateTypeImported && aws.ToString(cert.DomainName) == s.sessionDomain() &&
+		(len(names) == 0 || (len(names) == 1 && names[0] == s.sessionDomain()))
+	if !mine {
+		logf(ctx, "leaving a certificate that is not the workspace's session certificate", map[string]any{
+			"certificate": certificateARN, "domain": aws.ToString(cert.DomainName), "type": string(cert.Type)})
+	}
+	return mine, nil
 }

@@ -33,13 +33,17 @@ func fastRetries(cfg aws.Config) aws.Config {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = 5
 			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 5 * time.Millisecond, nil })
+			// No client-side retry quota: a test that throttles a third of the calls on purpose
+			// would otherwise drain it and fail on "Rate exceeded" by chance.
+			o.RateLimiter = noRateLimit{}
 		})
 	}
 	return cfg
 }
 
 // workspaceEnv is an emulator with a connection, a network built by the administrator, and a
-// library client acting as the connection role.
+// library client acting as the connection role. The spec's AccountClient is the administrator's
+// client (the account's own credentials), as the provider passes its own.
 type workspaceEnv struct {
 	emu    *awsemu.Emulator
 	root   *lakesail.Client
@@ -47,9 +51,29 @@ type workspaceEnv struct {
 	spec   lakesail.WorkspaceSpec
 	// adminOps are calls the test itself makes as the administrator (tampering).
 	adminOps map[string]bool
+	// other is a client of otherAccountID, which the connection role also trusts (nil unless
+	// built by newCrossAccountWorkspaceEnv).
+	other *lakesail.Client
 }
 
+// otherAccountID is an account other than the connection's, as LakeSail's control plane's is.
+const otherAccountID = "210987654321"
+
 func newWorkspaceEnv(t *testing.T, opts awsemu.Options) *workspaceEnv {
+	t.Helper()
+	return buildWorkspaceEnv(t, opts, false)
+}
+
+// newCrossAccountWorkspaceEnv is newWorkspaceEnv whose connection role also trusts the root of
+// otherAccountID, and whose asRole is assumed from that account: it acts as the connection role
+// with no credentials of the connection's account, as LakeSail's control plane does. The spec's
+// AccountClient is that account's client, which the library must never use for the account.
+func newCrossAccountWorkspaceEnv(t *testing.T, opts awsemu.Options) *workspaceEnv {
+	t.Helper()
+	return buildWorkspaceEnv(t, opts, true)
+}
+
+func buildWorkspaceEnv(t *testing.T, opts awsemu.Options, crossAccount bool) *workspaceEnv {
 	t.Helper()
 	ctx := context.Background()
 	if opts.TransitionDelay == 0 {
@@ -59,14 +83,26 @@ func newWorkspaceEnv(t *testing.T, opts awsemu.Options) *workspaceEnv {
 	rootCfg := fastRetries(emu.AWSConfig(nil))
 	root, err := lakesail.NewClient(rootCfg, fastWaits)
 	must(t, err)
-	conn := createTestConnection(t, root, testConnectionSpec(emu))
+	connSpec := testConnectionSpec(emu)
+	env := &workspaceEnv{emu: emu, root: root}
+	from := root
+	if crossAccount {
+		creds := emu.AddAccount(otherAccountID)
+		otherCfg := fastRetries(emu.AWSConfig(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return creds, nil })))
+		env.other, err = lakesail.NewClient(otherCfg, fastWaits)
+		must(t, err)
+		connSpec.Policy.ProvisionerPrincipals = append(connSpec.Policy.ProvisionerPrincipals, "arn:aws:iam::"+otherAccountID+":root")
+		from = env.other
+	}
+	conn := createTestConnection(t, root, connSpec)
 	network, err := lakesailtest.BuildNetwork(ctx, rootCfg, testConnectionID, "NET0000001")
 	must(t, err)
-	asRole, err := root.AssumeRole(lakesail.RoleSession{RoleARN: conn.RoleARN, ExternalID: testExternalID})
+	env.asRole, err = from.AssumeRole(lakesail.RoleSession{RoleARN: conn.RoleARN, ExternalID: testExternalID})
 	must(t, err)
-	spec := testWorkspaceSpec(emu, network)
-	spec.ConnectionRoleARN = conn.RoleARN
-	return &workspaceEnv{emu: emu, root: root, asRole: asRole, spec: spec}
+	env.spec = testWorkspaceSpec(emu, network)
+	env.spec.ConnectionRoleARN = conn.RoleARN
+	env.spec.AccountClient = from
+	return env
 }
 
 func testWorkspaceSpec(emu *awsemu.Emulator, network lakesail.WorkspaceNetwork) lakesail.WorkspaceSpec {
@@ -142,11 +178,18 @@ func (e *workspaceEnv) assertNoOrphans(t *testing.T) {
 	}
 }
 
+// accountOps are the workspace calls made, by design, with the account's own credentials: the
+// connection role may import the session certificate but neither delete nor re-import it, and
+// the certificate is read first to show it is the workspace's. (The OIDC provider's are IAM
+// calls, outside workspaceServices.)
+var accountOps = map[string]bool{"acm:DescribeCertificate": true, "acm:DeleteCertificate": true, "acm:ImportCertificate": true}
+
 // assertCallsByRole checks the call log: every workspace service call was made by the
-// connection role's session, and allowed.
+// connection role's session, or is one of accountOps made by the account itself, and allowed.
 func (e *workspaceEnv) assertCallsByRole(t *testing.T) int {
 	t.Helper()
 	roleSession := ":assumed-role/lakesail-" + testConnectionID + "-LakeSailRole/lakesail-"
+	accountRoot := "arn:aws:iam::" + e.emu.AccountID() + ":root"
 	workspaceServices := map[string]bool{"eks": true, "logs": true, "ssm": true, "acm": true, "glue": true}
 	table, err := connpolicy.Calls(connpolicy.Spec{ConnectionID: testConnectionID, TenantID: testTenantID, AccountID: e.emu.AccountID(), ExternalID: testExternalID})
 	must(t, err)
@@ -160,7 +203,8 @@ func (e *workspaceEnv) assertCallsByRole(t *testing.T) int {
 			t.Errorf("%s (%s:%s) is not in connpolicy's call table", call.Action, call.Service, call.Operation)
 		}
 		byRole := strings.Contains(call.Principal, roleSession)
-		if workspaceServices[call.Service] && !byRole && !e.adminOps[call.Service+":"+call.Operation] {
+		byAccount := call.Principal == accountRoot && accountOps[call.Action]
+		if workspaceServices[call.Service] && !byRole && !byAccount && !e.adminOps[call.Service+":"+call.Operation] {
 			t.Errorf("%s:%s was made by %s, not the connection role's session", call.Service, call.Operation, call.Principal)
 		}
 		if byRole {

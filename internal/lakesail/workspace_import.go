@@ -62,7 +62,7 @@ func (c *Client) completeForImport(ctx context.Context, s WorkspaceSpec) Workspa
 // connection may describe (others are refused and skipped).
 func (c *Client) findCertificate(ctx context.Context, s WorkspaceSpec) (string, error) {
 	api := acmClient(c.cfg, c.opts)
-	domain := "sessions." + strings.ToLower(s.WorkspaceID) + "." + strings.ToLower(s.ConnectionID) + ".lakesail.internal"
+	domain := s.sessionDomain()
 	pages := acm.NewListCertificatesPaginator(api, sessionCertificateFilter())
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)

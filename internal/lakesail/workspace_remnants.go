@@ -5,9 +5,7 @@ import (
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
@@ -36,15 +34,15 @@ func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec Wor
 			return nil, err
 		}
 	}
+	// The provider and the certificate are listed (their reads need the connection's tag); the
+	// delete that follows removes them with the account's own credentials, or names them.
 	if rec.OIDCProviderARN != "" {
-		providers, err := api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+		listed, err := c.oidcProviderListed(ctx, rec.OIDCProviderARN)
 		if err != nil {
-			return nil, classify("iam:ListOpenIDConnectProviders", err)
+			return nil, err
 		}
-		for _, p := range providers.OpenIDConnectProviderList {
-			if aws.ToString(p.Arn) == rec.OIDCProviderARN {
-				out = append(out, "OIDC provider "+rec.OIDCProviderARN)
-			}
+		if listed {
+			out = append(out, "OIDC provider "+rec.OIDCProviderARN)
 		}
 	}
 	params := ssmClient(c.cfg, c.opts)
@@ -55,17 +53,12 @@ func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec Wor
 		}
 	}
 	if rec.CertificateARN != "" {
-		pages := acm.NewListCertificatesPaginator(acmClient(c.cfg, c.opts), sessionCertificateFilter())
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				return nil, classify("acm:ListCertificates", err)
-			}
-			for _, summary := range page.CertificateSummaryList {
-				if aws.ToString(summary.CertificateArn) == rec.CertificateARN {
-					out = append(out, "ACM certificate "+rec.CertificateARN)
-				}
-			}
+		listed, err := c.certificateListed(ctx, rec.CertificateARN)
+		if err != nil {
+			return nil, err
+		}
+		if listed {
+			out = append(out, "ACM certificate "+rec.CertificateARN)
 		}
 	}
 	_, err := c.findLogGroup(ctx, s)

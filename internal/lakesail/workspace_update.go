@@ -58,7 +58,9 @@ func CheckVersionStep(from, to string) error {
 // scaling, add-ons, log retention, Glue databases, tags, and anything outside the security
 // envelope (a role without WorkloadBoundary or with a widened trust, a missing OIDC provider,
 // parameter or certificate). prior is the spec the workspace was last applied with, so that
-// removed add-ons and databases are deleted.
+// removed add-ons and databases are deleted. New TLS material is re-imported into the existing
+// certificate with s.AccountClient; without the account's own credentials a new certificate
+// replaces it and the returned Workspace's AccountActions name the old one.
 func (c *Client) UpdateWorkspace(ctx context.Context, prior, s WorkspaceSpec, rec WorkspaceRecord) (*Workspace, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -72,12 +74,13 @@ func (c *Client) UpdateWorkspace(ctx context.Context, prior, s WorkspaceSpec, re
 	}
 	p := &progress{rec: rec}
 	if err := c.updateWorkspace(ctx, prior, s, current, p); err != nil {
-		return nil, &CreateError{Record: p.record(), Err: err}
+		return nil, &CreateError{Record: p.record(), AccountActions: p.left(), Err: err}
 	}
 	ws, err := c.ReadWorkspace(ctx, s, p.record())
 	if err != nil {
-		return nil, &CreateError{Record: p.record(), Err: err}
+		return nil, &CreateError{Record: p.record(), AccountActions: p.left(), Err: err}
 	}
+	ws.AccountActions = p.left()
 	return ws, nil
 }
 

@@ -459,8 +459,20 @@ func addNetworkError(diags *diag.Diagnostics, summary string, err error) {
 	var unusable *lakesail.KeyUnusableError
 	var natFailed *lakesail.NATGatewayFailedError
 	var dependency *lakesail.DependencyError
+	var ownerNeeded *lakesail.OwnerCredentialsRequiredError
+	var adoptable *lakesail.AdoptableTagError
 	var awsErr *lakesail.AWSError
 	switch {
+	case errors.As(err, &adoptable):
+		// Only the account may mark a brought VPC or subnet adoptable (or unmark it); the error names the ids and the fix.
+		diags.AddAttributeError(path.Root("vpc_id"), summary, err.Error()+".")
+	case errors.As(err, &ownerNeeded) && ownerNeeded.Err == nil:
+		diags.AddError(summary, fmt.Sprintf("%v\n\nThe connection role is denied changing the settings that keep the network's data in the "+
+			"account, so that LakeSail can never widen access to it; they are restored with the provider's own credentials, and those "+
+			"belong to another account. Run terraform apply with credentials of the connection's account.", err))
+	case errors.As(err, &ownerNeeded):
+		diags.AddError(summary, fmt.Sprintf("%v\n\nThe provider's own credentials restore the %s of %s (the connection role may not). "+
+			"Give them the permission AWS names above, or restore the setting yourself, and apply again.", err, ownerNeeded.Setting, ownerNeeded.Resource))
 	case errors.As(err, &disconnected):
 		diags.AddError("LakeSail Connection Disconnected",
 			fmt.Sprintf("The connection role %s can no longer be assumed: %s. The network still exists in AWS and stays in "+

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -119,10 +120,25 @@ func (n *networkTarget) alias() string {
 
 // assertNetworkCallsByRole checks the call log: every EC2, S3 and KMS call was made by the
 // connection role's session and allowed, and every action the role made is in connpolicy's table.
-func (n *networkTarget) assertNetworkCallsByRole(t *testing.T) {
+//
+// The one exception is adoption: ec2:CreateTags by the account itself (the provider's own
+// credentials) putting LakeSail-Adoptable-By on adoptedIDs, which the role may not do.
+func (n *networkTarget) assertNetworkCallsByRole(t *testing.T, adoptedIDs ...string) {
 	t.Helper()
 	emu := n.requireEmulator(t)
 	roleSession := ":assumed-role/lakesail-" + n.connectionID + "-LakeSailRole/lakesail-network-"
+	accountRoot := "arn:aws:iam::" + emu.AccountID() + ":root"
+	adopting := func(c awsemu.Call) bool {
+		if c.Principal != accountRoot || c.Action != "ec2:CreateTags" || len(c.Resources) == 0 || c.Decision != "allow" {
+			return false
+		}
+		for _, r := range c.Resources {
+			if !slices.ContainsFunc(adoptedIDs, func(id string) bool { return strings.HasSuffix(r, "/"+id) }) {
+				return false
+			}
+		}
+		return true
+	}
 	table, err := connpolicy.Calls(connpolicy.Spec{ConnectionID: n.connectionID, TenantID: accTenantID, AccountID: emu.AccountID(), ExternalID: accExternalID})
 	if err != nil {
 		t.Fatal(err)
@@ -136,6 +152,7 @@ func (n *networkTarget) assertNetworkCallsByRole(t *testing.T) {
 		network := c.Service == "ec2" || c.Service == "s3" || c.Service == "kms"
 		byRole := strings.Contains(c.Principal, roleSession)
 		switch {
+		case network && !byRole && adopting(c):
 		case network && !byRole:
 			t.Errorf("%s:%s was made by %s, not the connection role's session", c.Service, c.Operation, c.Principal)
 		case byRole && c.Decision != "allow":

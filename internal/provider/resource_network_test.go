@@ -121,6 +121,11 @@ func TestAccNetwork_bringYourOwnVPC(t *testing.T) {
 			if _, marked := tags[connpolicy.TagNetwork]; marked || tags["Owner"] != "customer" {
 				return fmt.Errorf("the brought VPC's tags after destroy are %v: want the customer's own tag only", tags)
 			}
+			for _, id := range append(append([]string{vpcID}, private...), public...) {
+				if _, left := n.tagsOf(t, id)[connpolicy.TagAdoptableBy]; left {
+					return fmt.Errorf("destroy left %s on %s, which the provider added", connpolicy.TagAdoptableBy, id)
+				}
+			}
 			return nil
 		}),
 		Steps: []resource.TestStep{{
@@ -139,7 +144,14 @@ func TestAccNetwork_bringYourOwnVPC(t *testing.T) {
 				statecheck.ExpectKnownValue(networkAddress, tfjsonpath.New("s3_endpoint_id"), knownvalue.StringExact("")),
 			},
 			Check: func(*terraform.State) error {
-				n.assertNetworkCallsByRole(t)
+				// The provider's own credentials (the account's) make them adoptable; the rest is the role's.
+				brought := append(append([]string{vpcID}, private...), public...)
+				n.assertNetworkCallsByRole(t, brought...)
+				for _, id := range brought {
+					if got := n.tagsOf(t, id)[connpolicy.TagAdoptableBy]; got != n.connectionID {
+						return fmt.Errorf("%s is tagged %s=%q, want the connection's id", id, connpolicy.TagAdoptableBy, got)
+					}
+				}
 				tags := n.tagsOf(t, vpcID)
 				if tags[connpolicy.TagNetwork] != accNetworkID || tags["Owner"] != "customer" {
 					return fmt.Errorf("the brought VPC's tags are %v", tags)

@@ -201,7 +201,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	if !ok {
 		return
 	}
-	spec := plan.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
+	spec := r.withAccount(plan.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics))
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -334,7 +334,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if !ok {
 		return
 	}
-	spec := plan.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
+	spec := r.withAccount(plan.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics))
 	prior := state.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -346,8 +346,14 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 			state.CertificateARN = types.StringValue(createErr.Record.CertificateARN)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		}
+		if createErr != nil && len(createErr.AccountActions) > 0 {
+			addAccountActionsWarning(&resp.Diagnostics, "LakeSail Workspace Left Objects in the Account", r.accountReason(ctx, spec), createErr.AccountActions)
+		}
 		addWorkspaceError(&resp.Diagnostics, "Cannot Update LakeSail Workspace", err, "")
 		return
+	}
+	if len(ws.AccountActions) > 0 {
+		addAccountActionsWarning(&resp.Diagnostics, "LakeSail Workspace Left Objects in the Account", r.accountReason(ctx, spec), ws.AccountActions)
 	}
 	plan.flatten(ws, spec, r.data.defaultTags)
 	if plan.PlatformStatus.IsUnknown() || !plan.platformStatus().registered() {
@@ -382,14 +388,52 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if !ok {
 		return
 	}
-	spec := state.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics)
+	spec := r.withAccount(state.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics))
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if err := asRole.DeleteWorkspace(ctx, spec, recordOf(state)); err != nil {
+	err := asRole.DeleteWorkspace(ctx, spec, recordOf(state))
+	var left *lakesail.AccountActionRequiredError
+	if errors.As(err, &left) {
+		// Everything else is gone: the workspace leaves state, and the warning names what stays.
+		addAccountActionsWarning(&resp.Diagnostics, "LakeSail Workspace Objects Left in the Account", r.accountReason(ctx, spec), left.Actions)
+		return
+	}
+	if err != nil {
 		addWorkspaceError(&resp.Diagnostics, "Cannot Delete LakeSail Workspace", err,
 			"Nothing was removed from state: fix the cause and run destroy again; finished steps are skipped.")
 	}
+}
+
+// withAccount gives the library the provider's own client, which acts with the account's own
+// credentials: the library deletes (and re-imports) what the connection role may create but not
+// delete or replace with it, and only when those credentials belong to the connection's account.
+func (r *workspaceResource) withAccount(spec lakesail.WorkspaceSpec) lakesail.WorkspaceSpec {
+	spec.AccountClient = r.data.client
+	return spec
+}
+
+// accountReason says why the provider's credentials did not stand in for the account's.
+func (r *workspaceResource) accountReason(ctx context.Context, spec lakesail.WorkspaceSpec) string {
+	account, err := r.data.client.AccountID(ctx)
+	if err != nil {
+		return "the account of the provider's credentials is unknown"
+	}
+	return fmt.Sprintf("the provider's credentials belong to account %s, not to the connection's account %s", account, spec.AccountID)
+}
+
+// addAccountActionsWarning names what a workspace operation left to the account's own
+// credentials, and the command that does each.
+func addAccountActionsWarning(diags *diag.Diagnostics, summary, reason string, actions []lakesail.AccountAction) {
+	lines := make([]string, len(actions))
+	for i, a := range actions {
+		lines[i] = fmt.Sprintf("- %s: %s\n    %s", a.Object, a.Action, a.Command)
+	}
+	diags.AddWarning(summary, fmt.Sprintf("The connection role may create these but neither delete nor replace them, and the provider's "+
+		"credentials do not stand in for the account's (%s). They were left in the account; nothing else was:\n\n%s\n\n"+
+		"Run the commands with the account's own credentials. A workspace destroyed (or updated) by a provider configured with the "+
+		"account's own credentials does this itself, and destroying the lakesail_connection also deletes the connection's OIDC providers.",
+		reason, strings.Join(lines, "\n")))
 }
 
 // ImportState accepts <connection_id>/<workspace_id> (the connection role has its default name

@@ -297,20 +297,28 @@ func TestAccWorkspace_clusterDeleted(t *testing.T) {
 
 // TestAccWorkspace_destroyOrder reads the emulator's call log: destroy removes add-ons and the
 // node group, then the cluster, the OIDC provider, the roles, the parameters, the certificate,
-// the log group and the databases, in that order, all as the connection role.
+// the log group and the databases, in that order, all as the connection role except the OIDC
+// provider and the certificate, which the role may not delete: the account itself (the
+// provider's own credentials) deletes them, never the role.
 func TestAccWorkspace_destroyOrder(t *testing.T) {
 	f := newWorkspaceFixture(t, awsemu.Options{})
 	emu := f.target.requireEmulator(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(f.checkWorkspaceDestroyed(), func(*terraform.State) error {
-			// Each stage's calls, as the connection role; add-ons and the node group go together.
+			// Each stage's calls, as the connection role (or the account for the two it may not
+			// make); add-ons and the node group go together.
 			stages := [][]string{{"DeleteAddon", "DeleteNodegroup"}, {"DeleteCluster"}, {"DeleteOpenIDConnectProvider"}, {"DeleteRole"},
 				{"DeleteParameter"}, {"DeleteCertificate"}, {"DeleteLogGroup"}, {"DeleteDatabase"}}
+			byAccount := map[string]bool{"DeleteOpenIDConnectProvider": true, "DeleteCertificate": true}
 			role := ":assumed-role/lakesail-" + f.connectionID + "-LakeSailRole/"
+			accountRoot := "arn:aws:iam::" + emu.AccountID() + ":root"
 			first, last := map[int]int{}, map[int]int{}
 			for i, call := range emu.Calls() {
-				if !strings.Contains(call.Principal, role) {
+				if strings.Contains(call.Principal, role) && byAccount[call.Operation] {
+					return fmt.Errorf("the connection role attempted %s (%s)", call.Operation, call.Decision)
+				}
+				if !strings.Contains(call.Principal, role) && !(call.Principal == accountRoot && byAccount[call.Operation]) {
 					continue
 				}
 				for stage, ops := range stages {
@@ -324,7 +332,7 @@ func TestAccWorkspace_destroyOrder(t *testing.T) {
 			}
 			for stage := range stages {
 				if _, ok := first[stage]; !ok {
-					return fmt.Errorf("destroy made no %v call as the connection role", stages[stage])
+					return fmt.Errorf("destroy made no %v call as the connection role (or the account)", stages[stage])
 				}
 				if stage > 0 && last[stage-1] > first[stage] {
 					return fmt.Errorf("%v started before the last %v", stages[stage], stages[stage-1])
@@ -403,6 +411,7 @@ func (f *workspaceFixture) deleteWorkspaceOutOfBand() error {
 	}
 	spec := f.spec()
 	spec.AccountID = identity.AccountID
+	spec.AccountClient = client // the account's own credentials delete the OIDC provider and certificate
 	return asRole.WithWaitDelays(10*time.Millisecond, 100*time.Millisecond).DeleteWorkspace(ctx, spec, lakesail.WorkspaceRecord{})
 }
 

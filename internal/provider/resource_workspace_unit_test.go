@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -155,6 +156,29 @@ func TestUnitWorkspaceImportRejectsBadRoleARN(t *testing.T) {
 		(&workspaceResource{}).ImportState(ctx, resource.ImportStateRequest{ID: id}, resp)
 		if resp.Diagnostics.HasError() != wantError {
 			t.Errorf("import %q: diagnostics %v, want error %v", id, resp.Diagnostics, wantError)
+		}
+	}
+}
+
+// TestUnitWorkspaceAccountActionsWarning: what a destroy without the account's own credentials
+// leaves is a warning (the workspace leaves state) naming each object and the command that
+// removes it.
+func TestUnitWorkspaceAccountActionsWarning(t *testing.T) {
+	var diags diag.Diagnostics
+	provider := "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
+	certificate := "arn:aws:acm:us-east-1:111122223333:certificate/1"
+	addAccountActionsWarning(&diags, "LakeSail Workspace Objects Left in the Account", "the provider's credentials belong to account 444455556666",
+		[]lakesail.AccountAction{
+			{Object: "IAM OIDC provider " + provider, Action: "delete it", Command: "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn " + provider},
+			{Object: "ACM certificate " + certificate, Action: "delete it", Command: "aws acm delete-certificate --certificate-arn " + certificate},
+		})
+	if diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("diagnostics %v: want exactly one warning", diags)
+	}
+	detail := diags.Warnings()[0].Detail()
+	for _, want := range []string{provider, certificate, "delete-open-id-connect-provider", "acm delete-certificate", "444455556666", "lakesail_connection"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("the warning does not mention %q:\n%s", want, detail)
 		}
 	}
 }

@@ -215,7 +215,7 @@ func (c *Client) installTLS(ctx context.Context, s WorkspaceSpec, p *progress, c
 		}
 		replaced = left
 	}
-	arn, err := c.importCertificate(ctx, s, material, "")
+	arn, err := c.importCertificate(ctx, s, material)
 	if err != nil {
 		return err
 	}

@@ -185,20 +185,15 @@ func ssmTags(tags map[string]string) []ssmtypes.Tag {
 	return out
 }
 
-// importCertificate imports the session NLB's certificate, issued by the workspace CA, into
-// ACM; with certificateARN it re-imports in place (a rotation keeps the ARN listeners use).
-func (c *Client) importCertificate(ctx context.Context, s WorkspaceSpec, material *workspaceTLS, certificateARN string) (string, error) {
-	input := &acm.ImportCertificateInput{
+// importCertificate imports the session certificate as a new, tagged certificate through the
+// role (a re-import replaces one in place and is the account's: reimportCertificate).
+func (c *Client) importCertificate(ctx context.Context, s WorkspaceSpec, material *workspaceTLS) (string, error) {
+	out, err := acmClient(c.cfg, c.opts).ImportCertificate(ctx, &acm.ImportCertificateInput{
 		Certificate:      []byte(material.Session.Cert),
 		PrivateKey:       []byte(material.Session.Key),
 		CertificateChain: []byte(material.CA.Cert),
-	}
-	if certificateARN != "" {
-		input.CertificateArn = aws.String(certificateARN)
-	} else {
-		input.Tags = acmTags(s.WorkspaceTags())
-	}
-	out, err := acmClient(c.cfg, c.opts).ImportCertificate(ctx, input)
+		Tags:             acmTags(s.WorkspaceTags()),
+	})
 	if err != nil {
 		return "", classify("acm:ImportCertificate", err)
 	}

@@ -182,6 +182,7 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	var plan, config networkModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, plan.ExternalID.ValueString()) }() // an AWS error may echo it
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -225,6 +226,7 @@ func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	var state networkModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -272,6 +274,7 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -310,6 +313,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	var state networkModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -79,7 +79,8 @@ func (r *workspaceResource) session(ctx context.Context, m workspaceModel, diags
 	}
 	asRole, err := r.data.client.AssumeRole(lakesail.RoleSession{RoleARN: roleARN, ExternalID: externalID, SessionName: workspaceSessionName})
 	if err != nil {
-		diags.AddError("Cannot Act as the Connection Role", err.Error())
+		// The ID may come from the trust policy rather than the configuration: redact it here.
+		diags.Append(redactSecrets(diag.Diagnostics{diag.NewErrorDiagnostic("Cannot Act as the Connection Role", err.Error())}, externalID)...)
 		return nil, "", false
 	}
 	if workspaceWaits.min > 0 {
@@ -189,6 +190,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	var plan workspaceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, plan.ExternalID.ValueString()) }() // an AWS error may echo it
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -245,6 +247,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	var state workspaceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -322,6 +325,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	var plan, state workspaceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -373,6 +377,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	var state workspaceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -50,10 +50,11 @@ func connectionSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"connection_id": schema.StringAttribute{
-				Required:            true,
-				Validators:          []validator.String{lakeSailIDValidator("connection id")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				MarkdownDescription: "LakeSail's id for this connection (10 upper-case letters or digits). Every name the connection uses starts `lakesail-<connection_id>-`.",
+				Required:      true,
+				Validators:    []validator.String{lakeSailIDValidator("connection id")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "LakeSail's id for this connection (10 upper-case letters or digits). Every name the connection uses starts `lakesail-<connection_id>-`. " +
+					"One state owns a connection id: a create that finds the connection's role or policies already there changes and records nothing.",
 			},
 			"tenant_id": schema.StringAttribute{
 				Required:            true,

@@ -150,7 +150,10 @@ func networkSchema(ctx context.Context) schema.Schema {
 				},
 				PlanModifiers: replaceWhenConfigured,
 				MarkdownDescription: "The network's VPC. Set it (with `private_subnet_ids` and `public_subnet_ids`) to bring your " +
-					"own VPC: nothing is created in it, it is only tagged; otherwise computed.",
+					"own VPC: nothing is created in it, it is only tagged; otherwise computed. The provider's own credentials first " +
+					"tag the VPC and the subnets `LakeSail-Adoptable-By = <connection_id>` (the only tag that lets the connection " +
+					"role mark them and launch into them, and one the role can neither add nor remove), and remove it on destroy; " +
+					"when they are not the account's, tag them yourself first.",
 			},
 			"private_subnet_ids": subnetList("private"),
 			"public_subnet_ids":  subnetList("public"),

@@ -85,6 +85,7 @@ func TestEnvelopeACMSSMLogsGlue(t *testing.T) {
 	})
 	t.Run("log-groups", func(t *testing.T) {
 		tag := func(p principal, name string) error {
+			//nolint:staticcheck // the deprecated tagging call is a way in too, so it is tried
 			_, err := logsOf(p).TagLogGroup(bg, &cloudwatchlogs.TagLogGroupInput{LogGroupName: aws.String(name), Tags: map[string]string{tagKey: connID}})
 			return err
 		}

@@ -70,7 +70,7 @@ func TestEnvelopeKMS(t *testing.T) {
 		w.runEnvelope(t, "key", w.keys.foreign(), tagKMSKey, w.keyAttacks())
 	})
 	t.Run("aliases", func(t *testing.T) {
-		tagAliasKey := func(p principal, alias string) error { return tagKMSKey(p, alias) }
+		tagAliasKey := tagKMSKey
 		w.runEnvelope(t, "alias", w.aliases.foreign(), tagAliasKey, []attack{
 			{"kms:UpdateAlias", func(p principal, alias string) error {
 				_, err := kmsOf(p).UpdateAlias(bg, &kms.UpdateAliasInput{AliasName: aws.String(alias), TargetKeyId: aws.String(w.keys.ours)})

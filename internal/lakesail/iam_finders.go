@@ -116,8 +116,6 @@ type policyEntities struct {
 	Roles, Users, Groups []string
 }
 
-func (e policyEntities) empty() bool { return len(e.Roles)+len(e.Users)+len(e.Groups) == 0 }
-
 // findPolicyEntities lists who uses a managed policy, either as a permissions policy or as a
 // permissions boundary (usage); a missing policy wraps ErrNotFound.
 func findPolicyEntities(ctx context.Context, api *iam.Client, policyARN string, usage iamtypes.PolicyUsageType) (policyEntities, error) {

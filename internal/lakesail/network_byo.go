@@ -198,7 +198,7 @@ func (b *networkBuild) markAdoptable(ctx context.Context, brought *broughtNetwor
 			n.AdoptedTagKeys = map[string][]string{}
 		}
 		for _, id := range missing {
-			keys := append(n.AdoptedTagKeys[id], connpolicy.TagAdoptableBy)
+			keys := append(slices.Clone(n.AdoptedTagKeys[id]), connpolicy.TagAdoptableBy)
 			slices.Sort(keys)
 			n.AdoptedTagKeys[id] = slices.Compact(keys)
 		}

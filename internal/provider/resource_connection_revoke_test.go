@@ -106,13 +106,13 @@ func (n *networkTarget) checkConnectionRevoked(backdoor *lakesailtest.Backdoor, 
 		}
 		// STS refuses a role that no longer exists with AccessDenied.
 		if err := lakesailtest.TryAssumeRole(ctx, n.admin(), *connectionRoleARN, accExternalID); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
-			return fmt.Errorf("assuming the connection role %s after destroy: %v, want AccessDenied", *connectionRoleARN, err)
+			return fmt.Errorf("assuming the connection role %s after destroy: %w, want AccessDenied", *connectionRoleARN, err)
 		}
 		if n.emu != nil && backdoor.RoleARN != "" {
 			outside := n.emu.AddAccount(revokeOutsideAccount)
 			err := lakesailtest.TryAssumeRole(ctx, n.emu.TLSAWSConfig(aws.NewCredentialsCache(staticCredentials(outside))), backdoor.RoleARN, "")
 			if err == nil || !strings.Contains(err.Error(), "AccessDenied") {
-				return fmt.Errorf("assuming the planted role %s from %s after destroy: %v, want AccessDenied", backdoor.RoleARN, revokeOutsideAccount, err)
+				return fmt.Errorf("assuming the planted role %s from %s after destroy: %w, want AccessDenied", backdoor.RoleARN, revokeOutsideAccount, err)
 			}
 		}
 		return nil

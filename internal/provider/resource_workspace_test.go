@@ -318,7 +318,7 @@ func TestAccWorkspace_destroyOrder(t *testing.T) {
 				if strings.Contains(call.Principal, role) && byAccount[call.Operation] {
 					return fmt.Errorf("the connection role attempted %s (%s)", call.Operation, call.Decision)
 				}
-				if !strings.Contains(call.Principal, role) && !(call.Principal == accountRoot && byAccount[call.Operation]) {
+				if !strings.Contains(call.Principal, role) && (call.Principal != accountRoot || !byAccount[call.Operation]) {
 					continue
 				}
 				for stage, ops := range stages {

@@ -22,21 +22,11 @@ func TestAccConnection_upgradesPolicyBundle(t *testing.T) {
 	id := accConnectionID(t)
 	config := target.config(connectionConfig(id, ""))
 	installBundle3 := func(*terraform.State) error {
-		cfg, err := target.adminConfig()
+		cfg, tg, err := target.connectionAsAdmin(id)
 		if err != nil {
 			return err
 		}
-		client, err := target.rootClient()
-		if err != nil {
-			return err
-		}
-		account, err := client.AccountID(context.Background())
-		if err != nil {
-			return err
-		}
-		return lakesailtest.InstallBundle3(context.Background(), cfg, lakesailtest.Target{
-			ConnectionID: id, AccountID: account, RoleName: connpolicy.DefaultRoleName(id),
-		})
+		return lakesailtest.InstallBundle3(context.Background(), cfg, tg)
 	}
 	changed := []connpolicy.PolicyKind{connpolicy.KindExplicitDeny, connpolicy.KindWorkloadBoundary, connpolicy.KindEKS,
 		connpolicy.KindNetworkCompute, connpolicy.KindIAMAndCloudwatch}

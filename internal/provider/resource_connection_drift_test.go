@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -22,21 +23,11 @@ func TestAccConnection_drift(t *testing.T) {
 			id := accConnectionID(t)
 			config := target.config(connectionConfig(id, ""))
 			tamper := func(*terraform.State) error {
-				cfg, err := target.adminConfig()
+				cfg, tg, err := target.connectionAsAdmin(id)
 				if err != nil {
 					return err
 				}
-				client, err := target.rootClient()
-				if err != nil {
-					return err
-				}
-				account, err := client.AccountID(context.Background())
-				if err != nil {
-					return err
-				}
-				return lakesailtest.Tamper(context.Background(), cfg, tampering, lakesailtest.Target{
-					ConnectionID: id, AccountID: account, RoleName: connpolicy.DefaultRoleName(id),
-				})
+				return lakesailtest.Tamper(context.Background(), cfg, tampering, tg)
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -54,4 +45,22 @@ func TestAccConnection_drift(t *testing.T) {
 			})
 		})
 	}
+}
+
+// connectionAsAdmin is the account administrator's AWS configuration and the connection id's
+// objects, for changes made outside Terraform.
+func (target *accTarget) connectionAsAdmin(id string) (aws.Config, lakesailtest.Target, error) {
+	cfg, err := target.adminConfig()
+	if err != nil {
+		return aws.Config{}, lakesailtest.Target{}, err
+	}
+	client, err := target.rootClient()
+	if err != nil {
+		return aws.Config{}, lakesailtest.Target{}, err
+	}
+	account, err := client.AccountID(context.Background())
+	if err != nil {
+		return aws.Config{}, lakesailtest.Target{}, err
+	}
+	return cfg, lakesailtest.Target{ConnectionID: id, AccountID: account, RoleName: connpolicy.DefaultRoleName(id)}, nil
 }

@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -30,7 +27,7 @@ const revokeOutsideAccount = "999999999999"
 // provider, and neither the connection role nor the planted one can be assumed.
 func TestAccConnection_revokesWorkloadRoles(t *testing.T) {
 	n := newNetworkTarget(t)
-	reads := &readDiagnostics{}
+	reads := &diagnosticsRecorder{}
 	var backdoor lakesailtest.Backdoor
 	var connectionRoleARN string
 	config := n.config(`  cidr_block = "10.20.0.0/16"`)
@@ -121,54 +118,6 @@ func (n *networkTarget) checkConnectionRevoked(backdoor *lakesailtest.Backdoor, 
 
 func staticCredentials(creds aws.Credentials) aws.CredentialsProvider {
 	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return creds, nil })
-}
-
-// readDiagnostics wraps the provider server and keeps the diagnostics of every read (refresh),
-// which terraform prints with the plan.
-type readDiagnostics struct {
-	mu    sync.Mutex
-	diags []*tfprotov6.Diagnostic
-}
-
-func (d *readDiagnostics) factories() map[string]func() (tfprotov6.ProviderServer, error) {
-	return map[string]func() (tfprotov6.ProviderServer, error){
-		"lakesail": func() (tfprotov6.ProviderServer, error) {
-			server, err := providerserver.NewProtocol6WithError(New("test")())()
-			return &readRecordingServer{ProviderServer: server, recorder: d}, err
-		},
-	}
-}
-
-// warning reports whether a read returned a warning whose summary and detail contain all parts.
-func (d *readDiagnostics) warning(parts ...string) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, diag := range d.diags {
-		text := diag.Summary + " " + diag.Detail
-		matched := diag.Severity == tfprotov6.DiagnosticSeverityWarning
-		for _, p := range parts {
-			matched = matched && strings.Contains(text, p)
-		}
-		if matched {
-			return true
-		}
-	}
-	return false
-}
-
-type readRecordingServer struct {
-	tfprotov6.ProviderServer
-	recorder *readDiagnostics
-}
-
-func (s *readRecordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	resp, err := s.ProviderServer.ReadResource(ctx, req)
-	if resp != nil {
-		s.recorder.mu.Lock()
-		s.recorder.diags = append(s.recorder.diags, resp.Diagnostics...)
-		s.recorder.mu.Unlock()
-	}
-	return resp, err
 }
 
 // TestUnitDeleteBlockedDiagnostics: each object destroy refuses to delete becomes its own error

@@ -169,8 +169,9 @@ func (n *networkTarget) assertNetworkCallsByRole(t *testing.T, adoptedIDs ...str
 	}
 }
 
-// diagnosticsRecorder wraps the provider server and keeps the diagnostics of every apply, so a
-// test can see the warnings terraform prints (terraform-plugin-testing has no ExpectWarning).
+// diagnosticsRecorder wraps the provider server and keeps the diagnostics of every apply and
+// every read (refresh), so a test can see the warnings terraform prints
+// (terraform-plugin-testing has no ExpectWarning).
 type diagnosticsRecorder struct {
 	mu    sync.Mutex
 	diags []*tfprotov6.Diagnostic
@@ -185,7 +186,8 @@ func (d *diagnosticsRecorder) factories() map[string]func() (tfprotov6.ProviderS
 	}
 }
 
-// warning reports whether an apply returned a warning whose summary and detail contain all parts.
+// warning reports whether an apply or a read returned a warning whose summary and detail contain
+// all parts.
 func (d *diagnosticsRecorder) warning(parts ...string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -210,9 +212,21 @@ type recordingServer struct {
 func (s *recordingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
 	resp, err := s.ProviderServer.ApplyResourceChange(ctx, req)
 	if resp != nil {
-		s.recorder.mu.Lock()
-		s.recorder.diags = append(s.recorder.diags, resp.Diagnostics...)
-		s.recorder.mu.Unlock()
+		s.recorder.add(resp.Diagnostics)
 	}
 	return resp, err
+}
+
+func (s *recordingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if resp != nil {
+		s.recorder.add(resp.Diagnostics)
+	}
+	return resp, err
+}
+
+func (d *diagnosticsRecorder) add(diags []*tfprotov6.Diagnostic) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.diags = append(d.diags, diags...)
 }

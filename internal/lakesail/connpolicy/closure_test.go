@@ -2,6 +2,7 @@ package connpolicy
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -231,25 +232,34 @@ func foreignResources(spec Spec, template string, ownTagged bool) []foreignResou
 }
 
 // attackerContexts are request contexts that satisfy the non-resource conditions of each grant
-// naming the action, plus the empty one.
+// naming the action (one per combination of the values a condition admits), plus the empty one.
 func attackerContexts(action string, grants []iampolicy.Statement) []map[string][]string {
 	out := []map[string][]string{{}}
 	for _, s := range grants {
 		if !statementNames(s, action) {
 			continue
 		}
-		ctx := map[string][]string{}
+		contexts := []map[string][]string{{}}
 		for operator, keys := range s.Condition {
 			for key, values := range keys {
 				if isResourceFact(key) {
 					continue
 				}
-				if v, ok := satisfying(operator, values); ok {
-					ctx[key] = v
+				choices := satisfying(operator, values)
+				var next []map[string][]string
+				for _, ctx := range contexts {
+					for _, choice := range choices {
+						c := maps.Clone(ctx)
+						c[key] = choice
+						next = append(next, c)
+					}
+				}
+				if len(next) > 0 {
+					contexts = next
 				}
 			}
 		}
-		out = append(out, ctx)
+		out = append(out, contexts...)
 	}
 	return out
 }
@@ -260,27 +270,31 @@ func statementNames(s iampolicy.Statement, action string) bool {
 	return d.Match(iampolicy.Request{Action: action, Resource: "*"}).Decision == iampolicy.Allowed
 }
 
-// satisfying is a context value that meets a condition; false when the condition is met by
-// the key's absence (negated operators), so it is left out.
-func satisfying(operator string, values iampolicy.Values) ([]string, bool) {
+// satisfying are the context values that meet a condition, one choice each; none when the
+// condition is met by the key's absence (negated operators), so it is left out.
+func satisfying(operator string, values iampolicy.Values) [][]string {
 	base := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(operator, "ForAllValues:"), "ForAnyValue:"), "IfExists")
 	switch {
 	case strings.Contains(base, "Not"):
-		return nil, false
+		return nil
 	case base == "Null":
 		if len(values) > 0 && values[0] == "false" {
-			return []string{"Service"}, true
+			return [][]string{{"Service"}}
 		}
-		return nil, false
+		return nil
 	}
-	out := make([]string, 0, len(values))
+	concrete := make([]string, 0, len(values))
 	for _, v := range values {
-		out = append(out, strings.NewReplacer("*", "x", "?", "x").Replace(v))
+		concrete = append(concrete, strings.NewReplacer("*", "x", "?", "x").Replace(v))
 	}
-	if !strings.HasPrefix(operator, "ForAllValues:") {
-		out = out[:1]
+	if strings.HasPrefix(operator, "ForAllValues:") {
+		return [][]string{concrete}
 	}
-	return out, true
+	out := make([][]string, len(concrete))
+	for i, v := range concrete {
+		out[i] = []string{v}
+	}
+	return out
 }
 
 // closureViolation is a foreign resource an action was allowed on.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: start the AWS emulator, build the provider, point terraform at both without touching
 # the user's own terraform configuration, then apply, show outputs, prove the second plan is
-# empty, destroy and stop the emulator.
+# empty, destroy and stop the emulator. The output ends with what destroy kept (the network's
+# bucket and key) and how to delete it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -19,9 +20,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "==> building the provider and the emulator"
-go build -o "$work/bin/terraform-provider-lakesail" .
-go build -o "$work/bin/awsemu" ./internal/awsemu/cmd/awsemu
+# run_step LABEL CMD...: runs CMD, saying every 15 s that it still runs and at the end how long it
+# took, so that a first build (minutes, while Go compiles the AWS SDK) is never silent.
+run_step() {
+  local label=$1 started=$SECONDS next_note=$((SECONDS + 15)) pid status
+  shift
+  "$@" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$SECONDS" -ge "$next_note" ]; then
+      echo "    still $label ($((SECONDS - started))s)"
+      next_note=$((SECONDS + 15))
+    fi
+    sleep 1
+  done
+  status=0
+  wait "$pid" || status=$?
+  [ "$status" -eq 0 ] || { echo "$label failed (exit $status)" >&2; exit "$status"; }
+  echo "    done $label in $((SECONDS - started))s"
+}
+
+echo "==> building the provider and the emulator (the first run compiles the AWS SDK: minutes; later runs: seconds)"
+# One go command for both binaries, so that their packages compile in parallel.
+run_step "building" go build -o "$work/bin/" . ./internal/awsemu/cmd/awsemu
 
 # Port 0: the emulator picks free ports and prints the endpoints it listens on. Terraform talks
 # to it over TLS: the network's workspace bucket denies every request made without TLS, as in AWS.
@@ -78,8 +99,37 @@ if [ "$plan_status" -ne 0 ]; then
 fi
 echo "No changes: the second plan is empty."
 echo "==> terraform destroy"
-tf destroy -auto-approve -input=false -compact-warnings
+# Destroy's warnings are shown in full, and the provider's own (what was retained, and how to
+# delete it) are held back to end the demo's output; everything else streams as it comes.
+: >"$work/destroy-warnings.txt"
+set +e
+tf destroy -auto-approve -input=false 2>&1 | awk -v held="$work/destroy-warnings.txt" '
+  { plain = $0; gsub(/\033\[[0-9;]*m/, "", plain) }
+  !in_block && plain ~ /^╷/ { in_block = 1; block = ""; lakesail = 0 }
+  in_block {
+    block = block $0 "\n"
+    if (plain ~ /^│ Warning: LakeSail /) lakesail = 1
+    if (plain ~ /^╵/) {
+      in_block = 0
+      if (lakesail) printf "%s", block >> held; else { printf "%s", block; fflush() }
+    }
+    next
+  }
+  { print; fflush() }'
+destroy_status=$?
+set -e
+show_held_warnings() {
+  [ -s "$work/destroy-warnings.txt" ] || return 0
+  echo "==> what destroy kept, and how to delete it"
+  cat "$work/destroy-warnings.txt"
+}
+if [ "$destroy_status" -ne 0 ]; then
+  show_held_warnings
+  echo "terraform destroy failed (exit $destroy_status)" >&2
+  exit "$destroy_status"
+fi
 if command -v curl >/dev/null; then
   echo "==> AWS calls the emulator served: $(curl -s "$endpoint/_emu/calls" | grep -o '"operation"' | wc -l)"
 fi
 echo "==> demo finished in ${SECONDS}s"
+show_held_warnings

@@ -18,18 +18,29 @@ provider "lakesail" {
   }
 }
 
+# The external ID is passed only to write-only arguments (Terraform 1.11+), so it is kept in
+# neither plan nor state; refresh and destroy of the network and the workspace read it from the
+# connection role's trust policy with your credentials.
 variable "lakesail_external_id" {
   description = "The connection's external ID, from LakeSail's console (this default is for the demo only)."
   type        = string
   sensitive   = true
+  ephemeral   = true
   default     = "3f2b8c1e-5a7d-4e9f-8b6c-1d2e3f4a5b6c"
+}
+
+variable "lakesail_external_id_version" {
+  description = "Increase it when the external ID changes: a write-only value is applied only when its version changes."
+  type        = number
+  default     = 1
 }
 
 # 1. The cross-account role LakeSail assumes, its boundaries and policies (your credentials).
 resource "lakesail_connection" "main" {
-  connection_id = "DEMO000001"
-  tenant_id     = "TENANT0001"
-  external_id   = var.lakesail_external_id
+  connection_id          = "DEMO000001"
+  tenant_id              = "TENANT0001"
+  external_id_wo         = var.lakesail_external_id
+  external_id_wo_version = var.lakesail_external_id_version
 }
 
 # 2. The network, built by the connection role: VPC, subnets, NAT, the nodes' security group,
@@ -37,7 +48,8 @@ resource "lakesail_connection" "main" {
 resource "lakesail_network" "main" {
   connection_id           = lakesail_connection.main.connection_id
   role_arn                = lakesail_connection.main.role_arn
-  external_id             = var.lakesail_external_id
+  external_id_wo          = var.lakesail_external_id
+  external_id_wo_version  = var.lakesail_external_id_version
   network_id              = "NET0000001"
   cidr_block              = "10.40.0.0/16"
   availability_zone_count = 2
@@ -52,7 +64,8 @@ module "analytics" {
     connection_id = lakesail_connection.main.connection_id
     role_arn      = lakesail_connection.main.role_arn
   }
-  external_id = var.lakesail_external_id
+  external_id         = var.lakesail_external_id
+  external_id_version = var.lakesail_external_id_version
   network = {
     vpc_id             = lakesail_network.main.vpc_id
     private_subnet_ids = lakesail_network.main.private_subnet_ids

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
 # Credentials and region come from the usual AWS sources (environment, profile, SSO, instance
 # role, Terraform Cloud dynamic credentials) unless set here.
 provider "lakesail" {

@@ -17,6 +17,7 @@ func eksService() *Service {
 	s.Add(eksClusterUpdateOps()...)
 	s.Add(eksNodegroupOps()...)
 	s.Add(eksAddonOps()...)
+	s.Add(eksVersionOps()...)
 	s.Add(eksAccessOps()...)
 	s.Add(eksTagOps()...)
 	return s

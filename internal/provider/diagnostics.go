@@ -34,19 +34,26 @@ func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
 	return false
 }
 
-// addAWSError reports a failed AWS call with its action, error code and what to do about it.
+// addAWSError reports a failed AWS call with its action, what the endpoint answered (the error
+// code, or the HTTP status and the start of an answer that is not an AWS error) and what to do.
 func addAWSError(diags *diag.Diagnostics, summary string, err error) {
 	var awsErr *lakesail.AWSError
 	if !errors.As(err, &awsErr) {
 		diags.AddError(summary, err.Error())
 		return
 	}
-	detail := fmt.Sprintf("AWS refused %s with %s: %s", awsErr.Action, awsErr.Code, awsErr.Message)
+	var detail string
 	switch {
 	case awsErr.IsAccessDenied():
-		detail += "\n\nThe provider's credentials lack permission for " + awsErr.Action +
-			". Grant it to the principal the provider runs as, or configure the provider with one that has it."
-	case awsErr.Code == "":
+		detail = fmt.Sprintf("AWS refused %s with %s\n\nThe provider's credentials lack permission for %s. Grant it to the "+
+			"principal the provider runs as, or configure the provider with one that has it.", awsErr.Action, awsErr.Answer(), awsErr.Action)
+	case awsErr.Code != "":
+		detail = fmt.Sprintf("AWS refused %s with %s", awsErr.Action, awsErr.Answer())
+	case awsErr.HTTPStatus != 0:
+		detail = fmt.Sprintf("%s got an answer that is not an AWS error: %s.\n\nWhatever answered is not the AWS API or "+
+			"does not speak it for this service: check the provider's endpoint for it (the endpoints block, AWS_ENDPOINT_URL) "+
+			"and any proxy in between, then retry.", awsErr.Action, awsErr.Answer())
+	default:
 		detail = fmt.Sprintf("%s failed: %v\n\nCheck network access to the AWS endpoint and retry.", awsErr.Action, awsErr.Err)
 	}
 	diags.AddError(summary, detail)

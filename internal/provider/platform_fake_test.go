@@ -36,6 +36,7 @@ type fakePlatform struct {
 	nextID      int
 	unavailable func(r *http.Request) bool // answers 503 to the requests it matches
 	lostAnswer  func(r *http.Request) bool // carries out the requests it matches, then answers 502
+	forbidden   func(r *http.Request) bool // answers 403 to the requests it matches (a token without permission)
 	requests    []fakeRequest
 }
 
@@ -68,8 +69,22 @@ func newFakePlatform(t *testing.T) *fakePlatform {
 func (f *fakePlatform) URL() string { return f.server.URL + fakeAPIPrefix }
 
 // providerBlock is the platform block that points the provider at the fake.
-func (f *fakePlatform) providerBlock() string {
-	return fmt.Sprintf("  platform {\n    url   = %q\n    token = %q\n  }\n", f.URL(), fakePlatformToken)
+func (f *fakePlatform) providerBlock() string { return f.providerBlockWithToken(fakePlatformToken) }
+
+// providerBlockWithToken points the provider at the fake with another token.
+func (f *fakePlatform) providerBlockWithToken(token string) string {
+	return fmt.Sprintf("  platform {\n    url   = %q\n    token = %q\n  }\n", f.URL(), token)
+}
+
+// accessChecks counts the plan-time access checks the fake received (GET of one connection).
+func (f *fakePlatform) accessChecks() int {
+	n := 0
+	for _, r := range f.log() {
+		if r.Method == http.MethodGet && r.Path == "/infra/connections" && r.Query == "limit=1" {
+			n++
+		}
+	}
+	return n
 }
 
 // setOutage makes every request fail with 503 (true) or be served again (false).
@@ -94,6 +109,14 @@ func (f *fakePlatform) setLostAnswer(match func(r *http.Request) bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lostAnswer = match
+}
+
+// setForbidden answers 403 to the requests match selects, as for a valid token without the
+// permission, until it is set to nil.
+func (f *fakePlatform) setForbidden(match func(r *http.Request) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.forbidden = match
 }
 
 func (f *fakePlatform) setPageSize(size int) {
@@ -153,6 +176,10 @@ func (f *fakePlatform) serve(w http.ResponseWriter, r *http.Request) {
 	}()
 	if r.Header.Get("Authorization") != "Bearer "+fakePlatformToken {
 		fakeError(rec, http.StatusUnauthorized, "Unauthorized", "missing or invalid bearer token")
+		return
+	}
+	if f.forbidden != nil && f.forbidden(r) {
+		fakeError(rec, http.StatusForbidden, "Forbidden", "the token may not manage cloud connections")
 		return
 	}
 	if f.unavailable != nil && f.unavailable(r) {

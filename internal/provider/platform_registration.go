@@ -5,6 +5,10 @@ package provider
 //
 // The rules every resource follows (lakesail_connection is the worked example):
 //
+//  0. ModifyPlan first calls providerData.checkPlatformAccess (platform_config.go): once per
+//     provider configuration it asks the platform whether it takes the token. A refused token or
+//     a URL that cannot be the API's fails the plan before anything changes in AWS; an outage
+//     only warns, and the rules below keep AWS objects from being lost track of.
 //  1. Nothing here runs unless providerData.platform is non-nil; without a platform token the
 //     resource never calls out: platform_status and platform_status_message are "" on create and
 //     otherwise keep their last known values (withoutPlatform).

@@ -18,7 +18,9 @@ import (
 )
 
 // defaultMaxRetries matches the AWS provider: AWS throttles bursts of calls, and a create that
-// gives up after three throttles leaves work for the next apply.
+// gives up after the SDK's default of three attempts leaves work for the next apply. Like the AWS
+// provider, max_retries goes to aws-sdk-go-base unchanged, which makes it the SDK's maximum
+// attempts (the first call included), so the same number behaves the same in both providers.
 const defaultMaxRetries = 25
 
 type providerModel struct {

@@ -60,9 +60,13 @@ func providerSchema() schema.Schema {
 				MarkdownDescription: "Paths of shared credentials files. Defaults to `~/.aws/credentials`.",
 			},
 			"max_retries": schema.Int64Attribute{
-				Optional:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 100)},
-				MarkdownDescription: fmt.Sprintf("How many times a throttled or failed AWS call is retried. Defaults to %d.", defaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 100)},
+				MarkdownDescription: fmt.Sprintf("Maximum number of times an AWS API call is attempted when AWS throttles it or "+
+					"there is a transient failure, the first attempt included (`1` turns retries off); the delay between attempts "+
+					"grows exponentially. As in the AWS provider, the number is the AWS SDK's maximum attempts. Defaults to %d; `0` "+
+					"leaves it to `AWS_MAX_ATTEMPTS` or `max_attempts` in the shared configuration, or the SDK's default of 3.",
+					defaultMaxRetries),
 			},
 			"retry_mode": schema.StringAttribute{
 				Optional:            true,

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -70,14 +71,19 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 }
 
 // ModifyPlan computes every document-derived attribute at plan time, so the plan shows exactly
-// which ARNs and document fingerprints apply will produce, and drift shows as a change.
+// which ARNs and document fingerprints apply will produce, and drift shows as a change. The one
+// exception is what names the provisioner before apply has recorded it (provisionerPrincipalModifier).
 func (r *connectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
+	r.data.checkPlatformAccess(ctx, &resp.Diagnostics) // once per provider configuration
 	var plan, config connectionModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if !resp.Diagnostics.HasError() { // the tags with default_tags, which the schema's validator cannot see
+		connectionTagRules.check(path.Root("tags"), config.Tags, r.data.defaultTags, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() || !plan.knownForPlanning() || config.ExternalIDWO.IsUnknown() || config.RoleName.IsUnknown() {
 		return
 	}
@@ -131,18 +137,11 @@ func (r *connectionResource) planPlatform(ctx context.Context, plan *connectionM
 	}
 }
 
-// resolve fills every attribute that follows from the configuration: the provisioner principal
-// and everything the documents determine. It returns the library spec.
+// resolve fills every attribute that follows from the configuration and the provisioner principal
+// (the plan modifier's value, or resolveProvisioner's at apply): everything the documents
+// determine, the trust policy's fingerprint unknown while the provisioner is. It returns the
+// library spec.
 func (r *connectionResource) resolve(ctx context.Context, m *connectionModel, externalID string, diags *diag.Diagnostics) (lakesail.ConnectionSpec, bool) {
-	m.ProvisionerPrincipalARN = types.StringValue("")
-	if m.TrustProvisioner.ValueBool() {
-		identity, err := r.data.client.CallerIdentity(ctx)
-		if err != nil {
-			addAWSError(diags, "Cannot Identify the Provisioner", err)
-			return lakesail.ConnectionSpec{}, false
-		}
-		m.ProvisionerPrincipalARN = types.StringValue(identity.PrincipalARN)
-	}
 	if m.RoleName.IsUnknown() {
 		m.RoleName = types.StringNull() // unset: the library's default name
 	}
@@ -153,7 +152,64 @@ func (r *connectionResource) resolve(ctx context.Context, m *connectionModel, ex
 		return spec, false
 	}
 	m.setFromBundle(bundle, spec)
+	if m.ProvisionerPrincipalARN.IsUnknown() {
+		m.leaveTrustFingerprintToApply()
+	}
 	return spec, !diags.HasError()
+}
+
+// provisionerPrincipalModifier plans provisioner_principal_arn without asking who plans: with
+// separate plan and apply credentials (HCP Terraform's plan and apply roles, any pipeline with a
+// read-only plan job) the planner is not the provisioner, and a value frozen at plan time would
+// make apply fail as an inconsistent result. Unknown until apply records the principal that
+// applies; kept from state after that, so the next plan is empty whoever makes it.
+type provisionerPrincipalModifier struct{}
+
+func (provisionerPrincipalModifier) Description(context.Context) string {
+	return "the principal that applied when the provisioner was first trusted; unknown until then"
+}
+
+func (m provisionerPrincipalModifier) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (provisionerPrincipalModifier) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var trust, stateTrust types.Bool
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("trust_provisioner"), &trust)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("trust_provisioner"), &stateTrust)...)
+	}
+	resp.PlanValue = keptProvisionerPrincipal(trust, stateTrust, req.StateValue)
+}
+
+// resolveProvisioner settles provisioner_principal_arn at apply: as planned when the plan knew
+// it, otherwise the principal applying now (the role behind an assumed-role session), which is
+// also the principal that goes on to build networks and workspaces through the connection role.
+// The planner is never trusted for being the planner: a read-only plan role trusted by the
+// connection role could change the account through it. It returns the caller's principal
+// when it looked it up.
+func (r *connectionResource) resolveProvisioner(ctx context.Context, m *connectionModel, state *connectionModel, diags *diag.Diagnostics) (string, bool) {
+	if !m.ProvisionerPrincipalARN.IsUnknown() {
+		return "", true
+	}
+	var stateTrust types.Bool
+	var statePrincipal types.String
+	if state != nil {
+		stateTrust, statePrincipal = state.TrustProvisioner, state.ProvisionerPrincipalARN
+	}
+	if m.ProvisionerPrincipalARN = keptProvisionerPrincipal(m.TrustProvisioner, stateTrust, statePrincipal); !m.ProvisionerPrincipalARN.IsUnknown() {
+		return "", true
+	}
+	identity, err := r.data.client.CallerIdentity(ctx)
+	if err != nil {
+		addAWSError(diags, "Cannot Identify the Provisioner", err)
+		return "", false
+	}
+	m.ProvisionerPrincipalARN = types.StringValue(identity.PrincipalARN)
+	return identity.PrincipalARN, true
 }
 
 // knownForPlanning reports whether the values the documents depend on are known.
@@ -191,6 +247,10 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 
 	externalID := config.externalID()
 	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, externalID) }() // an AWS error may echo it
+	caller, ok := r.resolveProvisioner(ctx, &plan, nil, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	spec, ok := r.resolve(ctx, &plan, externalID, &resp.Diagnostics)
 	if !ok {
 		return
@@ -223,7 +283,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
-	r.finishApply(ctx, &plan, spec, externalID, &resp.Diagnostics)
+	r.finishApply(ctx, &plan, spec, externalID, caller, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		// A platform failure is a warning here: an error would taint the resource, and the next
 		// apply would replace a role that is fine. platform_status says what is left to do.
@@ -252,6 +312,10 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 
 	externalID := config.externalID()
 	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, externalID) }() // an AWS error may echo it
+	caller, ok := r.resolveProvisioner(ctx, &plan, &state, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	spec, ok := r.resolve(ctx, &plan, externalID, &resp.Diagnostics)
 	if !ok {
 		return
@@ -267,7 +331,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 			return
 		}
 		r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
-		r.finishApply(ctx, &plan, spec, externalID, &resp.Diagnostics)
+		r.finishApply(ctx, &plan, spec, externalID, caller, &resp.Diagnostics)
 	} else {
 		plan.Verified = state.Verified
 	}
@@ -277,8 +341,9 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// finishApply reads the result back and verifies the role when the provider's principal is trusted.
-func (r *connectionResource) finishApply(ctx context.Context, plan *connectionModel, spec lakesail.ConnectionSpec, externalID string, diags *diag.Diagnostics) {
+// finishApply reads the result back and verifies the role when the provider's principal is the
+// trusted provisioner; caller is that principal when resolveProvisioner looked it up.
+func (r *connectionResource) finishApply(ctx context.Context, plan *connectionModel, spec lakesail.ConnectionSpec, externalID, caller string, diags *diag.Diagnostics) {
 	conn, err := r.data.client.ReadConnection(ctx, spec)
 	if err != nil {
 		addConnectionError(diags, "Cannot Read LakeSail Connection", err)
@@ -293,6 +358,21 @@ func (r *connectionResource) finishApply(ctx context.Context, plan *connectionMo
 	plan.Verified = types.BoolValue(false)
 	if plan.ProvisionerPrincipalARN.ValueString() == "" {
 		tflog.Info(ctx, "the provider's principal is not trusted by the connection role; skipping verification")
+		return
+	}
+	if caller == "" {
+		identity, err := r.data.client.CallerIdentity(ctx)
+		if err != nil {
+			tflog.Warn(ctx, "cannot identify the provider's principal; skipping verification", map[string]any{"error": err.Error()})
+			return
+		}
+		caller = identity.PrincipalARN
+	}
+	if caller != plan.ProvisionerPrincipalARN.ValueString() {
+		// Another principal applied this update (a new pipeline role, a person): the trust
+		// policy keeps the recorded provisioner, which is not who could verify it now.
+		tflog.Info(ctx, "the provider's principal is not the connection's provisioner; skipping verification",
+			map[string]any{"caller": caller, "provisioner": plan.ProvisionerPrincipalARN.ValueString()})
 		return
 	}
 	err = r.data.client.VerifyRole(ctx, conn.RoleARN, externalID, lakesail.VerifyOptions{})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -57,7 +58,7 @@ func (m connectionModel) externalID() string {
 }
 
 // trustedPrincipals are the provisioner statement's principals: the explicit ones plus the
-// principal running Terraform when trusted, sorted.
+// recorded provisioner when trusted (none while it is unknown), sorted.
 func (m connectionModel) trustedPrincipals(ctx context.Context, diags *diag.Diagnostics) []string {
 	var principals []string
 	if !m.TrustedPrincipalARNs.IsNull() && !m.TrustedPrincipalARNs.IsUnknown() {
@@ -68,6 +69,32 @@ func (m connectionModel) trustedPrincipals(ctx context.Context, diags *diag.Diag
 	}
 	slices.Sort(principals)
 	return slices.Compact(principals)
+}
+
+// keptProvisionerPrincipal is provisioner_principal_arn as far as it is known without asking who
+// runs Terraform, which a pipeline may do with different credentials for plan and for apply: ""
+// while the provisioner is not trusted, the recorded principal while it stays trusted (whoever
+// plans or applies now), and unknown when apply is to record the principal that applies.
+func keptProvisionerPrincipal(trust, stateTrust types.Bool, statePrincipal types.String) types.String {
+	switch {
+	case trust.IsUnknown():
+		return types.StringUnknown()
+	case !trust.ValueBool():
+		return types.StringValue("")
+	case stateTrust.ValueBool() && !statePrincipal.IsUnknown() && statePrincipal.ValueString() != "":
+		return statePrincipal
+	default:
+		return types.StringUnknown()
+	}
+}
+
+// leaveTrustFingerprintToApply marks the trust policy's fingerprint unknown: it names the
+// provisioner, whom only apply learns.
+func (m *connectionModel) leaveTrustFingerprintToApply() {
+	elements := make(map[string]attr.Value, len(m.PolicySHA256.Elements())+1)
+	maps.Copy(elements, m.PolicySHA256.Elements())
+	elements[string(connpolicy.KindTrust)] = types.StringUnknown()
+	m.PolicySHA256 = types.MapValueMust(types.StringType, elements)
 }
 
 // spec builds the library's desired state; externalID is passed separately because a

@@ -139,6 +139,7 @@ func TestAccConnectionPlatform_outage(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					fake.checkConnectionDeregistered(id),
 					fake.checkSawOutage(),
+					fake.checkAccessCheckMetOutage(),
 				),
 				// The refresh after apply still meets the outage: the plan shows the registration to do.
 				ExpectNonEmptyPlan: true,
@@ -483,6 +484,22 @@ func (f *fakePlatform) checkSawOutage() resource.TestCheckFunc {
 			return fmt.Errorf("expected CreateConnection to be retried during the outage, saw %d attempts", creates)
 		}
 		return nil
+	}
+}
+
+// checkAccessCheckMetOutage checks the plan-time access check was made and answered 503: an
+// outage is a warning, so the plan went ahead and apply built the role.
+func (f *fakePlatform) checkAccessCheckMetOutage() resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, r := range f.log() {
+			if r.Method == http.MethodGet && r.Path == "/infra/connections" && r.Query == "limit=1" {
+				if r.Status != http.StatusServiceUnavailable {
+					return fmt.Errorf("the plan-time access check got HTTP %d during the outage", r.Status)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("the plan made no access check")
 	}
 }
 

@@ -117,10 +117,14 @@ func connectionSchema(ctx context.Context) schema.Schema {
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
-				MarkdownDescription: "Trust the principal that runs Terraform (the role behind an assumed-role session) to assume " +
-					"the connection role with the external ID, in a separate statement named `" + provisionerSid + "`. Networks " +
-					"and workspaces are built through the connection role, so applying them needs this or `trusted_principal_arns`. " +
-					"Set false to trust LakeSail alone.",
+				MarkdownDescription: "Trust the principal that applies the connection (the role behind an assumed-role session) " +
+					"to assume the connection role with the external ID, in a separate statement named `" + provisionerSid + "`. " +
+					"Networks and workspaces are built through the connection role, so applying them needs this or " +
+					"`trusted_principal_arns`. The principal is recorded in `provisioner_principal_arn` by the apply that creates " +
+					"the connection (or turns this on) and kept after that, whoever plans or applies later. Where plan and apply run " +
+					"with different credentials (HCP Terraform's plan and apply roles), the plan's principal is not trusted: add it " +
+					"to `trusted_principal_arns` if plans must read networks and workspaces through the role, knowing that it can " +
+					"then change them too. Set false to trust LakeSail alone.",
 			},
 			"max_session_duration": schema.Int64Attribute{
 				Optional:            true,
@@ -130,15 +134,23 @@ func connectionSchema(ctx context.Context) schema.Schema {
 				MarkdownDescription: "Longest session, in seconds, that assuming the role may ask for (3600 to 43200).",
 			},
 			"tags": schema.MapAttribute{
-				ElementType:         types.StringType,
-				Optional:            true,
-				MarkdownDescription: "Tags for the role and policies, on top of the provider's `default_tags`. The LakeSail tags win.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Validators:  []validator.Map{tagsValidator(connectionTagRules)},
+				MarkdownDescription: "Tags for the role and policies, on top of the provider's `default_tags`. The LakeSail tags win. " +
+					connectionTagRules.markdownDescription(),
 			},
 			"tags_all":   computedMap("Every tag on the role: `default_tags`, `tags` and the LakeSail tags."),
 			"account_id": computedString("The AWS account the connection is in."),
 			"role_arn":   computedString("ARN of the connection role: give it to LakeSail, and to `lakesail_network` and `lakesail_workspace`."),
-			"provisioner_principal_arn": computedString("The principal trusted in the provisioner statement (empty when " +
-				"`trust_provisioner` is false)."),
+			"provisioner_principal_arn": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The principal trusted in the provisioner statement: the one that applied when it was first " +
+					"trusted (known after apply on create and when `trust_provisioner` is turned on; kept, whoever plans or applies, " +
+					"until `trust_provisioner` is turned off). Empty when `trust_provisioner` is false. To trust another principal, " +
+					"add it to `trusted_principal_arns`, or apply `trust_provisioner = false` and then `true` again with its credentials.",
+				PlanModifiers: []planmodifier.String{provisionerPrincipalModifier{}},
+			},
 			"role_boundary_arn":     computedString("ARN of `RoleBoundary`, the connection role's permissions boundary."),
 			"workload_boundary_arn": computedString("ARN of `WorkloadBoundary`, the boundary every role the connection creates must carry."),
 			"deny_policy_arn":       computedString("ARN of the explicit-deny policy attached to the role."),

@@ -78,6 +78,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 		return
 	}
+	r.data.checkPlatformAccess(ctx, &resp.Diagnostics) // once per provider configuration
 	var plan, config networkModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -182,7 +183,7 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	var plan, config networkModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, plan.ExternalID.ValueString()) }() // an AWS error may echo it
+	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, config.externalID()) }() // an AWS error may echo it
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -193,6 +194,7 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 	defer cancel()
 
 	spec := plan.spec(ctx, &config, r.data.defaultTags, &resp.Diagnostics)
+	recordExternalIDDigest(ctx, plan.ConnectionID.ValueString(), config.ExternalIDWO, resp.Private.SetKey, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -225,8 +227,11 @@ func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	var state networkModel
+	var trustExternalID string // read from the trust policy for a network applied with external_id_wo
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
+	defer func() { // an AWS error may echo it
+		resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString(), trustExternalID)
+	}()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -244,6 +249,7 @@ func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, re
 	private, diags := req.Private.GetKey(ctx, privateNetworkRecord)
 	resp.Diagnostics.Append(diags...)
 	spec := state.spec(ctx, nil, r.data.defaultTags, &resp.Diagnostics)
+	trustExternalID = r.withTrustPolicyExternalID(ctx, &spec, req.Private.GetKey, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -274,7 +280,9 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
+	defer func() { // an AWS error may echo it
+		resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString(), config.externalID())
+	}()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -294,6 +302,7 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 		addNetworkError(&resp.Diagnostics, "Cannot Update LakeSail Network", err)
 		return
 	}
+	recordExternalIDDigest(ctx, plan.ConnectionID.ValueString(), config.ExternalIDWO, resp.Private.SetKey, &resp.Diagnostics)
 	plan.flatten(network)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateNetworkRecord, privateRecordOf(network))...)
 	if len(network.Drift) > 0 {
@@ -312,8 +321,11 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	var state networkModel
+	var trustExternalID string // read from the trust policy for a network applied with external_id_wo
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
+	defer func() { // an AWS error may echo it
+		resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString(), trustExternalID)
+	}()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -328,6 +340,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 	private, diags := req.Private.GetKey(ctx, privateNetworkRecord)
 	resp.Diagnostics.Append(diags...)
 	spec := state.spec(ctx, nil, r.data.defaultTags, &resp.Diagnostics)
+	trustExternalID = r.withTrustPolicyExternalID(ctx, &spec, req.Private.GetKey, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -337,6 +350,33 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	addRetainedWarning(&resp.Diagnostics, state.networkID(), retained)
+}
+
+// withTrustPolicyExternalID gives a refresh or destroy of a network applied with external_id_wo
+// (which only the configuration holds) the external ID from the connection role's trust policy
+// whose digest that apply recorded, read with the provider's own credentials, and returns it.
+// Without a digest (external_id set, or neither argument), or when the role cannot be read, it
+// leaves the spec alone: the library then reads the trust policy itself and reports what is wrong.
+func (r *networkResource) withTrustPolicyExternalID(ctx context.Context, spec *lakesail.NetworkSpec,
+	getPrivate func(context.Context, string) ([]byte, diag.Diagnostics), diags *diag.Diagnostics) string {
+	digest, getDiags := getPrivate(ctx, privateExternalIDDigest)
+	diags.Append(getDiags...)
+	if spec.ExternalID != "" || len(digest) == 0 {
+		return ""
+	}
+	obs, err := r.data.client.ObserveConnectionRole(ctx, roleNameOf(spec.RoleARN))
+	if err != nil {
+		return ""
+	}
+	externalID, stale := trustPolicyExternalID(obs.ExternalIDs, spec.ConnectionID, string(digest))
+	if externalID == "" {
+		return ""
+	}
+	if stale {
+		addStaleExternalIDWarning(diags, "network", spec.RoleARN)
+	}
+	spec.ExternalID, spec.TenantID = externalID, obs.TenantID
+	return externalID
 }
 
 // addRetainedWarning names what a destroy without force_destroy kept.

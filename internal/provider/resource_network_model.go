@@ -3,11 +3,14 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
@@ -21,6 +24,8 @@ type networkModel struct {
 	ConnectionID          types.String   `tfsdk:"connection_id"`
 	RoleARN               types.String   `tfsdk:"role_arn"`
 	ExternalID            types.String   `tfsdk:"external_id"`
+	ExternalIDWO          types.String   `tfsdk:"external_id_wo"`
+	ExternalIDWOVersion   types.Int64    `tfsdk:"external_id_wo_version"`
 	NetworkID             types.String   `tfsdk:"network_id"`
 	CIDRBlock             types.String   `tfsdk:"cidr_block"`
 	AvailabilityZones     types.List     `tfsdk:"availability_zones"`
@@ -60,8 +65,21 @@ func (m networkModel) networkID() string {
 	return m.ConnectionID.ValueString() + "/" + m.NetworkID.ValueString()
 }
 
+// externalID is the external ID the configuration gives, in whichever form ("" for neither).
+func (m networkModel) externalID() string { return configuredExternalID(m.ExternalID, m.ExternalIDWO) }
+
+// configuredExternalID is the external ID a configuration of lakesail_network or
+// lakesail_workspace gives, in whichever form ("" for neither: the trust policy's is used).
+func configuredExternalID(externalID, externalIDWO types.String) string {
+	if v := externalIDWO.ValueString(); v != "" {
+		return v
+	}
+	return externalID.ValueString()
+}
+
 // spec is the library's desired state. config is the configuration when there is one (create,
-// update), which says whether the key is brought.
+// update), which says whether the key is brought and holds external_id_wo; without it (refresh,
+// destroy) the spec has external_id, and the caller may fill in one read from the trust policy.
 func (m networkModel) spec(ctx context.Context, config *networkModel, defaultTags map[string]string, diags *diag.Diagnostics) lakesail.NetworkSpec {
 	tags := maps.Clone(defaultTags)
 	if tags == nil {
@@ -95,7 +113,51 @@ func (m networkModel) spec(ctx context.Context, config *networkModel, defaultTag
 	if m.bringsOwnKey(config) {
 		spec.KMSKeyARN = m.KMSKeyARN.ValueString()
 	}
+	if config != nil {
+		spec.ExternalID = config.externalID() // a write-only value is only in the configuration
+	}
 	return spec
+}
+
+// trustPolicyExternalID picks, from the external IDs in the connection role's trust policy, the
+// one a refresh or destroy acts with when no configuration gives it (external_id_wo, or neither
+// argument): the one whose digest private state recorded at the last apply, else the only one.
+// stale reports a recorded digest that matches none of them: the connection's external ID
+// changed after the resource's last apply.
+func trustPolicyExternalID(trustIDs []string, connectionID, digest string) (externalID string, stale bool) {
+	ids := slices.Compact(slices.Sorted(slices.Values(trustIDs)))
+	if digest != "" {
+		for _, id := range ids {
+			if fmt.Sprintf("%q", externalIDDigest(connectionID, id)) == digest {
+				return id, false
+			}
+		}
+	}
+	if len(ids) == 1 {
+		return ids[0], digest != ""
+	}
+	return "", digest != ""
+}
+
+// recordExternalIDDigest keeps in private state the digest of the external_id_wo an apply used
+// (never the value), so refresh and destroy pick the same one from the trust policy; without
+// external_id_wo it removes a digest an earlier apply left.
+func recordExternalIDDigest(ctx context.Context, connectionID string, externalIDWO types.String,
+	set func(context.Context, string, []byte) diag.Diagnostics, diags *diag.Diagnostics) {
+	var value []byte
+	if externalIDWO.ValueString() != "" {
+		value = []byte(fmt.Sprintf("%q", externalIDDigest(connectionID, externalIDWO.ValueString())))
+	}
+	diags.Append(set(ctx, privateExternalIDDigest, value)...)
+}
+
+// addStaleExternalIDWarning tells that the external_id_wo applied last is no longer the
+// connection's: the operation used the trust policy's, and the next apply should record it.
+func addStaleExternalIDWarning(diags *diag.Diagnostics, kind, roleARN string) {
+	diags.AddAttributeWarning(path.Root("external_id_wo"), "Connection External ID Changed",
+		fmt.Sprintf("The external_id_wo this %s was last applied with is no longer in the trust policy of %s; the provider "+
+			"used the external ID the trust policy has. Set external_id_wo to the connection's current external ID and "+
+			"increase external_id_wo_version, so that the next apply records it.", kind, roleARN))
 }
 
 // recorded is what state (and private state) says the network made.

@@ -32,6 +32,54 @@ var (
 var createdVPCArguments = []path.Expression{path.MatchRoot("cidr_block"), path.MatchRoot("availability_zones"),
 	path.MatchRoot("availability_zone_count"), path.MatchRoot("nat_gateways")}
 
+// networkExternalIDRule is what lakesail_network's external_id and external_id_wo must be.
+const networkExternalIDRule = "must be the external ID LakeSail generated for the connection (a UUID)"
+
+// externalIDAttribute is external_id of a resource built through the connection role
+// (lakesail_network, lakesail_workspace): optional, since the provider can read the external ID
+// from the role's trust policy, and exclusive with external_id_wo. rule describes a valid value.
+func externalIDAttribute(rule string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:  true,
+		Sensitive: true,
+		Validators: []validator.String{
+			sensitiveValue(stringvalidator.RegexMatches(uuidPattern, rule)),
+			stringvalidator.ConflictsWith(path.MatchRoot("external_id_wo")),
+		},
+		MarkdownDescription: "The connection's external ID, which the connection role's trust policy requires. It is kept " +
+			"in state (marked sensitive); with Terraform 1.11 or later prefer `external_id_wo`. Set at most one of the two: " +
+			"with neither, the provider reads the external ID from the role's trust policy with its own credentials " +
+			"(which then need `iam:GetRole` on the role).",
+	}
+}
+
+// externalIDWOAttribute is the write-only form of externalIDAttribute.
+func externalIDWOAttribute(rule string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:  true,
+		Sensitive: true,
+		WriteOnly: true,
+		Validators: []validator.String{
+			sensitiveValue(stringvalidator.RegexMatches(uuidPattern, rule)),
+			stringvalidator.AlsoRequires(path.MatchRoot("external_id_wo_version")),
+		},
+		MarkdownDescription: "Write-only form of `external_id` (Terraform 1.11+): never stored in state or plan. Create and " +
+			"update assume the connection role with it. Refresh and destroy have no configuration to take it from, so they " +
+			"read the external ID from the role's trust policy with the provider's own credentials (which then need " +
+			"`iam:GetRole` on the role), choosing the one that was applied last. Change `external_id_wo_version` to apply " +
+			"a new value.",
+	}
+}
+
+// externalIDWOVersionAttribute is external_id_wo_version, whose change applies a new external_id_wo.
+func externalIDWOVersionAttribute() schema.Int64Attribute {
+	return schema.Int64Attribute{
+		Optional:            true,
+		Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("external_id_wo"))},
+		MarkdownDescription: "Bump this number to apply a new `external_id_wo`.",
+	}
+}
+
 func networkSchema(ctx context.Context) schema.Schema {
 	replaceWhenConfigured := []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()}
 	subnetList := func(kind string) schema.ListAttribute {
@@ -52,8 +100,8 @@ func networkSchema(ctx context.Context) schema.Schema {
 	}
 	return schema.Schema{
 		MarkdownDescription: "A LakeSail network in the connected AWS account, built through the connection role (assumed " +
-			"with the external ID; the provider's own credentials only read the external ID from the role's trust policy " +
-			"when `external_id` is not set).\n\n" +
+			"with the external ID; the provider's own credentials only read the external ID from the role's trust policy: " +
+			"always when neither `external_id` nor `external_id_wo` is set, and on refresh and destroy with `external_id_wo`).\n\n" +
 			"It creates a VPC with DNS support and hostnames, a public and a private subnet per zone carved from `cidr_block` " +
 			"and tagged for EKS load balancers, an internet gateway, one NAT gateway (or one per zone) with elastic IPs, route " +
 			"tables, a security group for workspaces that admits only its own members, and an S3 gateway endpoint; or, with " +
@@ -86,14 +134,9 @@ func networkSchema(ctx context.Context) schema.Schema {
 				Validators:          []validator.String{stringvalidator.RegexMatches(networkRoleARNPattern, "must be an IAM role ARN (lakesail_connection.role_arn)")},
 				MarkdownDescription: "The connection role every call is made through (`lakesail_connection.role_arn`).",
 			},
-			"external_id": schema.StringAttribute{
-				Optional:  true,
-				Sensitive: true,
-				Validators: []validator.String{sensitiveValue(stringvalidator.RegexMatches(uuidPattern,
-					"must be the external ID LakeSail generated for the connection (a UUID)"))},
-				MarkdownDescription: "The connection's external ID. When omitted, the provider reads it from the role's trust " +
-					"policy with its own credentials (which then need `iam:GetRole` on the role).",
-			},
+			"external_id":            externalIDAttribute(networkExternalIDRule),
+			"external_id_wo":         externalIDWOAttribute(networkExternalIDRule),
+			"external_id_wo_version": externalIDWOVersionAttribute(),
 			"network_id": schema.StringAttribute{
 				Required:            true,
 				Validators:          []validator.String{lakeSailIDValidator("network id")},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -62,14 +61,13 @@ func (r *networkResource) ValidateConfig(ctx context.Context, req resource.Valid
 			}
 		}
 	}
-	if !config.Tags.IsNull() && !config.Tags.IsUnknown() {
-		for key := range config.Tags.Elements() {
-			if strings.HasPrefix(strings.ToLower(key), "aws:") {
-				resp.Diagnostics.AddAttributeError(path.Root("tags").AtMapKey(key), "Reserved Tag Key",
-					fmt.Sprintf("Tag keys starting with aws: are reserved by AWS and cannot be set (%q).", key))
-			}
-		}
+	// The network's schema carries no tags validator: the rules apply here, counting the
+	// provider's default_tags once it is configured (Terraform validates again when it plans).
+	var defaultTags map[string]string
+	if r.data != nil {
+		defaultTags = r.data.defaultTags
 	}
+	networkTagRules.check(path.Root("tags"), config.Tags, defaultTags, &resp.Diagnostics)
 	private, privateKnown := knownStrings(ctx, config.PrivateSubnetIDs, &resp.Diagnostics)
 	public, publicKnown := knownStrings(ctx, config.PublicSubnetIDs, &resp.Diagnostics)
 	if privateKnown && publicKnown {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -58,30 +59,44 @@ func withProgress(ctx context.Context) context.Context {
 	return lakesail.WithLogger(ctx, func(ctx context.Context, msg string, fields map[string]any) { tflog.Info(ctx, msg, fields) })
 }
 
-// session assumes the connection role and finds the connection's tenant. Without external_id
-// the provider reads it from the role's trust policy with its own credentials.
-func (r *workspaceResource) session(ctx context.Context, m workspaceModel, diags *diag.Diagnostics) (*lakesail.Client, string, bool) {
+// session assumes the connection role with externalID and finds the connection's tenant; it
+// returns the external ID it used, which callers redact from their diagnostics. Without an
+// external ID (neither argument set, or a refresh or destroy of a workspace applied with
+// external_id_wo, which only the configuration holds) the provider reads it from the role's
+// trust policy with its own credentials: the one whose digest private state recorded (digest),
+// else the only one.
+func (r *workspaceResource) session(ctx context.Context, m workspaceModel, externalID, digest string, diags *diag.Diagnostics) (*lakesail.Client, string, string, bool) {
 	roleARN := m.RoleARN.ValueString()
-	externalID, tenantID := m.ExternalID.ValueString(), ""
+	tenantID := ""
 	if externalID == "" {
 		obs, err := r.data.client.ObserveConnectionRole(ctx, roleNameOf(roleARN))
 		if err != nil {
 			addAWSError(diags, "Cannot Read the Connection Role", err)
-			return nil, "", false
+			return nil, "", "", false
 		}
-		ids := slices.Compact(slices.Sorted(slices.Values(obs.ExternalIDs)))
-		if len(ids) != 1 {
-			diags.AddAttributeError(path.Root("external_id"), "External ID Needed",
-				fmt.Sprintf("The trust policy of %s has %d different external IDs, so the provider cannot tell which to use: set external_id.", roleARN, len(ids)))
-			return nil, "", false
+		id, stale := trustPolicyExternalID(obs.ExternalIDs, m.ConnectionID.ValueString(), digest)
+		if id == "" {
+			count := len(slices.Compact(slices.Sorted(slices.Values(obs.ExternalIDs))))
+			attribute, detail := "external_id", fmt.Sprintf("The trust policy of %s has %d different external IDs, so the provider "+
+				"cannot tell which to use: set external_id.", roleARN, count)
+			if digest != "" {
+				attribute, detail = "external_id_wo", fmt.Sprintf("The trust policy of %s has %d different external IDs and none is "+
+					"the external_id_wo the workspace was last applied with, so the provider cannot tell which to use. Restore the "+
+					"connection's trust policy (apply lakesail_connection).", roleARN, count)
+			}
+			diags.AddAttributeError(path.Root(attribute), "External ID Needed", detail)
+			return nil, "", "", false
 		}
-		externalID, tenantID = ids[0], obs.TenantID
+		if stale {
+			addStaleExternalIDWarning(diags, "workspace", roleARN)
+		}
+		externalID, tenantID = id, obs.TenantID
 	}
 	asRole, err := r.data.client.AssumeRole(lakesail.RoleSession{RoleARN: roleARN, ExternalID: externalID, SessionName: workspaceSessionName})
 	if err != nil {
 		// The ID may come from the trust policy rather than the configuration: redact it here.
 		diags.Append(redactSecrets(diag.Diagnostics{diag.NewErrorDiagnostic("Cannot Act as the Connection Role", err.Error())}, externalID)...)
-		return nil, "", false
+		return nil, "", "", false
 	}
 	if workspaceWaits.min > 0 {
 		asRole = asRole.WithWaitDelays(workspaceWaits.min, workspaceWaits.max)
@@ -91,11 +106,18 @@ func (r *workspaceResource) session(ctx context.Context, m workspaceModel, diags
 		obs, err := asRole.ObserveConnectionRole(ctx, roleNameOf(roleARN))
 		if err != nil {
 			addAWSError(diags, "Cannot Read the Connection Role", err)
-			return nil, "", false
+			return nil, "", "", false
 		}
 		tenantID = obs.TenantID
 	}
-	return asRole, tenantID, true
+	return asRole, tenantID, externalID, true
+}
+
+// configExternalIDWO is external_id_wo, which only the configuration holds (create, update).
+func configExternalIDWO(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) types.String {
+	var value types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("external_id_wo"), &value)...)
+	return value
 }
 
 // ModifyPlan fills the computed names and ARNs that follow from the configuration and rejects a
@@ -104,6 +126,7 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	r.data.checkPlatformAccess(ctx, &resp.Diagnostics) // once per provider configuration
 	var plan workspaceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -130,6 +153,14 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "Unsupported Kubernetes Version Change", err.Error())
 			return
 		}
+	}
+	if r.data != nil { // the tags with default_tags, which the schema's validator cannot see
+		workspaceTagRules.check(path.Root("tags"), plan.Tags, r.data.defaultTags, &resp.Diagnostics)
+	}
+	r.checkKubernetesVersion(ctx, plan, state, &resp.Diagnostics)
+	warnOpenPublicEndpoint(ctx, plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	for _, v := range []types.String{plan.ConnectionID, plan.WorkspaceID, plan.RoleARN} {
 		if v.IsUnknown() {
@@ -189,8 +220,12 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	var plan workspaceModel
+	var externalID string // the one the role is assumed with
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, plan.ExternalID.ValueString()) }() // an AWS error may echo it
+	externalIDWO := configExternalIDWO(ctx, req.Config, &resp.Diagnostics)
+	defer func() { // an AWS error may echo it
+		resp.Diagnostics = redactSecrets(resp.Diagnostics, configuredExternalID(plan.ExternalID, externalIDWO), externalID)
+	}()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -199,10 +234,11 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
 	defer cancel()
 
-	asRole, tenantID, ok := r.session(ctx, plan, &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), "", &resp.Diagnostics)
 	if !ok {
 		return
 	}
+	recordExternalIDDigest(ctx, plan.ConnectionID.ValueString(), externalIDWO, resp.Private.SetKey, &resp.Diagnostics)
 	spec := r.withAccount(plan.spec(ctx, tenantID, r.data.defaultTags, &resp.Diagnostics))
 	if resp.Diagnostics.HasError() {
 		return
@@ -246,12 +282,17 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	var state workspaceModel
+	var externalID string // the one the role is assumed with: state's, or the trust policy's
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
+	defer func() { // an AWS error may echo it
+		resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString(), externalID)
+	}()
+	digest, diags := req.Private.GetKey(ctx, privateExternalIDDigest)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	asRole, tenantID, ok := r.session(ctx, state, &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), string(digest), &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -323,9 +364,13 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	var plan, state workspaceModel
+	var externalID string // the one the role is assumed with
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
+	externalIDWO := configExternalIDWO(ctx, req.Config, &resp.Diagnostics)
+	defer func() { // an AWS error may echo it
+		resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString(), configuredExternalID(plan.ExternalID, externalIDWO), externalID)
+	}()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -334,7 +379,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
 	defer cancel()
 
-	asRole, tenantID, ok := r.session(ctx, plan, &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), "", &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -356,6 +401,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		addWorkspaceError(&resp.Diagnostics, "Cannot Update LakeSail Workspace", err, "")
 		return
 	}
+	recordExternalIDDigest(ctx, plan.ConnectionID.ValueString(), externalIDWO, resp.Private.SetKey, &resp.Diagnostics)
 	if len(ws.AccountActions) > 0 {
 		addAccountActionsWarning(&resp.Diagnostics, "LakeSail Workspace Left Objects in the Account", r.accountReason(ctx, spec), ws.AccountActions)
 	}
@@ -376,8 +422,11 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 	var state workspaceModel
+	var externalID string // the one the role is assumed with: state's, or the trust policy's
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString()) }() // an AWS error may echo it
+	defer func() { // an AWS error may echo it
+		resp.Diagnostics = redactSecrets(resp.Diagnostics, state.ExternalID.ValueString(), externalID)
+	}()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -389,7 +438,9 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if !r.deregisterFromPlatform(ctx, state, &resp.Diagnostics) {
 		return
 	}
-	asRole, tenantID, ok := r.session(ctx, state, &resp.Diagnostics)
+	digest, diags := req.Private.GetKey(ctx, privateExternalIDDigest)
+	resp.Diagnostics.Append(diags...)
+	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), string(digest), &resp.Diagnostics)
 	if !ok {
 		return
 	}

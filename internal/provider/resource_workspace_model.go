@@ -24,6 +24,8 @@ type workspaceModel struct {
 	ConnectionID          types.String   `tfsdk:"connection_id"`
 	RoleARN               types.String   `tfsdk:"role_arn"`
 	ExternalID            types.String   `tfsdk:"external_id"`
+	ExternalIDWO          types.String   `tfsdk:"external_id_wo"`
+	ExternalIDWOVersion   types.Int64    `tfsdk:"external_id_wo_version"`
 	WorkspaceID           types.String   `tfsdk:"workspace_id"`
 	VpcID                 types.String   `tfsdk:"vpc_id"`
 	PrivateSubnetIDs      types.List     `tfsdk:"private_subnet_ids"`

@@ -107,12 +107,9 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers:       replace,
 				MarkdownDescription: "The connection role the provider assumes for every call (`lakesail_connection.role_arn`).",
 			},
-			"external_id": schema.StringAttribute{
-				Optional: true, Sensitive: true,
-				Validators: []validator.String{sensitiveValue(stringvalidator.RegexMatches(uuidPattern, "must be the connection's external ID (a UUID)"))},
-				MarkdownDescription: "The connection's external ID. When unset, the provider reads it from the role's trust policy " +
-					"with its own credentials (which then need `iam:GetRole` on the connection role).",
-			},
+			"external_id":            externalIDAttribute("must be the connection's external ID (a UUID)"),
+			"external_id_wo":         externalIDWOAttribute("must be the connection's external ID (a UUID)"),
+			"external_id_wo_version": externalIDWOVersionAttribute(),
 			"workspace_id": schema.StringAttribute{
 				Required: true, Validators: []validator.String{lakeSailIDValidator("workspace id")}, PlanModifiers: replace,
 				MarkdownDescription: "LakeSail's id for the workspace (10 upper-case letters or digits).",
@@ -148,7 +145,10 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 				Required:   true,
 				Validators: []validator.String{stringvalidator.RegexMatches(kubernetesVersionPattern, "must be a Kubernetes minor version such as 1.33")},
 				MarkdownDescription: "The Kubernetes version. Raising it upgrades in place, one minor version per apply (the plan " +
-					"rejects a skipped minor version and any downgrade).",
+					"rejects a skipped minor version and any downgrade). It must be a version EKS offers (in standard or extended " +
+					"support): the plan asks EKS (`eks:DescribeClusterVersions` with the provider's own credentials) and, when it " +
+					"cannot, checks the release calendar built into the provider and warns that it may be stale. A version in " +
+					"extended support, which EKS charges extra for, plans with a warning.",
 			},
 			"endpoint_public_access": schema.BoolAttribute{
 				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
@@ -156,8 +156,9 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			},
 			"public_access_cidrs": schema.SetAttribute{
 				Optional: true, ElementType: types.StringType,
-				Validators:          []validator.Set{setvalidator.SizeBetween(1, 40), setvalidator.ValueStringsAre(cidrValidator{})},
-				MarkdownDescription: "The IPv4 CIDR blocks the public endpoint admits; required with `endpoint_public_access = true`.",
+				Validators: []validator.Set{setvalidator.SizeBetween(1, 40), setvalidator.ValueStringsAre(cidrValidator{})},
+				MarkdownDescription: "The IPv4 CIDR blocks the public endpoint admits; required with `endpoint_public_access = true`. " +
+					"`0.0.0.0/0` opens the Kubernetes API to the whole internet: the plan warns.",
 			},
 			"log_types": schema.SetAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
@@ -177,10 +178,12 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 				Attributes: map[string]schema.Attribute{
 					"instance_types": schema.ListAttribute{
 						Optional: true, Computed: true, ElementType: types.StringType,
-						Default:             listDefaultStrings("m6i.large"),
-						Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
-						PlanModifiers:       []planmodifier.List{listplanmodifier.RequiresReplace()},
-						MarkdownDescription: "EC2 instance types. Default `[\"m6i.large\"]`.",
+						Default: listDefaultStrings("m6i.large"),
+						Validators: []validator.List{listvalidator.SizeAtLeast(1),
+							listvalidator.ValueStringsAre(instanceTypeValidator{})},
+						PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+						MarkdownDescription: "EC2 instance types, such as `m6i.large` or `m7g.2xlarge` (the plan checks their form; " +
+							"EC2 says at apply whether the region offers them). Default `[\"m6i.large\"]`.",
 					},
 					"min_size": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(2),
 						Validators: []validator.Int64{int64validator.AtLeast(0)}, MarkdownDescription: "Minimum nodes. Default 2."},
@@ -213,7 +216,9 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			},
 			"tags": schema.MapAttribute{
 				Optional: true, ElementType: types.StringType,
-				MarkdownDescription: "Extra tags for everything the workspace creates, merged over the provider's `default_tags`; the LakeSail tags win.",
+				Validators: []validator.Map{tagsValidator(workspaceTagRules)},
+				MarkdownDescription: "Extra tags for everything the workspace creates, merged over the provider's `default_tags`; the LakeSail tags win. " +
+					workspaceTagRules.markdownDescription(),
 			},
 			"cluster_name":          computed("The EKS cluster's name, `lakesail-<connection_id>-<workspace_id>`."),
 			"cluster_arn":           computed("The EKS cluster's ARN."),

@@ -2,13 +2,21 @@ package provider
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
+	"regexp"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // cidrValidator accepts IPv4 CIDR blocks written in canonical form (EKS rejects host bits).
@@ -36,4 +44,91 @@ func listDefaultStrings(values ...string) defaults.List {
 		elems[i] = types.StringValue(v)
 	}
 	return listdefault.StaticValue(types.ListValueMust(types.StringType, elems))
+}
+
+// instanceTypePattern is the form of an EC2 instance type: a family (letters, generation digits,
+// attribute letters, optional -suffixes such as -flex; or u-<n>tb<n>), a dot, and a size.
+var instanceTypePattern = regexp.MustCompile(
+	`^(?:[a-z]+[0-9]+[a-z]*|u-[0-9]+tb[0-9]+)(?:-[a-z0-9]+)*\.(?:nano|micro|small|medium|large|[0-9]*xlarge|metal(?:-[0-9]+xl)?)$`)
+
+// instanceTypeValidator checks instance type names for form (EC2 says at apply whether the
+// region offers them).
+type instanceTypeValidator struct{}
+
+func (instanceTypeValidator) Description(context.Context) string {
+	return "must be an EC2 instance type such as m6i.large, m7g.2xlarge or c6in.metal-24xl"
+}
+
+func (v instanceTypeValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v instanceTypeValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if !instanceTypePattern.MatchString(req.ConfigValue.ValueString()) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Instance Type",
+			fmt.Sprintf("%s is %q, which is not an EC2 instance type: write the family, generation and attributes, a dot, "+
+				"then the size, such as m6i.large, m7g.2xlarge or c6in.metal-24xl.", req.Path, req.ConfigValue.ValueString()))
+	}
+}
+
+// kubernetesVersionsTimeout bounds the plan-time question to EKS.
+const kubernetesVersionsTimeout = 20 * time.Second
+
+// checkKubernetesVersion rejects a version EKS does not offer, when the workspace is created or
+// its version changes. The list comes from EKS with the provider's own credentials; without
+// them (or eks:DescribeClusterVersions) from the calendar built into the provider, with a warning.
+func (r *workspaceResource) checkKubernetesVersion(ctx context.Context, plan workspaceModel, state *workspaceModel, diags *diag.Diagnostics) {
+	version := plan.KubernetesVersion
+	if version.IsNull() || version.IsUnknown() || !kubernetesVersionPattern.MatchString(version.ValueString()) ||
+		state != nil && state.KubernetesVersion.Equal(version) {
+		return
+	}
+	attribute := path.Root("kubernetes_version")
+	var versions lakesail.KubernetesVersions
+	var listErr error = errors.New("the provider is not configured yet")
+	if r.data != nil && r.data.client != nil {
+		askCtx, cancel := context.WithTimeout(ctx, kubernetesVersionsTimeout)
+		versions, listErr = r.data.client.KubernetesVersions(askCtx)
+		cancel()
+	}
+	if listErr != nil {
+		versions = lakesail.BuiltinKubernetesVersions(time.Now())
+		diags.AddAttributeWarning(attribute, "Kubernetes Version Checked Against a Built-In List",
+			"The provider could not ask EKS which Kubernetes versions it offers (eks:DescribeClusterVersions with the provider's "+
+				"own credentials), so it checked kubernetes_version against the release calendar built into this provider, "+
+				"which may be stale. Allow that action to check against EKS itself. The error was: "+listErr.Error())
+	}
+	caveat, err := versions.Check(version.ValueString())
+	if err != nil {
+		diags.AddAttributeError(attribute, "Unsupported Kubernetes Version", err.Error()+". Choose one of those.")
+		return
+	}
+	if caveat != "" {
+		diags.AddAttributeWarning(attribute, "Kubernetes Version Caveat", caveat)
+	}
+}
+
+// warnOpenPublicEndpoint warns when the public Kubernetes API admits the whole internet.
+func warnOpenPublicEndpoint(ctx context.Context, plan workspaceModel, diags *diag.Diagnostics) {
+	if !plan.EndpointPublicAccess.ValueBool() || plan.PublicAccessCIDRs.IsNull() || plan.PublicAccessCIDRs.IsUnknown() {
+		return
+	}
+	var cidrs []types.String
+	diags.Append(plan.PublicAccessCIDRs.ElementsAs(ctx, &cidrs, false)...)
+	for _, cidr := range cidrs {
+		if cidr.IsUnknown() {
+			continue
+		}
+		if _, network, err := net.ParseCIDR(cidr.ValueString()); err == nil {
+			if ones, _ := network.Mask.Size(); ones == 0 {
+				diags.AddAttributeWarning(path.Root("public_access_cidrs"), "Kubernetes API Open to the Internet",
+					fmt.Sprintf("public_access_cidrs includes %s with endpoint_public_access = true: anyone on the internet can reach "+
+						"the cluster's Kubernetes API endpoint and try credentials or exploit its vulnerabilities. List only the "+
+						"ranges your administrators and CI connect from, or keep the endpoint private.", cidr.ValueString()))
+			}
+		}
+	}
 }

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
 data "lakesail_caller_identity" "current" {}
 
 output "terraform_principal" {

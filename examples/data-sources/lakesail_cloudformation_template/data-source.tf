@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
 # The same connection as a CloudFormation stack, for accounts managed without Terraform.
 data "lakesail_cloudformation_template" "stack" {
   connection_id = "AB12CD34EF"

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
 # Review every IAM document before approving a connection, or create the role with your own
 # aws_iam_* resources.
 data "lakesail_connection_policies" "review" {

@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
 # Needs the provider's platform token (the platform block or LAKESAIL_TOKEN).
 data "lakesail_connections" "all" {}
 

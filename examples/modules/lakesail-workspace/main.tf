@@ -4,8 +4,11 @@
 resource "lakesail_workspace" "this" {
   connection_id = var.connection.connection_id
   role_arn      = var.connection.role_arn
-  external_id   = var.external_id
   workspace_id  = var.workspace_id
+
+  # Write-only (Terraform 1.11+): the external ID is kept in neither plan nor state.
+  external_id_wo         = var.external_id
+  external_id_wo_version = var.external_id_version
 
   vpc_id             = var.network.vpc_id
   private_subnet_ids = var.network.private_subnet_ids

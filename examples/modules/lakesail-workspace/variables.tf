@@ -7,9 +7,16 @@ variable "connection" {
 }
 
 variable "external_id" {
-  description = "The connection's external ID."
+  description = "The connection's external ID. The workspace takes it write-only, so it is kept in neither plan nor state."
   type        = string
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "external_id_version" {
+  description = "Increase it whenever external_id changes: a write-only value is applied only when its version changes."
+  type        = number
+  default     = 1
 }
 
 variable "network" {

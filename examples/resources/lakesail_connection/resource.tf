@@ -1,3 +1,11 @@
+terraform {
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
 # The connection id, tenant id and external ID come from LakeSail's console
 # (Settings > Cloud Accounts > Add AWS Account).
 variable "lakesail_external_id" {

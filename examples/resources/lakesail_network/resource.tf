@@ -1,3 +1,24 @@
+terraform {
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
+# The connection's external ID, from LakeSail's console.
+variable "lakesail_external_id" {
+  type      = string
+  sensitive = true
+}
+
+# The connection the network is built through (see lakesail_connection).
+resource "lakesail_connection" "main" {
+  connection_id = "AB12CD34EF"
+  tenant_id     = "TN12AB34CD"
+  external_id   = var.lakesail_external_id
+}
+
 # A network built through the connection role: a VPC over two zones with one NAT gateway, the
 # workspaces' security group, an S3 gateway endpoint, the workspace bucket and its KMS key.
 resource "lakesail_network" "main" {

@@ -1,4 +1,34 @@
-# A workspace in a LakeSail network, built through the connection role.
+terraform {
+  required_providers {
+    lakesail = {
+      source = "lakehq/lakesail"
+    }
+  }
+}
+
+# The connection's external ID, from LakeSail's console.
+variable "lakesail_external_id" {
+  type      = string
+  sensitive = true
+}
+
+# The connection and the network the workspace is built through and in (see lakesail_connection
+# and lakesail_network).
+resource "lakesail_connection" "main" {
+  connection_id = "AB12CD34EF"
+  tenant_id     = "TN12AB34CD"
+  external_id   = var.lakesail_external_id
+}
+
+resource "lakesail_network" "main" {
+  connection_id = lakesail_connection.main.connection_id
+  role_arn      = lakesail_connection.main.role_arn
+  external_id   = var.lakesail_external_id
+  network_id    = "NT12AB34CD"
+  cidr_block    = "10.40.0.0/16"
+}
+
+# A workspace in that network, built through the connection role.
 resource "lakesail_workspace" "analytics" {
   connection_id = lakesail_connection.main.connection_id
   role_arn      = lakesail_connection.main.role_arn

@@ -10,6 +10,8 @@
 //
 // Failures are typed: *APIError (the platform answered with an error status), *TransportError
 // (no usable answer: connection refused, deadline, reset) and *DecodeError (a success status
-// with a body that is not the expected JSON). The token never appears in a log line, an error,
-// or the fmt output of Options or Client.
+// with a body that is not the expected JSON). CheckAccess asks for one connection before any
+// other work and returns an *AccessError that separates what the caller must fix (a refused
+// token, a URL that certainly is not the API's) from an outage. The token never appears in a log
+// line, an error, or the fmt output of Options or Client.
 package platform

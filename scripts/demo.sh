@@ -99,19 +99,19 @@ if [ "$plan_status" -ne 0 ]; then
 fi
 echo "No changes: the second plan is empty."
 echo "==> terraform destroy"
-# Destroy's warnings are shown in full, and the provider's own (what was retained, and how to
-# delete it) are held back to end the demo's output; everything else streams as it comes.
+# Destroy's warnings are shown in full; the one saying what was retained and how to delete it
+# ("LakeSail ... Data Retained") is held back to end the demo's output, the rest streams as it comes.
 : >"$work/destroy-warnings.txt"
 set +e
 tf destroy -auto-approve -input=false 2>&1 | awk -v held="$work/destroy-warnings.txt" '
   { plain = $0; gsub(/\033\[[0-9;]*m/, "", plain) }
-  !in_block && plain ~ /^╷/ { in_block = 1; block = ""; lakesail = 0 }
+  !in_block && plain ~ /^╷/ { in_block = 1; block = ""; retained = 0 }
   in_block {
     block = block $0 "\n"
-    if (plain ~ /^│ Warning: LakeSail /) lakesail = 1
+    if (plain ~ /^│ Warning: LakeSail .*Data Retained/) retained = 1
     if (plain ~ /^╵/) {
       in_block = 0
-      if (lakesail) printf "%s", block >> held; else { printf "%s", block; fflush() }
+      if (retained) printf "%s", block >> held; else { printf "%s", block; fflush() }
     }
     next
   }

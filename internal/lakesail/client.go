@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -62,7 +63,10 @@ func NewClient(cfg aws.Config, opts Options) (*Client, error) {
 	if opts.LakeSailPrincipal == "" {
 		opts.LakeSailPrincipal = DefaultLakeSailPrincipal
 	}
-	return &Client{cfg: cfg.Copy(), opts: opts}, nil
+	cfg = cfg.Copy()
+	// Keep the start of error bodies, so an answer that is not an AWS error can be quoted.
+	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), recordErrorBodies)
+	return &Client{cfg: cfg, opts: opts}, nil
 }
 
 // AccountID is the account the client's credentials belong to, asked of STS once when the

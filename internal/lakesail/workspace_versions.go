@@ -2,6 +2,7 @@ package lakesail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -93,7 +94,7 @@ func (c *Client) KubernetesVersions(ctx context.Context) (KubernetesVersions, er
 		}
 	}
 	if len(out.Versions) == 0 {
-		return KubernetesVersions{}, fmt.Errorf("eks:DescribeClusterVersions listed no Kubernetes versions")
+		return KubernetesVersions{}, errors.New("eks:DescribeClusterVersions listed no Kubernetes versions")
 	}
 	slices.SortFunc(out.Versions, func(a, b KubernetesVersion) int { return minorOf(a.Version) - minorOf(b.Version) })
 	return out, nil

@@ -547,8 +547,8 @@ func addNetworkError(diags *diag.Diagnostics, summary string, err error) {
 		diags.AddError(summary, fmt.Sprintf("%s\n\nThe connection role may not perform %s. Its policies may be out of date or "+
 			"changed outside Terraform: apply lakesail_connection to restore them (its plan shows any drift in policy_sha256).", err, awsErr.Action))
 	case errors.As(err, &awsErr):
-		diags.AddError(summary, fmt.Sprintf("%s\n\nAWS refused %s with %s. What was made so far is saved in state; apply again "+
-			"once the cause is fixed, or destroy to remove it.", err, awsErr.Action, awsErr.Code))
+		diags.AddError(summary, fmt.Sprintf("%s\n\n%s answered %s. What was made so far is saved in state; apply again "+
+			"once the cause is fixed, or destroy to remove it.", err, awsErr.Action, awsErr.Answer()))
 	default:
 		diags.AddError(summary, err.Error())
 	}

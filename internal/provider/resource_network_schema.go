@@ -219,7 +219,8 @@ func networkSchema(ctx context.Context) schema.Schema {
 				ElementType: types.StringType,
 				Optional:    true,
 				MarkdownDescription: "Tags for everything the network creates, on top of the provider's `default_tags`. The " +
-					"LakeSail tags (`Service`, `LakeSail-Connection`, `LakeSail-Tenant`, `LakeSail-Network`) and `Name` win.",
+					"LakeSail tags (`Service`, `LakeSail-Connection`, `LakeSail-Tenant`, `LakeSail-Network`) and `Name` win. " +
+					networkTagRules.markdownDescription(),
 			},
 			"security_group_id": computedString("The workspaces' security group (members admit each other; nothing from outside). Empty for a brought VPC."),
 			"nat_gateway_ids": schema.ListAttribute{

@@ -88,7 +88,7 @@ func (r *workspaceResource) checkKubernetesVersion(ctx context.Context, plan wor
 	}
 	attribute := path.Root("kubernetes_version")
 	var versions lakesail.KubernetesVersions
-	var listErr error = errors.New("the provider is not configured yet")
+	listErr := errors.New("the provider is not configured yet")
 	if r.data != nil && r.data.client != nil {
 		askCtx, cancel := context.WithTimeout(ctx, kubernetesVersionsTimeout)
 		versions, listErr = r.data.client.KubernetesVersions(askCtx)

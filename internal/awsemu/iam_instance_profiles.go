@@ -40,8 +40,8 @@ func iamInstanceProfileOps() []*Operation {
 		{Name: "AddRoleToInstanceProfile", Action: "iam:AddRoleToInstanceProfile", Resources: instanceProfileResource, Context: instanceProfileTags,
 			Also: passRoleToInstanceProfile, Handle: iamAddRoleToInstanceProfile},
 		{Name: "RemoveRoleFromInstanceProfile", Action: "iam:RemoveRoleFromInstanceProfile", Resources: instanceProfileResource, Context: instanceProfileTags, Handle: iamRemoveRoleFromInstanceProfile},
-		{Name: "TagInstanceProfile", Action: "iam:TagInstanceProfile", Resources: instanceProfileResource, Context: ctx(instanceProfileTags, requestTags), Handle: iamTagInstanceProfile},
-		{Name: "UntagInstanceProfile", Action: "iam:UntagInstanceProfile", Resources: instanceProfileResource, Context: ctx(instanceProfileTags, untagKeys), Handle: iamUntagInstanceProfile},
+		{Name: "TagInstanceProfile", Action: "iam:TagInstanceProfile", Resources: instanceProfileResource, Context: ctx(instanceProfileTags, requestTags), Handle: iamTagHandler(instanceProfileTagsOf, "TagsPerInstanceProfile")},
+		{Name: "UntagInstanceProfile", Action: "iam:UntagInstanceProfile", Resources: instanceProfileResource, Context: ctx(instanceProfileTags, untagKeys), Handle: iamUntagHandler(instanceProfileTagsOf)},
 		{Name: "ListInstanceProfileTags", Action: "iam:ListInstanceProfileTags", Resources: instanceProfileResource, Context: instanceProfileTags, Handle: iamListInstanceProfileTags},
 	}
 }
@@ -273,36 +273,6 @@ func iamRemoveRoleFromInstanceProfile(c *Req) (any, error) {
 		return nil, noSuchEntity("The role with name %s cannot be found.", name)
 	}
 	return nil, noSuchEntity("Role %s in Instance Profile %s cannot be found.", name, p.name)
-}
-
-func iamTagInstanceProfile(c *Req) (any, error) {
-	p, err := existingInstanceProfile(c)
-	if err != nil {
-		return nil, err
-	}
-	tags := c.ParamTags("Tags")
-	if err := checkTags(tags); err != nil {
-		return nil, err
-	}
-	merged, err := mergeTags(p.tags, tags, "TagsPerInstanceProfile")
-	if err != nil {
-		return nil, err
-	}
-	p.tags = merged
-	return nil, nil
-}
-
-func iamUntagInstanceProfile(c *Req) (any, error) {
-	p, err := existingInstanceProfile(c)
-	if err != nil {
-		return nil, err
-	}
-	keys := c.ParamList("TagKeys")
-	if err := checkTagKeys(keys); err != nil {
-		return nil, err
-	}
-	p.tags = removeTags(p.tags, keys)
-	return nil, nil
 }
 
 func iamListInstanceProfileTags(c *Req) (any, error) {

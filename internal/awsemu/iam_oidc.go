@@ -12,8 +12,8 @@ func iamOIDCOps() []*Operation {
 		{Name: "GetOpenIDConnectProvider", Action: "iam:GetOpenIDConnectProvider", Resources: oidcResource, Context: oidcTags, Handle: iamGetOIDC},
 		{Name: "DeleteOpenIDConnectProvider", Action: "iam:DeleteOpenIDConnectProvider", Resources: oidcResource, Context: oidcTags, Handle: iamDeleteOIDC},
 		{Name: "ListOpenIDConnectProviders", Action: "iam:ListOpenIDConnectProviders", Handle: iamListOIDC},
-		{Name: "TagOpenIDConnectProvider", Action: "iam:TagOpenIDConnectProvider", Resources: oidcResource, Context: ctx(oidcTags, requestTags), Handle: iamTagOIDC},
-		{Name: "UntagOpenIDConnectProvider", Action: "iam:UntagOpenIDConnectProvider", Resources: oidcResource, Context: ctx(oidcTags, untagKeys), Handle: iamUntagOIDC},
+		{Name: "TagOpenIDConnectProvider", Action: "iam:TagOpenIDConnectProvider", Resources: oidcResource, Context: ctx(oidcTags, requestTags), Handle: iamTagHandler(oidcTagsOf, "TagsPerOpenIdConnectProvider")},
+		{Name: "UntagOpenIDConnectProvider", Action: "iam:UntagOpenIDConnectProvider", Resources: oidcResource, Context: ctx(oidcTags, untagKeys), Handle: iamUntagHandler(oidcTagsOf)},
 		{Name: "ListOpenIDConnectProviderTags", Action: "iam:ListOpenIDConnectProviderTags", Resources: oidcResource, Context: oidcTags, Handle: iamListOIDCTags},
 		{Name: "UpdateOpenIDConnectProviderThumbprint", Action: "iam:UpdateOpenIDConnectProviderThumbprint", Resources: oidcResource, Context: oidcTags, Handle: iamUpdateOIDCThumbprint},
 		{Name: "AddClientIDToOpenIDConnectProvider", Action: "iam:AddClientIDToOpenIDConnectProvider", Resources: oidcResource, Context: oidcTags, Handle: iamAddOIDCClientID},
@@ -138,36 +138,6 @@ func iamListOIDC(c *Req) (any, error) {
 		out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, xmlARN{Arn: a})
 	}
 	return out, nil
-}
-
-func iamTagOIDC(c *Req) (any, error) {
-	p, err := existingOIDC(c)
-	if err != nil {
-		return nil, err
-	}
-	tags := c.ParamTags("Tags")
-	if err := checkTags(tags); err != nil {
-		return nil, err
-	}
-	merged, err := mergeTags(p.tags, tags, "TagsPerOpenIdConnectProvider")
-	if err != nil {
-		return nil, err
-	}
-	p.tags = merged
-	return nil, nil
-}
-
-func iamUntagOIDC(c *Req) (any, error) {
-	p, err := existingOIDC(c)
-	if err != nil {
-		return nil, err
-	}
-	keys := c.ParamList("TagKeys")
-	if err := checkTagKeys(keys); err != nil {
-		return nil, err
-	}
-	p.tags = removeTags(p.tags, keys)
-	return nil, nil
 }
 
 func iamListOIDCTags(c *Req) (any, error) {

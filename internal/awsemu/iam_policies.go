@@ -17,8 +17,8 @@ func iamPolicyOps() []*Operation {
 		{Name: "ListPolicyVersions", Action: "iam:ListPolicyVersions", Resources: policyResource, Context: policyTags, Handle: iamListPolicyVersions},
 		{Name: "DeletePolicyVersion", Action: "iam:DeletePolicyVersion", Resources: policyResource, Context: policyTags, Handle: iamDeletePolicyVersion},
 		{Name: "SetDefaultPolicyVersion", Action: "iam:SetDefaultPolicyVersion", Resources: policyResource, Context: policyTags, Handle: iamSetDefaultPolicyVersion},
-		{Name: "TagPolicy", Action: "iam:TagPolicy", Resources: policyResource, Context: ctx(policyTags, requestTags), Handle: iamTagPolicy},
-		{Name: "UntagPolicy", Action: "iam:UntagPolicy", Resources: policyResource, Context: ctx(policyTags, untagKeys), Handle: iamUntagPolicy},
+		{Name: "TagPolicy", Action: "iam:TagPolicy", Resources: policyResource, Context: ctx(policyTags, requestTags), Handle: iamTagHandler(policyTagsOf, "TagsPerPolicy")},
+		{Name: "UntagPolicy", Action: "iam:UntagPolicy", Resources: policyResource, Context: ctx(policyTags, untagKeys), Handle: iamUntagHandler(policyTagsOf)},
 		{Name: "ListPolicyTags", Action: "iam:ListPolicyTags", Resources: policyResource, Context: policyTags, Handle: iamListPolicyTags},
 		{Name: "ListEntitiesForPolicy", Action: "iam:ListEntitiesForPolicy", Resources: policyResource, Context: policyTags, Handle: iamListEntitiesForPolicy},
 	}
@@ -258,36 +258,6 @@ func iamSetDefaultPolicyVersion(c *Req) (any, error) {
 	}
 	p.defaultVersion = v.id
 	p.updated = c.Now
-	return nil, nil
-}
-
-func iamTagPolicy(c *Req) (any, error) {
-	p, err := existingPolicy(c, true)
-	if err != nil {
-		return nil, err
-	}
-	tags := c.ParamTags("Tags")
-	if err := checkTags(tags); err != nil {
-		return nil, err
-	}
-	merged, err := mergeTags(p.tags, tags, "TagsPerPolicy")
-	if err != nil {
-		return nil, err
-	}
-	p.tags = merged
-	return nil, nil
-}
-
-func iamUntagPolicy(c *Req) (any, error) {
-	p, err := existingPolicy(c, true)
-	if err != nil {
-		return nil, err
-	}
-	keys := c.ParamList("TagKeys")
-	if err := checkTagKeys(keys); err != nil {
-		return nil, err
-	}
-	p.tags = removeTags(p.tags, keys)
 	return nil, nil
 }
 

@@ -10,8 +10,8 @@ func iamRoleOps() []*Operation {
 		{Name: "UpdateRole", Action: "iam:UpdateRole", Resources: roleResource, Context: roleTags, Handle: iamUpdateRole},
 		{Name: "UpdateRoleDescription", Action: "iam:UpdateRoleDescription", Resources: roleResource, Context: roleTags, Handle: iamUpdateRoleDescription},
 		{Name: "UpdateAssumeRolePolicy", Action: "iam:UpdateAssumeRolePolicy", Resources: roleResource, Context: roleTags, Handle: iamUpdateAssumeRolePolicy},
-		{Name: "TagRole", Action: "iam:TagRole", Resources: roleResource, Context: ctx(roleTags, requestTags), Handle: iamTagRole},
-		{Name: "UntagRole", Action: "iam:UntagRole", Resources: roleResource, Context: ctx(roleTags, untagKeys), Handle: iamUntagRole},
+		{Name: "TagRole", Action: "iam:TagRole", Resources: roleResource, Context: ctx(roleTags, requestTags), Handle: iamTagHandler(roleTagsOf, "TagsPerRole")},
+		{Name: "UntagRole", Action: "iam:UntagRole", Resources: roleResource, Context: ctx(roleTags, untagKeys), Handle: iamUntagHandler(roleTagsOf)},
 		{Name: "ListRoleTags", Action: "iam:ListRoleTags", Resources: roleResource, Context: roleTags, Handle: iamListRoleTags},
 		{Name: "ListRoles", Action: "iam:ListRoles", Handle: iamListRoles},
 		{Name: "PutRolePermissionsBoundary", Action: "iam:PutRolePermissionsBoundary", Resources: roleResource, Context: ctx(roleTags, requestedBoundary), Handle: iamPutRolePermissionsBoundary},
@@ -171,36 +171,6 @@ func iamUpdateAssumeRolePolicy(c *Req) (any, error) {
 		return nil, err
 	}
 	r.trustText, r.trust = text, trust
-	return nil, nil
-}
-
-func iamTagRole(c *Req) (any, error) {
-	r, err := existingRole(c)
-	if err != nil {
-		return nil, err
-	}
-	tags := c.ParamTags("Tags")
-	if err := checkTags(tags); err != nil {
-		return nil, err
-	}
-	merged, err := mergeTags(r.tags, tags, "TagsPerRole")
-	if err != nil {
-		return nil, err
-	}
-	r.tags = merged
-	return nil, nil
-}
-
-func iamUntagRole(c *Req) (any, error) {
-	r, err := existingRole(c)
-	if err != nil {
-		return nil, err
-	}
-	keys := c.ParamList("TagKeys")
-	if err := checkTagKeys(keys); err != nil {
-		return nil, err
-	}
-	r.tags = removeTags(r.tags, keys)
 	return nil, nil
 }
 

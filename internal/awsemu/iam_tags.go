@@ -1,0 +1,75 @@
+package awsemu
+
+// The Tag… and Untag… operations of IAM's taggable resource types share one shape: find the
+// resource, check the tags, merge within the type's quota (or remove the keys).
+
+// iamTags finds the tags of the resource a request names.
+type iamTags func(c *Req) (*[]tag, *APIError)
+
+// iamTagHandler is the Handle of Tag<Type>: quota names the type's limit ("TagsPerRole").
+func iamTagHandler(find iamTags, quota string) func(c *Req) (any, error) {
+	return func(c *Req) (any, error) {
+		tags, err := find(c)
+		if err != nil {
+			return nil, err
+		}
+		add := c.ParamTags("Tags")
+		if err := checkTags(add); err != nil {
+			return nil, err
+		}
+		merged, err := mergeTags(*tags, add, quota)
+		if err != nil {
+			return nil, err
+		}
+		*tags = merged
+		return nil, nil
+	}
+}
+
+// iamUntagHandler is the Handle of Untag<Type>.
+func iamUntagHandler(find iamTags) func(c *Req) (any, error) {
+	return func(c *Req) (any, error) {
+		tags, err := find(c)
+		if err != nil {
+			return nil, err
+		}
+		keys := c.ParamList("TagKeys")
+		if err := checkTagKeys(keys); err != nil {
+			return nil, err
+		}
+		*tags = removeTags(*tags, keys)
+		return nil, nil
+	}
+}
+
+func roleTagsOf(c *Req) (*[]tag, *APIError) {
+	r, err := existingRole(c)
+	if err != nil {
+		return nil, err
+	}
+	return &r.tags, nil
+}
+
+func policyTagsOf(c *Req) (*[]tag, *APIError) {
+	p, err := existingPolicy(c, true)
+	if err != nil {
+		return nil, err
+	}
+	return &p.tags, nil
+}
+
+func oidcTagsOf(c *Req) (*[]tag, *APIError) {
+	p, err := existingOIDC(c)
+	if err != nil {
+		return nil, err
+	}
+	return &p.tags, nil
+}
+
+func instanceProfileTagsOf(c *Req) (*[]tag, *APIError) {
+	p, err := existingInstanceProfile(c)
+	if err != nil {
+		return nil, err
+	}
+	return &p.tags, nil
+}

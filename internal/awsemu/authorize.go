@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // authorize decides a call before its handler runs. Root and AlwaysAllowed calls pass; role
@@ -16,10 +16,11 @@ func (e *Emulator) authorize(c *Req) *APIError {
 	if op.Resources != nil {
 		c.resources = op.Resources(c)
 	}
+	checks := []Check{{Action: op.Action, Resources: c.resources}}
+	defer e.reportAuthorization(c, &checks) // OnAuthorize (tests): the checks computed, whatever the outcome
 	if op.AlwaysAllowed || op.SelfAuthorized || op.Action == "" {
 		return nil
 	}
-	checks := []Check{{Action: op.Action, Resources: c.resources}}
 	if op.Context != nil {
 		checks[0].Context = op.Context(c)
 	}

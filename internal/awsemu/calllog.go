@@ -1,13 +1,18 @@
 package awsemu
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
 
 // Call is one AWS call as the emulator saw it, allowed or denied.
 type Call struct {
-	Time      time.Time `json:"time"`
+	Time time.Time `json:"time"` // the emulator's clock (tests may move it)
+	// Start and End are wall-clock times: when the request arrived and when its answer was
+	// decided. Calls whose intervals overlap were in flight together (see Rounds).
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
 	Service   string    `json:"service"`
 	Operation string    `json:"operation"`
 	Action    string    `json:"action"`
@@ -49,6 +54,8 @@ func (e *Emulator) Calls() []Call { return e.log.list() }
 func (e *Emulator) record(c *Req, apiErr *APIError) {
 	call := Call{
 		Time:      c.Now,
+		Start:     c.start,
+		End:       time.Now(),
 		Region:    c.Region,
 		RequestID: c.RequestID,
 		Resources: c.resources,
@@ -74,4 +81,25 @@ func (e *Emulator) record(c *Req, apiErr *APIError) {
 		call.ErrorCode = apiErr.Code
 	}
 	e.log.add(call)
+}
+
+// Rounds groups calls into rounds of calls in flight together: sorted by start, a call opens a
+// new round when it starts after every call of the current round has ended; otherwise it joins
+// it. Calls made one after another are one round each; calls made concurrently share one.
+func Rounds(calls []Call) [][]Call {
+	sorted := slices.Clone(calls)
+	slices.SortStableFunc(sorted, func(a, b Call) int { return a.Start.Compare(b.Start) })
+	var rounds [][]Call
+	var roundEnd time.Time
+	for i, call := range sorted {
+		if i == 0 || call.Start.After(roundEnd) {
+			rounds = append(rounds, nil)
+			roundEnd = call.End
+		}
+		rounds[len(rounds)-1] = append(rounds[len(rounds)-1], call)
+		if call.End.After(roundEnd) {
+			roundEnd = call.End
+		}
+	}
+	return rounds
 }

@@ -6,7 +6,7 @@ import (
 	"net"
 	"strings"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 func eksClusterOps() []*Operation {

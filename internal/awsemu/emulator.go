@@ -41,6 +41,8 @@ type Emulator struct {
 	mu sync.Mutex // guards st; never held while sleeping
 	st *state
 
+	onAuthorize func(AuthQuestion) // guarded by mu: OnAuthorize (authorize_hook.go)
+
 	log    callLog
 	faults faultSet
 

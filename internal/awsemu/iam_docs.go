@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // parsePolicy parses a document with the shared evaluator, turning its *ParseError into IAM's

@@ -1,6 +1,6 @@
 package awsemu
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 func iamRolePolicyOps() []*Operation {
 	return []*Operation{

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // kmsDecide decides one KMS action on one resource. The key policy is the primary control of a

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // kmsState is one account's KMS keys and aliases, in every region.

@@ -1,7 +1,7 @@
 package awsemu
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // logsKeyActions are what CloudWatch Logs needs the key policy to let its service principal do

@@ -19,6 +19,7 @@ type Req struct {
 	Region    string
 	RequestID string
 	Now       time.Time
+	start     time.Time // wall clock at arrival, for the call log
 	Caller    *principal
 	Account   *account // the caller's account: where IAM operations act
 

@@ -3,7 +3,7 @@ package awsemu
 import (
 	"strings"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 const resourceBasedPolicy = "resource-based policy"

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 func s3ObjectOps() []*Operation {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // s3State is the buckets one account owns. Bucket names are global: state.bucket looks in

@@ -25,7 +25,7 @@ func (e *Emulator) Handler() http.Handler {
 // serveAWS runs one AWS call: authenticate, route, authorize, faults, handler; every outcome
 // lands in the call log.
 func (e *Emulator) serveAWS(w http.ResponseWriter, r *http.Request) {
-	c := &Req{e: e, HTTP: r, RequestID: newRequestID()}
+	c := &Req{e: e, HTTP: r, RequestID: newRequestID(), start: time.Now()}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
 		c.Now = e.now()

@@ -5,7 +5,7 @@ import (
 
 	"time"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // stsService is STS (awsquery).

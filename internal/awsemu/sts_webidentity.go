@@ -4,7 +4,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // stsWebIdentityOp is sts:AssumeRoleWithWebIdentity for IRSA: an unsigned call carrying a

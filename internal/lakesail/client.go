@@ -41,6 +41,18 @@ type Client struct {
 	opts Options
 
 	accountMu sync.Mutex // guards opts.AccountID while it is resolved lazily
+
+	// caller is who cfg's credentials are, asked of STS once: the account, ARN and principal of
+	// a set of credentials do not change. Copies with the same credentials share it
+	// (WithWaitDelays); a client from AssumeRole acts with other credentials and has its own.
+	caller *callerCache
+}
+
+// callerCache holds the answers about the client's own credentials; failures are not kept.
+type callerCache struct {
+	mu        sync.Mutex // held across the lookups, so concurrent callers wait for one answer
+	identity  *Identity  // GetCallerIdentity's answer (PrincipalARN unset)
+	principal string     // the trustable principal, once resolved
 }
 
 // NewClient returns a Client that acts with the credentials in cfg.
@@ -66,23 +78,47 @@ func NewClient(cfg aws.Config, opts Options) (*Client, error) {
 	cfg = cfg.Copy()
 	// Keep the start of error bodies, so an answer that is not an AWS error can be quoted.
 	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), recordErrorBodies)
-	return &Client{cfg: cfg, opts: opts}, nil
+	return &Client{cfg: cfg, opts: opts, caller: &callerCache{}}, nil
 }
 
-// AccountID is the account the client's credentials belong to, asked of STS once when the
-// provider was told to skip requesting it.
+// AccountID is the account the client's credentials belong to: the one given in Options, or
+// asked of STS (once per client: see CallerIdentity).
 func (c *Client) AccountID(ctx context.Context) (string, error) {
 	c.accountMu.Lock()
 	defer c.accountMu.Unlock()
 	if c.opts.AccountID != "" {
 		return c.opts.AccountID, nil
 	}
+	id, err := c.stsIdentity(ctx)
+	if err != nil {
+		return "", err
+	}
+	c.opts.AccountID = id.AccountID
+	return c.opts.AccountID, nil
+}
+
+// stsIdentity is GetCallerIdentity's answer for the client's credentials, asked at most once
+// successfully.
+func (c *Client) stsIdentity(ctx context.Context) (Identity, error) {
+	c.caller.mu.Lock()
+	defer c.caller.mu.Unlock()
+	return c.stsIdentityLocked(ctx)
+}
+
+func (c *Client) stsIdentityLocked(ctx context.Context) (Identity, error) {
+	if c.caller.identity != nil {
+		return *c.caller.identity, nil
+	}
 	out, err := stsClient(c.cfg, c.opts).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return "", wrapAWSError("sts:GetCallerIdentity", err)
+		return Identity{}, wrapAWSError("sts:GetCallerIdentity", err)
 	}
-	c.opts.AccountID = aws.ToString(out.Account)
-	return c.opts.AccountID, nil
+	c.caller.identity = &Identity{
+		AccountID: aws.ToString(out.Account),
+		ARN:       aws.ToString(out.Arn),
+		UserID:    aws.ToString(out.UserId),
+	}
+	return *c.caller.identity, nil
 }
 
 // Partition is the AWS partition of the client's account ("aws", "aws-cn", "aws-us-gov").

@@ -123,7 +123,7 @@ func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRo
 	if err := createPolicies(ctx, api, others, tags, made); err != nil {
 		return nil, rollBackOnConflict(ctx, api, err, made)
 	}
-	_, err = api.CreateRole(ctx, &iam.CreateRoleInput{
+	created, err := api.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName:                 aws.String(bundle.RoleName),
 		Path:                     aws.String(bundle.RolePath),
 		AssumeRolePolicyDocument: aws.String(bundle.Trust.JSON),
@@ -143,7 +143,29 @@ func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRo
 	if err := attachPolicies(ctx, api, bundle.RoleName, bundle.AttachedPolicyARNs()); err != nil {
 		return nil, err
 	}
-	return c.ReadConnection(ctx, spec)
+	// Every call above succeeded, so AWS has exactly what was sent: reading it back would only
+	// repeat it (ReadConnection is for drift, at the next refresh).
+	roleARN := bundle.RoleARN
+	if created.Role != nil && created.Role.Arn != nil {
+		roleARN = aws.ToString(created.Role.Arn)
+	}
+	return madeConnection(bundle, spec, roleARN, tags), nil
+}
+
+// madeConnection is the Connection a successful create made: the bundle's documents, all
+// attached, on a role with the given ARN and tags.
+func madeConnection(bundle *connpolicy.Bundle, spec ConnectionSpec, roleARN string, tags map[string]string) *Connection {
+	return &Connection{
+		AccountID:          bundle.Spec.AccountID,
+		RoleName:           bundle.RoleName,
+		RolePath:           bundle.RolePath,
+		RoleARN:            roleARN,
+		RoleBoundaryARN:    bundle.RoleBoundary.ARN,
+		MaxSessionDuration: spec.maxSession(),
+		Tags:               maps.Clone(tags),
+		Fingerprints:       ExpectedFingerprints(bundle),
+		TrustExternalIDs:   externalIDs(bundle.Trust.JSON),
+	}
 }
 
 // createPolicies creates every policy, none of which may exist yet, and adds each one it made

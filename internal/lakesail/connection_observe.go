@@ -10,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
 )
 
 // RoleObservation is what an existing connection role says about the connection's settings:

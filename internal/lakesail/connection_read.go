@@ -16,8 +16,8 @@ import (
 	awspolicy "github.com/hashicorp/awspolicyequivalence"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
 )
 
 // Fingerprint values that say why a document does not match; a matching document's fingerprint

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // Identity is who the client's credentials are.
@@ -22,21 +21,24 @@ type Identity struct {
 	PrincipalARN string
 }
 
-// CallerIdentity asks STS who the client's credentials are and derives the trustable principal.
+// CallerIdentity is who the client's credentials are, with the trustable principal. STS (and,
+// for an assumed-role session, IAM) is asked once per client: the answer cannot change while the
+// credentials stay the same.
 func (c *Client) CallerIdentity(ctx context.Context) (Identity, error) {
-	out, err := stsClient(c.cfg, c.opts).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
-	if err != nil {
-		return Identity{}, wrapAWSError("sts:GetCallerIdentity", err)
-	}
-	id := Identity{
-		AccountID: aws.ToString(out.Account),
-		ARN:       aws.ToString(out.Arn),
-		UserID:    aws.ToString(out.UserId),
-	}
-	id.PrincipalARN, err = c.principalARN(ctx, id.ARN)
+	c.caller.mu.Lock()
+	defer c.caller.mu.Unlock()
+	id, err := c.stsIdentityLocked(ctx)
 	if err != nil {
 		return Identity{}, err
 	}
+	if c.caller.principal == "" {
+		principal, err := c.principalARN(ctx, id.ARN)
+		if err != nil {
+			return Identity{}, err
+		}
+		c.caller.principal = principal
+	}
+	id.PrincipalARN = c.caller.principal
 	return id, nil
 }
 

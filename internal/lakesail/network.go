@@ -1,6 +1,7 @@
 package lakesail
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/netip"
@@ -128,9 +129,17 @@ func (s NetworkSpec) networkTags(tenantID string) map[string]string {
 type NetworkSpecError struct {
 	Field   string // NetworkSpec field, e.g. "CIDRBlock"
 	Problem string
+
+	kind error // ErrInvalidNetworkCIDR for ValidateNetworkCIDR's findings
 }
 
 func (e *NetworkSpecError) Error() string { return "invalid network: " + e.Field + " " + e.Problem }
+
+func (e *NetworkSpecError) Unwrap() error { return e.kind }
+
+// ErrInvalidNetworkCIDR is wrapped by the errors of ValidateNetworkCIDR (also returned first by
+// PlanSubnets), so a caller that checked the range already can tell them from layout errors.
+var ErrInvalidNetworkCIDR = errors.New("invalid network CIDR block")
 
 func specError(field, format string, args ...any) error {
 	return &NetworkSpecError{Field: field, Problem: fmt.Sprintf(format, args...)}
@@ -198,7 +207,8 @@ func (s NetworkSpec) validateCreatedVPC() error {
 	if len(s.PrivateSubnetIDs) > 0 || len(s.PublicSubnetIDs) > 0 {
 		return specError("VPCID", "is required with PrivateSubnetIDs and PublicSubnetIDs")
 	}
-	if err := ValidateNetworkCIDR(s.CIDRBlock); err != nil {
+	prefix, err := parseNetworkCIDR(s.CIDRBlock)
+	if err != nil {
 		return err
 	}
 	if len(s.AvailabilityZones) > 0 && s.AvailabilityZoneCount != 0 && s.AvailabilityZoneCount != len(s.AvailabilityZones) {
@@ -213,29 +223,39 @@ func (s NetworkSpec) validateCreatedVPC() error {
 	if m := s.NATMode(); m != NATSingle && m != NATPerAZ {
 		return specError("NATGateways", "must be %q or %q, not %q", NATSingle, NATPerAZ, m)
 	}
-	if _, err := PlanSubnets(s.CIDRBlock, s.ZoneCount()); err != nil {
+	if _, err := carveSubnets(prefix, s.ZoneCount()); err != nil {
 		return err
 	}
 	return nil
 }
 
 // ValidateNetworkCIDR checks a created network's CIDR: IPv4, within an RFC 1918 range, /16 to /24.
+// Its errors wrap ErrInvalidNetworkCIDR.
 func ValidateNetworkCIDR(cidr string) error {
+	_, err := parseNetworkCIDR(cidr)
+	return err
+}
+
+// parseNetworkCIDR is ValidateNetworkCIDR that also returns the parsed range.
+func parseNetworkCIDR(cidr string) (netip.Prefix, error) {
+	invalid := func(format string, args ...any) (netip.Prefix, error) {
+		return netip.Prefix{}, &NetworkSpecError{Field: "CIDRBlock", Problem: fmt.Sprintf(format, args...), kind: ErrInvalidNetworkCIDR}
+	}
 	prefix, err := netip.ParsePrefix(cidr)
 	switch {
 	case err != nil || !prefix.Addr().Is4():
-		return specError("CIDRBlock", "must be an IPv4 CIDR block such as 10.0.0.0/16, not %q", cidr)
+		return invalid("must be an IPv4 CIDR block such as 10.0.0.0/16, not %q", cidr)
 	case prefix.Masked() != prefix:
-		return specError("CIDRBlock", "%s has host bits set; the network address is %s", cidr, prefix.Masked())
+		return invalid("%s has host bits set; the network address is %s", cidr, prefix.Masked())
 	case prefix.Bits() < MinVPCPrefix || prefix.Bits() > MaxVPCPrefix:
-		return specError("CIDRBlock", "must be /%d to /%d, not /%d", MinVPCPrefix, MaxVPCPrefix, prefix.Bits())
+		return invalid("must be /%d to /%d, not /%d", MinVPCPrefix, MaxVPCPrefix, prefix.Bits())
 	}
 	for _, r := range privateRanges {
 		if r.Contains(prefix.Addr()) && r.Bits() <= prefix.Bits() {
-			return nil
+			return prefix, nil
 		}
 	}
-	return specError("CIDRBlock", "%s is not within a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", cidr)
+	return invalid("%s is not within a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", cidr)
 }
 
 // roleNameOf is the role name (without path) of a role ARN.

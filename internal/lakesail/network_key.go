@@ -14,8 +14,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
 )
 
 // keyDeletionWindowDays is the waiting period of a force-destroyed key: KMS's shortest, and

@@ -2,6 +2,7 @@ package lakesail
 
 import (
 	"net"
+	"net/netip"
 
 	"github.com/apparentlymart/go-cidr/cidr"
 )
@@ -26,13 +27,19 @@ const (
 
 // PlanSubnets carves cidrBlock for zones zones, and proves the subnets fit and do not overlap.
 func PlanSubnets(cidrBlock string, zones int) (SubnetLayout, error) {
-	if err := ValidateNetworkCIDR(cidrBlock); err != nil {
+	prefix, err := parseNetworkCIDR(cidrBlock)
+	if err != nil {
 		return SubnetLayout{}, err
 	}
+	return carveSubnets(prefix, zones)
+}
+
+// carveSubnets is PlanSubnets for a range parseNetworkCIDR accepted.
+func carveSubnets(prefix netip.Prefix, zones int) (SubnetLayout, error) {
 	if zones < MinZones || zones > MaxZones {
 		return SubnetLayout{}, specError("AvailabilityZoneCount", "must be %d or %d, not %d", MinZones, MaxZones, zones)
 	}
-	_, base, _ := net.ParseCIDR(cidrBlock)
+	_, base, _ := net.ParseCIDR(prefix.String())
 	bits, _ := base.Mask.Size()
 	if bits+publicSubnetBits > minSubnetPrefix {
 		return SubnetLayout{}, specError("CIDRBlock", "/%d leaves public subnets of /%d, smaller than AWS's smallest subnet (/%d)",

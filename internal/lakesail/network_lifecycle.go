@@ -22,7 +22,7 @@ func (c *Client) CreateNetwork(ctx context.Context, spec NetworkSpec, started fu
 	if started != nil {
 		started()
 	}
-	run, err := c.startNetwork(ctx, spec, true)
+	run, err := c.networkSession(ctx, spec, true) // validated above
 	if err != nil {
 		return nil, err
 	}

@@ -16,9 +16,9 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
 )
 
 // lakeSailAccount is the account of LakeSail's control plane, which every connection role trusts.

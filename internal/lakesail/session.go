@@ -51,5 +51,5 @@ func (c *Client) AssumeRole(session RoleSession) (*Client, error) {
 		// Renew well ahead of expiry so no long wait straddles the end of a session.
 		o.ExpiryWindow = duration / 4
 	})
-	return &Client{cfg: cfg, opts: opts}, nil
+	return &Client{cfg: cfg, opts: opts, caller: &callerCache{}}, nil // other credentials: another identity
 }

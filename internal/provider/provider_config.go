@@ -216,6 +216,10 @@ func configureClient(ctx context.Context, m providerModel, version string) (*lak
 	}
 	ctx, logger := logging.NewTfLogger(ctx)
 	baseConfig.Logger = logger
+	// aws-sdk-go-base would ask STS who the credentials are twice (to validate them, then for the
+	// account); the library client asks once below and keeps the answer for the configuration.
+	validateCredentials := !baseConfig.SkipCredsValidation
+	baseConfig.SkipCredsValidation = true
 
 	ctx, awsConfig, baseDiags := awsbase.GetAwsConfig(ctx, baseConfig)
 	diags.Append(fromBaseDiags(baseDiags)...)
@@ -227,10 +231,14 @@ func configureClient(ctx context.Context, m providerModel, version string) (*lak
 			"Set region in the provider block, or the AWS_REGION environment variable, or a region in the shared configuration profile.")
 		return nil, diags
 	}
-	accountID, partition, baseDiags := awsbase.GetAwsAccountIDAndPartition(ctx, awsConfig, baseConfig)
-	diags.Append(fromBaseDiags(baseDiags)...)
-	if diags.HasError() {
-		return nil, diags
+	var accountID, partition string
+	if !validateCredentials {
+		// Without STS: IAM or the credentials' metadata, unless skip_requesting_account_id.
+		accountID, partition, baseDiags = awsbase.GetAwsAccountIDAndPartition(ctx, awsConfig, baseConfig)
+		diags.Append(fromBaseDiags(baseDiags)...)
+		if diags.HasError() {
+			return nil, diags
+		}
 	}
 	if partition == "" {
 		if p, ok := endpoints.PartitionForRegion(endpoints.DefaultPartitions(), awsConfig.Region); ok {
@@ -248,6 +256,14 @@ func configureClient(ctx context.Context, m providerModel, version string) (*lak
 	if err != nil {
 		diags.AddError("Invalid Provider Configuration", err.Error())
 		return nil, diags
+	}
+	if validateCredentials {
+		// The client keeps the answer: the resources' identity lookups cost no further call.
+		if _, err := client.AccountID(ctx); err != nil {
+			diags.AddError("Cannot Configure AWS Access", "validating provider credentials: "+err.Error()+
+				"\n\nCheck the provider's credentials (environment, profile, assume_role), region and endpoints.")
+			return nil, diags
+		}
 	}
 	return client, diags
 }

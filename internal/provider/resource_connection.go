@@ -266,7 +266,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	} else {
 		plan.setPlatformStatus(noPlatformStatus())
 	}
-	_, err := r.data.client.CreateConnection(ctx, spec, func(string) {
+	conn, err := r.data.client.CreateConnection(ctx, spec, func(string) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	})
 	var conflict *lakesail.ConflictError
@@ -283,7 +283,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
-	r.finishApply(ctx, &plan, spec, externalID, caller, &resp.Diagnostics)
+	r.finishApply(ctx, &plan, conn, externalID, caller, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		// A platform failure is a warning here: an error would taint the resource, and the next
 		// apply would replace a role that is fine. platform_status says what is left to do.
@@ -326,12 +326,13 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	plan.setPlatformStatus(state.platformStatus())
 	awsChanges := plan.changesFrom(state)
 	if awsChanges {
-		if _, err := r.data.client.UpdateConnection(ctx, spec); err != nil {
+		conn, err := r.data.client.UpdateConnection(ctx, spec)
+		if err != nil {
 			addConnectionError(&resp.Diagnostics, "Cannot Update LakeSail Connection", err)
 			return
 		}
 		r.saveExternalIDDigest(ctx, config, plan, resp.Private.SetKey, &resp.Diagnostics)
-		r.finishApply(ctx, &plan, spec, externalID, caller, &resp.Diagnostics)
+		r.finishApply(ctx, &plan, conn, externalID, caller, &resp.Diagnostics)
 	} else {
 		plan.Verified = state.Verified
 	}
@@ -341,14 +342,10 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// finishApply reads the result back and verifies the role when the provider's principal is the
-// trusted provisioner; caller is that principal when resolveProvisioner looked it up.
-func (r *connectionResource) finishApply(ctx context.Context, plan *connectionModel, spec lakesail.ConnectionSpec, externalID, caller string, diags *diag.Diagnostics) {
-	conn, err := r.data.client.ReadConnection(ctx, spec)
-	if err != nil {
-		addConnectionError(diags, "Cannot Read LakeSail Connection", err)
-		return
-	}
+// finishApply checks what create or update left (conn: what create made, or what update read
+// back) and verifies the role when the provider's principal is the trusted provisioner; caller is
+// that principal when resolveProvisioner looked it up.
+func (r *connectionResource) finishApply(ctx context.Context, plan *connectionModel, conn *lakesail.Connection, externalID, caller string, diags *diag.Diagnostics) {
 	if len(conn.Drift) > 0 {
 		diags.AddError("LakeSail Connection Did Not Converge",
 			"After apply the connection still differs from its configuration: "+strings.Join(conn.Drift, "; ")+
@@ -375,7 +372,7 @@ func (r *connectionResource) finishApply(ctx context.Context, plan *connectionMo
 			map[string]any{"caller": caller, "provisioner": plan.ProvisionerPrincipalARN.ValueString()})
 		return
 	}
-	err = r.data.client.VerifyRole(ctx, conn.RoleARN, externalID, lakesail.VerifyOptions{})
+	err := r.data.client.VerifyRole(ctx, conn.RoleARN, externalID, lakesail.VerifyOptions{})
 	var propagating *lakesail.PropagationError
 	switch {
 	case err == nil:

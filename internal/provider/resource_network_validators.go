@@ -51,10 +51,11 @@ func (r *networkResource) ValidateConfig(ctx context.Context, req resource.Valid
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.CIDRBlock.IsNull() && !config.CIDRBlock.IsUnknown() && lakesail.ValidateNetworkCIDR(config.CIDRBlock.ValueString()) == nil {
+	if !config.CIDRBlock.IsNull() && !config.CIDRBlock.IsUnknown() {
 		zones, known := config.zoneCount(ctx)
 		if known && zones >= lakesail.MinZones && zones <= lakesail.MaxZones { // other counts have their own error
-			if _, err := lakesail.PlanSubnets(config.CIDRBlock.ValueString(), zones); err != nil {
+			// An invalid range is cidr_block's validator's to report; only the layout's errors here.
+			if _, err := lakesail.PlanSubnets(config.CIDRBlock.ValueString(), zones); err != nil && !errors.Is(err, lakesail.ErrInvalidNetworkCIDR) {
 				resp.Diagnostics.AddAttributeError(path.Root("cidr_block"), "Subnets Do Not Fit",
 					fmt.Sprintf("%s cannot be carved into a private and a public subnet for each of %d zones: %s. Use a larger range or fewer zones.",
 						config.CIDRBlock.ValueString(), zones, specProblem(err)))

@@ -3,7 +3,7 @@ package connpolicy
 import (
 	"testing"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // attack is one step an attacker holding the connection role (or a workload role) takes;

@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // RoleBoundaryNamespaces are the service namespaces the connection role can ever use. A call in
 // any other namespace (DynamoDB, RDS, SageMaker, IAM Identity Center, Organizations, ...) is

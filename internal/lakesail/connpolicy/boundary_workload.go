@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // eniClusterTag is the tag the Amazon VPC CNI puts on every network interface it creates, with
 // the cluster name as value (the EKS add-on sets CLUSTER_NAME).

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"maps"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // BundleVersion identifies the set of documents this package renders. Bump it whenever any

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")

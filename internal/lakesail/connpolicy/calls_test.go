@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 var partitionsUnderTest = []string{"aws", "aws-cn", "aws-us-gov"}

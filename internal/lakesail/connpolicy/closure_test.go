@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/authref"
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // The closure check is the other half of "every call we make is allowed": for every action any

@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // Explicit-deny Sids, referred to by tests and by drift diagnostics.
 const (

@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // policyAutoScaling: the launch template every managed node group of the connection scales
 // from. The template puts Tags(spec) on the instances, their volumes and network interfaces

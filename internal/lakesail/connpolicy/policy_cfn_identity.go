@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // policyCloudFormationAndObservabilityAndIdentity: who-am-I, preflight reads (quotas and prices)
 // and read-only inspection of the connection itself: its CloudFormation stack (when the

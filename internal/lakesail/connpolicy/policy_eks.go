@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // policyEKS: the workspace's EKS cluster with its node groups, add-ons and access entries,
 // and the cluster's satellites: the Konnectivity TLS material in SSM, the session NLB's ACM

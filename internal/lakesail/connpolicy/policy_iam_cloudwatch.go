@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // policyIAMAndCloudwatch: the roles a workspace creates (cluster, node, IRSA), the EKS
 // service-linked roles, the cluster's OIDC provider, and the cluster's control-plane log group.

@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // policyNetworkCompute: the network pieces compute traffic flows through (elastic IPs, NAT
 // gateways, the nodes' security group and its rules) and the KMS key that encrypts the

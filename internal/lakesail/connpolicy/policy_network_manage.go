@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // policyNetworkManage: the VPC skeleton a network creates (VPC, subnets, internet gateway, route
 // tables, S3 gateway endpoint) and the network's workspace bucket.

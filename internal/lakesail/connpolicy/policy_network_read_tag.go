@@ -1,6 +1,6 @@
 package connpolicy
 
-import "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // ec2CreateActions are the create calls whose TagSpecifications the role may use to tag what
 // it creates (ec2:CreateAction on ec2:CreateTags).

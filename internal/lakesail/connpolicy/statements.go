@@ -4,7 +4,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // Small constructors that keep the documents readable.

@@ -1,7 +1,13 @@
 // Package iampolicy is the typed model of an IAM policy document and an evaluator that decides
 // requests the way AWS does for a single account: an explicit deny anywhere wins, otherwise an
 // identity-policy allow is needed and, where a permissions boundary is set, the boundary must
-// allow too. The emulator uses it to enforce calls; the provider uses it for plan-time checks.
+// allow too.
+//
+// It belongs to neither the product nor the emulator: the library (internal/lakesail: plan-time
+// checks, the connection's documents in connpolicy, the closure check) and the emulator
+// (internal/awsemu: authorizing every call) both import it, and it imports nothing of the
+// project, so the emulator judges the product with an evaluator the product does not own. Its
+// tests' tables of AWS's documented decisions are the reference both are held to.
 package iampolicy
 
 // Version is the only policy language version this package writes.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
@@ -26,6 +27,8 @@ type RoleObservation struct {
 	// ProvisionerPrincipals are the principals of the trust policy's provisioner statement.
 	ProvisionerPrincipals []string
 	Tags                  map[string]string
+
+	role *iamtypes.Role // as read, for ReadObservedConnection
 }
 
 // ObserveConnectionRole reads a connection role's settings from AWS.
@@ -46,6 +49,7 @@ func (c *Client) ObserveConnectionRole(ctx context.Context, roleName string) (*R
 		MaxSessionDuration: time.Duration(aws.ToInt32(role.MaxSessionDuration)) * time.Second,
 		ExternalIDs:        externalIDs(trust),
 		Tags:               tags,
+		role:               role,
 	}
 	if doc, err := iampolicy.Parse(trust); err == nil {
 		for _, st := range doc.Statement {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	awspolicy "github.com/hashicorp/awspolicyequivalence"
 	"golang.org/x/sync/errgroup"
 
@@ -84,13 +85,22 @@ func trustFingerprint(bundle *connpolicy.Bundle) string {
 // ReadConnection observes the connection's role and policies and compares them with spec. It
 // returns an error wrapping ErrNotFound when the role does not exist.
 func (c *Client) ReadConnection(ctx context.Context, spec ConnectionSpec) (*Connection, error) {
+	return c.ReadObservedConnection(ctx, spec, nil)
+}
+
+// ReadObservedConnection is ReadConnection for a role that ObserveConnectionRole has just read
+// (to find the external ID, for instance): that role is not read again. With a nil or another
+// role's observation it reads the role itself.
+func (c *Client) ReadObservedConnection(ctx context.Context, spec ConnectionSpec, observed *RoleObservation) (*Connection, error) {
 	bundle, err := c.Bundle(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
 	api := iamClient(c.cfg, c.opts)
-	role, err := findRole(ctx, api, bundle.RoleName)
-	if err != nil {
+	var role *iamtypes.Role
+	if observed != nil && observed.role != nil && aws.ToString(observed.role.RoleName) == bundle.RoleName {
+		role = observed.role
+	} else if role, err = findRole(ctx, api, bundle.RoleName); err != nil {
 		return nil, err
 	}
 	conn := &Connection{
@@ -138,15 +148,8 @@ func observePolicies(ctx context.Context, group *errgroup.Group, api *iam.Client
 	observed := &observedPolicies{docs: map[connpolicy.PolicyKind]string{}}
 	for _, p := range policies {
 		group.Go(func() error {
-			policy, err := findPolicy(ctx, api, p.ARN)
-			if err := ignoreNotFound(err); err != nil {
-				return err
-			}
-			if policy == nil {
-				return nil
-			}
-			doc, err := findPolicyDocument(ctx, api, p.ARN, aws.ToString(policy.DefaultVersionId))
-			if err != nil {
+			doc, exists, err := findDefaultPolicyDocument(ctx, api, p.ARN)
+			if err != nil || !exists {
 				return err
 			}
 			observed.mu.Lock()
@@ -156,6 +159,34 @@ func observePolicies(ctx context.Context, group *errgroup.Group, api *iam.Client
 		})
 	}
 	return observed
+}
+
+// firstPolicyVersion is the version CreatePolicy makes; a connection's policies keep it as their
+// default until an update restores or changes a document.
+const firstPolicyVersion = "v1"
+
+// findDefaultPolicyDocument returns the default version's document of a managed policy, and
+// whether the policy exists. It asks for the first version directly (one call instead of
+// GetPolicy and GetPolicyVersion, in the usual case), and falls back to GetPolicy when that is
+// not the default version.
+func findDefaultPolicyDocument(ctx context.Context, api *iam.Client, policyARN string) (string, bool, error) {
+	out, err := api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(policyARN), VersionId: aws.String(firstPolicyVersion)})
+	if err := ignoreNotFound(classify("iam:GetPolicyVersion", err)); err != nil {
+		return "", false, err
+	}
+	if err == nil && out.PolicyVersion != nil && out.PolicyVersion.IsDefaultVersion {
+		doc, err := decodePolicyDocument(aws.ToString(out.PolicyVersion.Document))
+		return doc, true, err
+	}
+	policy, err := findPolicy(ctx, api, policyARN)
+	if err := ignoreNotFound(err); err != nil {
+		return "", false, err
+	}
+	if policy == nil {
+		return "", false, nil
+	}
+	doc, err := findPolicyDocument(ctx, api, policyARN, aws.ToString(policy.DefaultVersionId))
+	return doc, true, err
 }
 
 func (conn *Connection) compareTrust(bundle *connpolicy.Bundle, encoded string) error {

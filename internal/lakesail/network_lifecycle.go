@@ -191,10 +191,19 @@ func (r *networkRun) read(ctx context.Context, recorded *Network) (*Network, err
 
 // readStorage observes the key and the bucket and lists their drift.
 func (r *networkRun) readStorage(ctx context.Context, recorded *Network, n *Network) (drift []string, bucketGone bool, err error) {
+	// The bucket and the key are read at the same time: only the comparison needs both.
+	var bucket *workspaceBucket
+	var bucketErr error
+	bucketRead := make(chan struct{})
+	go func() {
+		defer close(bucketRead)
+		bucket, bucketErr = r.observeBucket(ctx)
+	}()
 	keyARN := r.spec.KMSKeyARN
 	if !r.spec.BringsOwnKey() {
 		key, err := r.findNetworkKey(ctx, recordedKey(recorded))
 		if err != nil {
+			<-bucketRead
 			return nil, false, err
 		}
 		if key == nil {
@@ -207,9 +216,9 @@ func (r *networkRun) readStorage(ctx context.Context, recorded *Network, n *Netw
 	} else {
 		n.KMSKeyARN = keyARN
 	}
-	bucket, err := r.observeBucket(ctx)
-	if err != nil {
-		return nil, false, err
+	<-bucketRead
+	if bucketErr != nil {
+		return nil, false, bucketErr
 	}
 	if !bucket.exists {
 		n.BucketName, n.BucketARN = "", ""

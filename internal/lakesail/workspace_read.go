@@ -17,7 +17,7 @@ import (
 )
 
 // readConcurrency bounds the parallel reads of one workspace.
-const readConcurrency = 6
+const readConcurrency = 10
 
 // ReadWorkspace observes the workspace and compares it with the spec. It returns an error
 // wrapping ErrNotFound when the cluster does not exist.
@@ -280,22 +280,32 @@ func (c *Client) readOIDCProvider(ctx context.Context, s WorkspaceSpec, w *Works
 	return nil
 }
 
+// readParameters checks that the workspace's parameters exist, ten names per call (GetParameters'
+// limit); it reads no values.
 func (c *Client) readParameters(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
 	api := ssmClient(c.cfg, c.opts)
-	for _, name := range s.ParameterNames() {
-		_, err := api.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)})
-		err = classifyWorkspace("ssm:GetParameter", err)
-		if errors.Is(err, ErrNotFound) {
-			drift("parameter %s was deleted", name)
-			continue
-		}
-		if err != nil {
+	for batch := range slices.Chunk(s.ParameterNames(), maxParametersPerCall) {
+		out, err := api.GetParameters(ctx, &ssm.GetParametersInput{Names: batch})
+		if err := classifyWorkspace("ssm:GetParameters", err); err != nil {
 			return err
 		}
-		w.SSMParameterNames = append(w.SSMParameterNames, name)
+		found := map[string]bool{}
+		for _, p := range out.Parameters {
+			found[aws.ToString(p.Name)] = true
+		}
+		for _, name := range batch {
+			if !found[name] {
+				drift("parameter %s was deleted", name)
+				continue
+			}
+			w.SSMParameterNames = append(w.SSMParameterNames, name)
+		}
 	}
 	return nil
 }
+
+// maxParametersPerCall is how many names one ssm:GetParameters call accepts.
+const maxParametersPerCall = 10
 
 func (c *Client) readCertificate(ctx context.Context, w *Workspace, certificateARN string, drift func(string, ...any)) error {
 	if certificateARN == "" {

@@ -397,10 +397,11 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	externalID := state.ExternalID.ValueString()
+	var observed *lakesail.RoleObservation // the role as read to find a write-only external ID
 	if externalID == "" {
 		digest, diags := req.Private.GetKey(ctx, privateExternalIDDigest)
 		resp.Diagnostics.Append(diags...)
-		externalID = r.writeOnlyExternalID(ctx, state, string(digest), &resp.Diagnostics)
+		externalID, observed = r.writeOnlyExternalID(ctx, state, string(digest), &resp.Diagnostics)
 	}
 	if externalID != placeholderExternalID {
 		defer func() { resp.Diagnostics = redactSecrets(resp.Diagnostics, externalID) }()
@@ -414,7 +415,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		addSpecError(&resp.Diagnostics, err)
 		return
 	}
-	conn, err := r.data.client.ReadConnection(ctx, spec)
+	conn, err := r.data.client.ReadObservedConnection(ctx, spec, observed)
 	if errors.Is(err, lakesail.ErrNotFound) {
 		tflog.Warn(ctx, "connection role not found; removing the connection from state", map[string]any{"role": bundle.RoleName})
 		resp.State.RemoveResource(ctx)
@@ -439,23 +440,25 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 
 // writeOnlyExternalID finds, among the trust policy's external IDs, the one whose digest private
 // state recorded; without it the trust policy is compared against a placeholder and shows drift.
-func (r *connectionResource) writeOnlyExternalID(ctx context.Context, state connectionModel, digest string, diags *diag.Diagnostics) string {
+// It also returns the role as it read it (nil when it did not), so the read that follows does
+// not read it again.
+func (r *connectionResource) writeOnlyExternalID(ctx context.Context, state connectionModel, digest string, diags *diag.Diagnostics) (string, *lakesail.RoleObservation) {
 	if digest == "" {
-		return placeholderExternalID
+		return placeholderExternalID, nil
 	}
 	obs, err := r.data.client.ObserveConnectionRole(ctx, state.RoleName.ValueString())
 	if err != nil {
 		if !errors.Is(err, lakesail.ErrNotFound) {
 			addConnectionError(diags, "Cannot Read LakeSail Connection", err)
 		}
-		return placeholderExternalID
+		return placeholderExternalID, nil
 	}
 	for _, candidate := range obs.ExternalIDs {
 		if fmt.Sprintf("%q", externalIDDigest(state.ConnectionID.ValueString(), candidate)) == digest {
-			return candidate
+			return candidate, obs
 		}
 	}
-	return placeholderExternalID
+	return placeholderExternalID, obs
 }
 
 func (r *connectionResource) saveExternalIDDigest(ctx context.Context, config, plan connectionModel, set func(context.Context, string, []byte) diag.Diagnostics, diags *diag.Diagnostics) {

@@ -327,7 +327,7 @@ func (t *callTable) workspaceCalls() {
 		add("", "eks:DescribeAddonVersions", "*", "workspace: resolve the default add-on versions")
 	t.in(KindEKS, "SsmManageConnectionParameters").
 		each("ssm", parameter, "workspace: Konnectivity TLS material",
-			ops("PutParameter", "GetParameter", "DeleteParameter", "AddTagsToResource"))
+			ops("PutParameter", "GetParameter", "GetParameters", "DeleteParameter", "AddTagsToResource"))
 	t.in(KindEKS, "AcmImportTaggedCertificates").
 		add("", "acm:ImportCertificate", certificate, "workspace create: the session NLB's certificate", t.creating()).
 		add("acm:ImportCertificate", "acm:AddTagsToCertificate", certificate, "workspace create: tags in ImportCertificate", t.creating())

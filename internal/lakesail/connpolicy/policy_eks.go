@@ -38,7 +38,7 @@ func policyEKS(n names) iampolicy.Document {
 			list("eks:DescribeAddonVersions"),
 			list("*")),
 		allow("SsmManageConnectionParameters",
-			withPrefix("ssm", "PutParameter", "GetParameter", "DeleteParameter", "AddTagsToResource"),
+			withPrefix("ssm", "PutParameter", "GetParameter", "GetParameters", "DeleteParameter", "AddTagsToResource"),
 			list(n.own("ssm", "parameter/lakesail/"+n.id+"/*"))),
 		// A certificate is imported with its tags (acm:AddTagsToCertificate is checked on the
 		// new certificate, whose ARN is random: the request tag is the scope). A re-import cannot

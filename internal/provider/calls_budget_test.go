@@ -38,7 +38,7 @@ const (
 // callsBudgetLatency is added to every emulated call, so that calls made concurrently are
 // certainly in flight together and calls made one after another certainly are not: a round
 // (awsemu.Rounds) is then what the provider made wait for what.
-const callsBudgetLatency = 15 * time.Millisecond
+const callsBudgetLatency = 40 * time.Millisecond
 
 // TestAccCallsBudget_complete applies examples/complete (what `make demo` applies), plans it
 // again (the refresh) and destroys it, through the real terraform CLI against the emulator, and

@@ -54,7 +54,7 @@ type NetworkSpec struct {
 	// RoleARN is the connection role every call is made through.
 	RoleARN string
 	// ExternalID of the connection; when empty it is read from the role's trust policy with the
-	// client's own credentials (the only call those credentials make for a network).
+	// client's own credentials.
 	ExternalID string
 	NetworkID  string
 

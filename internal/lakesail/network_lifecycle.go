@@ -7,8 +7,10 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// Every network operation acts only through the connection role (see startNetwork); the
-// client's own credentials are used at most once, to read the external ID from the trust policy.
+// Every network operation acts through the connection role (see startNetwork). The client's own
+// credentials are used only to read the external ID from the trust policy, to restore what the
+// role may not change once it is set (the bucket's protection and the key's policy: ownerAccess),
+// and to mark or unmark a brought VPC LakeSail-Adoptable-By (owner.go).
 
 // CreateNetwork builds the network. started is called before the first AWS call, so the caller
 // can save the network's identity; progress is called with the record each time an object is

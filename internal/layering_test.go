@@ -1,8 +1,10 @@
 package internal_test
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -90,5 +92,91 @@ func TestUnitLayering(t *testing.T) {
 				t.Fatalf("no Go files found under internal/%s", dir)
 			}
 		}
+	}
+}
+
+// sessionCalls are the library methods that act as, or read, a connection role by hand; the
+// provider leaves them to the library's connection session (lakesail.Client.OpenConnectionSession).
+var sessionCalls = []string{"AssumeRole", "ObserveConnectionRole"}
+
+// sessionCallsAllowed are the provider files that may still call one of sessionCalls, and why.
+var sessionCallsAllowed = map[string]map[string]string{
+	// The connection resource owns the role and reads it with the account's own credentials (to
+	// import it, and to find a write-only external ID for drift); it never acts as the role.
+	"provider/resource_connection.go": {"ObserveConnectionRole": "the connection resource reads the role it manages"},
+}
+
+// TestUnitProviderActsThroughTheLibrary keeps AWS work out of the provider: no non-test file
+// assumes a connection role or reads its trust policy itself (the library's connection session
+// does, with the propagation retry and refreshing credentials), and no package-level variable
+// holds wait delays (tests pass short waits as library options, through the provider's
+// configuration).
+func TestUnitProviderActsThroughTheLibrary(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("provider", "*.go"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files found under internal/provider: %v", err)
+	}
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || !slices.Contains(sessionCalls, sel.Sel.Name) {
+				return true
+			}
+			if _, allowed := sessionCallsAllowed[filepath.ToSlash(path)][sel.Sel.Name]; !allowed {
+				t.Errorf("%s calls %s: the provider passes configuration to the library's connection session (OpenConnectionSession) instead",
+					fset.Position(call.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
+		for _, decl := range file.Decls {
+			gen, ok := decl.(*ast.GenDecl)
+			if !ok || gen.Tok != token.VAR {
+				continue
+			}
+			for _, spec := range gen.Specs {
+				value := spec.(*ast.ValueSpec)
+				typeText := ""
+				if value.Type != nil {
+					typeText = types.ExprString(value.Type)
+				}
+				for _, name := range value.Names {
+					lower := strings.ToLower(name.Name)
+					if strings.Contains(lower, "wait") || strings.Contains(lower, "delay") || strings.Contains(typeText, "time.Duration") {
+						t.Errorf("%s: package-level variable %s holds wait delays: pass them as library options (lakesail.Options.WaitMinDelay/WaitMaxDelay) instead",
+							fset.Position(name.Pos()), name.Name)
+					}
+				}
+			}
+		}
+	}
+	// The scan sees the calls it forbids (a rename of the methods would make it vacuous).
+	src := `package p; func f() { c.AssumeRole(x); c.ObserveConnectionRole(ctx, n) }`
+	file, err := parser.ParseFile(token.NewFileSet(), "p.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	ast.Inspect(file, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && slices.Contains(sessionCalls, sel.Sel.Name) {
+				found++
+			}
+		}
+		return true
+	})
+	if found != len(sessionCalls) {
+		t.Errorf("the scan found %d of the %d forbidden calls in its own sample", found, len(sessionCalls))
 	}
 }

@@ -57,6 +57,9 @@ type NetworkSpec struct {
 	// client's own credentials.
 	ExternalID string
 	NetworkID  string
+	// Session, when set, is the connection role already assumed (OpenConnectionSession on
+	// RoleARN); the operation acts through it and ignores ExternalID and TenantID.
+	Session *ConnectionSession
 
 	// A created network: its CIDR, zones (explicit, or a count picked from the region) and NAT mode.
 	CIDRBlock             string

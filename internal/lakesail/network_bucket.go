@@ -72,7 +72,7 @@ func (r *networkRun) policyDeniesRole(policy, action string) bool {
 	roleName, _ := roleNameOf(r.spec.RoleARN)
 	req := iampolicy.Request{
 		Caller: iampolicy.Caller{
-			ARN:     "arn:" + r.partition + ":sts::" + r.accountID + ":assumed-role/" + roleName + "/" + networkSessionName(r.spec.NetworkID),
+			ARN:     "arn:" + r.partition + ":sts::" + r.accountID + ":assumed-role/" + roleName + "/" + NetworkSessionName(r.spec.NetworkID),
 			Account: r.accountID, RoleARN: r.spec.RoleARN,
 		},
 		Action: action, Resource: r.bucketARN(),

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -53,12 +51,13 @@ func (c *Client) waitOptions() waitOptions {
 	return w
 }
 
-// networkSessionName names the role session in CloudTrail: lakesail-network-<NET>.
-func networkSessionName(networkID string) string { return SessionNamePrefix + "network-" + networkID }
+// NetworkSessionName names the role session of a network's operations in CloudTrail:
+// lakesail-network-<NET>.
+func NetworkSessionName(networkID string) string { return SessionNamePrefix + "network-" + networkID }
 
-// startNetwork validates the spec, finds the external ID when it is not given, assumes the
-// connection role and resolves the tenant. waitForPropagation retries a refused AssumeRole for
-// PropagationWindow (a role created in the same apply); otherwise a refusal is final.
+// startNetwork validates the spec and acts as the connection role (see networkSession).
+// waitForPropagation retries a refused AssumeRole for PropagationWindow (a role created in the
+// same apply); otherwise a refusal is final.
 func (c *Client) startNetwork(ctx context.Context, spec NetworkSpec, waitForPropagation bool) (*networkRun, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
@@ -66,56 +65,45 @@ func (c *Client) startNetwork(ctx context.Context, spec NetworkSpec, waitForProp
 	return c.networkSession(ctx, spec, waitForPropagation)
 }
 
-// networkSession acts as the connection role for spec, which must name a valid role.
+// networkSession acts as the connection role for spec, which must name a valid role: through
+// spec.Session when the caller opened one, else through a session opened here
+// (OpenConnectionSession, which finds the external ID and the tenant when they are not given).
 func (c *Client) networkSession(ctx context.Context, spec NetworkSpec, waitForPropagation bool) (*networkRun, error) {
-	roleName, err := roleNameOf(spec.RoleARN)
-	if err != nil {
-		return nil, err
-	}
-	if spec.ExternalID == "" {
-		// The one call made with the client's own credentials: the trust policy holds the
-		// external ID (and the role's tags the tenant).
-		obs, err := c.ObserveConnectionRole(ctx, roleName)
-		if errors.Is(err, ErrNotFound) {
-			return nil, &DisconnectedError{RoleARN: spec.RoleARN, Reason: "the connection role no longer exists", Err: err}
-		}
+	sess := spec.Session
+	if sess == nil {
+		var err error
+		sess, err = c.OpenConnectionSession(ctx, ConnectionAccess{
+			RoleARN: spec.RoleARN, ExternalID: spec.ExternalID, TenantID: spec.TenantID,
+			SessionName: NetworkSessionName(spec.NetworkID), WaitForPropagation: waitForPropagation,
+		})
 		if err != nil {
-			return nil, fmt.Errorf("reading the external ID from the trust policy of %s: %w", roleName, err)
+			return nil, networkSessionError(err)
 		}
-		ids := slices.Compact(slices.Sorted(slices.Values(obs.ExternalIDs)))
-		switch len(ids) {
-		case 0:
-			return nil, &DisconnectedError{RoleARN: spec.RoleARN, Reason: "the trust policy no longer requires an external ID",
-				Err: errors.New("no sts:ExternalId condition in the trust policy")}
-		case 1:
-			spec.ExternalID = ids[0]
-		default:
-			return nil, specError("ExternalID", "must be given: the trust policy of %s has %d different external IDs", roleName, len(ids))
-		}
-		if spec.TenantID == "" {
-			spec.TenantID = obs.TenantID
-		}
+	} else if sess.Role == nil || sess.RoleARN != spec.RoleARN {
+		return nil, specError("Session", "must be a session opened on the connection role %s", spec.RoleARN)
 	}
-	role, err := c.AssumeRole(RoleSession{RoleARN: spec.RoleARN, ExternalID: spec.ExternalID, SessionName: networkSessionName(spec.NetworkID)})
-	if err != nil {
-		return nil, err
-	}
-	if err := c.openSession(ctx, role, spec.RoleARN, waitForPropagation); err != nil {
-		return nil, err
-	}
-	parsed, _ := arn.Parse(spec.RoleARN)
-	run := &networkRun{
-		spec: spec, tenantID: spec.TenantID, accountID: parsed.AccountID, partition: parsed.Partition,
+	spec.ExternalID, spec.TenantID = sess.ExternalID, sess.TenantID
+	role := sess.Role
+	return &networkRun{
+		spec: spec, tenantID: sess.TenantID, accountID: sess.AccountID, partition: sess.Partition,
 		region: role.cfg.Region, waits: c.waitOptions(),
 		ec2: ec2Client(role.cfg, role.opts), s3: s3Client(role.cfg, role.opts), kms: kmsClient(role.cfg, role.opts),
-		owner: &ownerAccess{base: c, accountID: parsed.AccountID},
+		owner: &ownerAccess{base: c, accountID: sess.AccountID},
+	}, nil
+}
+
+// networkSessionError keeps the errors of a NetworkSpec whose external ID or tenant the
+// connection role does not settle: a *NetworkSpecError naming the field to give.
+func networkSessionError(err error) error {
+	var needed *ExternalIDNeededError
+	var untagged *TenantTagError
+	switch {
+	case errors.As(err, &needed):
+		return specError("ExternalID", "must be given: the trust policy of %s has %d different external IDs", needed.RoleName, needed.Count)
+	case errors.As(err, &untagged):
+		return specError("TenantID", "must be given: the connection role %s has no valid %s tag", untagged.RoleName, untagged.Tag)
 	}
-	if run.tenantID == "" {
-		if run.tenantID, err = tenantFromRole(ctx, iamClient(role.cfg, role.opts), roleName); err != nil {
-			return nil, err
-		}
-	}
-	return run, nil
+	return err
 }
 
 // openSession assumes the role now, so a revoked connection is reported as such before any
@@ -154,7 +142,7 @@ func tenantFromRole(ctx context.Context, api *iam.Client, roleName string) (stri
 	}
 	tenant := tagMap(out.Role.Tags)[connpolicy.TagTenant]
 	if !lakeSailID.MatchString(tenant) {
-		return "", specError("TenantID", "must be given: the connection role %s has no valid %s tag", roleName, connpolicy.TagTenant)
+		return "", &TenantTagError{RoleName: roleName, Tag: connpolicy.TagTenant}
 	}
 	return tenant, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
@@ -24,7 +25,24 @@ import (
 // credentials and region (nothing is overridden then). See TESTING.md.
 
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"lakesail": providerserver.NewProtocol6WithError(New("test")()),
+	"lakesail": providerserver.NewProtocol6WithError(newTestProvider()),
+}
+
+// newTestProvider is the provider as tests serve it: the library polls at the pace of the
+// emulator (fastLibraryWaits).
+func newTestProvider() provider.Provider {
+	return &lakesailProvider{version: "test", tuneLibrary: fastLibraryWaits}
+}
+
+// Test waits: the emulator settles NAT gateways and EKS transitions in milliseconds.
+const (
+	testWaitMinDelay = 5 * time.Millisecond
+	testWaitMaxDelay = 50 * time.Millisecond
+)
+
+// fastLibraryWaits shortens the library's polling (its WaitMinDelay and WaitMaxDelay options).
+func fastLibraryWaits(o *lakesail.Options) {
+	o.WaitMinDelay, o.WaitMaxDelay = testWaitMinDelay, testWaitMaxDelay
 }
 
 // accTarget is one place acceptance tests run against.

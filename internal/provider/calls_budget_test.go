@@ -170,7 +170,7 @@ func serveProviderInProcess(ctx context.Context, t *testing.T) string {
 	serveErr := make(chan error, 1)
 	go func() {
 		serveErr <- tf6server.Serve("registry.terraform.io/lakehq/lakesail",
-			providerserver.NewProtocol6(New("test")()),
+			providerserver.NewProtocol6(newTestProvider()),
 			tf6server.WithDebug(ctx, reattachCh, closeCh),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithoutLogStderrOverride(),

@@ -412,5 +412,5 @@ func (f *fakePlatform) client(t *testing.T) *platform.Client {
 
 // platformTestFactories serve a provider whose platform client retries fast.
 var platformTestFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"lakesail": providerserver.NewProtocol6WithError(&lakesailProvider{version: "test", tunePlatform: fastPlatformRetries}),
+	"lakesail": providerserver.NewProtocol6WithError(&lakesailProvider{version: "test", tunePlatform: fastPlatformRetries, tuneLibrary: fastLibraryWaits}),
 }

@@ -24,6 +24,9 @@ type lakesailProvider struct {
 	version string
 	// tunePlatform adjusts the platform client's options; tests use it to shrink retries.
 	tunePlatform func(*platform.Options)
+	// tuneLibrary adjusts the library client's options; tests use it to shorten the waits
+	// (WaitMinDelay, WaitMaxDelay) against the emulator, where transitions take milliseconds.
+	tuneLibrary func(*lakesail.Options)
 }
 
 // providerData is what Configure hands to every resource and data source.
@@ -63,7 +66,7 @@ func (p *lakesailProvider) Configure(ctx context.Context, req provider.Configure
 		tflog.Debug(ctx, "provider configuration has unknown values; deferring AWS configuration")
 		return
 	}
-	client, diags := configureClient(ctx, config, p.version)
+	client, diags := configureClient(ctx, config, p.version, p.tuneLibrary)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -207,7 +207,8 @@ func expandAWSBaseConfig(m providerModel, version string) (*awsbase.Config, erro
 }
 
 // configureClient resolves AWS credentials and builds the library client.
-func configureClient(ctx context.Context, m providerModel, version string) (*lakesail.Client, diag.Diagnostics) {
+// tune, when set, adjusts the library's options (tests shorten its waits through it).
+func configureClient(ctx context.Context, m providerModel, version string, tune func(*lakesail.Options)) (*lakesail.Client, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	baseConfig, err := expandAWSBaseConfig(m, version)
 	if err != nil {
@@ -247,12 +248,16 @@ func configureClient(ctx context.Context, m providerModel, version string) (*lak
 			partition = "aws"
 		}
 	}
-	client, err := lakesail.NewClient(awsConfig, lakesail.Options{
+	opts := lakesail.Options{
 		AccountID:         accountID,
 		Partition:         partition,
 		Endpoints:         m.endpoints(),
 		LakeSailPrincipal: m.LakeSailPrincipal.ValueString(),
-	})
+	}
+	if tune != nil {
+		tune(&opts)
+	}
+	client, err := lakesail.NewClient(awsConfig, opts)
 	if err != nil {
 		diags.AddError("Invalid Provider Configuration", err.Error())
 		return nil, diags

@@ -2,8 +2,7 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"encoding/json"
 	"maps"
 	"slices"
 	"time"
@@ -159,9 +158,18 @@ func stringMapValue(in map[string]string) types.Map {
 	return value
 }
 
-// externalIDDigest is what private state keeps of a write-only external ID: enough to check the
-// trust policy still carries it, useless for recovering a UUID.
+// externalIDDigest is what private state keeps of a write-only external ID (as a JSON string):
+// enough to check the trust policy still carries it, useless for recovering a UUID.
 func externalIDDigest(connectionID, externalID string) string {
-	sum := sha256.Sum256([]byte("lakesail-external-id:" + connectionID + ":" + externalID))
-	return hex.EncodeToString(sum[:])
+	return lakesail.ExternalIDDigest(connectionID, externalID)
+}
+
+// privateDigest is the digest private state recorded (a JSON string), "" when none; a value that
+// is not a JSON string is passed on as it is, and matches no external ID.
+func privateDigest(recorded []byte) string {
+	var digest string
+	if err := json.Unmarshal(recorded, &digest); err != nil {
+		return string(recorded)
+	}
+	return digest
 }

@@ -321,7 +321,7 @@ func withReattachedProvider(t *testing.T, command func(tfexec.ReattachInfo) erro
 	closeCh := make(chan struct{})
 	served := make(chan error, 1)
 	go func() {
-		served <- tf6server.Serve("registry.terraform.io/lakehq/lakesail", providerserver.NewProtocol6(New("test")()),
+		served <- tf6server.Serve("registry.terraform.io/lakehq/lakesail", providerserver.NewProtocol6(newTestProvider()),
 			tf6server.WithDebug(ctx, reattachCh, closeCh), tf6server.WithLoggingSink(t), tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
 	}()
 	defer func() {

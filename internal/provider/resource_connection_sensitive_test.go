@@ -87,7 +87,7 @@ func validateConnectionConfig(t *testing.T, set map[string]tftypes.Value) []*tfp
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	server, err := providerserver.NewProtocol6WithError(newTestProvider())()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestUnitConnectionLibraryErrorsNeverEchoSecret(t *testing.T) {
 // attribute of the provider (provider block, resources, data sources) on a marked value.
 func TestUnitSensitiveAttributesNeverEchoed(t *testing.T) {
 	ctx := context.Background()
-	p := New("test")()
+	p := newTestProvider()
 	var meta provider.MetadataResponse
 	p.Metadata(ctx, provider.MetadataRequest{}, &meta)
 	var providerSchema provider.SchemaResponse

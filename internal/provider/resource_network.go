@@ -26,10 +26,6 @@ const (
 	privateNetworkImported = "network_imported"
 )
 
-// networkWaits, when set, overrides the library's waiter delays (acceptance tests against the
-// emulator, where NAT gateways settle in milliseconds).
-var networkWaits struct{ min, max time.Duration }
-
 var (
 	_ resource.ResourceWithConfigure      = (*networkResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*networkResource)(nil)
@@ -58,14 +54,6 @@ func (r *networkResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 
 func (r *networkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// client is the provider's library client, with the test waits when set.
-func (r *networkResource) client() *lakesail.Client {
-	if networkWaits.min > 0 {
-		return r.data.client.WithWaitDelays(networkWaits.min, networkWaits.max)
-	}
-	return r.data.client
 }
 
 // ModifyPlan shows what follows from the configuration (the id, bucket and alias names) and
@@ -211,7 +199,7 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
-	network, err := r.client().CreateNetwork(ctx, spec, func() { save(nil) }, func(n lakesail.Network) { save(&n) })
+	network, err := r.data.client.CreateNetwork(ctx, spec, func() { save(nil) }, func(n lakesail.Network) { save(&n) })
 	if err != nil {
 		addNetworkError(&resp.Diagnostics, "Cannot Create LakeSail Network", err)
 		return
@@ -249,11 +237,14 @@ func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, re
 	private, diags := req.Private.GetKey(ctx, privateNetworkRecord)
 	resp.Diagnostics.Append(diags...)
 	spec := state.spec(ctx, nil, r.data.defaultTags, &resp.Diagnostics)
-	trustExternalID = r.withTrustPolicyExternalID(ctx, &spec, req.Private.GetKey, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	network, err := r.client().ReadNetwork(ctx, spec, state.recorded(ctx, private))
+	trustExternalID = r.openSession(ctx, "Cannot Read LakeSail Network", &spec, req.Private.GetKey, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	network, err := r.data.client.ReadNetwork(ctx, spec, state.recorded(ctx, private))
 	if errors.Is(err, lakesail.ErrNotFound) {
 		tflog.Warn(ctx, "the network's VPC (or, for a brought VPC, its bucket) is gone; removing the network from state", map[string]any{"network": state.networkID()})
 		resp.State.RemoveResource(ctx)
@@ -297,7 +288,7 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	network, err := r.client().UpdateNetwork(ctx, spec, state.recorded(ctx, private), nil)
+	network, err := r.data.client.UpdateNetwork(ctx, spec, state.recorded(ctx, private), nil)
 	if err != nil {
 		addNetworkError(&resp.Diagnostics, "Cannot Update LakeSail Network", err)
 		return
@@ -340,11 +331,14 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 	private, diags := req.Private.GetKey(ctx, privateNetworkRecord)
 	resp.Diagnostics.Append(diags...)
 	spec := state.spec(ctx, nil, r.data.defaultTags, &resp.Diagnostics)
-	trustExternalID = r.withTrustPolicyExternalID(ctx, &spec, req.Private.GetKey, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	retained, err := r.client().DeleteNetwork(ctx, spec, state.recorded(ctx, private))
+	trustExternalID = r.openSession(ctx, "Cannot Delete LakeSail Network", &spec, req.Private.GetKey, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	retained, err := r.data.client.DeleteNetwork(ctx, spec, state.recorded(ctx, private))
 	if err != nil {
 		addNetworkError(&resp.Diagnostics, "Cannot Delete LakeSail Network", err)
 		return
@@ -352,31 +346,34 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 	addRetainedWarning(&resp.Diagnostics, state.networkID(), retained)
 }
 
-// withTrustPolicyExternalID gives a refresh or destroy of a network applied with external_id_wo
-// (which only the configuration holds) the external ID from the connection role's trust policy
-// whose digest that apply recorded, read with the provider's own credentials, and returns it.
-// Without a digest (external_id set, or neither argument), or when the role cannot be read, it
-// leaves the spec alone: the library then reads the trust policy itself and reports what is wrong.
-func (r *networkResource) withTrustPolicyExternalID(ctx context.Context, spec *lakesail.NetworkSpec,
+// openSession acts as the connection role for a refresh or destroy through the library's
+// connection session and hands it to the operation in spec. Without external_id in state (a
+// network applied with external_id_wo, which only the configuration holds, or with neither) the
+// library reads the external ID from the trust policy with the provider's own credentials,
+// choosing the one whose digest the last apply recorded; it returns that ID, which the caller
+// redacts from its diagnostics. A failure is reported under summary.
+func (r *networkResource) openSession(ctx context.Context, summary string, spec *lakesail.NetworkSpec,
 	getPrivate func(context.Context, string) ([]byte, diag.Diagnostics), diags *diag.Diagnostics) string {
 	digest, getDiags := getPrivate(ctx, privateExternalIDDigest)
 	diags.Append(getDiags...)
-	if spec.ExternalID != "" || len(digest) == 0 {
-		return ""
+	sess, err := r.data.client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{
+		RoleARN: spec.RoleARN, ExternalID: spec.ExternalID, TenantID: spec.TenantID,
+		ConnectionID: spec.ConnectionID, ExternalIDDigest: privateDigest(digest),
+		SessionName: lakesail.NetworkSessionName(spec.NetworkID),
+	})
+	trustExternalID := ""
+	if sess != nil && sess.ExternalID != spec.ExternalID {
+		trustExternalID = sess.ExternalID
 	}
-	obs, err := r.data.client.ObserveConnectionRole(ctx, roleNameOf(spec.RoleARN))
 	if err != nil {
-		return ""
+		addNetworkError(diags, summary, err)
+		return trustExternalID
 	}
-	externalID, stale := trustPolicyExternalID(obs.ExternalIDs, spec.ConnectionID, string(digest))
-	if externalID == "" {
-		return ""
-	}
-	if stale {
+	if sess.ExternalIDStale {
 		addStaleExternalIDWarning(diags, "network", spec.RoleARN)
 	}
-	spec.ExternalID, spec.TenantID = externalID, obs.TenantID
-	return externalID
+	spec.Session = sess
+	return trustExternalID
 }
 
 // addRetainedWarning names what a destroy without force_destroy kept.
@@ -458,7 +455,7 @@ func (r *networkResource) ImportState(ctx context.Context, req resource.ImportSt
 
 // readImported fills the arguments of an imported network from what AWS has.
 func (r *networkResource) readImported(ctx context.Context, state *networkModel, resp *resource.ReadResponse) {
-	spec, network, err := r.client().ImportNetwork(ctx, lakesail.NetworkSpec{
+	spec, network, err := r.data.client.ImportNetwork(ctx, lakesail.NetworkSpec{
 		ConnectionID: state.ConnectionID.ValueString(), NetworkID: state.NetworkID.ValueString(), RoleARN: state.RoleARN.ValueString(),
 	})
 	if err != nil {
@@ -505,8 +502,16 @@ func addNetworkError(diags *diag.Diagnostics, summary string, err error) {
 	var dependency *lakesail.DependencyError
 	var ownerNeeded *lakesail.OwnerCredentialsRequiredError
 	var adoptable *lakesail.AdoptableTagError
+	var needed *lakesail.ExternalIDNeededError
+	var untagged *lakesail.TenantTagError
 	var awsErr *lakesail.AWSError
 	switch {
+	case errors.As(err, &needed):
+		diags.AddAttributeError(path.Root("external_id"), summary, fmt.Sprintf("external_id must be given: the trust policy of %s has %d "+
+			"different external IDs.", needed.RoleName, needed.Count))
+	case errors.As(err, &untagged):
+		diags.AddError(summary, fmt.Sprintf("invalid network: TenantID must be given: the connection role %s has no valid %s tag",
+			untagged.RoleName, untagged.Tag))
 	case errors.As(err, &adoptable):
 		// Only the account may mark a brought VPC or subnet adoptable (or unmark it); the error names the ids and the fix.
 		diags.AddAttributeError(path.Root("vpc_id"), summary, err.Error()+".")

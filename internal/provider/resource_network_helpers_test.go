@@ -26,11 +26,6 @@ const (
 	accNetworkID   = "NET0000001"
 )
 
-func init() {
-	// The emulator settles NAT gateways in milliseconds; poll accordingly.
-	networkWaits.min, networkWaits.max = 5*time.Millisecond, 50*time.Millisecond
-}
-
 // networkTarget is an acceptance target served over TLS too: the workspace bucket's policy
 // denies every request made without it, as in AWS.
 type networkTarget struct {
@@ -180,7 +175,7 @@ type diagnosticsRecorder struct {
 func (d *diagnosticsRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"lakesail": func() (tfprotov6.ProviderServer, error) {
-			server, err := providerserver.NewProtocol6WithError(New("test")())()
+			server, err := providerserver.NewProtocol6WithError(newTestProvider())()
 			return &recordingServer{ProviderServer: server, recorder: d}, err
 		},
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -117,26 +116,6 @@ func (m networkModel) spec(ctx context.Context, config *networkModel, defaultTag
 		spec.ExternalID = config.externalID() // a write-only value is only in the configuration
 	}
 	return spec
-}
-
-// trustPolicyExternalID picks, from the external IDs in the connection role's trust policy, the
-// one a refresh or destroy acts with when no configuration gives it (external_id_wo, or neither
-// argument): the one whose digest private state recorded at the last apply, else the only one.
-// stale reports a recorded digest that matches none of them: the connection's external ID
-// changed after the resource's last apply.
-func trustPolicyExternalID(trustIDs []string, connectionID, digest string) (externalID string, stale bool) {
-	ids := slices.Compact(slices.Sorted(slices.Values(trustIDs)))
-	if digest != "" {
-		for _, id := range ids {
-			if fmt.Sprintf("%q", externalIDDigest(connectionID, id)) == digest {
-				return id, false
-			}
-		}
-	}
-	if len(ids) == 1 {
-		return ids[0], digest != ""
-	}
-	return "", digest != ""
 }
 
 // recordExternalIDDigest keeps in private state the digest of the external_id_wo an apply used

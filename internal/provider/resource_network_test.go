@@ -376,7 +376,7 @@ func (n *networkTarget) checkNetworkDestroyed(forced bool) resource.TestCheckFun
 func (n *networkTarget) deleteNetworkOutOfBand() resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		attrs := s.RootModule().Resources[networkAddress].Primary.Attributes
-		client, err := lakesail.NewClient(n.admin(), lakesail.Options{Partition: "aws", WaitMinDelay: networkWaits.min, WaitMaxDelay: networkWaits.max})
+		client, err := lakesail.NewClient(n.admin(), lakesail.Options{Partition: "aws", WaitMinDelay: testWaitMinDelay, WaitMaxDelay: testWaitMaxDelay})
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // rotatedExternalID is the connection's external ID after a rotation in the write-only tests.
@@ -171,7 +173,7 @@ func validateResourceConfigOf(t *testing.T, r fwresource.Resource, typeName stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	server, err := providerserver.NewProtocol6WithError(newTestProvider())()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,9 +311,10 @@ func TestUnitTrustPolicyExternalID(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, stale := trustPolicyExternalID(c.trust, connectionID, c.digest)
+			// The library chooses; the provider passes the digest private state recorded.
+			got, stale := lakesail.ChooseExternalID(c.trust, connectionID, privateDigest([]byte(c.digest)))
 			if got != c.want || stale != c.wantStale {
-				t.Errorf("trustPolicyExternalID = (%q, %v), want (%q, %v)", got, stale, c.want, c.wantStale)
+				t.Errorf("ChooseExternalID = (%q, %v), want (%q, %v)", got, stale, c.want, c.wantStale)
 			}
 		})
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -25,10 +24,6 @@ const (
 	// workspaceSessionName marks the provider's workspace calls in CloudTrail.
 	workspaceSessionName = lakesail.SessionNamePrefix + "terraform-workspace"
 )
-
-// workspaceWaits, when set, overrides the library's waiter delays (acceptance tests against the
-// emulator, where EKS transitions take milliseconds).
-var workspaceWaits struct{ min, max time.Duration }
 
 var (
 	_ resource.ResourceWithConfigure   = (*workspaceResource)(nil)
@@ -59,58 +54,59 @@ func withProgress(ctx context.Context) context.Context {
 	return lakesail.WithLogger(ctx, func(ctx context.Context, msg string, fields map[string]any) { tflog.Info(ctx, msg, fields) })
 }
 
-// session assumes the connection role with externalID and finds the connection's tenant; it
-// returns the external ID it used, which callers redact from their diagnostics. Without an
-// external ID (neither argument set, or a refresh or destroy of a workspace applied with
-// external_id_wo, which only the configuration holds) the provider reads it from the role's
-// trust policy with its own credentials: the one whose digest private state recorded (digest),
-// else the only one.
-func (r *workspaceResource) session(ctx context.Context, m workspaceModel, externalID, digest string, diags *diag.Diagnostics) (*lakesail.Client, string, string, bool) {
+// session acts as the connection role through the library's connection session and returns
+// it with the connection's tenant and the external ID it used, which callers redact from their
+// diagnostics. Without an external ID (neither argument set, or a refresh or destroy of a
+// workspace applied with external_id_wo, which only the configuration holds) the library reads
+// it from the role's trust policy with the provider's own credentials: the one whose digest
+// private state recorded (digest), else the only one. waitForPropagation waits for a role
+// created in the same apply.
+func (r *workspaceResource) session(ctx context.Context, m workspaceModel, externalID string, digest []byte, waitForPropagation bool,
+	diags *diag.Diagnostics) (*lakesail.Client, string, string, bool) {
 	roleARN := m.RoleARN.ValueString()
-	tenantID := ""
-	if externalID == "" {
-		obs, err := r.data.client.ObserveConnectionRole(ctx, roleNameOf(roleARN))
-		if err != nil {
-			addAWSError(diags, "Cannot Read the Connection Role", err)
-			return nil, "", "", false
-		}
-		id, stale := trustPolicyExternalID(obs.ExternalIDs, m.ConnectionID.ValueString(), digest)
-		if id == "" {
-			count := len(slices.Compact(slices.Sorted(slices.Values(obs.ExternalIDs))))
-			attribute, detail := "external_id", fmt.Sprintf("The trust policy of %s has %d different external IDs, so the provider "+
-				"cannot tell which to use: set external_id.", roleARN, count)
-			if digest != "" {
-				attribute, detail = "external_id_wo", fmt.Sprintf("The trust policy of %s has %d different external IDs and none is "+
-					"the external_id_wo the workspace was last applied with, so the provider cannot tell which to use. Restore the "+
-					"connection's trust policy (apply lakesail_connection).", roleARN, count)
-			}
-			diags.AddAttributeError(path.Root(attribute), "External ID Needed", detail)
-			return nil, "", "", false
-		}
-		if stale {
-			addStaleExternalIDWarning(diags, "workspace", roleARN)
-		}
-		externalID, tenantID = id, obs.TenantID
+	sess, err := r.data.client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{
+		RoleARN: roleARN, ExternalID: externalID, ConnectionID: m.ConnectionID.ValueString(), ExternalIDDigest: privateDigest(digest),
+		SessionName: workspaceSessionName, WaitForPropagation: waitForPropagation,
+	})
+	if sess != nil {
+		externalID = sess.ExternalID
 	}
-	asRole, err := r.data.client.AssumeRole(lakesail.RoleSession{RoleARN: roleARN, ExternalID: externalID, SessionName: workspaceSessionName})
 	if err != nil {
 		// The ID may come from the trust policy rather than the configuration: redact it here.
-		diags.Append(redactSecrets(diag.Diagnostics{diag.NewErrorDiagnostic("Cannot Act as the Connection Role", err.Error())}, externalID)...)
-		return nil, "", "", false
+		var local diag.Diagnostics
+		addWorkspaceSessionError(&local, roleARN, err)
+		diags.Append(redactSecrets(local, externalID)...)
+		return nil, "", externalID, false
 	}
-	if workspaceWaits.min > 0 {
-		asRole = asRole.WithWaitDelays(workspaceWaits.min, workspaceWaits.max)
+	if sess.ExternalIDStale {
+		addStaleExternalIDWarning(diags, "workspace", roleARN)
 	}
-	if tenantID == "" {
-		// The connection role may read itself (connection verification); its tag names the tenant.
-		obs, err := asRole.ObserveConnectionRole(ctx, roleNameOf(roleARN))
-		if err != nil {
-			addAWSError(diags, "Cannot Read the Connection Role", err)
-			return nil, "", "", false
-		}
-		tenantID = obs.TenantID
+	return sess.Role, sess.TenantID, sess.ExternalID, true
+}
+
+// addWorkspaceSessionError explains why the workspace cannot act as the connection role.
+func addWorkspaceSessionError(diags *diag.Diagnostics, roleARN string, err error) {
+	var needed *lakesail.ExternalIDNeededError
+	var disconnected *lakesail.DisconnectedError
+	var awsErr *lakesail.AWSError
+	switch {
+	case errors.As(err, &needed) && needed.Digest:
+		diags.AddAttributeError(path.Root("external_id_wo"), "External ID Needed", fmt.Sprintf("The trust policy of %s has %d different "+
+			"external IDs and none is the external_id_wo the workspace was last applied with, so the provider cannot tell which to use. "+
+			"Restore the connection's trust policy (apply lakesail_connection).", roleARN, needed.Count))
+	case errors.As(err, &needed):
+		diags.AddAttributeError(path.Root("external_id"), "External ID Needed", fmt.Sprintf("The trust policy of %s has %d different "+
+			"external IDs, so the provider cannot tell which to use: set external_id.", roleARN, needed.Count))
+	case errors.As(err, &disconnected):
+		diags.AddError("LakeSail Connection Disconnected",
+			fmt.Sprintf("The connection role %s can no longer be assumed: %s. The workspace stays in Terraform state; nothing was "+
+				"changed. Restore the connection (apply lakesail_connection, or redeploy its CloudFormation stack) and run Terraform "+
+				"again.\n\n%v", disconnected.RoleARN, disconnected.Reason, disconnected.Err))
+	case errors.As(err, &awsErr) && awsErr.Action == "iam:GetRole":
+		addAWSError(diags, "Cannot Read the Connection Role", err)
+	default:
+		addAWSError(diags, "Cannot Act as the Connection Role", err)
 	}
-	return asRole, tenantID, externalID, true
 }
 
 // configExternalIDWO is external_id_wo, which only the configuration holds (create, update).
@@ -234,7 +230,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
 	defer cancel()
 
-	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), "", &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, true, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -292,7 +288,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), string(digest), &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), digest, false, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -379,7 +375,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
 	defer cancel()
 
-	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), "", &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, false, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -440,7 +436,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	digest, diags := req.Private.GetKey(ctx, privateExternalIDDigest)
 	resp.Diagnostics.Append(diags...)
-	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), string(digest), &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), digest, false, &resp.Diagnostics)
 	if !ok {
 		return
 	}

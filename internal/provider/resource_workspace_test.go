@@ -27,11 +27,6 @@ const (
 	accWorkspaceID   = "WS00000001"
 )
 
-func init() {
-	// The emulator settles EKS transitions in milliseconds; poll accordingly.
-	workspaceWaits.min, workspaceWaits.max = 10*time.Millisecond, 100*time.Millisecond
-}
-
 // workspaceFixture is a target with the network pieces a workspace runs in, built by the
 // account's administrator (so the tests do not depend on lakesail_network).
 type workspaceFixture struct {

@@ -89,7 +89,7 @@ type planRecorder struct{ diagnosticsRecorder }
 func (p *planRecorder) factories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"lakesail": func() (tfprotov6.ProviderServer, error) {
-			server, err := providerserver.NewProtocol6WithError(New("test")())()
+			server, err := providerserver.NewProtocol6WithError(newTestProvider())()
 			return &planRecordingServer{ProviderServer: server, recorder: &p.diagnosticsRecorder}, err
 		},
 	}

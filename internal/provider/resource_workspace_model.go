@@ -83,9 +83,6 @@ func roleAccount(roleARN string) (partition, account string) {
 	return parts[1], parts[4]
 }
 
-// roleNameOf is the last path segment of a role ARN.
-func roleNameOf(roleARN string) string { return roleARN[strings.LastIndex(roleARN, "/")+1:] }
-
 // spec expands the model into the library's spec (tenant from the connection role's tag).
 func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags map[string]string, diags *diag.Diagnostics) lakesail.WorkspaceSpec {
 	partition, account := roleAccount(m.RoleARN.ValueString())

@@ -46,6 +46,10 @@ type Client struct {
 	// a set of credentials do not change. Copies with the same credentials share it
 	// (WithWaitDelays); a client from AssumeRole acts with other credentials and has its own.
 	caller *callerCache
+
+	// clients are the SDK clients of cfg, built once each (see clientSet); shared by copies that
+	// keep cfg.
+	clients *clientSet
 }
 
 // callerCache holds the answers about the client's own credentials; failures are not kept.
@@ -78,7 +82,7 @@ func NewClient(cfg aws.Config, opts Options) (*Client, error) {
 	cfg = cfg.Copy()
 	// Keep the start of error bodies, so an answer that is not an AWS error can be quoted.
 	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), recordErrorBodies)
-	return &Client{cfg: cfg, opts: opts, caller: &callerCache{}}, nil
+	return &Client{cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts)}, nil
 }
 
 // AccountID is the account the client's credentials belong to: the one given in Options, or
@@ -109,7 +113,7 @@ func (c *Client) stsIdentityLocked(ctx context.Context) (Identity, error) {
 	if c.caller.identity != nil {
 		return *c.caller.identity, nil
 	}
-	out, err := stsClient(c.cfg, c.opts).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	out, err := c.sts().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return Identity{}, wrapAWSError("sts:GetCallerIdentity", err)
 	}

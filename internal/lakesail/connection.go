@@ -97,7 +97,7 @@ func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRo
 	if err != nil {
 		return nil, err
 	}
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	switch _, err := findRole(ctx, api, bundle.RoleName); {
 	case err == nil:
 		return nil, &ConflictError{What: "IAM role " + bundle.RoleName,
@@ -171,7 +171,7 @@ func madeConnection(bundle *connpolicy.Bundle, spec ConnectionSpec, roleARN stri
 // createPolicies creates every policy, none of which may exist yet, and adds each one it made
 // to made. A failure does not cancel the other calls: each runs to a definite outcome, so made
 // is exactly what this create owns. Every failure is returned (errors.Join), conflicts included.
-func createPolicies(ctx context.Context, api *iam.Client, policies []*connpolicy.Policy, tags map[string]string, made *createdPolicies) error {
+func createPolicies(ctx context.Context, api iamAPI, policies []*connpolicy.Policy, tags map[string]string, made *createdPolicies) error {
 	var group errgroup.Group
 	group.SetLimit(iamConcurrency)
 	var mu sync.Mutex
@@ -194,7 +194,7 @@ func createPolicies(ctx context.Context, api *iam.Client, policies []*connpolicy
 
 // createNewPolicy creates a managed policy that must not exist yet: one of the same name is a
 // *ConflictError and is left exactly as it is (neither adopted nor rewritten).
-func createNewPolicy(ctx context.Context, api *iam.Client, p *connpolicy.Policy, tags map[string]string) error {
+func createNewPolicy(ctx context.Context, api iamAPI, p *connpolicy.Policy, tags map[string]string) error {
 	_, err := api.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String(p.Name),
 		Path:           aws.String(p.Path),
@@ -224,7 +224,7 @@ func (c *createdPolicies) add(p *connpolicy.Policy) {
 // rollBackOnConflict deletes what this create made when err holds a *ConflictError, and
 // returns err (with a *RollbackError joined in when something could not be deleted). Any other
 // failure is returned as is: the caller has recorded the connection and its delete cleans up.
-func rollBackOnConflict(ctx context.Context, api *iam.Client, err error, made *createdPolicies) error {
+func rollBackOnConflict(ctx context.Context, api iamAPI, err error, made *createdPolicies) error {
 	var conflict *ConflictError
 	if !errors.As(err, &conflict) {
 		return err
@@ -263,7 +263,7 @@ func (e *RollbackError) Error() string {
 
 func (e *RollbackError) Unwrap() error { return e.Err }
 
-func attachPolicies(ctx context.Context, api *iam.Client, roleName string, arns []string) error {
+func attachPolicies(ctx context.Context, api iamAPI, roleName string, arns []string) error {
 	group, ctx := errgroup.WithContext(ctx)
 	group.SetLimit(iamConcurrency)
 	for _, policyARN := range arns {

@@ -73,7 +73,7 @@ func (c *Client) DeleteConnection(ctx context.Context, spec ConnectionSpec) erro
 	if err != nil {
 		return err
 	}
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	ns := namespaceOf(bundle)
 	created, haveCreated, err := connectionCreated(ctx, api, bundle)
 	if err != nil {
@@ -143,7 +143,7 @@ func (c *Client) DeleteConnection(ctx context.Context, spec ConnectionSpec) erro
 
 // checkDeleteBlockers finds every identity, other than the roles the destroy deletes (removed,
 // by lower-case name), that uses one of the connection's policies.
-func checkDeleteBlockers(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle, removed map[string]bool) error {
+func checkDeleteBlockers(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, removed map[string]bool) error {
 	policies := bundle.Managed()
 	blocked := make([]error, len(policies))
 	group, gctx := errgroup.WithContext(ctx)
@@ -168,7 +168,7 @@ func checkDeleteBlockers(ctx context.Context, api *iam.Client, bundle *connpolic
 
 // policyBlockers names the identities that use a managed policy, as a permissions policy or as
 // a permissions boundary, except the roles in removed.
-func policyBlockers(ctx context.Context, api *iam.Client, policyARN string, removed map[string]bool) ([]string, error) {
+func policyBlockers(ctx context.Context, api iamAPI, policyARN string, removed map[string]bool) ([]string, error) {
 	var out []string
 	for _, usage := range []iamtypes.PolicyUsageType{iamtypes.PolicyUsageTypePermissionsPolicy, iamtypes.PolicyUsageTypePermissionsBoundary} {
 		how := "attached"
@@ -196,7 +196,7 @@ func policyBlockers(ctx context.Context, api *iam.Client, policyARN string, remo
 
 // deleteConnectionPolicy deletes one of the connection's policies; when AWS still refuses with
 // DeleteConflict, the error names what uses it.
-func deleteConnectionPolicy(ctx context.Context, api *iam.Client, p *connpolicy.Policy) error {
+func deleteConnectionPolicy(ctx context.Context, api iamAPI, p *connpolicy.Policy) error {
 	err := deleteManagedPolicy(ctx, api, p.ARN)
 	if !isDeleteConflict(err) {
 		return err
@@ -214,7 +214,7 @@ func deleteConnectionPolicy(ctx context.Context, api *iam.Client, p *connpolicy.
 
 // disarmConnectionRole leaves the connection role only its explicit deny (and its boundary):
 // every other managed policy is detached and every inline policy deleted. A missing role is done.
-func disarmConnectionRole(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle) error {
+func disarmConnectionRole(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle) error {
 	attached, err := findAttachedPolicyARNs(ctx, api, bundle.RoleName)
 	if err != nil {
 		return ignoreNotFound(err)
@@ -226,7 +226,7 @@ func disarmConnectionRole(ctx context.Context, api *iam.Client, bundle *connpoli
 	return deleteInlinePolicies(ctx, api, bundle.RoleName)
 }
 
-func detachRolePolicies(ctx context.Context, api *iam.Client, roleName string, arns []string) error {
+func detachRolePolicies(ctx context.Context, api iamAPI, roleName string, arns []string) error {
 	for _, policyARN := range arns {
 		_, err := api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(roleName), PolicyArn: aws.String(policyARN)})
 		if err := ignoreNotFound(classify("iam:DetachRolePolicy", err)); err != nil {
@@ -236,7 +236,7 @@ func detachRolePolicies(ctx context.Context, api *iam.Client, roleName string, a
 	return nil
 }
 
-func deleteInlinePolicies(ctx context.Context, api *iam.Client, roleName string) error {
+func deleteInlinePolicies(ctx context.Context, api iamAPI, roleName string) error {
 	inline, err := findInlinePolicyNames(ctx, api, roleName)
 	if err != nil {
 		return ignoreNotFound(err)
@@ -253,7 +253,7 @@ func deleteInlinePolicies(ctx context.Context, api *iam.Client, roleName string)
 // deleteRole detaches every managed policy, deletes every inline policy and then the role. A
 // missing role is done; a DeleteConflict names what still holds the role. Workspaces delete
 // their roles with it through the connection role, which may not list instance profiles.
-func deleteRole(ctx context.Context, api *iam.Client, roleName string) error {
+func deleteRole(ctx context.Context, api iamAPI, roleName string) error {
 	if err := emptyRole(ctx, api, roleName); err != nil {
 		return ignoreNotFound(err)
 	}
@@ -262,7 +262,7 @@ func deleteRole(ctx context.Context, api *iam.Client, roleName string) error {
 
 // deleteRoleIn is deleteRole, with the account's credentials, for a role that may be in
 // instance profiles: it takes the role out of each and deletes those named in ns.
-func deleteRoleIn(ctx context.Context, api *iam.Client, roleName string, ns namespace) error {
+func deleteRoleIn(ctx context.Context, api iamAPI, roleName string, ns namespace) error {
 	if err := emptyRole(ctx, api, roleName); err != nil {
 		return ignoreNotFound(err)
 	}
@@ -286,7 +286,7 @@ func deleteRoleIn(ctx context.Context, api *iam.Client, roleName string, ns name
 
 // emptyRole detaches a role's managed policies and deletes its inline ones; a missing role
 // wraps ErrNotFound.
-func emptyRole(ctx context.Context, api *iam.Client, roleName string) error {
+func emptyRole(ctx context.Context, api iamAPI, roleName string) error {
 	attached, err := findAttachedPolicyARNs(ctx, api, roleName)
 	if err != nil {
 		return err
@@ -297,7 +297,7 @@ func emptyRole(ctx context.Context, api *iam.Client, roleName string) error {
 	return deleteInlinePolicies(ctx, api, roleName)
 }
 
-func deleteEmptiedRole(ctx context.Context, api *iam.Client, roleName string) error {
+func deleteEmptiedRole(ctx context.Context, api iamAPI, roleName string) error {
 	_, err := api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(roleName)})
 	err = ignoreNotFound(classify("iam:DeleteRole", err))
 	if isDeleteConflict(err) {
@@ -308,7 +308,7 @@ func deleteEmptiedRole(ctx context.Context, api *iam.Client, roleName string) er
 }
 
 // roleHolders names what still keeps a role from being deleted, as far as it can be listed.
-func roleHolders(ctx context.Context, api *iam.Client, roleName string) []string {
+func roleHolders(ctx context.Context, api iamAPI, roleName string) []string {
 	var out []string
 	if attached, err := findAttachedPolicyARNs(ctx, api, roleName); err == nil {
 		for _, arn := range attached {

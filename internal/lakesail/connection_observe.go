@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
@@ -33,7 +32,7 @@ type RoleObservation struct {
 
 // ObserveConnectionRole reads a connection role's settings from AWS.
 func (c *Client) ObserveConnectionRole(ctx context.Context, roleName string) (*RoleObservation, error) {
-	role, err := findRole(ctx, iamClient(c.cfg, c.opts), roleName)
+	role, err := findRole(ctx, c.iam(), roleName)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +85,7 @@ var workloadServicePrincipals = []string{"eks.amazonaws.com", "ec2.amazonaws.com
 
 // observeOutsideTrust reports the connection's workload roles that trust outside principals.
 // created is when the connection was made (its OIDC providers are younger).
-func observeOutsideTrust(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle, created time.Time) ([]OutsideTrust, error) {
+func observeOutsideTrust(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, created time.Time) ([]OutsideTrust, error) {
 	roles, err := findWorkloadRoles(ctx, api, bundle)
 	if err != nil || len(roles) == 0 {
 		return nil, err

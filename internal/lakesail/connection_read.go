@@ -96,7 +96,7 @@ func (c *Client) ReadObservedConnection(ctx context.Context, spec ConnectionSpec
 	if err != nil {
 		return nil, err
 	}
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	var role *iamtypes.Role
 	if observed != nil && observed.role != nil && aws.ToString(observed.role.RoleName) == bundle.RoleName {
 		role = observed.role
@@ -144,7 +144,7 @@ type observedPolicies struct {
 	docs map[connpolicy.PolicyKind]string
 }
 
-func observePolicies(ctx context.Context, group *errgroup.Group, api *iam.Client, policies []*connpolicy.Policy) *observedPolicies {
+func observePolicies(ctx context.Context, group *errgroup.Group, api iamAPI, policies []*connpolicy.Policy) *observedPolicies {
 	observed := &observedPolicies{docs: map[connpolicy.PolicyKind]string{}}
 	for _, p := range policies {
 		group.Go(func() error {
@@ -169,7 +169,7 @@ const firstPolicyVersion = "v1"
 // whether the policy exists. It asks for the first version directly (one call instead of
 // GetPolicy and GetPolicyVersion, in the usual case), and falls back to GetPolicy when that is
 // not the default version.
-func findDefaultPolicyDocument(ctx context.Context, api *iam.Client, policyARN string) (string, bool, error) {
+func findDefaultPolicyDocument(ctx context.Context, api iamAPI, policyARN string) (string, bool, error) {
 	out, err := api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(policyARN), VersionId: aws.String(firstPolicyVersion)})
 	if err := ignoreNotFound(classify("iam:GetPolicyVersion", err)); err != nil {
 		return "", false, err

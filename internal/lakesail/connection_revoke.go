@@ -42,7 +42,7 @@ type workloadRole struct {
 }
 
 // findWorkloadRoles lists the connection's workload roles, by name.
-func findWorkloadRoles(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle) ([]workloadRole, error) {
+func findWorkloadRoles(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle) ([]workloadRole, error) {
 	var all []iamtypes.Role
 	var bounded policyEntities
 	group, gctx := errgroup.WithContext(ctx)
@@ -104,7 +104,7 @@ func findWorkloadRoles(ctx context.Context, api *iam.Client, bundle *connpolicy.
 
 // connectionCreated is when the connection's first object was made (WorkloadBoundary, or the
 // role when the policy is gone); ok is false when neither exists.
-func connectionCreated(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle) (created time.Time, ok bool, err error) {
+func connectionCreated(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle) (created time.Time, ok bool, err error) {
 	policy, err := findPolicy(ctx, api, bundle.WorkloadBoundary.ARN)
 	if err == nil {
 		return aws.ToTime(policy.CreateDate), true, nil
@@ -124,7 +124,7 @@ func connectionCreated(ctx context.Context, api *iam.Client, bundle *connpolicy.
 // proof: IAM cannot stop the connection role from adding it to a provider it did not create, but
 // a provider older than the connection cannot be one it made, and a destroy run with the
 // account's credentials must not delete the account's own providers.
-func findConnectionOIDCProviders(ctx context.Context, api *iam.Client, connectionID string, created time.Time) ([]string, error) {
+func findConnectionOIDCProviders(ctx context.Context, api iamAPI, connectionID string, created time.Time) ([]string, error) {
 	arns, err := findOIDCProviderARNs(ctx, api)
 	if err != nil {
 		return nil, err
@@ -159,7 +159,7 @@ func findConnectionOIDCProviders(ctx context.Context, api *iam.Client, connectio
 // revokeWorkloadIAM deletes the workload roles, the instance profiles of the namespace and the
 // connection's OIDC providers, and returns the tagged providers it kept (keepOthersOIDCProviders).
 // Objects already gone count as deleted.
-func (c *Client) revokeWorkloadIAM(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle, roles []workloadRole, created time.Time, haveCreated bool) (kept []string, err error) {
+func (c *Client) revokeWorkloadIAM(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, roles []workloadRole, created time.Time, haveCreated bool) (kept []string, err error) {
 	ns := namespaceOf(bundle)
 	group, gctx := errgroup.WithContext(ctx)
 	group.SetLimit(iamConcurrency)
@@ -193,7 +193,7 @@ func (c *Client) revokeWorkloadIAM(ctx context.Context, api *iam.Client, bundle 
 
 // deleteNamespaceInstanceProfiles empties and deletes every instance profile named in the
 // namespace, whichever roles it holds.
-func deleteNamespaceInstanceProfiles(ctx context.Context, api *iam.Client, ns namespace) error {
+func deleteNamespaceInstanceProfiles(ctx context.Context, api iamAPI, ns namespace) error {
 	profiles, err := findInstanceProfiles(ctx, api)
 	if err != nil {
 		return err
@@ -214,14 +214,14 @@ func deleteNamespaceInstanceProfiles(ctx context.Context, api *iam.Client, ns na
 	return nil
 }
 
-func removeRoleFromInstanceProfile(ctx context.Context, api *iam.Client, profileName, roleName string) error {
+func removeRoleFromInstanceProfile(ctx context.Context, api iamAPI, profileName, roleName string) error {
 	_, err := api.RemoveRoleFromInstanceProfile(ctx, &iam.RemoveRoleFromInstanceProfileInput{
 		InstanceProfileName: aws.String(profileName), RoleName: aws.String(roleName),
 	})
 	return ignoreNotFound(classify("iam:RemoveRoleFromInstanceProfile", err))
 }
 
-func deleteInstanceProfile(ctx context.Context, api *iam.Client, profileName string) error {
+func deleteInstanceProfile(ctx context.Context, api iamAPI, profileName string) error {
 	_, err := api.DeleteInstanceProfile(ctx, &iam.DeleteInstanceProfileInput{InstanceProfileName: aws.String(profileName)})
 	err = ignoreNotFound(classify("iam:DeleteInstanceProfile", err))
 	if isDeleteConflict(err) {

@@ -63,9 +63,7 @@ func (c *Client) keepOthersOIDCProviders(ctx context.Context, ns namespace, prov
 // clusterIssuers maps the OIDC issuer (without https://) of every EKS cluster of a region that
 // is not in the connection's namespace to the cluster's name.
 func (c *Client) clusterIssuers(ctx context.Context, region string, ns namespace) (map[string]string, error) {
-	cfg := c.cfg.Copy()
-	cfg.Region = region
-	api := eksClient(cfg, c.options())
+	api := c.eksIn(region)
 	out := map[string]string{}
 	pages := eks.NewListClustersPaginator(api, &eks.ListClustersInput{})
 	for pages.HasMorePages() {

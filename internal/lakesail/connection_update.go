@@ -24,7 +24,7 @@ func (c *Client) UpdateConnection(ctx context.Context, spec ConnectionSpec) (*Co
 	if err != nil {
 		return nil, err
 	}
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	tags := spec.ConnectionTags()
 	expected := ExpectedFingerprints(bundle)
 
@@ -74,7 +74,7 @@ func (c *Client) UpdateConnection(ctx context.Context, spec ConnectionSpec) (*Co
 }
 
 // reconcileAttachments attaches the connection's policies and removes anything else on the role.
-func (c *Client) reconcileAttachments(ctx context.Context, api *iam.Client, bundle *connpolicy.Bundle) error {
+func (c *Client) reconcileAttachments(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle) error {
 	attached, err := findAttachedPolicyARNs(ctx, api, bundle.RoleName)
 	if err != nil {
 		return err
@@ -108,7 +108,7 @@ func (c *Client) reconcileAttachments(ctx context.Context, api *iam.Client, bund
 	return attachPolicies(ctx, api, bundle.RoleName, missing)
 }
 
-func reconcileRoleTags(ctx context.Context, api *iam.Client, roleName string, current, desired map[string]string) error {
+func reconcileRoleTags(ctx context.Context, api iamAPI, roleName string, current, desired map[string]string) error {
 	var stale []string
 	for key := range current {
 		if _, keep := desired[key]; !keep {

@@ -67,7 +67,7 @@ func (c *Client) VerifyRole(ctx context.Context, roleARN, externalID string, opt
 	if maxDelay == 0 {
 		maxDelay = 10 * time.Second
 	}
-	api := stsClient(c.cfg, c.opts)
+	api := c.sts()
 	start := time.Now()
 	for {
 		_, err := api.AssumeRole(ctx, &sts.AssumeRoleInput{
@@ -103,7 +103,7 @@ func (c *Client) explainAssumeRoleDenied(ctx context.Context, roleARN, externalI
 		return fmt.Errorf("%w (and the caller could not be identified: %w)", denied, err)
 	}
 	roleName := roleARN[strings.LastIndex(roleARN, "/")+1:]
-	role, err := findRole(ctx, iamClient(c.cfg, c.opts), roleName)
+	role, err := findRole(ctx, c.iam(), roleName)
 	if err != nil {
 		return &TrustError{RoleARN: roleARN, CallerARN: identity.ARN, Err: fmt.Errorf("%w (the role could not be read: %w)", denied, err)}
 	}

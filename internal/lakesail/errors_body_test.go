@@ -46,27 +46,28 @@ func errorTestClient(t *testing.T, endpoint string, recordBodies bool) *Client {
 	if !recordBodies {
 		// NewClient records error bodies; this client shows what the SDK alone keeps.
 		client.cfg.APIOptions = nil
+		client.clients = newClientSet(client.cfg, client.opts) // clients built for this cfg
 	}
 	return client
 }
 
 func scheduleKeyDeletion(t *testing.T, c *Client) *AWSError {
 	t.Helper()
-	_, err := kmsClient(c.cfg, c.options()).ScheduleKeyDeletion(context.Background(),
+	_, err := c.kms().ScheduleKeyDeletion(context.Background(),
 		&kms.ScheduleKeyDeletionInput{KeyId: aws.String("alias/lakesail-demo"), PendingWindowInDays: aws.Int32(7)})
 	return asAWSError(t, wrapAWSError("kms:ScheduleKeyDeletion", err))
 }
 
 func getBucketPolicy(t *testing.T, c *Client) *AWSError {
 	t.Helper()
-	_, err := s3Client(c.cfg, c.options()).GetBucketPolicy(context.Background(),
+	_, err := c.s3().GetBucketPolicy(context.Background(),
 		&s3.GetBucketPolicyInput{Bucket: aws.String("lakesail-demo-ws")})
 	return asAWSError(t, wrapAWSError("s3:GetBucketPolicy", err))
 }
 
 func headBucket(t *testing.T, c *Client) *AWSError {
 	t.Helper()
-	_, err := s3Client(c.cfg, c.options()).HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String("lakesail-demo-ws")})
+	_, err := c.s3().HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String("lakesail-demo-ws")})
 	return asAWSError(t, wrapAWSError("s3:HeadBucket", err))
 }
 
@@ -173,7 +174,8 @@ func TestUnitAWSErrorRecorderBounded(t *testing.T) {
 	long := "<html>" + strings.Repeat("lorem ipsum ", errorBodyLimit) + "</html>"
 	client := errorTestClient(t, answering(t, http.StatusServiceUnavailable, "text/html", long), true)
 	client.cfg.APIOptions = append(client.cfg.APIOptions, recordErrorBodies)
-	_, err := s3Client(client.cfg, client.options()).GetBucketPolicy(context.Background(),
+	client.clients = newClientSet(client.cfg, client.opts) // clients built for this cfg
+	_, err := client.s3().GetBucketPolicy(context.Background(),
 		&s3.GetBucketPolicyInput{Bucket: aws.String("lakesail-demo-ws")})
 	var recorded *answerBodyError
 	if !errors.As(err, &recorded) || len(recorded.Body) != errorBodyLimit {

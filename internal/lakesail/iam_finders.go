@@ -32,7 +32,7 @@ func classify(action string, err error) error {
 	return wrapped
 }
 
-func findRole(ctx context.Context, api *iam.Client, name string) (*iamtypes.Role, error) {
+func findRole(ctx context.Context, api iamAPI, name string) (*iamtypes.Role, error) {
 	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 	if err != nil {
 		return nil, classify("iam:GetRole", err)
@@ -40,7 +40,7 @@ func findRole(ctx context.Context, api *iam.Client, name string) (*iamtypes.Role
 	return out.Role, nil
 }
 
-func findPolicy(ctx context.Context, api *iam.Client, policyARN string) (*iamtypes.Policy, error) {
+func findPolicy(ctx context.Context, api iamAPI, policyARN string) (*iamtypes.Policy, error) {
 	out, err := api.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(policyARN)})
 	if err != nil {
 		return nil, classify("iam:GetPolicy", err)
@@ -49,7 +49,7 @@ func findPolicy(ctx context.Context, api *iam.Client, policyARN string) (*iamtyp
 }
 
 // findPolicyDocument returns the document of one version of a managed policy.
-func findPolicyDocument(ctx context.Context, api *iam.Client, policyARN, versionID string) (string, error) {
+func findPolicyDocument(ctx context.Context, api iamAPI, policyARN, versionID string) (string, error) {
 	out, err := api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(policyARN), VersionId: aws.String(versionID)})
 	if err != nil {
 		return "", classify("iam:GetPolicyVersion", err)
@@ -58,7 +58,7 @@ func findPolicyDocument(ctx context.Context, api *iam.Client, policyARN, version
 }
 
 // findAttachedPolicyARNs lists the managed policies attached to a role.
-func findAttachedPolicyARNs(ctx context.Context, api *iam.Client, roleName string) ([]string, error) {
+func findAttachedPolicyARNs(ctx context.Context, api iamAPI, roleName string) ([]string, error) {
 	var arns []string
 	pages := iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
 	for pages.HasMorePages() {
@@ -74,7 +74,7 @@ func findAttachedPolicyARNs(ctx context.Context, api *iam.Client, roleName strin
 }
 
 // findInlinePolicyNames lists a role's inline policies.
-func findInlinePolicyNames(ctx context.Context, api *iam.Client, roleName string) ([]string, error) {
+func findInlinePolicyNames(ctx context.Context, api iamAPI, roleName string) ([]string, error) {
 	var names []string
 	pages := iam.NewListRolePoliciesPaginator(api, &iam.ListRolePoliciesInput{RoleName: aws.String(roleName)})
 	for pages.HasMorePages() {
@@ -98,7 +98,7 @@ func decodePolicyDocument(encoded string) (string, error) {
 
 // findRoles lists every role of the account. ListRoles returns each role's trust policy but
 // neither its permissions boundary nor its tags.
-func findRoles(ctx context.Context, api *iam.Client) ([]iamtypes.Role, error) {
+func findRoles(ctx context.Context, api iamAPI) ([]iamtypes.Role, error) {
 	var roles []iamtypes.Role
 	pages := iam.NewListRolesPaginator(api, &iam.ListRolesInput{MaxItems: aws.Int32(1000)})
 	for pages.HasMorePages() {
@@ -118,7 +118,7 @@ type policyEntities struct {
 
 // findPolicyEntities lists who uses a managed policy, either as a permissions policy or as a
 // permissions boundary (usage); a missing policy wraps ErrNotFound.
-func findPolicyEntities(ctx context.Context, api *iam.Client, policyARN string, usage iamtypes.PolicyUsageType) (policyEntities, error) {
+func findPolicyEntities(ctx context.Context, api iamAPI, policyARN string, usage iamtypes.PolicyUsageType) (policyEntities, error) {
 	var out policyEntities
 	pages := iam.NewListEntitiesForPolicyPaginator(api, &iam.ListEntitiesForPolicyInput{
 		PolicyArn: aws.String(policyARN), PolicyUsageFilter: usage, MaxItems: aws.Int32(1000),
@@ -142,7 +142,7 @@ func findPolicyEntities(ctx context.Context, api *iam.Client, policyARN string, 
 }
 
 // findInstanceProfilesForRole lists the instance profiles that contain a role.
-func findInstanceProfilesForRole(ctx context.Context, api *iam.Client, roleName string) ([]iamtypes.InstanceProfile, error) {
+func findInstanceProfilesForRole(ctx context.Context, api iamAPI, roleName string) ([]iamtypes.InstanceProfile, error) {
 	var profiles []iamtypes.InstanceProfile
 	pages := iam.NewListInstanceProfilesForRolePaginator(api, &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String(roleName)})
 	for pages.HasMorePages() {
@@ -156,7 +156,7 @@ func findInstanceProfilesForRole(ctx context.Context, api *iam.Client, roleName 
 }
 
 // findInstanceProfiles lists every instance profile of the account, with the roles in each.
-func findInstanceProfiles(ctx context.Context, api *iam.Client) ([]iamtypes.InstanceProfile, error) {
+func findInstanceProfiles(ctx context.Context, api iamAPI) ([]iamtypes.InstanceProfile, error) {
 	var profiles []iamtypes.InstanceProfile
 	pages := iam.NewListInstanceProfilesPaginator(api, &iam.ListInstanceProfilesInput{MaxItems: aws.Int32(1000)})
 	for pages.HasMorePages() {
@@ -170,7 +170,7 @@ func findInstanceProfiles(ctx context.Context, api *iam.Client) ([]iamtypes.Inst
 }
 
 // findOIDCProviderARNs lists the account's IAM OIDC providers (the API does not paginate).
-func findOIDCProviderARNs(ctx context.Context, api *iam.Client) ([]string, error) {
+func findOIDCProviderARNs(ctx context.Context, api iamAPI) ([]string, error) {
 	out, err := api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 	if err != nil {
 		return nil, classify("iam:ListOpenIDConnectProviders", err)
@@ -182,7 +182,7 @@ func findOIDCProviderARNs(ctx context.Context, api *iam.Client) ([]string, error
 	return arns, nil
 }
 
-func findOIDCProvider(ctx context.Context, api *iam.Client, providerARN string) (*iam.GetOpenIDConnectProviderOutput, error) {
+func findOIDCProvider(ctx context.Context, api iamAPI, providerARN string) (*iam.GetOpenIDConnectProviderOutput, error) {
 	out, err := api.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
 	if err != nil {
 		return nil, classify("iam:GetOpenIDConnectProvider", err)

@@ -26,7 +26,7 @@ type managedPolicy struct {
 
 // createManagedPolicy creates the policy, or adopts one of the same name left by an earlier
 // failed attempt by bringing its document up to date.
-func createManagedPolicy(ctx context.Context, api *iam.Client, arn string, p managedPolicy) error {
+func createManagedPolicy(ctx context.Context, api iamAPI, arn string, p managedPolicy) error {
 	_, err := api.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String(p.Name),
 		Path:           aws.String(p.Path),
@@ -43,7 +43,7 @@ func createManagedPolicy(ctx context.Context, api *iam.Client, arn string, p man
 
 // setPolicyDocument makes document the policy's default version, deleting the oldest
 // non-default version first when IAM's five-version limit is reached.
-func setPolicyDocument(ctx context.Context, api *iam.Client, arn, document string) error {
+func setPolicyDocument(ctx context.Context, api iamAPI, arn, document string) error {
 	out, err := api.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
 	if err != nil {
 		return classify("iam:ListPolicyVersions", err)
@@ -93,7 +93,7 @@ func oldestNonDefaultVersion(versions []iamtypes.PolicyVersion) string {
 
 // deleteManagedPolicy detaches nothing: callers detach first. It removes the non-default
 // versions IAM requires gone, then the policy; not-found is done.
-func deleteManagedPolicy(ctx context.Context, api *iam.Client, arn string) error {
+func deleteManagedPolicy(ctx context.Context, api iamAPI, arn string) error {
 	out, err := api.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
 	if err != nil {
 		return ignoreNotFound(classify("iam:ListPolicyVersions", err))

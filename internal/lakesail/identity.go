@@ -51,7 +51,7 @@ func (c *Client) principalARN(ctx context.Context, callerARN string) (string, er
 	}
 	parsed, _ := arn.Parse(callerARN)
 	fallback := arn.ARN{Partition: parsed.Partition, Service: "iam", AccountID: parsed.AccountID, Resource: "role/" + roleName}.String()
-	out, err := iamClient(c.cfg, c.opts).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
+	out, err := c.iam().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
 	if err != nil {
 		var awsErr *AWSError
 		if errors.As(wrapAWSError("iam:GetRole", err), &awsErr) && awsErr.IsAccessDenied() {

@@ -85,7 +85,7 @@ func (r *networkRun) policyDeniesRole(policy, action string) bool {
 // the bucket's policy (as found, before this build changes it) does not deny it that action (a
 // bucket being created, or one whose policy was removed), else, or when AWS refuses the role, with
 // the account's own credentials.
-func (r *networkRun) changeProtection(ctx context.Context, bucket *workspaceBucket, setting, action string, change func(context.Context, *s3.Client) error) error {
+func (r *networkRun) changeProtection(ctx context.Context, bucket *workspaceBucket, setting, action string, change func(context.Context, s3API) error) error {
 	if !r.policyDeniesRole(bucket.policy, action) {
 		err := change(ctx, r.s3)
 		var awsErr *AWSError
@@ -267,7 +267,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 	want := r.compareBucket(bucket, keyARN)
 	// Public access is blocked first, so nothing else opens the bucket even for a moment.
 	if !want.publicAccessBlock {
-		err := r.changeProtection(ctx, bucket, "public access block", "s3:PutBucketPublicAccessBlock", func(ctx context.Context, api *s3.Client) error {
+		err := r.changeProtection(ctx, bucket, "public access block", "s3:PutBucketPublicAccessBlock", func(ctx context.Context, api s3API) error {
 			_, err := api.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: name, PublicAccessBlockConfiguration: &s3types.PublicAccessBlockConfiguration{
 				BlockPublicAcls: aws.Bool(true), IgnorePublicAcls: aws.Bool(true), BlockPublicPolicy: aws.Bool(true), RestrictPublicBuckets: aws.Bool(true),
 			}})
@@ -280,7 +280,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 	group, gctx := errgroup.WithContext(ctx)
 	if !want.ownership {
 		group.Go(func() error {
-			err := r.changeProtection(gctx, bucket, "object ownership", "s3:PutBucketOwnershipControls", func(ctx context.Context, api *s3.Client) error {
+			err := r.changeProtection(gctx, bucket, "object ownership", "s3:PutBucketOwnershipControls", func(ctx context.Context, api s3API) error {
 				_, err := api.PutBucketOwnershipControls(ctx, &s3.PutBucketOwnershipControlsInput{Bucket: name, OwnershipControls: &s3types.OwnershipControls{
 					Rules: []s3types.OwnershipControlsRule{{ObjectOwnership: s3types.ObjectOwnershipBucketOwnerEnforced}},
 				}})
@@ -291,7 +291,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 	}
 	if !want.encryption {
 		group.Go(func() error {
-			err := r.changeProtection(gctx, bucket, "default encryption", "s3:PutEncryptionConfiguration", func(ctx context.Context, api *s3.Client) error {
+			err := r.changeProtection(gctx, bucket, "default encryption", "s3:PutEncryptionConfiguration", func(ctx context.Context, api s3API) error {
 				_, err := api.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: name, ServerSideEncryptionConfiguration: &s3types.ServerSideEncryptionConfiguration{
 					Rules: []s3types.ServerSideEncryptionRule{{
 						ApplyServerSideEncryptionByDefault: &s3types.ServerSideEncryptionByDefault{SSEAlgorithm: s3types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String(keyARN)},
@@ -320,7 +320,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 	}
 	// The policy goes last: once it is in place the role may no longer change any of the above.
 	if !want.policy {
-		err := r.changeProtection(ctx, bucket, "bucket policy", "s3:PutBucketPolicy", func(ctx context.Context, api *s3.Client) error {
+		err := r.changeProtection(ctx, bucket, "bucket policy", "s3:PutBucketPolicy", func(ctx context.Context, api s3API) error {
 			_, err := api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: name, Policy: aws.String(r.bucketPolicy())})
 			return classify("s3:PutBucketPolicy", err)
 		})

@@ -8,10 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
@@ -26,9 +23,9 @@ type networkRun struct {
 	waits     waitOptions
 	inv       *ec2Inventory // what a delete found, to explain a refusal
 
-	ec2 *ec2.Client
-	s3  *s3.Client
-	kms *kms.Client
+	ec2 ec2API
+	s3  s3API
+	kms kmsAPI
 
 	// owner acts with the client's own credentials, only to restore what the connection role
 	// is denied changing (see ownerAccess).
@@ -87,7 +84,7 @@ func (c *Client) networkSession(ctx context.Context, spec NetworkSpec, waitForPr
 	return &networkRun{
 		spec: spec, tenantID: sess.TenantID, accountID: sess.AccountID, partition: sess.Partition,
 		region: role.cfg.Region, waits: c.waitOptions(),
-		ec2: ec2Client(role.cfg, role.opts), s3: s3Client(role.cfg, role.opts), kms: kmsClient(role.cfg, role.opts),
+		ec2: role.ec2(), s3: role.s3(), kms: role.kms(),
 		owner: &ownerAccess{base: c, accountID: sess.AccountID},
 	}, nil
 }
@@ -135,7 +132,7 @@ func (c *Client) openSession(ctx context.Context, role *Client, roleARN string, 
 }
 
 // tenantFromRole reads the LakeSail-Tenant tag of the connection role, as the role itself.
-func tenantFromRole(ctx context.Context, api *iam.Client, roleName string) (string, error) {
+func tenantFromRole(ctx context.Context, api iamAPI, roleName string) (string, error) {
 	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
 	if err != nil {
 		return "", step(classify("iam:GetRole", err), "reading the tenant from the connection role's %s tag", connpolicy.TagTenant)
@@ -160,13 +157,13 @@ type ownerAccess struct {
 
 	mu       sync.Mutex
 	resolved bool
-	s3       *s3.Client // nil when the client's credentials are not the account's
-	kms      *kms.Client
+	s3       s3API // nil when the client's credentials are not the account's
+	kms      kmsAPI
 }
 
 // clients returns the S3 and KMS clients acting with the account's own credentials, or
 // ok == false when the client's credentials belong to another account.
-func (o *ownerAccess) clients(ctx context.Context) (s3c *s3.Client, kmsc *kms.Client, ok bool, err error) {
+func (o *ownerAccess) clients(ctx context.Context) (s3c s3API, kmsc kmsAPI, ok bool, err error) {
 	if o == nil || o.base == nil {
 		return nil, nil, false, nil
 	}
@@ -178,8 +175,7 @@ func (o *ownerAccess) clients(ctx context.Context) (s3c *s3.Client, kmsc *kms.Cl
 			return nil, nil, false, fmt.Errorf("finding the account of the client's own credentials: %w", err)
 		}
 		if account == o.accountID {
-			opts := o.base.options()
-			o.s3, o.kms = s3Client(o.base.cfg, opts), kmsClient(o.base.cfg, opts)
+			o.s3, o.kms = o.base.s3(), o.base.kms()
 		}
 		o.resolved = true
 	}
@@ -188,7 +184,7 @@ func (o *ownerAccess) clients(ctx context.Context) (s3c *s3.Client, kmsc *kms.Cl
 
 // ownerS3 is the account's own S3 client for restoring setting of the bucket, or an
 // *OwnerCredentialsRequiredError when the client has no credentials of the account.
-func (r *networkRun) ownerS3(ctx context.Context, setting string) (*s3.Client, error) {
+func (r *networkRun) ownerS3(ctx context.Context, setting string) (s3API, error) {
 	s3c, _, ok, err := r.owner.clients(ctx)
 	if err != nil {
 		return nil, err
@@ -201,7 +197,7 @@ func (r *networkRun) ownerS3(ctx context.Context, setting string) (*s3.Client, e
 
 // ownerKMS is the account's own KMS client for restoring setting of the network's key, or an
 // *OwnerCredentialsRequiredError when the client has no credentials of the account.
-func (r *networkRun) ownerKMS(ctx context.Context, keyARN, setting string) (*kms.Client, error) {
+func (r *networkRun) ownerKMS(ctx context.Context, keyARN, setting string) (kmsAPI, error) {
 	_, kmsc, ok, err := r.owner.clients(ctx)
 	if err != nil {
 		return nil, err

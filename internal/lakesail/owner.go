@@ -4,10 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/service/acm"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
 // The account's own credentials beyond the network's bucket and key (ownerAccess is in
@@ -39,27 +35,27 @@ func (o *ownerAccess) usable(ctx context.Context) (bool, error) {
 }
 
 // iam is the account's own IAM client, or ok == false when the client has no credentials of it.
-func (o *ownerAccess) iam(ctx context.Context) (api *iam.Client, ok bool, err error) {
+func (o *ownerAccess) iam(ctx context.Context) (api iamAPI, ok bool, err error) {
 	if ok, err = o.usable(ctx); !ok || err != nil {
 		return nil, ok, err
 	}
-	return iamClient(o.base.cfg, o.base.options()), true, nil
+	return o.base.iam(), true, nil
 }
 
 // acm is the account's own ACM client, or ok == false when the client has no credentials of it.
-func (o *ownerAccess) acm(ctx context.Context) (api *acm.Client, ok bool, err error) {
+func (o *ownerAccess) acm(ctx context.Context) (api acmAPI, ok bool, err error) {
 	if ok, err = o.usable(ctx); !ok || err != nil {
 		return nil, ok, err
 	}
-	return acmClient(o.base.cfg, o.base.options()), true, nil
+	return o.base.acm(), true, nil
 }
 
 // ec2 is the account's own EC2 client, or ok == false when the client has no credentials of it.
-func (o *ownerAccess) ec2(ctx context.Context) (api *ec2.Client, ok bool, err error) {
+func (o *ownerAccess) ec2(ctx context.Context) (api ec2API, ok bool, err error) {
 	if ok, err = o.usable(ctx); !ok || err != nil {
 		return nil, ok, err
 	}
-	return ec2Client(o.base.cfg, o.base.options()), true, nil
+	return o.base.ec2(), true, nil
 }
 
 // unavailable says why the account's own credentials were not used; call it after usable

@@ -149,7 +149,7 @@ func (c *Client) OpenConnectionSession(ctx context.Context, access ConnectionAcc
 	}
 	sess.Role = role
 	if sess.TenantID == "" {
-		if sess.TenantID, err = tenantFromRole(ctx, iamClient(role.cfg, role.opts), roleName); err != nil {
+		if sess.TenantID, err = tenantFromRole(ctx, role.iam(), roleName); err != nil {
 			return failed(err)
 		}
 	}

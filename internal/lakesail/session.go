@@ -41,7 +41,7 @@ func (c *Client) AssumeRole(session RoleSession) (*Client, error) {
 		duration = defaultSessionDuration
 	}
 	opts := c.options()
-	provider := stscreds.NewAssumeRoleProvider(stsClient(c.cfg, opts), session.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+	provider := stscreds.NewAssumeRoleProvider(c.sts(), session.RoleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.ExternalID = aws.String(session.ExternalID)
 		o.RoleSessionName = name
 		o.Duration = duration
@@ -51,5 +51,6 @@ func (c *Client) AssumeRole(session RoleSession) (*Client, error) {
 		// Renew well ahead of expiry so no long wait straddles the end of a session.
 		o.ExpiryWindow = duration / 4
 	})
-	return &Client{cfg: cfg, opts: opts, caller: &callerCache{}}, nil // other credentials: another identity
+	// Other credentials: another identity and other SDK clients.
+	return &Client{cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts)}, nil
 }

@@ -238,7 +238,7 @@ func (c *Client) reimportCertificate(ctx context.Context, s WorkspaceSpec, mater
 	}
 	if !ok {
 		// Named only when it is the workspace's (read as the role, which just read it).
-		if mine, err := isSessionCertificate(ctx, acmClient(c.cfg, c.opts), s, certificateARN); err != nil || !mine {
+		if mine, err := isSessionCertificate(ctx, c.acm(), s, certificateARN); err != nil || !mine {
 			return false, nil, err
 		}
 		return false, &AccountAction{Object: "ACM certificate " + certificateARN + " (" + s.sessionDomain() + ")",

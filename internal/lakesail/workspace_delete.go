@@ -57,7 +57,7 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 		}
 		left = appendAction(left, action)
 	}
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	roles := []string{s.WorkloadRoleName(PurposeStorage), s.WorkloadRoleName(PurposeLogging), s.WorkloadRoleName(PurposeAutoscaling),
 		s.NodeRoleName(), s.ClusterRoleName()}
 	group, gctx := errgroup.WithContext(ctx)
@@ -68,7 +68,7 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 	if err := group.Wait(); err != nil {
 		return err
 	}
-	params := ssmClient(c.cfg, c.opts)
+	params := c.ssm()
 	for _, name := range s.ParameterNames() {
 		_, err := params.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(name)})
 		if err := ignoreNotFound(classifyWorkspace("ssm:DeleteParameter", err)); err != nil {
@@ -82,7 +82,7 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 		}
 		left = appendAction(left, action)
 	}
-	_, err = logsClient(c.cfg, c.opts).DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(s.LogGroupName())})
+	_, err = c.logs().DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String(s.LogGroupName())})
 	if err := ignoreNotFound(classify("logs:DeleteLogGroup", err)); err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func appendAction(actions []AccountAction, action *AccountAction) []AccountActio
 
 // deleteCluster removes the add-ons and the node group, waits for them, then the cluster.
 func (c *Client) deleteCluster(ctx context.Context, s WorkspaceSpec, cluster *ekstypes.Cluster) error {
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	if cluster.Status == ekstypes.ClusterStatusCreating || cluster.Status == ekstypes.ClusterStatusUpdating {
 		// EKS refuses to delete a cluster in transition; an interrupted create or update ends first.
 		if _, err := c.waitClusterActive(ctx, s.ClusterName()); err != nil {
@@ -161,7 +161,7 @@ func (c *Client) deleteNodeGroup(ctx context.Context, s WorkspaceSpec) error {
 		}
 	}
 	if ng.Status != ekstypes.NodegroupStatusDeleting {
-		_, err := eksClient(c.cfg, c.opts).DeleteNodegroup(ctx, &eks.DeleteNodegroupInput{
+		_, err := c.eks().DeleteNodegroup(ctx, &eks.DeleteNodegroupInput{
 			ClusterName: aws.String(s.ClusterName()), NodegroupName: aws.String(s.NodeGroupName())})
 		if err := ignoreNotFound(classify("eks:DeleteNodegroup", err)); err != nil {
 			return err
@@ -198,7 +198,7 @@ func (c *Client) deleteOIDCProvider(ctx context.Context, s WorkspaceSpec, owner 
 	}
 	reader := api
 	if !ok {
-		reader = iamClient(c.cfg, c.opts)
+		reader = c.iam()
 	}
 	out, err := reader.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
 	var awsErr *AWSError
@@ -237,7 +237,7 @@ var eksIssuerHost = regexp.MustCompile(`^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\
 // oidcProviderListed tells, as the role, whether providerARN still exists (reading one is
 // conditioned on its connection tag, which a deleted provider does not have).
 func (c *Client) oidcProviderListed(ctx context.Context, providerARN string) (bool, error) {
-	out, err := iamClient(c.cfg, c.opts).ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
+	out, err := c.iam().ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 	if err != nil {
 		return false, classify("iam:ListOpenIDConnectProviders", err)
 	}
@@ -267,7 +267,7 @@ func (c *Client) deleteCertificate(ctx context.Context, s WorkspaceSpec, owner *
 		// tagged with the connection).
 		left := &AccountAction{Object: "ACM certificate " + certificateARN + " (" + s.sessionDomain() + ")", Action: "delete it",
 			Command: "aws acm delete-certificate --certificate-arn " + certificateARN}
-		mine, err := isSessionCertificate(ctx, acmClient(c.cfg, c.opts), s, certificateARN)
+		mine, err := isSessionCertificate(ctx, c.acm(), s, certificateARN)
 		var awsErr *AWSError
 		switch {
 		case errors.As(err, &awsErr) && awsErr.IsAccessDenied():
@@ -289,7 +289,7 @@ func (c *Client) deleteCertificate(ctx context.Context, s WorkspaceSpec, owner *
 
 // certificateListed tells, as the role, whether certificateARN still exists.
 func (c *Client) certificateListed(ctx context.Context, certificateARN string) (bool, error) {
-	pages := acm.NewListCertificatesPaginator(acmClient(c.cfg, c.opts), sessionCertificateFilter())
+	pages := acm.NewListCertificatesPaginator(c.acm(), sessionCertificateFilter())
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
@@ -307,7 +307,7 @@ func (c *Client) certificateListed(ctx context.Context, certificateARN string) (
 // isSessionCertificate reads certificateARN with api (the account's own client, or the role's
 // to decide whether to name it) and tells whether it is the workspace's: imported, for the session
 // domain and no other name. A certificate that is gone is not.
-func isSessionCertificate(ctx context.Context, api *acm.Client, s WorkspaceSpec, certificateARN string) (bool, error) {
+func isSessionCertificate(ctx context.Context, api acmAPI, s WorkspaceSpec, certificateARN string) (bool, error) {
 	out, err := api.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certificateARN)})
 	if err := classify("acm:DescribeCertificate", err); err != nil {
 		return false, ignoreNotFound(err)

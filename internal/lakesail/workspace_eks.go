@@ -19,7 +19,7 @@ type clusterInfo struct {
 }
 
 func (c *Client) findCluster(ctx context.Context, name string) (*ekstypes.Cluster, error) {
-	out, err := eksClient(c.cfg, c.opts).DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
+	out, err := c.eks().DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 	if err != nil {
 		return nil, classify("eks:DescribeCluster", err)
 	}
@@ -57,7 +57,7 @@ func endpointRequest(s WorkspaceSpec) *ekstypes.VpcConfigRequest {
 // createCluster creates the EKS cluster (or finds the one an earlier attempt made) and waits
 // for it to be ACTIVE.
 func (c *Client) createCluster(ctx context.Context, s WorkspaceSpec) (*clusterInfo, error) {
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	vpc := endpointRequest(s)
 	vpc.SubnetIds = s.Network.PrivateSubnetIDs
 	vpc.SecurityGroupIds = []string{s.Network.SecurityGroupID}
@@ -149,7 +149,7 @@ func nodeGroupScaling(ng NodeGroupSpec) *ekstypes.NodegroupScalingConfig {
 // ensureNodeGroup creates the system node group (or adopts one left by an earlier attempt) and
 // waits for it to be ACTIVE.
 func (c *Client) ensureNodeGroup(ctx context.Context, s WorkspaceSpec) error {
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	ng := s.SystemNodeGroup
 	input := &eks.CreateNodegroupInput{
 		ClusterName:   aws.String(s.ClusterName()),
@@ -176,7 +176,7 @@ func (c *Client) ensureNodeGroup(ctx context.Context, s WorkspaceSpec) error {
 }
 
 func (c *Client) findNodeGroup(ctx context.Context, s WorkspaceSpec) (*ekstypes.Nodegroup, error) {
-	out, err := eksClient(c.cfg, c.opts).DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{
+	out, err := c.eks().DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{
 		ClusterName: aws.String(s.ClusterName()), NodegroupName: aws.String(s.NodeGroupName())})
 	if err != nil {
 		return nil, classify("eks:DescribeNodegroup", err)
@@ -227,7 +227,7 @@ func (c *Client) waitNodeGroupGone(ctx context.Context, s WorkspaceSpec) error {
 
 // latestAddonVersion is the newest version of an add-on that runs on a Kubernetes version.
 func (c *Client) latestAddonVersion(ctx context.Context, name, kubernetesVersion string) (string, error) {
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	pages := eks.NewDescribeAddonVersionsPaginator(api, &eks.DescribeAddonVersionsInput{
 		AddonName: aws.String(name), KubernetesVersion: aws.String(kubernetesVersion)})
 	best := ""
@@ -294,7 +294,7 @@ func (c *Client) resolveAddonVersion(ctx context.Context, name string, a AddonSp
 // ensureAddons creates missing add-ons and updates those whose version or configuration differs
 // from the spec (current holds the observed ones), then waits for all of them together.
 func (c *Client) ensureAddons(ctx context.Context, s WorkspaceSpec, kubernetesVersion string, current map[string]AddonState) error {
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	var changed []string
 	for _, name := range sortedMapKeys(s.Addons) {
 		spec := s.Addons[name]
@@ -341,7 +341,7 @@ func (c *Client) ensureAddons(ctx context.Context, s WorkspaceSpec, kubernetesVe
 }
 
 func (c *Client) findAddon(ctx context.Context, s WorkspaceSpec, name string) (*ekstypes.Addon, error) {
-	out, err := eksClient(c.cfg, c.opts).DescribeAddon(ctx, &eks.DescribeAddonInput{ClusterName: aws.String(s.ClusterName()), AddonName: aws.String(name)})
+	out, err := c.eks().DescribeAddon(ctx, &eks.DescribeAddonInput{ClusterName: aws.String(s.ClusterName()), AddonName: aws.String(name)})
 	if err != nil {
 		return nil, classify("eks:DescribeAddon", err)
 	}
@@ -383,7 +383,7 @@ func (c *Client) waitUpdate(ctx context.Context, s WorkspaceSpec, update *ekstyp
 	if update == nil {
 		return nil
 	}
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	what := "EKS " + string(update.Type) + " of " + s.ClusterName()
 	return c.waitFor(ctx, what, func(ctx context.Context) (bool, string, error) {
 		input := &eks.DescribeUpdateInput{Name: aws.String(s.ClusterName()), UpdateId: update.Id}

@@ -144,7 +144,7 @@ func (s WorkspaceSpec) awsManagedPolicyARN(name string) string {
 // earlier attempt in line (trust, policies, tags). A role of that name without the boundary is
 // never adopted: the connection cannot fix it, so it is an error.
 func (c *Client) ensureRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) error {
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	_, err := api.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName:                 aws.String(r.Name),
 		AssumeRolePolicyDocument: aws.String(r.Trust),
@@ -164,7 +164,7 @@ func (c *Client) ensureRole(ctx context.Context, s WorkspaceSpec, r workspaceRol
 
 // putRolePolicies attaches the managed policies not yet in attached and writes the inline ones.
 func (c *Client) putRolePolicies(ctx context.Context, s WorkspaceSpec, r workspaceRole, attached []string) error {
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	for _, name := range r.Managed {
 		policyARN := s.awsManagedPolicyARN(name)
 		if slices.Contains(attached, policyARN) {
@@ -195,7 +195,7 @@ type roleState struct {
 
 // observeRole reads a role and lists every way it differs from r.
 func (c *Client) observeRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) (*roleState, error) {
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	role, err := findRole(ctx, api, r.Name)
 	if errors.Is(err, ErrNotFound) {
 		return &roleState{Problems: []string{"role " + r.Name + " was deleted"}}, nil
@@ -263,7 +263,7 @@ func trustSubject(r workspaceRole) string {
 // WorkloadBoundary gets it back first (the connection may only ever put that boundary); a
 // changed trust policy cannot be edited by the connection, so the role is recreated.
 func (c *Client) repairRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) error {
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	role, err := findRole(ctx, api, r.Name)
 	if err != nil {
 		return err

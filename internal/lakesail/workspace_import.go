@@ -16,7 +16,7 @@ import (
 // completeForImport fills what an imported workspace's spec cannot know from its id: the bucket
 // and catalogs come from the storage role's policy, which names both.
 func (c *Client) completeForImport(ctx context.Context, s WorkspaceSpec) WorkspaceSpec {
-	out, err := iamClient(c.cfg, c.opts).GetRolePolicy(ctx, &iam.GetRolePolicyInput{
+	out, err := c.iam().GetRolePolicy(ctx, &iam.GetRolePolicyInput{
 		RoleName: aws.String(s.WorkloadRoleName(PurposeStorage)), PolicyName: aws.String(inlinePolicyName)})
 	if err != nil {
 		return s
@@ -61,7 +61,7 @@ func (c *Client) completeForImport(ctx context.Context, s WorkspaceSpec) Workspa
 // findCertificate finds the session certificate by its domain among the certificates the
 // connection may describe (others are refused and skipped).
 func (c *Client) findCertificate(ctx context.Context, s WorkspaceSpec) (string, error) {
-	api := acmClient(c.cfg, c.opts)
+	api := c.acm()
 	domain := s.sessionDomain()
 	pages := acm.NewListCertificatesPaginator(api, sessionCertificateFilter())
 	for pages.HasMorePages() {

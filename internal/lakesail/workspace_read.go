@@ -263,7 +263,7 @@ func (c *Client) readOIDCProvider(ctx context.Context, s WorkspaceSpec, w *Works
 		return nil
 	}
 	providerARN := s.OIDCProviderARN(w.OIDCIssuerURL)
-	out, err := iamClient(c.cfg, c.opts).GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
+	out, err := c.iam().GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
 	err = classify("iam:GetOpenIDConnectProvider", err)
 	if errors.Is(err, ErrNotFound) {
 		drift("the cluster's OIDC provider was deleted")
@@ -283,7 +283,7 @@ func (c *Client) readOIDCProvider(ctx context.Context, s WorkspaceSpec, w *Works
 // readParameters checks that the workspace's parameters exist, ten names per call (GetParameters'
 // limit); it reads no values.
 func (c *Client) readParameters(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
-	api := ssmClient(c.cfg, c.opts)
+	api := c.ssm()
 	for batch := range slices.Chunk(s.ParameterNames(), maxParametersPerCall) {
 		out, err := api.GetParameters(ctx, &ssm.GetParametersInput{Names: batch})
 		if err := classifyWorkspace("ssm:GetParameters", err); err != nil {
@@ -312,7 +312,7 @@ func (c *Client) readCertificate(ctx context.Context, w *Workspace, certificateA
 		drift("the session certificate was never imported")
 		return nil
 	}
-	_, err := acmClient(c.cfg, c.opts).DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certificateARN)})
+	_, err := c.acm().DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certificateARN)})
 	err = classify("acm:DescribeCertificate", err)
 	if errors.Is(err, ErrNotFound) {
 		drift("the session certificate %s was deleted", certificateARN)
@@ -326,7 +326,7 @@ func (c *Client) readCertificate(ctx context.Context, w *Workspace, certificateA
 }
 
 func (c *Client) readGlueDatabases(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
-	api := glueClient(c.cfg, c.opts)
+	api := c.glue()
 	for _, name := range s.GlueDatabaseNames() {
 		_, err := api.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String(name)})
 		err = classifyWorkspace("glue:GetDatabase", err)

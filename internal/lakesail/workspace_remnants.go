@@ -26,7 +26,7 @@ func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec Wor
 			return err
 		}
 	}
-	api := iamClient(c.cfg, c.opts)
+	api := c.iam()
 	for _, name := range []string{s.ClusterRoleName(), s.NodeRoleName(), s.WorkloadRoleName(PurposeStorage),
 		s.WorkloadRoleName(PurposeLogging), s.WorkloadRoleName(PurposeAutoscaling)} {
 		_, err := findRole(ctx, api, name)
@@ -45,7 +45,7 @@ func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec Wor
 			out = append(out, "OIDC provider "+rec.OIDCProviderARN)
 		}
 	}
-	params := ssmClient(c.cfg, c.opts)
+	params := c.ssm()
 	for _, name := range s.ParameterNames() {
 		_, err := params.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)})
 		if err := found("SSM parameter "+name, classifyWorkspace("ssm:GetParameter", err)); err != nil {
@@ -65,7 +65,7 @@ func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec Wor
 	if err := found("log group "+s.LogGroupName(), err); err != nil {
 		return nil, err
 	}
-	catalog := glueClient(c.cfg, c.opts)
+	catalog := c.glue()
 	for _, name := range s.GlueDatabaseNames() {
 		_, err := catalog.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String(name)})
 		if err := found("Glue database "+name, classifyWorkspace("glue:GetDatabase", err)); err != nil {

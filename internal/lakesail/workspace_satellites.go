@@ -25,7 +25,7 @@ import (
 // ensureLogGroup creates the control-plane log group with its key, tags and retention, or
 // brings an existing one (an earlier attempt's) up to date.
 func (c *Client) ensureLogGroup(ctx context.Context, s WorkspaceSpec) error {
-	api := logsClient(c.cfg, c.opts)
+	api := c.logs()
 	_, err := api.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{
 		LogGroupName: aws.String(s.LogGroupName()),
 		KmsKeyId:     aws.String(s.Network.KMSKeyARN),
@@ -54,14 +54,14 @@ func (c *Client) ensureLogGroup(ctx context.Context, s WorkspaceSpec) error {
 }
 
 func (c *Client) putRetention(ctx context.Context, s WorkspaceSpec) error {
-	_, err := logsClient(c.cfg, c.opts).PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{
+	_, err := c.logs().PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{
 		LogGroupName: aws.String(s.LogGroupName()), RetentionInDays: aws.Int32(int32(s.LogRetentionDays))})
 	return classify("logs:PutRetentionPolicy", err)
 }
 
 // findLogGroup finds the control-plane log group (DescribeLogGroups matches by prefix).
 func (c *Client) findLogGroup(ctx context.Context, s WorkspaceSpec) (*logstypes.LogGroup, error) {
-	pages := cloudwatchlogs.NewDescribeLogGroupsPaginator(logsClient(c.cfg, c.opts),
+	pages := cloudwatchlogs.NewDescribeLogGroupsPaginator(c.logs(),
 		&cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(s.LogGroupName())})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -79,7 +79,7 @@ func (c *Client) findLogGroup(ctx context.Context, s WorkspaceSpec) (*logstypes.
 
 // tagLogGroup sets the workspace's tags on the log group and removes any others.
 func (c *Client) tagLogGroup(ctx context.Context, s WorkspaceSpec, groupARN string) error {
-	api := logsClient(c.cfg, c.opts)
+	api := c.logs()
 	groupARN = trimLogGroupARN(groupARN)
 	out, err := api.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(groupARN)})
 	if err != nil {
@@ -128,7 +128,7 @@ func workspaceTagDiff(current, desired map[string]string) (stale []string, chang
 
 // ensureOIDCProvider registers the cluster's issuer with IAM for IRSA, audience STS.
 func (c *Client) ensureOIDCProvider(ctx context.Context, s WorkspaceSpec, issuer string) error {
-	_, err := iamClient(c.cfg, c.opts).CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
+	_, err := c.iam().CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url:          aws.String(issuer),
 		ClientIDList: []string{"sts.amazonaws.com"},
 		Tags:         iamTags(s.WorkspaceTags()),
@@ -143,7 +143,7 @@ func (c *Client) ensureOIDCProvider(ctx context.Context, s WorkspaceSpec, issuer
 // putParameters stores the Konnectivity material as SecureString parameters encrypted with the
 // network's key, replacing what an earlier attempt or rotation left.
 func (c *Client) putParameters(ctx context.Context, s WorkspaceSpec, values map[string]string) error {
-	api := ssmClient(c.cfg, c.opts)
+	api := c.ssm()
 	for _, suffix := range konnectivityParameters {
 		name := s.ParameterPath() + suffix
 		_, err := api.PutParameter(ctx, &ssm.PutParameterInput{
@@ -172,7 +172,7 @@ func (c *Client) putParameters(ctx context.Context, s WorkspaceSpec, values map[
 }
 
 func (c *Client) tagParameter(ctx context.Context, s WorkspaceSpec, name string) error {
-	_, err := ssmClient(c.cfg, c.opts).AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
+	_, err := c.ssm().AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
 		ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(name), Tags: ssmTags(s.WorkspaceTags())})
 	return classify("ssm:AddTagsToResource", err)
 }
@@ -188,7 +188,7 @@ func ssmTags(tags map[string]string) []ssmtypes.Tag {
 // importCertificate imports the session certificate as a new, tagged certificate through the
 // role (a re-import replaces one in place and is the account's: reimportCertificate).
 func (c *Client) importCertificate(ctx context.Context, s WorkspaceSpec, material *workspaceTLS) (string, error) {
-	out, err := acmClient(c.cfg, c.opts).ImportCertificate(ctx, &acm.ImportCertificateInput{
+	out, err := c.acm().ImportCertificate(ctx, &acm.ImportCertificateInput{
 		Certificate:      []byte(material.Session.Cert),
 		PrivateKey:       []byte(material.Session.Key),
 		CertificateChain: []byte(material.CA.Cert),
@@ -211,7 +211,7 @@ func acmTags(tags map[string]string) []acmtypes.Tag {
 // ensureGlueDatabases creates the spec's databases that do not exist and deletes those of
 // removed catalogs (names of the workspace only).
 func (c *Client) ensureGlueDatabases(ctx context.Context, s WorkspaceSpec, removed []string) error {
-	api := glueClient(c.cfg, c.opts)
+	api := c.glue()
 	for _, name := range s.GlueDatabaseNames() {
 		_, err := api.CreateDatabase(ctx, &glue.CreateDatabaseInput{
 			DatabaseInput: &gluetypes.DatabaseInput{Name: aws.String(name), Description: aws.String("LakeSail workspace " + s.WorkspaceID)},
@@ -231,7 +231,7 @@ func (c *Client) ensureGlueDatabases(ctx context.Context, s WorkspaceSpec, remov
 }
 
 func (c *Client) deleteGlueDatabase(ctx context.Context, name string) error {
-	_, err := glueClient(c.cfg, c.opts).DeleteDatabase(ctx, &glue.DeleteDatabaseInput{Name: aws.String(name)})
+	_, err := c.glue().DeleteDatabase(ctx, &glue.DeleteDatabaseInput{Name: aws.String(name)})
 	return ignoreNotFound(classifyWorkspace("glue:DeleteDatabase", err))
 }
 

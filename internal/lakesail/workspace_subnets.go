@@ -14,7 +14,7 @@ func (s WorkspaceSpec) clusterSubnetTag() string { return "kubernetes.io/cluster
 
 // tagSubnets marks the workspace's subnets as shared with its cluster.
 func (c *Client) tagSubnets(ctx context.Context, s WorkspaceSpec) error {
-	_, err := ec2Client(c.cfg, c.opts).CreateTags(ctx, &ec2.CreateTagsInput{
+	_, err := c.ec2().CreateTags(ctx, &ec2.CreateTagsInput{
 		Resources: s.Network.PrivateSubnetIDs,
 		Tags:      []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag()), Value: aws.String("shared")}},
 	})
@@ -24,7 +24,7 @@ func (c *Client) tagSubnets(ctx context.Context, s WorkspaceSpec) error {
 // untagSubnets removes the cluster's mark from the subnets; subnets already gone are skipped.
 func (c *Client) untagSubnets(ctx context.Context, s WorkspaceSpec) error {
 	for _, subnet := range s.Network.PrivateSubnetIDs {
-		_, err := ec2Client(c.cfg, c.opts).DeleteTags(ctx, &ec2.DeleteTagsInput{
+		_, err := c.ec2().DeleteTags(ctx, &ec2.DeleteTagsInput{
 			Resources: []string{subnet}, Tags: []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag())}},
 		})
 		if err := ignoreNotFound(classify("ec2:DeleteTags", err)); err != nil {

@@ -85,7 +85,7 @@ func (c *Client) UpdateWorkspace(ctx context.Context, prior, s WorkspaceSpec, re
 }
 
 func (c *Client) updateWorkspace(ctx context.Context, prior, s WorkspaceSpec, current *Workspace, p *progress) error {
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	name := aws.String(s.ClusterName())
 	if current.ClusterStatus != string(ekstypes.ClusterStatusActive) {
 		if _, err := c.waitClusterActive(ctx, s.ClusterName()); err != nil {
@@ -210,7 +210,7 @@ func (c *Client) updateNodeGroup(ctx context.Context, s WorkspaceSpec, current *
 	if current.SystemNodeGroup == nil {
 		return c.ensureNodeGroup(ctx, s)
 	}
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	ng, want := current.SystemNodeGroup, s.SystemNodeGroup
 	if ng.MinSize != want.MinSize || ng.DesiredSize != want.DesiredSize || ng.MaxSize != want.MaxSize {
 		out, err := api.UpdateNodegroupConfig(ctx, &eks.UpdateNodegroupConfigInput{
@@ -261,21 +261,21 @@ func (c *Client) updateClusterTags(ctx context.Context, s WorkspaceSpec, current
 	}
 	if current.CertificateARN != "" {
 		group.Go(func() error {
-			_, err := acmClient(c.cfg, c.opts).AddTagsToCertificate(gctx, &acm.AddTagsToCertificateInput{
+			_, err := c.acm().AddTagsToCertificate(gctx, &acm.AddTagsToCertificateInput{
 				CertificateArn: aws.String(current.CertificateARN), Tags: acmTags(tags)})
 			return classify("acm:AddTagsToCertificate", err)
 		})
 	}
 	for _, name := range current.GlueDatabaseNames {
 		group.Go(func() error {
-			_, err := glueClient(c.cfg, c.opts).TagResource(gctx, &glue.TagResourceInput{
+			_, err := c.glue().TagResource(gctx, &glue.TagResourceInput{
 				ResourceArn: aws.String(s.glueDatabaseARN(c.Region(), name)), TagsToAdd: tags})
 			return classify("glue:TagResource", err)
 		})
 	}
 	if current.OIDCProviderARN != "" {
 		group.Go(func() error {
-			_, err := iamClient(c.cfg, c.opts).TagOpenIDConnectProvider(gctx, &iam.TagOpenIDConnectProviderInput{
+			_, err := c.iam().TagOpenIDConnectProvider(gctx, &iam.TagOpenIDConnectProviderInput{
 				OpenIDConnectProviderArn: aws.String(current.OIDCProviderARN), Tags: iamTags(tags)})
 			return classify("iam:TagOpenIDConnectProvider", err)
 		})
@@ -289,7 +289,7 @@ func (s WorkspaceSpec) glueDatabaseARN(region, name string) string {
 
 // tagEKSResource makes an EKS resource's tags equal to desired.
 func (c *Client) tagEKSResource(ctx context.Context, arn string, current, desired map[string]string) error {
-	api := eksClient(c.cfg, c.opts)
+	api := c.eks()
 	stale, changed := workspaceTagDiff(current, desired)
 	if len(stale) > 0 {
 		_, err := api.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: stale})
@@ -307,7 +307,7 @@ func (c *Client) tagEKSResource(ctx context.Context, arn string, current, desire
 }
 
 func (c *Client) deleteAddon(ctx context.Context, s WorkspaceSpec, name string) error {
-	_, err := eksClient(c.cfg, c.opts).DeleteAddon(ctx, &eks.DeleteAddonInput{ClusterName: aws.String(s.ClusterName()), AddonName: aws.String(name)})
+	_, err := c.eks().DeleteAddon(ctx, &eks.DeleteAddonInput{ClusterName: aws.String(s.ClusterName()), AddonName: aws.String(name)})
 	err = classify("eks:DeleteAddon", err)
 	if errors.Is(err, ErrNotFound) {
 		return nil

@@ -97,5 +97,5 @@ func classifyWorkspace(action string, err error) error {
 func (c *Client) WithWaitDelays(minDelay, maxDelay time.Duration) *Client {
 	opts := c.options()
 	opts.WaitMinDelay, opts.WaitMaxDelay = minDelay, maxDelay
-	return &Client{cfg: c.cfg, opts: opts, caller: c.caller}
+	return &Client{cfg: c.cfg, opts: opts, caller: c.caller, clients: c.clients} // same cfg and endpoints
 }

@@ -57,43 +57,34 @@ type VerifyOptions struct {
 // still propagating (PropagationError) from one whose trust or external ID is wrong (TrustError)
 // by evaluating the role's trust policy itself.
 func (c *Client) VerifyRole(ctx context.Context, roleARN, externalID string, opts VerifyOptions) error {
-	window, delay, maxDelay := opts.Window, opts.MinDelay, opts.MaxDelay
-	if window == 0 {
-		window = PropagationWindow
+	waits := waitOptions{minDelay: opts.MinDelay, maxDelay: opts.MaxDelay, window: opts.Window}
+	if waits.window == 0 {
+		waits.window = PropagationWindow
 	}
-	if delay == 0 {
-		delay = time.Second
+	if waits.minDelay == 0 {
+		waits.minDelay = time.Second
 	}
-	if maxDelay == 0 {
-		maxDelay = 10 * time.Second
+	if waits.maxDelay == 0 {
+		waits.maxDelay = 10 * time.Second
 	}
 	api := c.sts()
-	start := time.Now()
-	for {
+	err := retryWhen(ctx, waits, isAccessDenied, func() error {
 		_, err := api.AssumeRole(ctx, &sts.AssumeRoleInput{
 			RoleArn:         aws.String(roleARN),
 			RoleSessionName: aws.String(SessionNamePrefix + "verify"),
 			ExternalId:      aws.String(externalID),
 			DurationSeconds: aws.Int32(900),
 		})
-		if err == nil {
-			return nil
-		}
-		wrapped := classify("sts:AssumeRole", err)
-		var awsErr *AWSError
-		if !errors.As(wrapped, &awsErr) || !awsErr.IsAccessDenied() {
-			return wrapped
-		}
-		if time.Since(start)+delay > window {
-			return c.explainAssumeRoleDenied(ctx, roleARN, externalID, time.Since(start), wrapped)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for role %s to become assumable: %w", roleARN, ctx.Err())
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, maxDelay)
+		return classify("sts:AssumeRole", err)
+	})
+	var stopped *retryStopped
+	switch {
+	case errors.As(err, &stopped) && stopped.Cause != nil:
+		return fmt.Errorf("waiting for role %s to become assumable: %w", roleARN, stopped.Cause)
+	case stopped != nil:
+		return c.explainAssumeRoleDenied(ctx, roleARN, externalID, stopped.Waited, stopped.Last)
 	}
+	return err
 }
 
 // explainAssumeRoleDenied evaluates the role's trust policy for the caller and external ID.

@@ -240,24 +240,20 @@ func (r *networkRun) deleteInternetGateway(ctx context.Context, g ec2types.Inter
 // the dependency window (ten of the longest polls, at most dependencyWindow); when it runs out,
 // the error names the network interfaces still in the VPC.
 func (r *networkRun) retryDependency(ctx context.Context, action, what string, call func() error) error {
-	delay, start := r.waits.minDelay, time.Now()
-	window := min(dependencyWindow, 10*r.waits.maxDelay)
-	for {
-		err := ignoreNotFound(classify(action, call()))
-		if err != nil && errorCode(err) == "DependencyViolation" && time.Since(start)+delay > window {
-			return r.explainDependency(ctx, what, err)
-		}
-		if err == nil || errorCode(err) != "DependencyViolation" {
-			return step(err, "%s", what)
-		}
-		select {
-		case <-ctx.Done():
-			return step(fmt.Errorf("%w (last: %w)", ctx.Err(), err), "%s", what)
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, r.waits.maxDelay)
+	opts := r.waits.within(min(dependencyWindow, 10*r.waits.maxDelay))
+	err := retryWhen(ctx, opts, isDependencyViolation, func() error { return ignoreNotFound(classify(action, call())) })
+	var stopped *retryStopped
+	switch {
+	case errors.As(err, &stopped) && stopped.Cause != nil:
+		return step(fmt.Errorf("%w (last: %w)", stopped.Cause, stopped.Last), "%s", what)
+	case stopped != nil:
+		return r.explainDependency(ctx, what, stopped.Last)
 	}
+	return step(err, "%s", what)
 }
+
+// isDependencyViolation: EC2 refuses a delete while something still uses the object.
+func isDependencyViolation(err error) bool { return errorCode(err) == "DependencyViolation" }
 
 // errorCode is the AWS error code of err, "" when it has none.
 func errorCode(err error) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -30,22 +29,6 @@ type networkRun struct {
 	// owner acts with the client's own credentials, only to restore what the connection role
 	// is denied changing (see ownerAccess).
 	owner *ownerAccess
-}
-
-// waitOptions bound the polling of NAT gateways and of retries on eventual consistency.
-type waitOptions struct {
-	minDelay, maxDelay time.Duration
-}
-
-func (c *Client) waitOptions() waitOptions {
-	w := waitOptions{minDelay: c.opts.WaitMinDelay, maxDelay: c.opts.WaitMaxDelay}
-	if w.minDelay <= 0 {
-		w.minDelay = 5 * time.Second
-	}
-	if w.maxDelay < w.minDelay {
-		w.maxDelay = max(w.minDelay, 30*time.Second)
-	}
-	return w
 }
 
 // NetworkSessionName names the role session of a network's operations in CloudTrail:
@@ -104,31 +87,40 @@ func networkSessionError(err error) error {
 }
 
 // openSession assumes the role now, so a revoked connection is reported as such before any
-// network call.
+// network call. waitForPropagation retries a refusal within PropagationWindow (a role created in
+// the same apply); otherwise a refusal is final.
 func (c *Client) openSession(ctx context.Context, role *Client, roleARN string, waitForPropagation bool) error {
-	delay, start := c.waitOptions().minDelay, time.Now()
-	for {
+	assume := func() error {
 		_, err := role.cfg.Credentials.Retrieve(ctx)
-		if err == nil {
-			return nil
-		}
-		wrapped := classify("sts:AssumeRole", err)
-		var awsErr *AWSError
-		if !errors.As(wrapped, &awsErr) || !awsErr.IsAccessDenied() {
-			return fmt.Errorf("assuming the connection role %s: %w", roleARN, wrapped)
-		}
-		if !waitForPropagation || time.Since(start)+delay > PropagationWindow {
-			return &DisconnectedError{RoleARN: roleARN,
-				Reason: "STS refuses to let the caller assume the connection role with the external ID (the role was deleted, or its trust policy no longer admits the caller)",
-				Err:    wrapped}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for the connection role %s to become assumable: %w", roleARN, ctx.Err())
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, c.waitOptions().maxDelay)
+		return classify("sts:AssumeRole", err)
 	}
+	var err error
+	if waitForPropagation {
+		err = retryWhen(ctx, c.propagationWaits(), isAccessDenied, assume)
+	} else {
+		err = assume()
+	}
+	var stopped *retryStopped
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &stopped) && stopped.Cause != nil:
+		return fmt.Errorf("waiting for the connection role %s to become assumable: %w", roleARN, stopped.Cause)
+	case isAccessDenied(err):
+		if stopped != nil {
+			err = stopped.Last
+		}
+		return &DisconnectedError{RoleARN: roleARN,
+			Reason: "STS refuses to let the caller assume the connection role with the external ID (the role was deleted, or its trust policy no longer admits the caller)",
+			Err:    err}
+	}
+	return fmt.Errorf("assuming the connection role %s: %w", roleARN, err)
+}
+
+// isAccessDenied: AWS refused the call (STS refuses to assume a role IAM has not propagated yet).
+func isAccessDenied(err error) bool {
+	var awsErr *AWSError
+	return errors.As(err, &awsErr) && awsErr.IsAccessDenied()
 }
 
 // tenantFromRole reads the LakeSail-Tenant tag of the connection role, as the role itself.

@@ -263,22 +263,17 @@ func (c *Client) reimportCertificate(ctx context.Context, s WorkspaceSpec, mater
 // retryWhilePropagating retries call while IAM has not caught up with new roles, within the
 // propagation window.
 func (c *Client) retryWhilePropagating(ctx context.Context, what string, propagating func(error) bool, call func() error) error {
-	start := time.Now()
-	delay := c.opts.WaitMinDelay
-	if delay <= 0 {
-		delay = 2 * time.Second
-	}
-	for {
-		err := call()
-		if err == nil || !propagating(err) || time.Since(start)+delay > PropagationWindow {
-			return err
-		}
+	opts := c.propagationWaits()
+	opts.onRetry = func(err error) {
 		logf(ctx, what+": waiting for IAM to propagate the new role", map[string]any{"error": err.Error()})
-		select {
-		case <-ctx.Done():
-			return errors.Join(err, ctx.Err())
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, 10*time.Second)
 	}
+	err := retryWhen(ctx, opts, propagating, call)
+	var stopped *retryStopped
+	if errors.As(err, &stopped) {
+		if stopped.Cause != nil {
+			return errors.Join(stopped.Last, stopped.Cause)
+		}
+		return stopped.Last
+	}
+	return err
 }

@@ -107,37 +107,51 @@ func isRolePropagationError(err error) bool {
 
 func (c *Client) waitClusterActive(ctx context.Context, name string) (*clusterInfo, error) {
 	var info *clusterInfo
-	err := c.waitFor(ctx, "EKS cluster "+name, func(ctx context.Context) (bool, string, error) {
-		cluster, err := c.findCluster(ctx, name)
-		if err != nil {
-			return false, "", err
-		}
-		switch cluster.Status {
-		case ekstypes.ClusterStatusActive:
-			info = &clusterInfo{raw: cluster}
-			if cluster.Identity != nil && cluster.Identity.Oidc != nil {
-				info.issuer = aws.ToString(cluster.Identity.Oidc.Issuer)
+	opts := c.waitOptions().named("EKS cluster " + name)
+	err := waitUntil(ctx, opts, eksStatuses(ekstypes.ClusterStatusCreating, ekstypes.ClusterStatusUpdating, ekstypes.ClusterStatusPending),
+		eksStatuses(ekstypes.ClusterStatusActive), func() (string, error) {
+			cluster, err := c.findCluster(ctx, name)
+			if err != nil {
+				return "", err
 			}
-			return true, string(cluster.Status), nil
-		case ekstypes.ClusterStatusFailed, ekstypes.ClusterStatusDeleting:
-			return false, "", &StateError{What: "EKS cluster " + name, Status: string(cluster.Status)}
-		}
-		return false, string(cluster.Status), nil
-	})
+			if cluster.Status == ekstypes.ClusterStatusActive {
+				info = &clusterInfo{raw: cluster}
+				if cluster.Identity != nil && cluster.Identity.Oidc != nil {
+					info.issuer = aws.ToString(cluster.Identity.Oidc.Issuer)
+				}
+			}
+			return string(cluster.Status), nil
+		})
 	return info, err
 }
 
+// statusDeleted is what the status functions of deletion waits report once the object is gone.
+// A deletion wait tolerates every state deletion can start from; DELETE_FAILED ends it.
+const statusDeleted = "deleted"
+
 func (c *Client) waitClusterGone(ctx context.Context, name string) error {
-	return c.waitFor(ctx, "deletion of EKS cluster "+name, func(ctx context.Context) (bool, string, error) {
-		cluster, err := c.findCluster(ctx, name)
-		if errors.Is(err, ErrNotFound) {
-			return true, "deleted", nil
-		}
-		if err != nil {
-			return false, "", err
-		}
-		return false, string(cluster.Status), nil
-	})
+	opts := c.waitOptions().named("deletion of EKS cluster " + name)
+	return waitUntil(ctx, opts, eksStatuses(ekstypes.ClusterStatusActive, ekstypes.ClusterStatusDeleting, ekstypes.ClusterStatusFailed,
+		ekstypes.ClusterStatusCreating, ekstypes.ClusterStatusUpdating, ekstypes.ClusterStatusPending), []string{statusDeleted},
+		func() (string, error) {
+			cluster, err := c.findCluster(ctx, name)
+			if errors.Is(err, ErrNotFound) {
+				return statusDeleted, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			return string(cluster.Status), nil
+		})
+}
+
+// eksStatuses turns EKS's status enums into the strings waitUntil compares.
+func eksStatuses[S ~string](statuses ...S) []string {
+	out := make([]string, len(statuses))
+	for i, status := range statuses {
+		out[i] = string(status)
+	}
+	return out
 }
 
 func nodeGroupScaling(ng NodeGroupSpec) *ekstypes.NodegroupScalingConfig {
@@ -186,19 +200,18 @@ func (c *Client) findNodeGroup(ctx context.Context, s WorkspaceSpec) (*ekstypes.
 
 func (c *Client) waitNodeGroupActive(ctx context.Context, s WorkspaceSpec) error {
 	what := "node group " + s.NodeGroupName() + " of " + s.ClusterName()
-	return c.waitFor(ctx, what, func(ctx context.Context) (bool, string, error) {
-		ng, err := c.findNodeGroup(ctx, s)
-		if err != nil {
-			return false, "", err
-		}
-		switch ng.Status {
-		case ekstypes.NodegroupStatusActive:
-			return true, string(ng.Status), nil
-		case ekstypes.NodegroupStatusCreateFailed, ekstypes.NodegroupStatusDegraded, ekstypes.NodegroupStatusDeleting:
-			return false, "", &StateError{What: what, Status: string(ng.Status), Reason: healthIssues(ng.Health)}
-		}
-		return false, string(ng.Status), nil
-	})
+	return waitUntil(ctx, c.waitOptions().named(what), eksStatuses(ekstypes.NodegroupStatusCreating, ekstypes.NodegroupStatusUpdating),
+		eksStatuses(ekstypes.NodegroupStatusActive), func() (string, error) {
+			ng, err := c.findNodeGroup(ctx, s)
+			if err != nil {
+				return "", err
+			}
+			switch ng.Status {
+			case ekstypes.NodegroupStatusCreateFailed, ekstypes.NodegroupStatusDegraded, ekstypes.NodegroupStatusDeleting:
+				return "", &StateError{What: what, Status: string(ng.Status), Reason: healthIssues(ng.Health)}
+			}
+			return string(ng.Status), nil
+		})
 }
 
 func healthIssues(h *ekstypes.NodegroupHealth) string {
@@ -213,16 +226,19 @@ func healthIssues(h *ekstypes.NodegroupHealth) string {
 }
 
 func (c *Client) waitNodeGroupGone(ctx context.Context, s WorkspaceSpec) error {
-	return c.waitFor(ctx, "deletion of node group "+s.NodeGroupName(), func(ctx context.Context) (bool, string, error) {
-		ng, err := c.findNodeGroup(ctx, s)
-		if errors.Is(err, ErrNotFound) {
-			return true, "deleted", nil
-		}
-		if err != nil {
-			return false, "", err
-		}
-		return false, string(ng.Status), nil
-	})
+	opts := c.waitOptions().named("deletion of node group " + s.NodeGroupName())
+	return waitUntil(ctx, opts, eksStatuses(ekstypes.NodegroupStatusActive, ekstypes.NodegroupStatusDeleting, ekstypes.NodegroupStatusCreateFailed,
+		ekstypes.NodegroupStatusDegraded, ekstypes.NodegroupStatusCreating, ekstypes.NodegroupStatusUpdating), []string{statusDeleted},
+		func() (string, error) {
+			ng, err := c.findNodeGroup(ctx, s)
+			if errors.Is(err, ErrNotFound) {
+				return statusDeleted, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			return string(ng.Status), nil
+		})
 }
 
 // latestAddonVersion is the newest version of an add-on that runs on a Kubernetes version.
@@ -349,33 +365,31 @@ func (c *Client) findAddon(ctx context.Context, s WorkspaceSpec, name string) (*
 }
 
 func (c *Client) waitAddonActive(ctx context.Context, s WorkspaceSpec, name string) error {
-	what := "add-on " + name + " of " + s.ClusterName()
-	return c.waitFor(ctx, what, func(ctx context.Context) (bool, string, error) {
-		addon, err := c.findAddon(ctx, s, name)
-		if err != nil {
-			return false, "", err
-		}
-		switch addon.Status {
-		case ekstypes.AddonStatusActive:
-			return true, string(addon.Status), nil
-		case ekstypes.AddonStatusCreateFailed, ekstypes.AddonStatusUpdateFailed, ekstypes.AddonStatusDegraded, ekstypes.AddonStatusDeleting:
-			return false, "", &StateError{What: what, Status: string(addon.Status)}
-		}
-		return false, string(addon.Status), nil
-	})
+	opts := c.waitOptions().named("add-on " + name + " of " + s.ClusterName())
+	return waitUntil(ctx, opts, eksStatuses(ekstypes.AddonStatusCreating, ekstypes.AddonStatusUpdating), eksStatuses(ekstypes.AddonStatusActive),
+		func() (string, error) {
+			addon, err := c.findAddon(ctx, s, name)
+			if err != nil {
+				return "", err
+			}
+			return string(addon.Status), nil
+		})
 }
 
 func (c *Client) waitAddonGone(ctx context.Context, s WorkspaceSpec, name string) error {
-	return c.waitFor(ctx, "deletion of add-on "+name, func(ctx context.Context) (bool, string, error) {
-		addon, err := c.findAddon(ctx, s, name)
-		if errors.Is(err, ErrNotFound) {
-			return true, "deleted", nil
-		}
-		if err != nil {
-			return false, "", err
-		}
-		return false, string(addon.Status), nil
-	})
+	opts := c.waitOptions().named("deletion of add-on " + name)
+	return waitUntil(ctx, opts, eksStatuses(ekstypes.AddonStatusActive, ekstypes.AddonStatusDeleting, ekstypes.AddonStatusCreateFailed,
+		ekstypes.AddonStatusDegraded, ekstypes.AddonStatusCreating, ekstypes.AddonStatusUpdating, ekstypes.AddonStatusUpdateFailed), []string{statusDeleted},
+		func() (string, error) {
+			addon, err := c.findAddon(ctx, s, name)
+			if errors.Is(err, ErrNotFound) {
+				return statusDeleted, nil
+			}
+			if err != nil {
+				return "", err
+			}
+			return string(addon.Status), nil
+		})
 }
 
 // waitUpdate polls an EKS update (of the cluster, or of a node group or add-on) until it ends.
@@ -385,25 +399,24 @@ func (c *Client) waitUpdate(ctx context.Context, s WorkspaceSpec, update *ekstyp
 	}
 	api := c.eks()
 	what := "EKS " + string(update.Type) + " of " + s.ClusterName()
-	return c.waitFor(ctx, what, func(ctx context.Context) (bool, string, error) {
-		input := &eks.DescribeUpdateInput{Name: aws.String(s.ClusterName()), UpdateId: update.Id}
-		if nodegroup != "" {
-			input.NodegroupName = aws.String(nodegroup)
-		}
-		out, err := api.DescribeUpdate(ctx, input)
-		if err != nil {
-			return false, "", classify("eks:DescribeUpdate", err)
-		}
-		switch out.Update.Status {
-		case ekstypes.UpdateStatusSuccessful:
-			return true, string(out.Update.Status), nil
-		case ekstypes.UpdateStatusFailed, ekstypes.UpdateStatusCancelled:
-			var reasons []string
-			for _, e := range out.Update.Errors {
-				reasons = append(reasons, aws.ToString(e.ErrorMessage))
+	return waitUntil(ctx, c.waitOptions().named(what), eksStatuses(ekstypes.UpdateStatusInProgress), eksStatuses(ekstypes.UpdateStatusSuccessful),
+		func() (string, error) {
+			input := &eks.DescribeUpdateInput{Name: aws.String(s.ClusterName()), UpdateId: update.Id}
+			if nodegroup != "" {
+				input.NodegroupName = aws.String(nodegroup)
 			}
-			return false, "", &StateError{What: what, Status: string(out.Update.Status), Reason: strings.Join(reasons, "; ")}
-		}
-		return false, string(out.Update.Status), nil
-	})
+			out, err := api.DescribeUpdate(ctx, input)
+			if err != nil {
+				return "", classify("eks:DescribeUpdate", err)
+			}
+			switch out.Update.Status {
+			case ekstypes.UpdateStatusFailed, ekstypes.UpdateStatusCancelled:
+				var reasons []string
+				for _, e := range out.Update.Errors {
+					reasons = append(reasons, aws.ToString(e.ErrorMessage))
+				}
+				return "", &StateError{What: what, Status: string(out.Update.Status), Reason: strings.Join(reasons, "; ")}
+			}
+			return string(out.Update.Status), nil
+		})
 }

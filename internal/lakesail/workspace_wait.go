@@ -24,48 +24,6 @@ func logf(ctx context.Context, msg string, fields map[string]any) {
 	}
 }
 
-// Default waiter delays: EKS takes minutes, so polling every few seconds and backing off to 30s
-// keeps the call rate low without adding much latency.
-const (
-	defaultWaitMinDelay = 5 * time.Second
-	defaultWaitMaxDelay = 30 * time.Second
-)
-
-// pollStatus reports a resource's state: done ends the wait; an error ends it as failed.
-type pollStatus func(ctx context.Context) (done bool, status string, err error)
-
-// waitFor polls until done, an error, or the context ends, logging each status change. The
-// delays come from the client's options, so tests poll fast without sleeping.
-func (c *Client) waitFor(ctx context.Context, what string, poll pollStatus) error {
-	delay, maxDelay := c.opts.WaitMinDelay, c.opts.WaitMaxDelay
-	if delay <= 0 {
-		delay = defaultWaitMinDelay
-	}
-	if maxDelay <= 0 {
-		maxDelay = defaultWaitMaxDelay
-	}
-	start, last := time.Now(), ""
-	for {
-		done, status, err := poll(ctx)
-		if err != nil {
-			return err
-		}
-		if status != last {
-			logf(ctx, "waiting for "+what, map[string]any{"status": status, "elapsed": time.Since(start).Round(time.Second).String()})
-			last = status
-		}
-		if done {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for %s (last status %s after %s): %w", what, last, time.Since(start).Round(time.Second), ctx.Err())
-		case <-time.After(delay):
-		}
-		delay = min(2*delay, maxDelay)
-	}
-}
-
 // StateError says an AWS resource reached a state it does not leave by itself.
 type StateError struct {
 	What   string

@@ -1,0 +1,189 @@
+package lakesail
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// Default delays when the client's options leave them zero. Polling: EKS and NAT gateways take
+// minutes, so polling every few seconds and backing off to 30s keeps the call rate low without
+// adding much latency. Propagation: IAM usually catches up within seconds, so retries start
+// sooner and back off less, within PropagationWindow.
+const (
+	defaultWaitMinDelay        = 5 * time.Second
+	defaultWaitMaxDelay        = 30 * time.Second
+	defaultPropagationMinDelay = 2 * time.Second
+	defaultPropagationMaxDelay = 10 * time.Second
+)
+
+// waitOptions space the attempts of a retry (retryWhen) or a wait (waitUntil, the SDK's
+// waiters): exponential backoff from minDelay to maxDelay with jitter, within window.
+type waitOptions struct {
+	minDelay, maxDelay time.Duration
+	// window bounds the whole retry or wait: no attempt is made once the next delay would end
+	// past it. Zero leaves only the context to bound it.
+	window time.Duration
+	// what names the awaited object in progress messages and errors ("EKS cluster x").
+	what string
+	// onRetry, when set, hears each error that is about to be retried.
+	onRetry func(err error)
+
+	// Tests replace the random source and the clock; nil takes rand.Int64N, time.Now and
+	// time.After.
+	randN func(n int64) int64
+	now   func() time.Time
+	after func(d time.Duration) <-chan time.Time
+}
+
+// waits are the client's delays (its WaitMinDelay and WaitMaxDelay options), or defaultMin and
+// defaultMax where the options leave them zero.
+func (c *Client) waits(defaultMin, defaultMax time.Duration) waitOptions {
+	w := waitOptions{minDelay: c.opts.WaitMinDelay, maxDelay: c.opts.WaitMaxDelay}
+	if w.minDelay <= 0 {
+		w.minDelay = defaultMin
+	}
+	if w.maxDelay <= 0 {
+		w.maxDelay = max(w.minDelay, defaultMax)
+	}
+	w.maxDelay = max(w.maxDelay, w.minDelay)
+	return w
+}
+
+// waitOptions are the delays of polling and of retries on eventual consistency.
+func (c *Client) waitOptions() waitOptions { return c.waits(defaultWaitMinDelay, defaultWaitMaxDelay) }
+
+// propagationWaits are the delays of retries while IAM propagates a new or changed role, within
+// PropagationWindow.
+func (c *Client) propagationWaits() waitOptions {
+	return c.waits(defaultPropagationMinDelay, defaultPropagationMaxDelay).within(PropagationWindow)
+}
+
+// within returns w bounded by window.
+func (w waitOptions) within(window time.Duration) waitOptions {
+	w.window = window
+	return w
+}
+
+// named returns w naming what it waits for.
+func (w waitOptions) named(what string) waitOptions {
+	w.what = what
+	return w
+}
+
+// delay is the pause before retry number attempt (0 for the first): drawn uniformly between
+// minDelay and a ceiling that doubles from minDelay each attempt up to maxDelay ("full jitter"
+// above the floor, as the SDK's waiters do), so concurrent callers spread out.
+func (w waitOptions) delay(attempt int) time.Duration {
+	ceiling := w.maxDelay
+	if attempt < 62 && w.minDelay<<attempt > 0 {
+		ceiling = min(w.minDelay<<attempt, w.maxDelay)
+	}
+	if ceiling <= w.minDelay {
+		return w.minDelay
+	}
+	randN := w.randN
+	if randN == nil {
+		randN = rand.Int64N
+	}
+	return w.minDelay + time.Duration(randN(int64(ceiling-w.minDelay)+1))
+}
+
+func (w waitOptions) clock() time.Time {
+	if w.now != nil {
+		return w.now()
+	}
+	return time.Now()
+}
+
+func (w waitOptions) timer(d time.Duration) <-chan time.Time {
+	if w.after != nil {
+		return w.after(d)
+	}
+	return time.After(d)
+}
+
+// retryStopped says a retry ended before its call succeeded, with an error classify retries:
+// the window ran out (Cause nil), or the context ended (Cause is the context's error).
+type retryStopped struct {
+	Last   error         // the call's last error
+	Cause  error         // the context's error, nil when the window ran out
+	Waited time.Duration // since the first attempt
+}
+
+func (e *retryStopped) Error() string {
+	if e.Cause == nil {
+		return e.Last.Error()
+	}
+	return fmt.Sprintf("%v (last: %v)", e.Cause, e.Last)
+}
+
+func (e *retryStopped) Unwrap() []error {
+	if e.Cause == nil {
+		return []error{e.Last}
+	}
+	return []error{e.Cause, e.Last}
+}
+
+// retryWhen calls call until it succeeds or fails with an error retryable does not accept,
+// pausing between attempts as opts says. It returns nil, the error retryable refused as is, or a
+// *retryStopped holding the last error when the window runs out or the context ends.
+func retryWhen(ctx context.Context, opts waitOptions, retryable func(error) bool, call func() error) error {
+	start := opts.clock()
+	for attempt := 0; ; attempt++ {
+		err := call()
+		if err == nil || !retryable(err) {
+			return err
+		}
+		delay := opts.delay(attempt)
+		waited := opts.clock().Sub(start)
+		if opts.window > 0 && waited+delay > opts.window {
+			return &retryStopped{Last: err, Waited: waited}
+		}
+		if opts.onRetry != nil {
+			opts.onRetry(err)
+		}
+		select {
+		case <-ctx.Done():
+			return &retryStopped{Last: err, Cause: ctx.Err(), Waited: opts.clock().Sub(start)}
+		case <-opts.timer(delay):
+		}
+	}
+}
+
+// waitUntil polls status until it reports one of target, pausing between polls as opts says and
+// logging each change of status. A status in neither pending nor target ends the wait with a
+// *StateError; an error from status ends it as is. Past the window (when opts has one) or when the
+// context ends, the error names the last status and wraps context.DeadlineExceeded or the
+// context's error.
+func waitUntil(ctx context.Context, opts waitOptions, pending, target []string, status func() (string, error)) error {
+	start, last := opts.clock(), ""
+	for attempt := 0; ; attempt++ {
+		current, err := status()
+		if err != nil {
+			return err
+		}
+		if current != last {
+			logf(ctx, "waiting for "+opts.what, map[string]any{"status": current, "elapsed": opts.clock().Sub(start).Round(time.Second).String()})
+			last = current
+		}
+		if slices.Contains(target, current) {
+			return nil
+		}
+		if !slices.Contains(pending, current) {
+			return &StateError{What: opts.what, Status: current}
+		}
+		delay := opts.delay(attempt)
+		waited := opts.clock().Sub(start)
+		if opts.window > 0 && waited+delay > opts.window {
+			return fmt.Errorf("waiting for %s (last status %s after %s): %w", opts.what, last, waited.Round(time.Second), context.DeadlineExceeded)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %s (last status %s after %s): %w", opts.what, last, opts.clock().Sub(start).Round(time.Second), ctx.Err())
+		case <-opts.timer(delay):
+		}
+	}
+}

@@ -84,8 +84,10 @@ func (o OutsideTrust) String() string {
 var workloadServicePrincipals = []string{"eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com"}
 
 // observeOutsideTrust reports the connection's workload roles that trust outside principals.
-// created is when the connection was made (its OIDC providers are younger).
-func observeOutsideTrust(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, created time.Time) ([]OutsideTrust, error) {
+// created is when the connection was made (its OIDC providers are younger). Only the providers
+// destroy would delete count as the connection's: a tagged provider that is the issuer of a
+// cluster of the account's is not (the role can tag providers it did not make).
+func (c *Client) observeOutsideTrust(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, created time.Time) ([]OutsideTrust, error) {
 	roles, err := findWorkloadRoles(ctx, api, bundle)
 	if err != nil || len(roles) == 0 {
 		return nil, err
@@ -104,10 +106,11 @@ func observeOutsideTrust(ctx context.Context, api iamAPI, bundle *connpolicy.Bun
 		outside := outsidePrincipals(r.Trust, bundle.Spec.Partition, trusted)
 		if slices.ContainsFunc(outside, func(p string) bool { return strings.HasPrefix(p, "Federated ") }) && !providersLoaded {
 			// Only when a role trusts a federated principal: listing them costs a call each.
-			providers, err := findConnectionOIDCProviders(ctx, api, bundle.Spec.ConnectionID, created)
+			tagged, err := findConnectionOIDCProviders(ctx, api, bundle.Spec.ConnectionID, created)
 			if err != nil {
 				return nil, err
 			}
+			providers, _ := c.keepOthersOIDCProviders(ctx, namespaceOf(bundle), tagged)
 			for _, arn := range providers {
 				trusted["Federated "+arn] = true
 			}

@@ -125,7 +125,7 @@ func (c *Client) ReadObservedConnection(ctx context.Context, spec ConnectionSpec
 	group.Go(func() (err error) { attached, err = findAttachedPolicyARNs(gctx, api, bundle.RoleName); return err })
 	group.Go(func() (err error) { inline, err = findInlinePolicyNames(gctx, api, bundle.RoleName); return err })
 	group.Go(func() (err error) {
-		outside, err = observeOutsideTrust(gctx, api, bundle, aws.ToTime(role.CreateDate))
+		outside, err = c.observeOutsideTrust(gctx, api, bundle, aws.ToTime(role.CreateDate))
 		return err
 	})
 	documents := observePolicies(gctx, group, api, bundle.Managed())

@@ -61,6 +61,22 @@ func TestLibConnectionDestroyKeepsOIDCProviderOfCustomerCluster(t *testing.T) {
 		OpenIDConnectProviderArn: aws.String(customerProvider), Tags: connectionRequestTags()})
 	must(t, err)
 
+	// A workload role trusting that provider trusts the account's cluster, not the connection's:
+	// the read reports it although the provider carries the connection's tag.
+	bundle, err := client.Bundle(ctx, spec)
+	must(t, err)
+	federated := `{"Federated":"` + customerProvider + `"}`
+	_, err = iam.NewFromConfig(asRole.AWSConfig()).CreateRole(ctx, &iam.CreateRoleInput{
+		RoleName: aws.String("lakesail-" + testConnectionID + "-payments-irsa"), PermissionsBoundary: aws.String(bundle.WorkloadBoundary.ARN),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":` + federated +
+			`,"Action":"sts:AssumeRoleWithWebIdentity"}]}`), Tags: connectionRequestTags()})
+	must(t, err)
+	read, err := client.ReadConnection(ctx, spec)
+	must(t, err)
+	if len(read.OutsideTrust) != 1 || !strings.Contains(read.OutsideTrust[0].String(), customerProvider) {
+		t.Errorf("OutsideTrust = %v, want the role trusting %s", read.OutsideTrust, customerProvider)
+	}
+
 	err = client.DeleteConnection(ctx, spec)
 	var kept *lakesail.KeptOIDCProvidersError
 	if !errors.As(err, &kept) {

@@ -12,7 +12,9 @@
 // belongs to another connection (tagged LakeSail-Connection=<other id>, named
 // lakesail-<other id>-…). Then, as the connection role and as each workload role, it tries
 // every mutating action on those resources, directly and after first trying to tag the resource
-// with LakeSail-Connection=<our id>; every one must be refused. Positive controls show the same
+// with LakeSail-Connection=<our id>; every one must be refused, except the two residuals IAM
+// cannot refuse (adding tags to an existing OIDC provider or certificate: see residuals), which
+// are asserted to be allowed so that the guide is corrected if that changes. Positive controls show the same
 // principals can still do what the product needs on the connection's own resources, so a test
 // cannot pass because everything is denied.
 //

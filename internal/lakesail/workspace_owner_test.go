@@ -28,7 +28,7 @@ import (
 )
 
 // The connection role may create a workspace's OIDC provider and session certificate but neither
-// delete nor replace them (bundle 4): the library does that with the account's own credentials,
+// delete nor replace them: the library does that with the account's own credentials,
 // only when they are the account's, and only for objects shown to be the workspace's.
 
 // TestLibWorkspaceDeleteWithAccountCredentials: the provider and the certificate are deleted by

@@ -34,7 +34,7 @@ type networkEnv struct {
 // fastRetryer keeps SDK retries (throttling, 5xx) but without multi-second backoffs.
 func fastRetryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = 8
+		o.MaxAttempts = 12 // (1/3)^12 per call: the throttling test never fails by chance
 		o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Millisecond, nil })
 		o.RateLimiter = noRateLimit{}
 	})

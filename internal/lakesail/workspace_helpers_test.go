@@ -31,7 +31,9 @@ var fastWaits = lakesail.Options{Partition: "aws", WaitMinDelay: 5 * time.Millis
 func fastRetries(cfg aws.Config) aws.Config {
 	cfg.Retryer = func() aws.Retryer {
 		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = 5
+			// The provider's default is 25 attempts; 12 keeps a call that a third of the time is
+			// throttled from failing by chance ((1/3)^12 per call) while still retrying for real.
+			o.MaxAttempts = 12
 			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 5 * time.Millisecond, nil })
 			// No client-side retry quota: a test that throttles a third of the calls on purpose
 			// would otherwise drain it and fail on "Rate exceeded" by chance.

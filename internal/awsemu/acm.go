@@ -35,15 +35,7 @@ type acmCert struct {
 
 // acmOf is the caller's ACM in the request's region.
 func acmOf(c *Req) *acmState {
-	if c.Account.acm == nil {
-		c.Account.acm = map[string]*acmState{}
-	}
-	st := c.Account.acm[c.Region]
-	if st == nil {
-		st = &acmState{certs: map[string]*acmCert{}}
-		c.Account.acm[c.Region] = st
-	}
-	return st
+	return regionalStateOf(c.Account, "acm", c.Region, func() *acmState { return &acmState{certs: map[string]*acmCert{}} })
 }
 
 func (st *acmState) sorted() []*acmCert {

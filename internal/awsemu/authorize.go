@@ -50,13 +50,48 @@ func (e *Emulator) decide(c *Req, action, resource string, ctx map[string][]stri
 	if c.Service.Decide != nil {
 		return c.Service.Decide(c, action, resource, ctx)
 	}
-	return e.evaluate(c, c.Caller, action, resource, ctx)
+	return c.evaluate(c.Caller, action, resource, ctx)
+}
+
+// RolePolicies is what IAM holds for one role that authorization weighs.
+type RolePolicies struct {
+	Identity []*iampolicy.Document // inline policies, then attached managed policies
+	Boundary *iampolicy.Document   // nil when the role has none
+	// BoundaryMissing says the role names a boundary that no longer exists or cannot be
+	// parsed: nothing is allowed.
+	BoundaryMissing bool
+	Tags            []tag
+}
+
+// Roles is what authorization asks of IAM (the iam service's Impl provides it).
+type Roles interface {
+	// RolePolicies are the policies of the role named roleName in account a whose id is
+	// roleID; ok is false when it was deleted (even if recreated: the id differs).
+	RolePolicies(a *account, roleName, roleID string) (p RolePolicies, ok bool)
+	// PrincipalExists checks an AWS principal a resource policy or trust policy names:
+	// account ids and root ARNs are valid; a role ARN must name an existing role when the
+	// emulator holds the account.
+	PrincipalExists(c *Req, arn string) bool
+}
+
+// principalExists asks IAM whether a policy's AWS principal exists (Roles.PrincipalExists).
+func (c *Req) principalExists(arn string) bool {
+	return c.e.roles != nil && c.e.roles.PrincipalExists(c, arn)
+}
+
+// sessionPolicies are the policies of the role behind session s; ok is false when it was deleted.
+func (e *Emulator) sessionPolicies(s *session) (RolePolicies, bool) {
+	acct := e.st.accounts[s.Account]
+	if acct == nil || e.roles == nil {
+		return RolePolicies{}, false
+	}
+	return e.roles.RolePolicies(acct, s.RoleName, s.RoleID)
 }
 
 // evaluate decides one request made by principal p: root is allowed; a session is decided by
 // its role's inline and attached policies, its permissions boundary and any session policies.
 // Called with e.mu held.
-func (e *Emulator) evaluate(c *Req, p *principal, action, resource string, ctx map[string][]string) iampolicy.Result {
+func (c *Req) evaluate(p *principal, action, resource string, ctx map[string][]string) iampolicy.Result {
 	if p.isRoot() {
 		return iampolicy.Result{Decision: iampolicy.Allowed}
 	}
@@ -65,37 +100,20 @@ func (e *Emulator) evaluate(c *Req, p *principal, action, resource string, ctx m
 	if s == nil {
 		return denied
 	}
-	r := e.sessionRole(s)
-	if r == nil {
+	rp, ok := c.e.sessionPolicies(s)
+	if !ok {
 		return denied // a deleted (or deleted and recreated) role grants its old sessions nothing
 	}
-	acct := e.st.accounts[s.Account]
+	if rp.BoundaryMissing {
+		return iampolicy.Result{Decision: iampolicy.ImplicitDeny, DeniedBy: "permissions boundary"}
+	}
 	req := iampolicy.Request{
 		Caller:   p.caller(),
 		Action:   action,
 		Resource: resource,
-		Context:  mergeContext(e.globalContext(c, p), ctx),
+		Context:  mergeContext(c.globalContext(p), ctx),
 	}
-	var identity []*iampolicy.Document
-	for _, name := range sortedKeys(r.inline) {
-		identity = append(identity, r.inline[name].doc)
-	}
-	for _, arn := range r.attached {
-		if pol := e.st.policy(acct, arn); pol != nil {
-			if d := pol.defaultDoc(); d != nil {
-				identity = append(identity, d)
-			}
-		}
-	}
-	var boundary *iampolicy.Document
-	if r.boundary != "" {
-		pol := e.st.policy(acct, r.boundary)
-		if pol == nil || pol.defaultDoc() == nil {
-			return iampolicy.Result{Decision: iampolicy.ImplicitDeny, DeniedBy: "permissions boundary"}
-		}
-		boundary = pol.defaultDoc()
-	}
-	res := iampolicy.Evaluate(req, identity, boundary)
+	res := iampolicy.Evaluate(req, rp.Identity, rp.Boundary)
 	if res.Decision != iampolicy.Allowed || !s.HasPolicies {
 		return res
 	}
@@ -106,9 +124,38 @@ func (e *Emulator) evaluate(c *Req, p *principal, action, resource string, ctx m
 	return sres
 }
 
+// sessionCap is what still limits a role session that a resource-based policy allows: its
+// permissions boundary and its session policies. Other principals are not capped.
+func (c *Req) sessionCap(p *principal, req iampolicy.Request) iampolicy.Result {
+	s := p.Session
+	if s == nil {
+		return iampolicy.Result{Decision: iampolicy.Allowed}
+	}
+	rp, ok := c.e.sessionPolicies(s)
+	if !ok {
+		return iampolicy.Result{Decision: iampolicy.ImplicitDeny, DeniedBy: "identity-based policy"}
+	}
+	if rp.BoundaryMissing {
+		return iampolicy.Result{Decision: iampolicy.ImplicitDeny, DeniedBy: "permissions boundary"}
+	}
+	if rp.Boundary != nil {
+		if res := rp.Boundary.Match(req); res.Decision != iampolicy.Allowed {
+			res.DeniedBy = "permissions boundary"
+			return res
+		}
+	}
+	if s.HasPolicies {
+		if res := iampolicy.Evaluate(req, s.Policies, nil); res.Decision != iampolicy.Allowed {
+			res.DeniedBy = "session policy"
+			return res
+		}
+	}
+	return iampolicy.Result{Decision: iampolicy.Allowed}
+}
+
 // globalContext holds the global condition keys AWS adds to every request.
 // Called with e.mu held.
-func (e *Emulator) globalContext(c *Req, p *principal) map[string][]string {
+func (c *Req) globalContext(p *principal) map[string][]string {
 	now := c.Now
 	region := c.Region
 	if c.Service != nil && c.Service.Global {
@@ -134,8 +181,8 @@ func (e *Emulator) globalContext(c *Req, p *principal) map[string][]string {
 	}
 	if s := p.Session; s != nil {
 		m["aws:PrincipalArn"] = []string{s.RoleARN} // for role sessions, the role's ARN
-		if r := e.sessionRole(s); r != nil {
-			for _, t := range r.tags {
+		if rp, ok := c.e.sessionPolicies(s); ok {
+			for _, t := range rp.Tags {
 				m["aws:PrincipalTag/"+t.Key] = []string{t.Value}
 			}
 		}
@@ -145,16 +192,4 @@ func (e *Emulator) globalContext(c *Req, p *principal) map[string][]string {
 		m["aws:TokenIssueTime"] = []string{s.Issued.Format(time.RFC3339)}
 	}
 	return m
-}
-
-// sessionRole is the role behind a session, or nil when it was deleted (even if recreated).
-func (e *Emulator) sessionRole(s *session) *role {
-	acct := e.st.accounts[s.Account]
-	if acct == nil {
-		return nil
-	}
-	if r := acct.role(s.RoleName); r != nil && r.id == s.RoleID {
-		return r
-	}
-	return nil
 }

@@ -54,14 +54,7 @@ func newEC2State(region string) *ec2State {
 
 // ec2Of is the caller's EC2 state in the request's region, settled to the request's time.
 func ec2Of(c *Req) *ec2State {
-	if c.Account.ec2 == nil {
-		c.Account.ec2 = map[string]*ec2State{}
-	}
-	s := c.Account.ec2[c.Region]
-	if s == nil {
-		s = newEC2State(c.Region)
-		c.Account.ec2[c.Region] = s
-	}
+	s := regionalStateOf(c.Account, "ec2", c.Region, func() *ec2State { return newEC2State(c.Region) })
 	s.settle(c.Now, c.e.opts.TransitionDelay)
 	return s
 }

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
 // eksService is Amazon EKS (REST-JSON). Each eks_*.go file declares its operations next to
@@ -164,27 +162,6 @@ func passRole(roleARN, service, resource string) Check {
 		ctx["iam:AssociatedResourceArn"] = []string{resource}
 	}
 	return Check{Action: "iam:PassRole", Resources: []string{roleARN}, Context: ctx}
-}
-
-// roleForService finds the role roleARN names in the caller's account and reports whether its
-// trust policy lets service (eks.amazonaws.com, ec2.amazonaws.com) assume it.
-func roleForService(c *Req, roleARN, service string) (*role, bool) {
-	prefix := "arn:aws:iam::" + c.Account.id + ":role/"
-	if !strings.HasPrefix(roleARN, prefix) {
-		return nil, false
-	}
-	path := strings.TrimPrefix(roleARN, prefix)
-	r := c.Account.role(path[strings.LastIndex(path, "/")+1:])
-	if r == nil || r.arn(c.Account.id) != roleARN {
-		return nil, false
-	}
-	req := iampolicy.Request{
-		Caller:   iampolicy.Caller{Service: service},
-		Action:   "sts:AssumeRole",
-		Resource: roleARN,
-		Context:  map[string][]string{"aws:PrincipalServiceName": {service}, "aws:SourceAccount": {c.Account.id}},
-	}
-	return r, r.trust != nil && iampolicy.EvaluateTrust(req, r.trust).Decision == iampolicy.Allowed
 }
 
 // eksBool renders a boolean condition key value.

@@ -179,12 +179,12 @@ func eksCreateAccessEntry(c *Req) (any, error) {
 	if err := eksAPIAuth(cl); err != nil {
 		return nil, err
 	}
-	kindOf, account, name, ok := eksPrincipalParts(in.PrincipalArn)
+	kindOf, account, _, ok := eksPrincipalParts(in.PrincipalArn)
 	if !ok {
 		return nil, eksInvalidParam("The specified principalArn is invalid: %s. Use the ARN of an IAM role or user.", in.PrincipalArn)
 	}
 	if account == c.Account.id && kindOf == "role" {
-		if r := c.Account.role(name); r == nil || r.arn(account) != in.PrincipalArn {
+		if !eksIAMOf(c).RoleExists(c, in.PrincipalArn) {
 			return nil, eksInvalidParam("The specified principalArn could not be found: %s", in.PrincipalArn)
 		}
 	}

@@ -98,7 +98,7 @@ func eksCheckAddonSettings(c *Req, in *eksAddonIn) *APIError {
 		return eksInvalidParam("ConfigurationValue provided in request is not supported: Json schema validation failed")
 	}
 	if in.ServiceAccountRoleArn != "" {
-		if r, _ := roleForService(c, in.ServiceAccountRoleArn, "eks.amazonaws.com"); r == nil {
+		if _, exists, _ := eksIAMOf(c).ServiceRole(c, in.ServiceAccountRoleArn, "eks.amazonaws.com"); !exists {
 			return eksInvalidParam("Role with arn: %s, does not exist", in.ServiceAccountRoleArn)
 		}
 	}

@@ -124,7 +124,7 @@ func eksCreateClusterAlso(c *Req) []Check {
 		checks = append(checks, passRole(in.RoleArn, "eks.amazonaws.com", arn))
 	}
 	checks = append(checks, eksTagOnCreate(c, arn)...)
-	checks = append(checks, eksSLRCheck(c, "eks.amazonaws.com")...)
+	checks = append(checks, eksIAMOf(c).ServiceLinkedRoleCheck(c, "eks.amazonaws.com")...)
 	if in.bootstrapsEntry() {
 		checks = append(checks, Check{Action: "eks:CreateAccessEntry", Resources: []string{arn},
 			Context: map[string][]string{"eks:principalArn": {eksCreatorARN(c)}, "eks:accessEntryType": {"STANDARD"}}})
@@ -220,7 +220,7 @@ func eksCreateCluster(c *Req) (any, error) {
 		supportType: supportType, tags: tagsOfMap(in.Tags),
 		nodegroups: map[string]*eksNodegroup{}, addons: map[string]*eksAddon{}, entries: map[string]*eksAccessEntry{},
 	}
-	eksEnsureSLR(c, "eks.amazonaws.com")
+	eksIAMOf(c).EnsureServiceLinkedRole(c, "eks.amazonaws.com")
 	cl.vpc.clusterSecurityGroupID = eksCreateClusterSG(c, cl)
 	st.clusters[cl.name] = cl
 	eksEnsureLogGroup(c, cl)
@@ -250,8 +250,8 @@ func eksCheckServiceRole(c *Req, roleARN, service string) *APIError {
 	if roleARN == "" {
 		return eksInvalidParam("roleArn is required")
 	}
-	r, trusted := roleForService(c, roleARN, service)
-	if r == nil || c.Now.Before(r.created.Add(c.e.opts.PropagationDelay)) {
+	created, exists, trusted := eksIAMOf(c).ServiceRole(c, roleARN, service)
+	if !exists || c.Now.Before(created.Add(c.propagationDelay())) {
 		return eksInvalidParam("Role with arn: %s, does not exist", roleARN)
 	}
 	if !trusted {
@@ -375,7 +375,7 @@ func eksCheckEncryption(c *Req, cfg []eksEncryptionOut) *APIError {
 		if !strings.HasPrefix(e.Provider.KeyArn, "arn:aws:kms:"+c.Region+":") {
 			return eksInvalidParam("Invalid KMS key ARN %q: it must be the ARN of a key in %s", e.Provider.KeyArn, c.Region)
 		}
-		k, err := c.state().resolveKMSKey(c.Account, c.Region, e.Provider.KeyArn, c.Now)
+		k, err := resolveKMSKey(c, c.Account, c.Region, e.Provider.KeyArn, c.Now)
 		if err != nil {
 			return eksInvalidParam("Key %s does not exist", e.Provider.KeyArn)
 		}
@@ -394,7 +394,7 @@ func eksCheckEncryption(c *Req, cfg []eksEncryptionOut) *APIError {
 // the key policy and the caller's policies as KMS decides it.
 func eksGrantSecretsKey(c *Req, cfg []eksEncryptionOut) *APIError {
 	for _, e := range cfg {
-		k, err := c.state().resolveKMSKey(c.Account, c.Region, e.Provider.KeyArn, c.Now)
+		k, err := resolveKMSKey(c, c.Account, c.Region, e.Provider.KeyArn, c.Now)
 		if err != nil {
 			return eksInvalidParam("Key %s does not exist", e.Provider.KeyArn)
 		}

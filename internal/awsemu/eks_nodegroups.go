@@ -70,7 +70,7 @@ func eksCreateNodegroupAlso(c *Req) []Check {
 		checks = append(checks, passRole(in.NodeRole, "eks.amazonaws.com", arn))
 	}
 	checks = append(checks, eksTagOnCreate(c, arn)...)
-	return append(checks, eksSLRCheck(c, "eks-nodegroup.amazonaws.com")...)
+	return append(checks, eksIAMOf(c).ServiceLinkedRoleCheck(c, "eks-nodegroup.amazonaws.com")...)
 }
 
 type eksNodegroupOut struct {
@@ -226,7 +226,7 @@ func eksCreateNodegroup(c *Req) (any, error) {
 		tags: tagsOfMap(in.Tags), asgName: "eks-" + in.NodegroupName + "-" + c.RequestID, maxUnavailable: maxUnavailable,
 		clientRequestToken: in.ClientRequestToken,
 	}
-	eksEnsureSLR(c, "eks-nodegroup.amazonaws.com")
+	eksIAMOf(c).EnsureServiceLinkedRole(c, "eks-nodegroup.amazonaws.com")
 	cl.nodegroups[ng.name] = ng
 	return eksNodegroupResult{ng.view()}, nil
 }
@@ -236,8 +236,8 @@ func eksCheckNodeRole(c *Req, roleARN string) *APIError {
 	if roleARN == "" {
 		return eksInvalidParam("nodeRole is required")
 	}
-	r, trusted := roleForService(c, roleARN, "ec2.amazonaws.com")
-	if r == nil || c.Now.Before(r.created.Add(c.e.opts.PropagationDelay)) {
+	created, exists, trusted := eksIAMOf(c).ServiceRole(c, roleARN, "ec2.amazonaws.com")
+	if !exists || c.Now.Before(created.Add(c.propagationDelay())) {
 		return eksInvalidParam("Role with arn: %s, does not exist", roleARN)
 	}
 	if !trusted {

@@ -41,25 +41,23 @@ type saClaims struct {
 	Expires   int64    `json:"exp"`
 }
 
-// ServiceAccountToken mints the token a pod running as namespace/serviceAccount in the cluster
+// serviceAccountToken mints the token a pod running as namespace/serviceAccount in the cluster
 // would get for IRSA (audience sts.amazonaws.com, valid one hour on the emulator's clock), as
 // the cluster's API server signs it. The cluster must exist in the default account and region.
-func (e *Emulator) ServiceAccountToken(clusterName, namespace, serviceAccount string) (string, error) {
-	return e.ServiceAccountTokenFor(clusterName, "system:serviceaccount:"+namespace+":"+serviceAccount, "sts.amazonaws.com")
+func serviceAccountToken(e *Emulator, clusterName, namespace, serviceAccount string) (string, error) {
+	return serviceAccountTokenFor(e, clusterName, "system:serviceaccount:"+namespace+":"+serviceAccount, "sts.amazonaws.com")
 }
 
-// ServiceAccountTokenFor mints a token with any subject and audience (tests of refusals).
-func (e *Emulator) ServiceAccountTokenFor(clusterName, subject, audience string) (string, error) {
-	e.mu.Lock()
+// serviceAccountTokenFor mints a token with any subject and audience (tests of refusals).
+func serviceAccountTokenFor(e *Emulator, clusterName, subject, audience string) (string, error) {
 	var issuer string
-	if a := e.st.accounts[e.opts.AccountID]; a != nil && a.eks != nil && a.eks[e.opts.Region] != nil {
-		if cl := a.eks[e.opts.Region].clusters[clusterName]; cl != nil {
+	e.inDefaultAccount(func(a *account, region string) {
+		if cl := regionalStateOf(a, "eks", region, newEKSState).clusters[clusterName]; cl != nil {
 			issuer = cl.issuer
 		}
-	}
-	e.mu.Unlock()
+	})
 	if issuer == "" {
-		return "", fmt.Errorf("awsemu: no cluster %s in %s", clusterName, e.opts.Region)
+		return "", fmt.Errorf("awsemu: no cluster %s in %s", clusterName, e.Region())
 	}
 	now := e.now()
 	return signServiceAccountToken(issuer, saClaims{Issuer: issuer, Subject: subject, Audience: []string{audience},

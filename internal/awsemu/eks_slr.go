@@ -1,34 +1,28 @@
 package awsemu
 
-import "strings"
+import "time"
 
-// EKS creates its service-linked roles on first use (AWSServiceRoleForAmazonEKS with the first
-// cluster, AWSServiceRoleForAmazonEKSNodegroup with the first managed node group), and the
-// caller needs iam:CreateServiceLinkedRole for that, with iam:AWSServiceName naming the service.
-
-// eksSLRCheck is the iam:CreateServiceLinkedRole check when service's role does not exist yet.
-func eksSLRCheck(c *Req, service string) []Check {
-	name := serviceLinkedRoleNames[service]
-	if c.Account.role(name) != nil {
-		return nil
-	}
-	return []Check{{Action: "iam:CreateServiceLinkedRole", Resources: []string{roleARN(c.Account.id, serviceLinkedRolePath(service), name)},
-		Context: map[string][]string{"iam:AWSServiceName": {service}}}}
+// eksIAM is what EKS asks of IAM; the iam service's Impl answers it. EKS never reads or
+// writes IAM's state itself.
+type eksIAM interface {
+	// ServiceRole looks up the role roleARN in the caller's account: whether it exists, when it
+	// was created, and whether its trust policy lets service (eks.amazonaws.com,
+	// ec2.amazonaws.com) assume it.
+	ServiceRole(c *Req, roleARN, service string) (created time.Time, exists, trusted bool)
+	// RoleExists reports whether the caller's account has the role roleARN (path included).
+	RoleExists(c *Req, roleARN string) bool
+	// ServiceLinkedRoleCheck is the iam:CreateServiceLinkedRole check EKS makes for the caller
+	// when service's service-linked role does not exist yet (none when it does).
+	ServiceLinkedRoleCheck(c *Req, service string) []Check
+	// EnsureServiceLinkedRole creates service's service-linked role unless it exists.
+	EnsureServiceLinkedRole(c *Req, service string)
 }
 
-// eksEnsureSLR creates service's service-linked role unless it exists.
-func eksEnsureSLR(c *Req, service string) {
-	name := serviceLinkedRoleNames[service]
-	if c.Account.role(name) != nil {
-		return
+// eksIAMOf is IAM as EKS sees it.
+func eksIAMOf(c *Req) eksIAM {
+	v, ok := peer[eksIAM](c, "iam")
+	if !ok {
+		panic("awsemu: EKS needs the iam service")
 	}
-	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + service + `"},"Action":"sts:AssumeRole"}]}`
-	doc, err := parsePolicy(trust)
-	if err != nil {
-		return
-	}
-	c.Account.roles[strings.ToLower(name)] = &role{
-		name: name, id: newID("AROA", 17), path: serviceLinkedRolePath(service), trustText: trust, trust: doc,
-		maxSession: minSessionDuration, inline: map[string]*inlinePolicy{}, created: c.Now, serviceLinked: true,
-	}
+	return v
 }

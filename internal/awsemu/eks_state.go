@@ -96,16 +96,11 @@ type eksUpdate struct {
 	apply             func()
 }
 
+func newEKSState() *eksState { return &eksState{clusters: map[string]*eksCluster{}} }
+
 // eksOf is the caller's EKS state in the request's region, settled to the request's time.
 func eksOf(c *Req) *eksState {
-	if c.Account.eks == nil {
-		c.Account.eks = map[string]*eksState{}
-	}
-	st := c.Account.eks[c.Region]
-	if st == nil {
-		st = &eksState{clusters: map[string]*eksCluster{}}
-		c.Account.eks[c.Region] = st
-	}
+	st := regionalStateOf(c.Account, "eks", c.Region, newEKSState)
 	st.settle(c)
 	return st
 }

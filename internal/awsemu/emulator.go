@@ -37,6 +37,7 @@ type Options struct {
 type Emulator struct {
 	opts     Options
 	services map[string]*Service
+	roles    Roles // the iam service's Impl: what authorization asks of IAM
 
 	mu sync.Mutex // guards st; never held while sleeping
 	st *state
@@ -54,7 +55,11 @@ type Emulator struct {
 }
 
 // New builds an emulator that is not listening; serve its Handler yourself or use Start.
-func New(opts Options) *Emulator {
+func New(opts Options) *Emulator { return newEmulator(opts, defaultServices()) }
+
+// newEmulator builds an emulator serving services; the one whose Impl is a Roles (IAM) answers
+// authorization's questions about roles.
+func newEmulator(opts Options, services []*Service) *Emulator {
 	if opts.AccountID == "" {
 		opts.AccountID = DefaultAccountID
 	}
@@ -65,8 +70,11 @@ func New(opts Options) *Emulator {
 		opts.Now = time.Now
 	}
 	e := &Emulator{opts: opts, services: map[string]*Service{}}
-	for _, s := range defaultServices() {
+	for _, s := range services {
 		e.services[s.Name] = s
+		if r, ok := s.Impl.(Roles); ok {
+			e.roles = r
+		}
 	}
 	e.st = newState()
 	e.st.addAccount(opts.AccountID, aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test", Source: "awsemu"})
@@ -138,6 +146,14 @@ func (e *Emulator) AddAccount(accountID string) aws.Credentials {
 	creds := aws.Credentials{AccessKeyID: newID("AKIA", 16), SecretAccessKey: newSecret(), Source: "awsemu"}
 	e.st.addAccount(accountID, creds)
 	return creds
+}
+
+// inDefaultAccount runs fn under the state lock with the default account and region (test
+// helpers that read a service's state, such as minting a cluster's service account token).
+func (e *Emulator) inDefaultAccount(fn func(a *account, region string)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	fn(e.st.accounts[e.opts.AccountID], e.opts.Region)
 }
 
 // AWSConfig is an aws.Config aimed at the emulator: its region, its endpoint and creds (the root

@@ -32,15 +32,7 @@ type glueDatabase struct {
 
 // glueOf is the caller's Data Catalog in the request's region.
 func glueOf(c *Req) *glueState {
-	if c.Account.glue == nil {
-		c.Account.glue = map[string]*glueState{}
-	}
-	st := c.Account.glue[c.Region]
-	if st == nil {
-		st = &glueState{databases: map[string]*glueDatabase{}}
-		c.Account.glue[c.Region] = st
-	}
-	return st
+	return regionalStateOf(c.Account, "glue", c.Region, func() *glueState { return &glueState{databases: map[string]*glueDatabase{}} })
 }
 
 func (st *glueState) sorted() []*glueDatabase {

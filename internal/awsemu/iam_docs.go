@@ -44,7 +44,7 @@ func parseIdentityPolicy(text string, limit int, quota string) (*iampolicy.Docum
 
 // parseTrustPolicy parses a role trust policy: every statement names a principal, none names
 // resources, actions are STS actions, and principals in accounts the emulator knows exist.
-func (s *state) parseTrustPolicy(text string) (*iampolicy.Document, *APIError) {
+func parseTrustPolicy(c *Req, text string) (*iampolicy.Document, *APIError) {
 	if iampolicy.Size(text) > maxTrustPolicySize {
 		return nil, quotaExceeded("ACLSizePerRole", maxTrustPolicySize)
 	}
@@ -66,7 +66,7 @@ func (s *state) parseTrustPolicy(text string) (*iampolicy.Document, *APIError) {
 		}
 		if st.Principal != nil {
 			for _, p := range st.Principal.AWS {
-				if !s.principalExists(p) {
+				if !principalExists(c, p) {
 					return nil, malformedPolicy("Invalid principal in policy: \"AWS\":\"%s\"", p)
 				}
 			}
@@ -77,7 +77,7 @@ func (s *state) parseTrustPolicy(text string) (*iampolicy.Document, *APIError) {
 
 // principalExists checks an AWS principal of a trust policy: account ids and root ARNs are
 // always valid; role ARNs must name an existing role when the emulator knows the account.
-func (s *state) principalExists(p string) bool {
+func principalExists(c *Req, p string) bool {
 	if p == "*" || isAccountID(p) {
 		return true
 	}
@@ -88,12 +88,12 @@ func (s *state) principalExists(p string) bool {
 	if len(parts) != 6 || !isAccountID(parts[4]) {
 		return false
 	}
-	acct, res := s.accounts[parts[4]], parts[5]
+	acct, res := c.accountByID(parts[4]), parts[5]
 	if res == "root" || acct == nil || !strings.HasPrefix(res, "role/") || strings.Contains(res, "*") {
 		return true
 	}
 	name := res[strings.LastIndex(res, "/")+1:]
-	r := acct.role(name)
+	r := iamOf(acct).role(name)
 	return r != nil && r.arn(acct.id) == p
 }
 

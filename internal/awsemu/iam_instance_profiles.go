@@ -50,7 +50,7 @@ func iamInstanceProfileOps() []*Operation {
 // when it exists).
 func instanceProfileResource(c *Req) []string {
 	name := c.Param("InstanceProfileName")
-	if p := c.Account.instanceProfile(name); p != nil {
+	if p := iamOf(c.Account).instanceProfile(name); p != nil {
 		return []string{p.arn(c.Account.id)}
 	}
 	return []string{instanceProfileARN(c.Account.id, "/", name)}
@@ -67,7 +67,7 @@ func newInstanceProfileResource(c *Req) []string {
 
 // instanceProfileTags is aws:ResourceTag/* of the named profile.
 func instanceProfileTags(c *Req) map[string][]string {
-	if p := c.Account.instanceProfile(c.Param("InstanceProfileName")); p != nil {
+	if p := iamOf(c.Account).instanceProfile(c.Param("InstanceProfileName")); p != nil {
 		return resourceTagContext(p.tags)
 	}
 	return nil
@@ -81,12 +81,12 @@ func passRoleToInstanceProfile(c *Req) []Check {
 	return []Check{passRole(role, "ec2.amazonaws.com", "arn:aws:ec2:*:"+c.Account.id+":instance/*")}
 }
 
-func (a *account) instanceProfile(name string) *instanceProfile {
+func (a *iamState) instanceProfile(name string) *instanceProfile {
 	return a.instanceProfiles[strings.ToLower(name)]
 }
 
 // instanceProfilesOf lists the profiles that contain the role, by name.
-func (a *account) instanceProfilesOf(r *role) []*instanceProfile {
+func (a *iamState) instanceProfilesOf(r *role) []*instanceProfile {
 	var out []*instanceProfile
 	for _, p := range a.sortedInstanceProfiles() {
 		for _, name := range p.roles {
@@ -99,7 +99,7 @@ func (a *account) instanceProfilesOf(r *role) []*instanceProfile {
 	return out
 }
 
-func (a *account) sortedInstanceProfiles() []*instanceProfile {
+func (a *iamState) sortedInstanceProfiles() []*instanceProfile {
 	out := make([]*instanceProfile, 0, len(a.instanceProfiles))
 	for _, p := range a.instanceProfiles {
 		out = append(out, p)
@@ -116,7 +116,7 @@ func existingInstanceProfile(c *Req) (*instanceProfile, *APIError) {
 	if err := checkName("InstanceProfileName", name, maxInstanceProfileName); err != nil {
 		return nil, err
 	}
-	p := c.Account.instanceProfile(name)
+	p := iamOf(c.Account).instanceProfile(name)
 	if p == nil {
 		return nil, noSuchEntity("Instance Profile %s cannot be found.", name)
 	}
@@ -140,7 +140,7 @@ func xmlInstanceProfileOf(a *account, p *instanceProfile, full bool) xmlInstance
 		CreateDate: xmlTime(p.created), Roles: members[xmlRole]{},
 	}
 	for _, name := range p.roles {
-		if r := a.role(name); r != nil {
+		if r := iamOf(a).role(name); r != nil {
 			x.Roles = append(x.Roles, xmlRoleOf(a.id, r, false))
 		}
 	}
@@ -168,11 +168,11 @@ func iamCreateInstanceProfile(c *Req) (any, error) {
 	if err := checkTags(tags); err != nil {
 		return nil, err
 	}
-	if c.Account.instanceProfile(name) != nil {
+	if iamOf(c.Account).instanceProfile(name) != nil {
 		return nil, alreadyExists("Instance Profile %s already exists.", name)
 	}
 	p := &instanceProfile{name: name, id: newID("AIPA", 17), path: path, tags: tags, created: c.Now}
-	c.Account.instanceProfiles[strings.ToLower(name)] = p
+	iamOf(c.Account).instanceProfiles[strings.ToLower(name)] = p
 	return instanceProfileResult{xmlInstanceProfileOf(c.Account, p, true)}, nil
 }
 
@@ -192,7 +192,7 @@ func iamDeleteInstanceProfile(c *Req) (any, error) {
 	if len(p.roles) > 0 {
 		return nil, deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 	}
-	delete(c.Account.instanceProfiles, strings.ToLower(p.name))
+	delete(iamOf(c.Account).instanceProfiles, strings.ToLower(p.name))
 	return nil, nil
 }
 
@@ -207,7 +207,7 @@ func iamListInstanceProfiles(c *Req) (any, error) {
 		return nil, err
 	}
 	var items []*instanceProfile
-	for _, p := range c.Account.sortedInstanceProfiles() {
+	for _, p := range iamOf(c.Account).sortedInstanceProfiles() {
 		if hasPathPrefix(p.path, prefix) {
 			items = append(items, p)
 		}
@@ -220,7 +220,7 @@ func iamListInstanceProfilesForRole(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return instanceProfilePage(c, c.Account.instanceProfilesOf(r))
+	return instanceProfilePage(c, iamOf(c.Account).instanceProfilesOf(r))
 }
 
 func instanceProfilePage(c *Req, items []*instanceProfile) (any, error) {
@@ -269,7 +269,7 @@ func iamRemoveRoleFromInstanceProfile(c *Req) (any, error) {
 			return nil, nil
 		}
 	}
-	if c.Account.role(name) == nil {
+	if iamOf(c.Account).role(name) == nil {
 		return nil, noSuchEntity("The role with name %s cannot be found.", name)
 	}
 	return nil, noSuchEntity("Role %s in Instance Profile %s cannot be found.", name, p.name)

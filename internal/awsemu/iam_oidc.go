@@ -83,10 +83,10 @@ func iamCreateOIDC(c *Req) (any, error) {
 		return nil, err
 	}
 	arn := newOIDCResource(c)[0]
-	if c.Account.oidc[arn] != nil {
+	if iamOf(c.Account).oidc[arn] != nil {
 		return nil, alreadyExists("Provider with url %s already exists.", url)
 	}
-	c.Account.oidc[arn] = &oidcProvider{arn: arn, url: oidcHost(url), clientIDs: ids, thumbprints: tps, tags: tags, created: c.Now}
+	iamOf(c.Account).oidc[arn] = &oidcProvider{arn: arn, url: oidcHost(url), clientIDs: ids, thumbprints: tps, tags: tags, created: c.Now}
 	return createOIDCResult{OpenIDConnectProviderArn: arn, Tags: xmlTags(tags)}, nil
 }
 
@@ -95,7 +95,7 @@ func existingOIDC(c *Req) (*oidcProvider, *APIError) {
 		return nil, err
 	}
 	arn := c.Param("OpenIDConnectProviderArn")
-	p := c.Account.oidc[arn]
+	p := iamOf(c.Account).oidc[arn]
 	if p == nil {
 		return nil, noSuchEntity("OpenIDConnect provider not found for arn %s", arn)
 	}
@@ -123,7 +123,7 @@ func iamDeleteOIDC(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	delete(c.Account.oidc, p.arn)
+	delete(iamOf(c.Account).oidc, p.arn)
 	return nil, nil
 }
 
@@ -132,7 +132,7 @@ type listOIDCResult struct {
 }
 
 func iamListOIDC(c *Req) (any, error) {
-	arns := sortedKeys(c.Account.oidc)
+	arns := sortedKeys(iamOf(c.Account).oidc)
 	out := listOIDCResult{OpenIDConnectProviderList: make(members[xmlARN], 0, len(arns))}
 	for _, a := range arns {
 		out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, xmlARN{Arn: a})

@@ -60,7 +60,7 @@ func iamCreatePolicy(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range c.Account.policies {
+	for _, p := range iamOf(c.Account).policies {
 		if strings.EqualFold(p.name, name) { // IAM names are unique case-insensitively
 			return nil, alreadyExists("A policy called %s already exists. Duplicate names are not allowed.", name)
 		}
@@ -71,7 +71,7 @@ func iamCreatePolicy(c *Req) (any, error) {
 		versions:       []*policyVersion{{id: "v1", text: text, doc: doc, created: c.Now}},
 		defaultVersion: "v1", nextVersion: 2, created: c.Now, updated: c.Now,
 	}
-	c.Account.policies[arn] = p
+	iamOf(c.Account).policies[arn] = p
 	return policyResult{xmlPolicyOf(c.Account, p, true)}, nil
 }
 
@@ -88,13 +88,13 @@ func iamDeletePolicy(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(c.Account.attachedTo(p.arn)) > 0 || len(c.Account.boundaryOf(p.arn)) > 0 {
+	if len(iamOf(c.Account).attachedTo(p.arn)) > 0 || len(iamOf(c.Account).boundaryOf(p.arn)) > 0 {
 		return nil, deleteConflict("Cannot delete a policy attached to entities.")
 	}
 	if len(p.versions) > 1 {
 		return nil, deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 	}
-	delete(c.Account.policies, p.arn)
+	delete(iamOf(c.Account).policies, p.arn)
 	return nil, nil
 }
 
@@ -122,12 +122,12 @@ func iamListPolicies(c *Req) (any, error) {
 	onlyAttached := c.ParamBool("OnlyAttached")
 	var all []*policy
 	if scope != "Local" {
-		for _, p := range c.state().awsPolicies {
+		for _, p := range iamOf(c.Account).awsPolicies {
 			all = append(all, p)
 		}
 	}
 	if scope != "AWS" {
-		for _, p := range c.Account.policies {
+		for _, p := range iamOf(c.Account).policies {
 			all = append(all, p)
 		}
 	}
@@ -137,7 +137,7 @@ func iamListPolicies(c *Req) (any, error) {
 		if !hasPathPrefix(p.path, prefix) {
 			continue
 		}
-		attached, boundary := len(c.Account.attachedTo(p.arn)) > 0, len(c.Account.boundaryOf(p.arn)) > 0
+		attached, boundary := len(iamOf(c.Account).attachedTo(p.arn)) > 0, len(iamOf(c.Account).boundaryOf(p.arn)) > 0
 		switch {
 		case onlyAttached && usage == "PermissionsPolicy" && !attached,
 			onlyAttached && usage == "PermissionsBoundary" && !boundary,
@@ -291,10 +291,10 @@ func iamListEntitiesForPolicy(c *Req) (any, error) {
 		seen := map[string]bool{}
 		var rs []*role
 		if usage == "" || usage == "PermissionsPolicy" {
-			rs = append(rs, c.Account.attachedTo(p.arn)...)
+			rs = append(rs, iamOf(c.Account).attachedTo(p.arn)...)
 		}
 		if usage == "" || usage == "PermissionsBoundary" {
-			rs = append(rs, c.Account.boundaryOf(p.arn)...)
+			rs = append(rs, iamOf(c.Account).boundaryOf(p.arn)...)
 		}
 		sort.Slice(rs, func(i, j int) bool { return rs[i].name < rs[j].name })
 		for _, r := range rs {

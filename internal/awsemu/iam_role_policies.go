@@ -164,7 +164,7 @@ func iamListAttachedRolePolicies(c *Req) (any, error) {
 	}
 	var items []xmlAttachedPolicy
 	for _, arn := range r.attached {
-		if pol := c.state().policy(c.Account, arn); pol != nil && hasPathPrefix(pol.path, prefix) {
+		if pol := iamOf(c.Account).policy(arn); pol != nil && hasPathPrefix(pol.path, prefix) {
 			items = append(items, xmlAttachedPolicy{PolicyName: pol.name, PolicyArn: pol.arn})
 		}
 	}

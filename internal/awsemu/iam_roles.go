@@ -51,7 +51,7 @@ func iamCreateRole(c *Req) (any, error) {
 		return nil, err
 	}
 	text := c.Param("AssumeRolePolicyDocument")
-	trust, err := c.state().parseTrustPolicy(text)
+	trust, err := parseTrustPolicy(c, text)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func iamCreateRole(c *Req) (any, error) {
 			return nil, err
 		}
 	}
-	if c.Account.role(name) != nil {
+	if iamOf(c.Account).role(name) != nil {
 		return nil, alreadyExists("Role with name %s already exists.", name)
 	}
 	r := &role{
@@ -69,7 +69,7 @@ func iamCreateRole(c *Req) (any, error) {
 		trustText: text, trust: trust, maxSession: maxSession, boundary: boundary, tags: tags,
 		inline: map[string]*inlinePolicy{}, created: c.Now,
 	}
-	c.Account.roles[strings.ToLower(name)] = r
+	iamOf(c.Account).roles[strings.ToLower(name)] = r
 	x := xmlRoleOf(c.Account.id, r, true)
 	x.RoleLastUsed = nil
 	return roleResult{x}, nil
@@ -80,7 +80,7 @@ func checkBoundary(c *Req, arn string) *APIError {
 	if err := checkPolicyARN(arn); err != nil {
 		return err
 	}
-	if c.state().policy(c.Account, arn) == nil {
+	if iamOf(c.Account).policy(arn) == nil {
 		return noSuchEntity("Scope ARN: %s does not exist or is not attachable.", arn)
 	}
 	return nil
@@ -99,7 +99,7 @@ func iamDeleteRole(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(c.Account.instanceProfilesOf(r)) > 0 {
+	if len(iamOf(c.Account).instanceProfilesOf(r)) > 0 {
 		return nil, deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 	}
 	if len(r.inline) > 0 {
@@ -108,7 +108,7 @@ func iamDeleteRole(c *Req) (any, error) {
 	if len(r.attached) > 0 {
 		return nil, deleteConflict("Cannot delete entity, must detach all policies first.")
 	}
-	delete(c.Account.roles, strings.ToLower(r.name))
+	delete(iamOf(c.Account).roles, strings.ToLower(r.name))
 	return nil, nil
 }
 
@@ -166,7 +166,7 @@ func iamUpdateAssumeRolePolicy(c *Req) (any, error) {
 		return nil, err
 	}
 	text := c.Param("PolicyDocument")
-	trust, err := c.state().parseTrustPolicy(text)
+	trust, err := parseTrustPolicy(c, text)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +206,7 @@ func iamListRoles(c *Req) (any, error) {
 		return nil, err
 	}
 	var roles []*role
-	for _, r := range c.Account.sortedRoles() {
+	for _, r := range iamOf(c.Account).sortedRoles() {
 		if hasPathPrefix(r.path, prefix) {
 			roles = append(roles, r)
 		}

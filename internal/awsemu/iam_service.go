@@ -4,7 +4,7 @@ import "strings"
 
 // iamService is IAM (awsquery). Each iam_*.go file declares its operations next to their handlers.
 func iamService() *Service {
-	s := &Service{Name: "iam", Protocol: queryProtocol{}, Namespace: "https://iam.amazonaws.com/doc/2010-05-08/", Version: "2010-05-08", Global: true}
+	s := &Service{Name: "iam", Protocol: queryProtocol{}, Namespace: "https://iam.amazonaws.com/doc/2010-05-08/", Version: "2010-05-08", Global: true, Impl: iamPeer{}}
 	s.Add(iamRoleOps()...)
 	s.Add(iamRolePolicyOps()...)
 	s.Add(iamPolicyOps()...)
@@ -19,7 +19,7 @@ func iamService() *Service {
 // roleResource is the ARN of the role named by RoleName (with its path when it exists).
 func roleResource(c *Req) []string {
 	name := c.Param("RoleName")
-	if r := c.Account.role(name); r != nil {
+	if r := iamOf(c.Account).role(name); r != nil {
 		return []string{r.arn(c.Account.id)}
 	}
 	return []string{roleARN(c.Account.id, "/", name)}
@@ -40,7 +40,7 @@ func oidcResource(c *Req) []string { return []string{c.Param("OpenIDConnectProvi
 
 // roleTags is aws:ResourceTag/* (and iam:ResourceTag/*) of the named role.
 func roleTags(c *Req) map[string][]string {
-	if r := c.Account.role(c.Param("RoleName")); r != nil {
+	if r := iamOf(c.Account).role(c.Param("RoleName")); r != nil {
 		return resourceTagContext(r.tags, "iam")
 	}
 	return nil
@@ -48,7 +48,7 @@ func roleTags(c *Req) map[string][]string {
 
 // roleBoundary is iam:PermissionsBoundary: the named role's current boundary.
 func roleBoundary(c *Req) map[string][]string {
-	if r := c.Account.role(c.Param("RoleName")); r != nil && r.boundary != "" {
+	if r := iamOf(c.Account).role(c.Param("RoleName")); r != nil && r.boundary != "" {
 		return map[string][]string{"iam:PermissionsBoundary": {r.boundary}}
 	}
 	return nil
@@ -91,7 +91,7 @@ func untagKeys(c *Req) map[string][]string {
 
 // policyTags is aws:ResourceTag/* of the policy named by PolicyArn.
 func policyTags(c *Req) map[string][]string {
-	if p := c.state().policy(c.Account, c.Param("PolicyArn")); p != nil {
+	if p := iamOf(c.Account).policy(c.Param("PolicyArn")); p != nil {
 		return resourceTagContext(p.tags)
 	}
 	return nil
@@ -99,7 +99,7 @@ func policyTags(c *Req) map[string][]string {
 
 // oidcTags is aws:ResourceTag/* of the OIDC provider named by OpenIDConnectProviderArn.
 func oidcTags(c *Req) map[string][]string {
-	if p := c.Account.oidc[c.Param("OpenIDConnectProviderArn")]; p != nil {
+	if p := iamOf(c.Account).oidc[c.Param("OpenIDConnectProviderArn")]; p != nil {
 		return resourceTagContext(p.tags)
 	}
 	return nil
@@ -122,7 +122,7 @@ func existingRole(c *Req) (*role, *APIError) {
 		return nil, err
 	}
 	name := c.Param("RoleName")
-	r := c.Account.role(name)
+	r := iamOf(c.Account).role(name)
 	if r == nil {
 		return nil, noSuchEntity("The role with name %s cannot be found.", name)
 	}
@@ -147,7 +147,7 @@ func existingPolicy(c *Req, write bool) (*policy, *APIError) {
 	if err := checkPolicyARN(arn); err != nil {
 		return nil, err
 	}
-	p := c.state().policy(c.Account, arn)
+	p := iamOf(c.Account).policy(arn)
 	if p == nil {
 		return nil, noSuchEntity("Policy %s does not exist or is not attachable.", arn)
 	}

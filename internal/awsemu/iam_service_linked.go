@@ -59,7 +59,7 @@ func iamCreateServiceLinkedRole(c *Req) (any, error) {
 	if err := checkDescription(desc); err != nil {
 		return nil, err
 	}
-	if c.Account.role(name) != nil {
+	if iamOf(c.Account).role(name) != nil {
 		return nil, invalidInput("Service role name %s has been taken in this account, please try a different suffix.", name)
 	}
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + svc + `"},"Action":"sts:AssumeRole"}]}`
@@ -72,7 +72,7 @@ func iamCreateServiceLinkedRole(c *Req) (any, error) {
 		trustText: trust, trust: doc, maxSession: minSessionDuration, inline: map[string]*inlinePolicy{},
 		created: c.Now, serviceLinked: true,
 	}
-	c.Account.roles[strings.ToLower(name)] = r
+	iamOf(c.Account).roles[strings.ToLower(name)] = r
 	x := xmlRoleOf(c.Account.id, r, true)
 	x.RoleLastUsed = nil
 	return roleResult{x}, nil
@@ -89,7 +89,7 @@ func iamDeleteServiceLinkedRole(c *Req) (any, error) {
 	if !r.serviceLinked {
 		return nil, invalidInput("Role %s is not a service-linked role.", r.name)
 	}
-	delete(c.Account.roles, strings.ToLower(r.name))
+	delete(iamOf(c.Account).roles, strings.ToLower(r.name))
 	return deletionTaskResult{DeletionTaskId: "task" + r.path + r.name + "/" + newID("", 8)}, nil
 }
 

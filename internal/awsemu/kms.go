@@ -84,7 +84,7 @@ func kmsRequired(name, v string) *APIError {
 // keyARNFor is the resource a KeyId names: the key's ARN when it resolves (aliases included);
 // otherwise a key ARN built from it, or the alias ARN for an alias that does not exist.
 func keyARNFor(c *Req, ref string) string {
-	if k, err := c.state().resolveKMSKey(c.Account, c.Region, ref, c.Now); err == nil {
+	if k, err := resolveKMSKey(c, c.Account, c.Region, ref, c.Now); err == nil {
 		return k.arn
 	}
 	switch {
@@ -120,7 +120,7 @@ func existingKey(c *Req, ref string) (*kmsKey, *APIError) {
 	if err := kmsRequired("KeyId", ref); err != nil {
 		return nil, err
 	}
-	return c.state().resolveKMSKey(c.Account, c.Region, ref, c.Now)
+	return resolveKMSKey(c, c.Account, c.Region, ref, c.Now)
 }
 
 // kmsTime renders timestamps as JSON 1.1 does: epoch seconds.

@@ -42,7 +42,7 @@ func createAliasResources(c *Req) []string {
 func aliasAndKeyResources(c *Req) []string {
 	in, _ := kmsIn(c)
 	out := []string{kmsAliasARN(c.Region, c.Account.id, in.AliasName)}
-	if a := c.Account.kms.alias(c.Region, in.AliasName); a != nil {
+	if a := kmsOf(c.Account).alias(c.Region, in.AliasName); a != nil {
 		out = append(out, kmsKeyARN(c.Region, c.Account.id, a.targetKeyID))
 	}
 	return out
@@ -63,7 +63,7 @@ func aliasTarget(c *Req, ref string) (*kmsKey, *APIError) {
 	if strings.HasPrefix(ref, "alias/") || strings.Contains(ref, ":alias/") {
 		return nil, kmsValidation("Value '%s' at 'targetKeyId' failed to satisfy constraint: Aliases must refer to keys, not other aliases", ref)
 	}
-	k, err := c.state().resolveKMSKey(c.Account, c.Region, ref, c.Now)
+	k, err := resolveKMSKey(c, c.Account, c.Region, ref, c.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func kmsCreateAlias(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	kms := c.Account.kms
+	kms := kmsOf(c.Account)
 	if kms.alias(c.Region, in.AliasName) != nil {
 		return nil, apiError("AlreadyExistsException", 400, "An alias with the name %s already exists", kmsAliasARN(c.Region, c.Account.id, in.AliasName))
 	}
@@ -100,8 +100,8 @@ func existingAlias(c *Req, name string) (*kmsAlias, *APIError) {
 	if err := checkAliasName(name); err != nil {
 		return nil, err
 	}
-	c.Account.kms.purge(c.Now)
-	a := c.Account.kms.alias(c.Region, name)
+	kmsOf(c.Account).purge(c.Now)
+	a := kmsOf(c.Account).alias(c.Region, name)
 	if a == nil {
 		return nil, kmsNotFound("Alias %s is not found.", kmsAliasARN(c.Region, c.Account.id, name))
 	}
@@ -117,7 +117,7 @@ func kmsDeleteAlias(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	delete(c.Account.kms.aliases, c.Region+" "+a.name)
+	delete(kmsOf(c.Account).aliases, c.Region+" "+a.name)
 	return nil, nil
 }
 
@@ -135,7 +135,7 @@ func kmsUpdateAlias(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if old := c.Account.kms.keys[a.targetKeyID]; old != nil && (old.keyUsage != k.keyUsage || old.keySpec != k.keySpec) {
+	if old := kmsOf(c.Account).keys[a.targetKeyID]; old != nil && (old.keyUsage != k.keyUsage || old.keySpec != k.keySpec) {
 		return nil, apiError("ValidationException", 400, "Alias %s cannot be changed to a KMS key of a different type (KeySpec and KeyUsage must match).", a.arn)
 	}
 	a.targetKeyID, a.updated = k.id, c.Now
@@ -163,14 +163,14 @@ func kmsListAliases(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	kms := c.Account.kms
+	kms := kmsOf(c.Account)
 	kms.purge(c.Now)
 	keyID := ""
 	if in.KeyId != "" {
 		if strings.HasPrefix(in.KeyId, "alias/") || strings.Contains(in.KeyId, ":alias/") {
 			return nil, apiError("InvalidArnException", 400, "KeyId must be a key id or key ARN")
 		}
-		k, err := c.state().resolveKMSKey(c.Account, c.Region, in.KeyId, c.Now)
+		k, err := resolveKMSKey(c, c.Account, c.Region, in.KeyId, c.Now)
 		if err != nil {
 			return nil, err
 		}

@@ -34,7 +34,7 @@ import (
 func kmsDecide(c *Req, action, resource string, ctx map[string][]string) iampolicy.Result {
 	p := c.Caller
 	opCtx := mergeContext(map[string][]string{"kms:CallerAccount": {p.Account}}, ctx)
-	k := c.state().kmsKeyByARN(resource, c.Now)
+	k := kmsKeyByARN(c, resource, c.Now)
 	if k == nil {
 		if a, ok := parseKMSARN(resource); ok && a.keyID != "" {
 			return iampolicy.Result{Decision: iampolicy.Allowed}
@@ -42,13 +42,13 @@ func kmsDecide(c *Req, action, resource string, ctx map[string][]string) iampoli
 		if p.isRoot() {
 			return iampolicy.Result{Decision: iampolicy.Allowed}
 		}
-		return c.e.evaluate(c, p, action, resource, opCtx)
+		return c.evaluate(p, action, resource, opCtx)
 	}
-	return c.e.keyDecision(c, p, k, k.policy, action, opCtx)
+	return keyDecision(c, p, k, k.policy, action, opCtx)
 }
 
 // keyContext is what a key contributes to the request context of calls on it.
-func keyContext(st *state, k *kmsKey) map[string][]string {
+func keyContext(c *Req, k *kmsKey) map[string][]string {
 	m := resourceTagContext(k.tags)
 	if m == nil {
 		m = map[string][]string{}
@@ -60,8 +60,8 @@ func keyContext(st *state, k *kmsKey) map[string][]string {
 	if k.multiRegion {
 		m["kms:MultiRegionKeyType"] = []string{"PRIMARY"}
 	}
-	if a := st.accounts[k.account]; a != nil {
-		if names := a.kms.aliasesOf(k); len(names) > 0 {
+	if a := c.accountByID(k.account); a != nil {
+		if names := kmsOf(a).aliasesOf(k); len(names) > 0 {
 			m["kms:ResourceAliases"] = names
 		}
 	}
@@ -69,9 +69,9 @@ func keyContext(st *state, k *kmsKey) map[string][]string {
 }
 
 // keyDecision applies the key-policy model above with policy doc (the key's, or a candidate).
-func (e *Emulator) keyDecision(c *Req, p *principal, k *kmsKey, doc *iampolicy.Document, action string, ctx map[string][]string) iampolicy.Result {
-	opCtx := mergeContext(keyContext(e.st, k), ctx)
-	req := iampolicy.Request{Caller: p.caller(), Action: action, Resource: k.arn, Context: mergeContext(e.globalContext(c, p), opCtx)}
+func keyDecision(c *Req, p *principal, k *kmsKey, doc *iampolicy.Document, action string, ctx map[string][]string) iampolicy.Result {
+	opCtx := mergeContext(keyContext(c, k), ctx)
+	req := iampolicy.Request{Caller: p.caller(), Action: action, Resource: k.arn, Context: mergeContext(c.globalContext(p), opCtx)}
 	kp := doc.Match(req)
 	if kp.Decision == iampolicy.ExplicitDeny {
 		return iampolicy.Result{Decision: iampolicy.ExplicitDeny, DeniedBy: resourceBasedPolicy, Statement: kp.Statement}
@@ -87,20 +87,20 @@ func (e *Emulator) keyDecision(c *Req, p *principal, k *kmsKey, doc *iampolicy.D
 		}
 		return noKeyPolicy
 	}
-	id := e.evaluate(c, p, action, k.arn, opCtx)
+	id := c.evaluate(p, action, k.arn, opCtx)
 	switch {
 	case id.Decision == iampolicy.ExplicitDeny:
 		return id
 	case p.Account != k.account:
 		if granted {
-			return e.sessionCap(p, req)
+			return c.sessionCap(p, req)
 		}
 		if kp.Decision != iampolicy.Allowed {
 			return noKeyPolicy
 		}
 		return id // another account's callers need their own identity policies as well
 	case direct || granted:
-		return e.sessionCap(p, req)
+		return c.sessionCap(p, req)
 	case kp.Decision == iampolicy.Allowed:
 		return id // the key policy delegates to the account's IAM policies
 	}
@@ -110,9 +110,9 @@ func (e *Emulator) keyDecision(c *Req, p *principal, k *kmsKey, doc *iampolicy.D
 // keyPolicyAdmitsPutKeyPolicy is KMS's policy lockout safety check: the new policy must let
 // the caller make a later PutKeyPolicy call, by naming it or its account (to whose IAM policies
 // it then delegates; IAM policies are not consulted, since the account can change them).
-func (e *Emulator) keyPolicyAdmitsPutKeyPolicy(c *Req, k *kmsKey, doc *iampolicy.Document) bool {
+func keyPolicyAdmitsPutKeyPolicy(c *Req, k *kmsKey, doc *iampolicy.Document) bool {
 	p := c.Caller
-	ctx := mergeContext(e.globalContext(c, p), keyContext(e.st, k), map[string][]string{"kms:CallerAccount": {p.Account}})
+	ctx := mergeContext(c.globalContext(p), keyContext(c, k), map[string][]string{"kms:CallerAccount": {p.Account}})
 	req := iampolicy.Request{Caller: p.caller(), Action: "kms:PutKeyPolicy", Resource: k.arn, Context: ctx}
 	return doc.Match(req).Decision == iampolicy.Allowed
 }

@@ -172,7 +172,7 @@ func kmsDecrypt(c *Req) (any, error) {
 	if arn == "" {
 		return nil, apiError("InvalidCiphertextException", 400, "")
 	}
-	k := c.state().kmsKeyByARN(arn, c.Now)
+	k := kmsKeyByARN(c, arn, c.Now)
 	if k == nil {
 		return nil, kmsNotFound("Key '%s' does not exist", arn)
 	}

@@ -198,8 +198,8 @@ func kmsRevokeGrant(c *Req) (any, error) {
 // grantFor finds the grant a RetireGrant names: by token, or by key ARN and grant id.
 func grantFor(c *Req, in *kmsInput) (*kmsKey, *kmsGrant, *APIError) {
 	if in.GrantToken != "" {
-		for _, a := range c.state().accounts {
-			for _, k := range a.kms.keys {
+		for _, a := range c.allAccounts() {
+			for _, k := range kmsOf(a).keys {
 				for _, g := range k.grants {
 					if g.token == in.GrantToken {
 						return k, g, nil
@@ -212,7 +212,7 @@ func grantFor(c *Req, in *kmsInput) (*kmsKey, *kmsGrant, *APIError) {
 	if in.KeyId == "" || in.GrantId == "" {
 		return nil, nil, kmsValidation("Either GrantToken, or both KeyId and GrantId, must be given")
 	}
-	k := c.state().kmsKeyByARN(in.KeyId, c.Now)
+	k := kmsKeyByARN(c, in.KeyId, c.Now)
 	if k == nil {
 		return nil, nil, apiError("InvalidArnException", 400, "KeyId must be the ARN of an existing key")
 	}
@@ -249,10 +249,10 @@ func kmsRetireGrant(c *Req) (any, error) {
 	if permitted {
 		res = iampolicy.Result{Decision: iampolicy.Allowed}
 		// Policies cannot allow RetireGrant, but an explicit deny in them still applies.
-		if r := c.e.keyDecision(c, p, k, k.policy, "kms:RetireGrant", nil); r.Decision == iampolicy.ExplicitDeny {
+		if r := keyDecision(c, p, k, k.policy, "kms:RetireGrant", nil); r.Decision == iampolicy.ExplicitDeny {
 			res = r
 		} else if p.Session != nil {
-			if r := c.e.evaluate(c, p, "kms:RetireGrant", k.arn, nil); r.Decision == iampolicy.ExplicitDeny {
+			if r := c.evaluate(p, "kms:RetireGrant", k.arn, nil); r.Decision == iampolicy.ExplicitDeny {
 				res = r
 			}
 		}

@@ -196,7 +196,7 @@ func parseKeyPolicy(c *Req, text string) (*iampolicy.Document, *APIError) {
 				continue
 			}
 			for _, v := range pr.AWS {
-				if !c.state().principalExists(v) {
+				if !c.principalExists(v) {
 					return nil, malformedKeyPolicy("Policy contains a statement with one or more invalid principals.")
 				}
 			}
@@ -212,7 +212,7 @@ func applyKeyPolicy(c *Req, k *kmsKey, text string, bypass bool) *APIError {
 	if err != nil {
 		return err
 	}
-	if !bypass && !c.e.keyPolicyAdmitsPutKeyPolicy(c, k, doc) {
+	if !bypass && !keyPolicyAdmitsPutKeyPolicy(c, k, doc) {
 		return malformedKeyPolicy("The new key policy will not allow you to update the key policy in the future.")
 	}
 	k.policyText, k.policy = text, doc
@@ -308,9 +308,9 @@ func kmsCreateKey(c *Req) (any, error) {
 		k.material = make([]byte, 32)
 		_, _ = rand.Read(k.material)
 	}
-	c.Account.kms.created++
-	k.seq = c.Account.kms.created
-	c.Account.kms.keys[id] = k
+	kmsOf(c.Account).created++
+	k.seq = kmsOf(c.Account).created
+	kmsOf(c.Account).keys[id] = k
 	return keyMetadataResult{metadataOf(k)}, nil
 }
 
@@ -342,8 +342,8 @@ func kmsListKeys(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Account.kms.purge(c.Now)
-	keys, more, next, err := kmsPage(c.Account.kms.keysIn(c.Region), in.Limit, in.Marker, 100, 1000)
+	kmsOf(c.Account).purge(c.Now)
+	keys, more, next, err := kmsPage(kmsOf(c.Account).keysIn(c.Region), in.Limit, in.Marker, 100, 1000)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,9 @@ type kmsState struct {
 	created int                  // keys created so far: orders ListKeys
 }
 
+// kmsOf is account a's KMS: keys and aliases of every region.
+func kmsOf(a *account) *kmsState { return stateOf(a, "kms", newKMSState) }
+
 func newKMSState() *kmsState {
 	return &kmsState{keys: map[string]*kmsKey{}, aliases: map[string]*kmsAlias{}}
 }
@@ -153,14 +156,14 @@ func (k *kmsState) alias(region, name string) *kmsAlias { return k.aliases[regio
 
 // resolveKMSKey finds the key a KeyId names for a caller in account a calling region: a key id,
 // key ARN, alias name or alias ARN. ARNs may name keys in other accounts the emulator holds.
-func (s *state) resolveKMSKey(a *account, region, ref string, now time.Time) (*kmsKey, *APIError) {
+func resolveKMSKey(c *Req, a *account, region, ref string, now time.Time) (*kmsKey, *APIError) {
 	acct, name := a, ref
 	if strings.HasPrefix(ref, "arn:") {
 		p, ok := parseKMSARN(ref)
 		if !ok {
 			return nil, kmsNotFound("Invalid arn %s", ref)
 		}
-		if acct = s.accounts[p.account]; acct == nil {
+		if acct = c.accountByID(p.account); acct == nil {
 			return nil, kmsNotFound("Key '%s' does not exist", ref)
 		}
 		region, name = p.region, p.keyID
@@ -168,15 +171,15 @@ func (s *state) resolveKMSKey(a *account, region, ref string, now time.Time) (*k
 			name = p.alias
 		}
 	}
-	acct.kms.purge(now)
+	kmsOf(acct).purge(now)
 	if strings.HasPrefix(name, "alias/") {
-		al := acct.kms.alias(region, name)
+		al := kmsOf(acct).alias(region, name)
 		if al == nil {
 			return nil, kmsNotFound("Alias %s is not found.", kmsAliasARN(region, acct.id, name))
 		}
 		name = al.targetKeyID
 	}
-	k := acct.kms.keys[name]
+	k := kmsOf(acct).keys[name]
 	if k == nil || k.region != region {
 		if !reKeyID.MatchString(name) {
 			return nil, kmsNotFound("Invalid keyId '%s'", ref)
@@ -187,17 +190,17 @@ func (s *state) resolveKMSKey(a *account, region, ref string, now time.Time) (*k
 }
 
 // kmsKeyByARN finds a key by its ARN (nil when there is none).
-func (s *state) kmsKeyByARN(arn string, now time.Time) *kmsKey {
+func kmsKeyByARN(c *Req, arn string, now time.Time) *kmsKey {
 	p, ok := parseKMSARN(arn)
 	if !ok || p.keyID == "" {
 		return nil
 	}
-	a := s.accounts[p.account]
+	a := c.accountByID(p.account)
 	if a == nil {
 		return nil
 	}
-	a.kms.purge(now)
-	if k := a.kms.keys[p.keyID]; k != nil && k.region == p.region {
+	kmsOf(a).purge(now)
+	if k := kmsOf(a).keys[p.keyID]; k != nil && k.region == p.region {
 		return k
 	}
 	return nil

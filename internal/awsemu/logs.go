@@ -30,14 +30,7 @@ type logGroup struct {
 
 // logsOf is the caller's CloudWatch Logs state in the request's region.
 func logsOf(c *Req) *logsState {
-	if c.Account.logs == nil {
-		c.Account.logs = map[string]*logsState{}
-	}
-	st := c.Account.logs[c.Region]
-	if st == nil {
-		st = &logsState{groups: map[string]*logGroup{}}
-		c.Account.logs[c.Region] = st
-	}
+	st := regionalStateOf(c.Account, "logs", c.Region, func() *logsState { return &logsState{groups: map[string]*logGroup{}} })
 	return st
 }
 

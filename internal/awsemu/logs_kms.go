@@ -17,7 +17,7 @@ func logsCheckKey(c *Req, keyARN, group string) *APIError {
 	}
 	groupARN := logGroupARN(c, group)
 	refused := logsInvalid("The specified KMS key does not exist or is not allowed to be used with Arn '%s'", groupARN)
-	k, err := c.state().resolveKMSKey(c.Account, c.Region, keyARN, c.Now)
+	k, err := resolveKMSKey(c, c.Account, c.Region, keyARN, c.Now)
 	if err != nil || k.usable() != nil || k.keySpec != "SYMMETRIC_DEFAULT" {
 		return refused
 	}
@@ -25,7 +25,7 @@ func logsCheckKey(c *Req, keyARN, group string) *APIError {
 	for _, action := range logsKeyActions {
 		req := iampolicy.Request{
 			Caller: iampolicy.Caller{Service: service}, Action: action, Resource: k.arn,
-			Context: mergeContext(keyContext(c.state(), k), map[string][]string{
+			Context: mergeContext(keyContext(c, k), map[string][]string{
 				"kms:EncryptionContext:aws:logs:arn": {groupARN},
 				"kms:EncryptionContextKeys":          {"aws:logs:arn"},
 				"aws:SourceAccount":                  {c.Account.id},

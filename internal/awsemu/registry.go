@@ -23,6 +23,25 @@ type Service struct {
 	// identity policies alone, for services with resource-based policies (S3 bucket policies, KMS
 	// key policies); unlike the default it is asked for root callers too.
 	Decide func(c *Req, action, resource string, ctx map[string][]string) iampolicy.Result
+
+	// Impl is the service's answer to other services' questions (small interfaces they
+	// declare, e.g. EKS asking IAM for a service-linked role); Peer finds it.
+	Impl any
+}
+
+// peer is the Impl of the service named name, as the interface T the asking service declares;
+// ok is false when the emulator does not serve it or its Impl does not answer T.
+func peer[T any](c *Req, name string) (T, bool) {
+	var zero T
+	s := c.e.services[name]
+	if s == nil {
+		return zero, false
+	}
+	v, ok := s.Impl.(T)
+	if !ok {
+		return zero, false
+	}
+	return v, true
 }
 
 // Add registers operations; an operation's Service field is filled in.

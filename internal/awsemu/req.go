@@ -28,8 +28,27 @@ type Req struct {
 	action    string // overrides Op.Action in the call log when set
 }
 
-// state is the emulator state; only use it from Resources, Context, Also and Handle.
-func (c *Req) state() *state { return c.e.st }
+// accountByID is the account with id (nil when the emulator has none); only use it from
+// Resources, Context, Also, Decide and Handle, which run under the state lock.
+func (c *Req) accountByID(id string) *account { return c.e.st.accounts[id] }
+
+// allAccounts lists every account the emulator holds, by id.
+func (c *Req) allAccounts() []*account {
+	out := make([]*account, 0, len(c.e.st.accounts))
+	for _, id := range sortedKeys(c.e.st.accounts) {
+		out = append(out, c.e.st.accounts[id])
+	}
+	return out
+}
+
+// addSession makes a session's credentials usable (AssumeRole and its kin mint them).
+func (c *Req) addSession(s *session) { c.e.st.sessions[s.AccessKeyID] = s }
+
+// propagationDelay is Options.PropagationDelay: how long a new role is not yet usable.
+func (c *Req) propagationDelay() time.Duration { return c.e.opts.PropagationDelay }
+
+// transitionDelay is Options.TransitionDelay: how long asynchronous resources stay transitional.
+func (c *Req) transitionDelay() time.Duration { return c.e.opts.TransitionDelay }
 
 // Param is a form parameter ("" when absent).
 func (c *Req) Param(name string) string { return c.In.Params.Get(name) }

@@ -89,7 +89,7 @@ func s3InvalidRequest(format string, args ...any) *APIError {
 // request signed for another region than the bucket's, and AccessDenied when the request's
 // x-amz-expected-bucket-owner names another account.
 func existingBucket(c *Req) (*s3Bucket, *APIError) {
-	b := c.state().bucket(c.In.Labels["Bucket"])
+	b := findBucket(c, c.In.Labels["Bucket"])
 	if b == nil {
 		return nil, noSuchBucket()
 	}

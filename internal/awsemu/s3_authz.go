@@ -36,13 +36,13 @@ func s3Decide(c *Req, action, resource string, ctx map[string][]string) iampolic
 	if strings.HasPrefix(action, "kms:") {
 		return kmsDecide(c, action, resource, ctx)
 	}
-	e, p := c.e, c.Caller
+	p := c.Caller
 	var b *s3Bucket
 	if name, _, ok := parseS3ARN(resource); ok && action != "s3:CreateBucket" {
-		b = c.state().bucket(name) // CreateBucket concerns the caller's account, not a taken name's owner
+		b = findBucket(c, name) // CreateBucket concerns the caller's account, not a taken name's owner
 	}
 	opCtx := mergeContext(s3RequestContext(c, b), ctx)
-	req := iampolicy.Request{Caller: p.caller(), Action: action, Resource: resource, Context: mergeContext(e.globalContext(c, p), opCtx)}
+	req := iampolicy.Request{Caller: p.caller(), Action: action, Resource: resource, Context: mergeContext(c.globalContext(p), opCtx)}
 	rp := iampolicy.Result{Decision: iampolicy.ImplicitDeny}
 	if b != nil && b.policy != nil {
 		rp = b.policy.Match(req)
@@ -63,7 +63,7 @@ func s3Decide(c *Req, action, resource string, ctx map[string][]string) iampolic
 		}
 		return iampolicy.Result{Decision: iampolicy.ImplicitDeny, DeniedBy: resourceBasedPolicy}
 	}
-	id := e.evaluate(c, p, action, resource, opCtx)
+	id := c.evaluate(p, action, resource, opCtx)
 	switch {
 	case id.Decision == iampolicy.ExplicitDeny:
 		return id
@@ -72,7 +72,7 @@ func s3Decide(c *Req, action, resource string, ctx map[string][]string) iampolic
 	case owner && rp.Decision == iampolicy.Allowed && b.policy.Match(specificCaller(req)).Decision == iampolicy.Allowed:
 		// A statement naming the account (its root ARN or id) delegates to the account's IAM
 		// policies, which did not allow: only one naming the caller (or everyone) grants by itself.
-		return e.sessionCap(p, req)
+		return c.sessionCap(p, req)
 	case !owner && id.Decision == iampolicy.Allowed && rp.Decision == iampolicy.Allowed:
 		return allowed
 	case !owner && id.Decision == iampolicy.Allowed:
@@ -112,36 +112,6 @@ func s3RequestContext(c *Req, b *s3Bucket) map[string][]string {
 func specificCaller(req iampolicy.Request) iampolicy.Request {
 	req.Caller.Account = ""
 	return req
-}
-
-// sessionCap is what still limits a role session that a resource-based policy allows: its
-// permissions boundary and its session policies. Other principals are not capped.
-func (e *Emulator) sessionCap(p *principal, req iampolicy.Request) iampolicy.Result {
-	s := p.Session
-	if s == nil {
-		return iampolicy.Result{Decision: iampolicy.Allowed}
-	}
-	r := e.sessionRole(s)
-	if r == nil {
-		return iampolicy.Result{Decision: iampolicy.ImplicitDeny, DeniedBy: "identity-based policy"}
-	}
-	if r.boundary != "" {
-		pol := e.st.policy(e.st.accounts[s.Account], r.boundary)
-		if pol == nil || pol.defaultDoc() == nil {
-			return iampolicy.Result{Decision: iampolicy.ImplicitDeny, DeniedBy: "permissions boundary"}
-		}
-		if res := pol.defaultDoc().Match(req); res.Decision != iampolicy.Allowed {
-			res.DeniedBy = "permissions boundary"
-			return res
-		}
-	}
-	if s.HasPolicies {
-		if res := iampolicy.Evaluate(req, s.Policies, nil); res.Decision != iampolicy.Allowed {
-			res.DeniedBy = "session policy"
-			return res
-		}
-	}
-	return iampolicy.Result{Decision: iampolicy.Allowed}
 }
 
 // s3Authorize authorizes a self-authorized S3 operation whose IAM action depends on the

@@ -99,7 +99,7 @@ func s3CreateBucket(c *Req) (any, error) {
 	if acl := c.HTTP.Header.Get("x-amz-acl"); acl != "" && acl != "private" && ownership == "BucketOwnerEnforced" {
 		return nil, apiError("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 	}
-	if b := c.state().bucket(name); b != nil {
+	if b := findBucket(c, name); b != nil {
 		if b.owner != c.Caller.Account {
 			return nil, apiError("BucketAlreadyExists", 409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.")
 		}
@@ -117,12 +117,12 @@ func s3CreateBucket(c *Req) (any, error) {
 		tags:              tags,
 		objects:           map[string][]*s3Version{},
 	}
-	c.Account.s3.buckets[name] = b
+	s3Of(c.Account).buckets[name] = b
 	return &restResult{Header: http.Header{"Location": {"/" + name}}}, nil
 }
 
 func s3HeadBucket(c *Req) (any, error) {
-	b := c.state().bucket(c.In.Labels["Bucket"])
+	b := findBucket(c, c.In.Labels["Bucket"])
 	if b == nil {
 		return nil, noSuchBucket()
 	}
@@ -140,7 +140,7 @@ type locationConstraint struct {
 
 // s3GetBucketLocation answers from any region; us-east-1 is the empty constraint.
 func s3GetBucketLocation(c *Req) (any, error) {
-	b := c.state().bucket(c.In.Labels["Bucket"])
+	b := findBucket(c, c.In.Labels["Bucket"])
 	if b == nil {
 		return nil, noSuchBucket()
 	}
@@ -189,10 +189,10 @@ func s3ListBuckets(c *Req) (any, error) {
 		after = string(raw)
 	}
 	prefix, region := c.Param("prefix"), c.Param("bucket-region")
-	names := sortedKeys(c.Account.s3.buckets)
+	names := sortedKeys(s3Of(c.Account).buckets)
 	out := listAllMyBucketsResult{Owner: s3Owner{ID: canonicalUserID(c.Account.id)}, Buckets: []listedBucket{}, Prefix: prefix}
 	for _, n := range names {
-		b := c.Account.s3.buckets[n]
+		b := s3Of(c.Account).buckets[n]
 		if n <= after || !strings.HasPrefix(n, prefix) || (region != "" && b.region != region) {
 			continue
 		}
@@ -219,6 +219,6 @@ func s3DeleteBucket(c *Req) (any, error) {
 		}
 		return nil, apiError("BucketNotEmpty", 409, "%s", msg)
 	}
-	delete(c.state().accounts[b.owner].s3.buckets, b.name)
+	delete(s3Of(c.accountByID(b.owner)).buckets, b.name)
 	return noContent(), nil
 }

@@ -136,7 +136,7 @@ func sseKMSKey(c *Req, b *s3Bucket, ref string) (string, *APIError) {
 	if ref == "" {
 		return awsManagedS3KeyARN(b.region, c.Caller.Account), nil
 	}
-	k, err := c.state().resolveKMSKey(c.Account, b.region, ref, c.Now)
+	k, err := resolveKMSKey(c, c.Account, b.region, ref, c.Now)
 	if err != nil {
 		return "", apiError("KMS."+err.Code, 400, "%s", err.Message)
 	}
@@ -148,7 +148,7 @@ func sseKMSKey(c *Req, b *s3Bucket, ref string) (string, *APIError) {
 
 // putObjectAlso: SSE-KMS needs kms:GenerateDataKey on the key, asked through S3.
 func putObjectAlso(c *Req) []Check {
-	b := c.state().bucket(c.In.Labels["Bucket"])
+	b := findBucket(c, c.In.Labels["Bucket"])
 	if b == nil {
 		return nil
 	}
@@ -160,7 +160,7 @@ func putObjectAlso(c *Req) []Check {
 	if !strings.HasPrefix(alg, "aws:kms") || ref == "" {
 		return nil
 	}
-	k, err := c.state().resolveKMSKey(c.Account, b.region, ref, c.Now)
+	k, err := resolveKMSKey(c, c.Account, b.region, ref, c.Now)
 	if err != nil {
 		return nil // the handler reports the missing key
 	}
@@ -228,7 +228,7 @@ func readObject(c *Req, head bool) (any, error) {
 		if err := s3Authorize(c, "kms:Decrypt", v.kmsKeyARN, viaS3Context(c, b, key)); err != nil {
 			return nil, err
 		}
-		if k := c.state().kmsKeyByARN(v.kmsKeyARN, c.Now); k == nil {
+		if k := kmsKeyByARN(c, v.kmsKeyARN, c.Now); k == nil {
 			return nil, apiError("KMS.NotFoundException", 400, "Key '%s' does not exist", v.kmsKeyARN)
 		} else if err := k.usable(); err != nil {
 			return nil, apiError("KMS."+err.Code, 400, "%s", err.Message)
@@ -421,7 +421,7 @@ func s3DeleteObjects(c *Req) (any, error) {
 	if len(in.Objects) == 0 || len(in.Objects) > 1000 {
 		return nil, malformedXML()
 	}
-	b := c.state().bucket(bucket)
+	b := findBucket(c, bucket)
 	if b == nil {
 		// Without a bucket there is nothing to authorize against but the first key.
 		if err := s3Authorize(c, "s3:DeleteObject", objectARN(bucket, in.Objects[0].Key), nil); err != nil {

@@ -56,7 +56,7 @@ func parseBucketPolicy(c *Req, bucket, text string) (*iampolicy.Document, *APIEr
 				continue
 			}
 			for _, v := range pr.AWS {
-				if !c.state().principalExists(v) {
+				if !c.principalExists(v) {
 					return nil, malformedBucketPolicy("Invalid principal in policy")
 				}
 			}

@@ -16,6 +16,9 @@ type s3State struct {
 	buckets map[string]*s3Bucket // by name
 }
 
+// s3Of is the buckets account a owns.
+func s3Of(a *account) *s3State { return stateOf(a, "s3", newS3State) }
+
 func newS3State() *s3State { return &s3State{buckets: map[string]*s3Bucket{}} }
 
 // s3Bucket is a general purpose bucket with the configuration the emulator serves. New buckets
@@ -65,10 +68,10 @@ type s3Version struct {
 	checksumType   string
 }
 
-// bucket finds a bucket by name in any account.
-func (s *state) bucket(name string) *s3Bucket {
-	for _, a := range s.accounts {
-		if b := a.s3.buckets[name]; b != nil {
+// findBucket finds a bucket by name in any account.
+func findBucket(c *Req, name string) *s3Bucket {
+	for _, a := range c.allAccounts() {
+		if b := s3Of(a).buckets[name]; b != nil {
 			return b
 		}
 	}

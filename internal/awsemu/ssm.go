@@ -44,15 +44,7 @@ func (p *ssmParam) current() *ssmVersion { return p.versions[len(p.versions)-1] 
 
 // ssmOf is the caller's Parameter Store in the request's region.
 func ssmOf(c *Req) *ssmState {
-	if c.Account.ssm == nil {
-		c.Account.ssm = map[string]*ssmState{}
-	}
-	st := c.Account.ssm[c.Region]
-	if st == nil {
-		st = &ssmState{params: map[string]*ssmParam{}}
-		c.Account.ssm[c.Region] = st
-	}
-	return st
+	return regionalStateOf(c.Account, "ssm", c.Region, func() *ssmState { return &ssmState{params: map[string]*ssmParam{}} })
 }
 
 func (st *ssmState) sorted() []*ssmParam {

@@ -37,7 +37,7 @@ func ssmUsesManagedKey(c *Req, ref string) bool {
 // ssmKey resolves a customer key for a SecureString and checks it can encrypt, in SSM's error
 // spelling (InvalidKeyId).
 func ssmKey(c *Req, ref string) (*kmsKey, *APIError) {
-	k, err := c.state().resolveKMSKey(c.Account, c.Region, ref, c.Now)
+	k, err := resolveKMSKey(c, c.Account, c.Region, ref, c.Now)
 	if err != nil {
 		return nil, apiError("InvalidKeyId", 400, "Invalid keyId %s: %s", ref, err.Message)
 	}
@@ -93,7 +93,7 @@ func ssmDecrypt(c *Req, p *ssmParam, v *ssmVersion) (string, *APIError) {
 	}
 	blob, _ := base64.StdEncoding.DecodeString(v.ciphertext)
 	arn := blobKeyARN(blob)
-	k := c.state().kmsKeyByARN(arn, c.Now)
+	k := kmsKeyByARN(c, arn, c.Now)
 	if k == nil {
 		return "", apiError("InvalidKeyId", 400, "Invalid keyId %s: the key no longer exists", strings.TrimSpace(v.keyID))
 	}

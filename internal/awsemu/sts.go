@@ -100,10 +100,10 @@ func stsAssumeRole(c *Req) (any, error) {
 		c.Deny()
 		return accessDenied("sts", caller.ARN, "sts:AssumeRole", roleArn, res)
 	}
-	acct := c.state().accounts[m[1]]
+	acct := c.accountByID(m[1])
 	var r *role
 	if acct != nil {
-		r = acct.role(m[3])
+		r = iamOf(acct).role(m[3])
 	}
 	if r == nil || r.arn(acct.id) != roleArn {
 		return nil, denied(nil) // AWS does not say whether the role exists
@@ -124,7 +124,7 @@ func stsAssumeRole(c *Req) (any, error) {
 	if src := c.Param("SourceIdentity"); src != "" {
 		opCtx["sts:SourceIdentity"] = []string{src}
 	}
-	req := iampolicy.Request{Caller: caller.caller(), Action: "sts:AssumeRole", Resource: roleArn, Context: mergeContext(c.e.globalContext(c, caller), opCtx)}
+	req := iampolicy.Request{Caller: caller.caller(), Action: "sts:AssumeRole", Resource: roleArn, Context: mergeContext(c.globalContext(caller), opCtx)}
 	if res := iampolicy.EvaluateTrust(req, r.trust); res.Decision != iampolicy.Allowed {
 		if res.Decision != iampolicy.ExplicitDeny {
 			res.DeniedBy = "" // AWS does not explain trust-policy denials
@@ -135,7 +135,7 @@ func stsAssumeRole(c *Req) (any, error) {
 		specific := req
 		specific.Caller.Account = ""
 		viaAccountOnly := iampolicy.EvaluateTrust(specific, r.trust).Decision != iampolicy.Allowed
-		res := c.e.evaluate(c, caller, "sts:AssumeRole", roleArn, opCtx)
+		res := c.evaluate(caller, "sts:AssumeRole", roleArn, opCtx)
 		switch {
 		case caller.Account != acct.id || viaAccountOnly:
 			if res.Decision != iampolicy.Allowed {
@@ -148,7 +148,7 @@ func stsAssumeRole(c *Req) (any, error) {
 		case res.Decision != iampolicy.Allowed:
 			// Allowed by the trust policy alone: still capped by the caller's permissions
 			// boundary and session policies.
-			if capped := c.e.sessionCap(caller, req); capped.Decision != iampolicy.Allowed {
+			if capped := c.sessionCap(caller, req); capped.Decision != iampolicy.Allowed {
 				return nil, denied(&capped)
 			}
 		}
@@ -167,7 +167,7 @@ func stsAssumeRole(c *Req) (any, error) {
 		x.Action = action
 		res := iampolicy.EvaluateTrust(x, r.trust)
 		if res.Decision == iampolicy.Allowed && caller.Session != nil {
-			res = c.e.evaluate(c, caller, action, roleArn, opCtx)
+			res = c.evaluate(caller, action, roleArn, opCtx)
 		} else if res.Decision != iampolicy.ExplicitDeny {
 			res.DeniedBy = ""
 		}
@@ -199,7 +199,7 @@ func stsAssumeRole(c *Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.state().sessions[s.AccessKeyID] = s
+	c.addSession(s)
 	r.lastUsed, r.lastRegion = c.Now, c.Region
 	return assumeRoleResult{
 		Credentials:      stsCredentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: xmlTime(s.Expires)},
@@ -233,7 +233,7 @@ func sessionPolicies(c *Req, acct *account, s *session) (int, *APIError) {
 		s.Policies = append(s.Policies, doc)
 	}
 	for _, m := range arns {
-		if p := c.state().policy(acct, m["arn"]); p != nil {
+		if p := iamOf(acct).policy(m["arn"]); p != nil {
 			if d := p.defaultDoc(); d != nil {
 				s.Policies = append(s.Policies, d)
 			}

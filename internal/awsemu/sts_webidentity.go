@@ -52,13 +52,13 @@ func stsAssumeRoleWithWebIdentity(c *Req) (any, error) {
 	if c.Now.Unix() >= claims.Expires {
 		return nil, apiError("ExpiredTokenException", 400, "Token expired: current date/time %d must be before the expiration date/time %d", c.Now.Unix(), claims.Expires)
 	}
-	acct := c.state().accounts[m[1]]
+	acct := c.accountByID(m[1])
 	if acct == nil {
 		return nil, invalidIdentityToken("No OpenIDConnect provider found in your account for %s", claims.Issuer)
 	}
 	host := oidcHost(claims.Issuer)
 	providerARN := "arn:aws:iam::" + acct.id + ":oidc-provider/" + host
-	provider := acct.oidc[providerARN]
+	provider := iamOf(acct).oidc[providerARN]
 	if provider == nil {
 		return nil, invalidIdentityToken("No OpenIDConnect provider found in your account for %s", claims.Issuer)
 	}
@@ -75,7 +75,7 @@ func stsAssumeRoleWithWebIdentity(c *Req) (any, error) {
 		c.Deny()
 		return apiError("AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
 	}
-	r := acct.role(m[3])
+	r := iamOf(acct).role(m[3])
 	if r == nil || r.arn(acct.id) != roleArn || c.Now.Before(r.created.Add(c.e.opts.PropagationDelay)) {
 		return nil, denied()
 	}
@@ -109,7 +109,7 @@ func stsAssumeRoleWithWebIdentity(c *Req) (any, error) {
 	if perr != nil {
 		return nil, perr
 	}
-	c.state().sessions[s.AccessKeyID] = s
+	c.addSession(s)
 	r.lastUsed, r.lastRegion = c.Now, c.Region
 	return webIdentityResult{
 		Credentials:                 stsCredentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: xmlTime(s.Expires)},

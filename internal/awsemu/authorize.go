@@ -193,3 +193,5 @@ func (c *Req) globalContext(p *principal) map[string][]string {
 	}
 	return m
 }
+
+const resourceBasedPolicy = "resource-based policy"

@@ -3,7 +3,7 @@ package awsemu
 // ec2Service is EC2 (ec2query), the networking part a LakeSail network needs. Each ec2_*.go file
 // declares its operations next to their handlers, as ec2Specs.
 func ec2Service() *Service {
-	s := &Service{Name: "ec2", Protocol: ec2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15"}
+	s := &Service{Name: "ec2", Protocol: ec2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15", Impl: ec2Peer{}}
 	for _, group := range [][]ec2Spec{
 		ec2AZSpecs(), ec2VpcSpecs(), ec2SubnetSpecs(), ec2IGWSpecs(), ec2AddressSpecs(), ec2NATSpecs(),
 		ec2RouteTableSpecs(), ec2RouteSpecs(), ec2SecurityGroupSpecs(), ec2SGRuleSpecs(), ec2EndpointSpecs(),

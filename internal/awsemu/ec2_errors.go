@@ -1,12 +1,5 @@
 package awsemu
 
-import (
-	"crypto/sha256"
-	"encoding/base64"
-	"fmt"
-	"strings"
-)
-
 // EC2's own error codes and messages, as the EC2 API reference spells them.
 
 func ec2Invalid(format string, args ...any) *APIError {
@@ -48,17 +41,4 @@ func ec2NotFound(typ, id string) *APIError {
 		return apiError("InvalidAssociationID.NotFound", 400, "The association ID '%s' does not exist", id)
 	}
 	return apiError("InvalidID", 400, "The ID '%s' is not valid", id)
-}
-
-// ec2EncodedAuthFailure stands in for the encoded authorization message EC2 appends to
-// UnauthorizedOperation (sts:DecodeAuthorizationMessage is not emulated): opaque and stable.
-func ec2EncodedAuthFailure(msg string) string {
-	sum := sha256.Sum256([]byte(msg))
-	enc := base64.RawURLEncoding.EncodeToString(sum[:])
-	return strings.Repeat(enc, 6)[:240]
-}
-
-// ec2Unauthorized is the denial text EC2 gives: AWS's sentence plus the encoded message.
-func ec2Unauthorized(msg string) string {
-	return fmt.Sprintf("%s. Encoded authorization failure message: %s", msg, ec2EncodedAuthFailure(msg))
 }

@@ -154,24 +154,6 @@ func eksTagOnCreate(c *Req, arn string) []Check {
 	return []Check{{Action: "eks:TagResource", Resources: []string{arn}, Context: requestTagContext(tags)}}
 }
 
-// passRole is the iam:PassRole check for handing roleARN to service (iam:PassedToService) for
-// the resource it will serve (iam:AssociatedResourceArn).
-func passRole(roleARN, service, resource string) Check {
-	ctx := map[string][]string{"iam:PassedToService": {service}}
-	if resource != "" {
-		ctx["iam:AssociatedResourceArn"] = []string{resource}
-	}
-	return Check{Action: "iam:PassRole", Resources: []string{roleARN}, Context: ctx}
-}
-
-// eksBool renders a boolean condition key value.
-func eksBool(b bool) []string {
-	if b {
-		return []string{"true"}
-	}
-	return []string{"false"}
-}
-
 // eksDecode reads the JSON body into v with EKS's error for a malformed body.
 func eksDecode(c *Req, v any) *APIError {
 	if len(c.Body) == 0 {

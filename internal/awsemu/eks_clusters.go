@@ -459,27 +459,6 @@ func eksDeleteCluster(c *Req) (any, error) {
 
 // Small helpers for the EKS handlers.
 
-func eksOneOf(v string, allowed ...string) bool {
-	for _, a := range allowed {
-		if v == a {
-			return true
-		}
-	}
-	return false
-}
-
-func eksUnique(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // eksRandHex is n random lower-case hex digits (resource ids such as sg-0123...).
 func eksRandHex(n int) string {
 	b := make([]byte, (n+1)/2)

@@ -1,36 +1,63 @@
 package awsemu
 
-import "strings"
+import (
+	"strings"
+)
 
 // EKS against the emulator's EC2: a cluster's subnets and security groups must exist and share
 // one VPC, its subnets must span two Availability Zones, and EKS creates the cluster security
 // group in that VPC (removing it with the cluster), so the VPC can't be deleted under a cluster.
 
+// eksEC2 is what EKS asks of EC2; the ec2 service's Impl answers it. EKS never reads or writes
+// EC2's state itself.
+type eksEC2 interface {
+	// Subnet is the VPC and Availability Zone of the caller's subnet id; ok is false when it
+	// does not exist.
+	Subnet(c *Req, id string) (vpc, zone string, ok bool)
+	// SecurityGroupVPC is the VPC of the caller's security group id; ok is false when it does
+	// not exist.
+	SecurityGroupVPC(c *Req, id string) (vpc string, ok bool)
+	// CreateManagedSecurityGroup creates a security group a service manages in vpc: all traffic
+	// within the group and all traffic out. It returns the group's id.
+	CreateManagedSecurityGroup(c *Req, vpc, name, description string, tags []tag) string
+	// DeleteManagedSecurityGroup removes a group CreateManagedSecurityGroup made.
+	DeleteManagedSecurityGroup(c *Req, id string)
+}
+
+// eksEC2Of is EC2 as EKS sees it.
+func eksEC2Of(c *Req) eksEC2 {
+	v, ok := peer[eksEC2](c, "ec2")
+	if !ok {
+		panic("awsemu: EKS needs the ec2 service")
+	}
+	return v
+}
+
 // eksResolveNetwork checks subnets and security groups in EC2 and returns their VPC.
 func eksResolveNetwork(c *Req, subnets, groups []string) (string, *APIError) {
-	s := ec2Of(c)
+	ec2 := eksEC2Of(c)
 	vpc := ""
 	zones := map[string]bool{}
 	for _, id := range subnets {
-		sn := s.subnets[id]
-		if sn == nil {
+		snVPC, zone, ok := ec2.Subnet(c, id)
+		if !ok {
 			return "", eksInvalidParam("The subnet ID '%s' does not exist", id)
 		}
-		if vpc != "" && sn.vpc != vpc {
-			return "", eksInvalidParam("Subnets specified must be in the same VPC: %s is in %s, not %s", id, sn.vpc, vpc)
+		if vpc != "" && snVPC != vpc {
+			return "", eksInvalidParam("Subnets specified must be in the same VPC: %s is in %s, not %s", id, snVPC, vpc)
 		}
-		vpc = sn.vpc
-		zones[sn.az.name] = true
+		vpc = snVPC
+		zones[zone] = true
 	}
 	if len(zones) < 2 {
 		return "", eksInvalidParam("Subnets specified must be in at least two different AZs")
 	}
 	for _, id := range groups {
-		sg := s.sgs[id]
-		if sg == nil {
+		sgVPC, ok := ec2.SecurityGroupVPC(c, id)
+		if !ok {
 			return "", eksInvalidParam("The security group '%s' does not exist", id)
 		}
-		if sg.vpc != vpc {
+		if sgVPC != vpc {
 			return "", eksInvalidParam("Security group %s is not in the cluster's VPC %s", id, vpc)
 		}
 	}
@@ -39,36 +66,28 @@ func eksResolveNetwork(c *Req, subnets, groups []string) (string, *APIError) {
 
 // eksCheckNodeSubnets checks a node group's subnets: in EC2 and in the cluster's VPC.
 func eksCheckNodeSubnets(c *Req, cl *eksCluster, subnets []string) *APIError {
-	s := ec2Of(c)
+	ec2 := eksEC2Of(c)
 	for _, id := range subnets {
-		sn := s.subnets[id]
-		if sn == nil {
+		snVPC, _, ok := ec2.Subnet(c, id)
+		if !ok {
 			return eksInvalidParam("The subnet ID '%s' does not exist", id)
 		}
-		if sn.vpc != cl.vpc.vpcID {
+		if snVPC != cl.vpc.vpcID {
 			return eksInvalidParam("Subnet %s is not in the VPC %s of cluster %s", id, cl.vpc.vpcID, cl.name)
 		}
 	}
 	return nil
 }
 
-// eksCreateClusterSG creates the cluster security group EKS makes for the control plane: all
-// traffic within the group and all traffic out.
+// eksCreateClusterSG creates the cluster security group EKS makes for the control plane.
 func eksCreateClusterSG(c *Req, cl *eksCluster) string {
-	s := ec2Of(c)
 	tags := []tag{{Key: "kubernetes.io/cluster/" + cl.name, Value: "owned"}, {Key: "aws:eks:cluster-name", Value: cl.name}}
-	sg := &ec2SecurityGroup{ec2Meta: s.newMeta("sg", tags), owner: c.Account.id, vpc: cl.vpc.vpcID,
-		name: "eks-cluster-sg-" + cl.name + "-" + strings.ToLower(cl.id[:10]),
-		desc: "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads."}
-	sg.rules = []*ec2SGRule{
-		{id: ec2NewID("sgr"), egress: true, proto: "-1", from: -1, to: -1, cidr: "0.0.0.0/0"},
-		{id: ec2NewID("sgr"), proto: "-1", from: -1, to: -1, group: sg.id, groupOwner: c.Account.id},
-	}
-	s.sgs[sg.id] = sg
-	return sg.id
+	return eksEC2Of(c).CreateManagedSecurityGroup(c, cl.vpc.vpcID,
+		"eks-cluster-sg-"+cl.name+"-"+strings.ToLower(cl.id[:10]),
+		"EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.", tags)
 }
 
 // eksDeleteClusterSG removes a deleted cluster's security group.
 func eksDeleteClusterSG(c *Req, cl *eksCluster) {
-	delete(ec2Of(c).sgs, cl.vpc.clusterSecurityGroupID)
+	eksEC2Of(c).DeleteManagedSecurityGroup(c, cl.vpc.clusterSecurityGroupID)
 }

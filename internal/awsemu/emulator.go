@@ -54,9 +54,6 @@ type Emulator struct {
 	tls      *tlsServer // ListenTLS (s3_tls.go)
 }
 
-// New builds an emulator that is not listening; serve its Handler yourself or use Start.
-func New(opts Options) *Emulator { return newEmulator(opts, defaultServices()) }
-
 // newEmulator builds an emulator serving services; the one whose Impl is a Roles (IAM) answers
 // authorization's questions about roles.
 func newEmulator(opts Options, services []*Service) *Emulator {
@@ -79,18 +76,6 @@ func newEmulator(opts Options, services []*Service) *Emulator {
 	e.st = newState()
 	e.st.addAccount(opts.AccountID, aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test", Source: "awsemu"})
 	return e
-}
-
-// Start builds an emulator and serves it on a free 127.0.0.1 port.
-func Start(opts Options) (*Emulator, error) { return StartAt("127.0.0.1:0", opts) }
-
-// StartAt builds an emulator and serves it on addr (host:port; port 0 picks a free one).
-func StartAt(addr string, opts Options) (*Emulator, error) {
-	e := New(opts)
-	if err := e.Listen(addr); err != nil {
-		return nil, err
-	}
-	return e, nil
 }
 
 // Listen starts serving the emulator on addr in the background.

@@ -1,6 +1,8 @@
 package awsemu
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -170,4 +172,17 @@ func statusText(code string, status int) string {
 		return code + " (" + t + ")"
 	}
 	return code
+}
+
+// ec2Unauthorized is the denial text EC2 gives: AWS's sentence plus the encoded message.
+func ec2Unauthorized(msg string) string {
+	return fmt.Sprintf("%s. Encoded authorization failure message: %s", msg, ec2EncodedAuthFailure(msg))
+}
+
+// ec2EncodedAuthFailure stands in for the encoded authorization message EC2 appends to
+// UnauthorizedOperation (sts:DecodeAuthorizationMessage is not emulated): opaque and stable.
+func ec2EncodedAuthFailure(msg string) string {
+	sum := sha256.Sum256([]byte(msg))
+	enc := base64.RawURLEncoding.EncodeToString(sum[:])
+	return strings.Repeat(enc, 6)[:240]
 }

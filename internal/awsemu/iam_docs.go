@@ -1,25 +1,10 @@
 package awsemu
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
-
-// parsePolicy parses a document with the shared evaluator, turning its *ParseError into IAM's
-// MalformedPolicyDocument.
-func parsePolicy(text string) (*iampolicy.Document, *APIError) {
-	doc, err := iampolicy.Parse(text)
-	if err != nil {
-		var pe *iampolicy.ParseError
-		if errors.As(err, &pe) {
-			return nil, malformedPolicy("%s", pe.Reason)
-		}
-		return nil, malformedPolicy("%s", err.Error())
-	}
-	return doc, nil
-}
 
 // parseIdentityPolicy parses an identity policy (managed, inline, session, boundary): no
 // Principal, and every statement names resources. limit and quota bound its size (0: none).
@@ -95,18 +80,6 @@ func principalExists(c *Req, p string) bool {
 	name := res[strings.LastIndex(res, "/")+1:]
 	r := iamOf(acct).role(name)
 	return r != nil && r.arn(acct.id) == p
-}
-
-func isAccountID(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // encodeDoc URL-encodes a policy document as IAM returns it (RFC 3986: everything but

@@ -13,7 +13,6 @@ const (
 	maxRoleInlineSize    = 10240 // RolePolicySize: all inline policies of a role together
 	maxPoliciesPerRole   = 10    // PoliciesPerRole (managed policies attached)
 	maxPolicyVersions    = 5
-	maxTags              = 50
 	maxRoleName          = 64
 	maxPolicyName        = 128
 	maxPath              = 512
@@ -48,10 +47,6 @@ func alreadyExists(format string, args ...any) *APIError {
 
 func deleteConflict(format string, args ...any) *APIError {
 	return apiError("DeleteConflict", 409, format, args...)
-}
-
-func malformedPolicy(format string, args ...any) *APIError {
-	return apiError("MalformedPolicyDocument", 400, format, args...)
 }
 
 // required rejects a missing parameter the way the service model does.

@@ -90,7 +90,6 @@ func roleForService(c *Req, roleARN, service string) (*role, bool) {
 	return r, r.trust != nil && iampolicy.EvaluateTrust(req, r.trust).Decision == iampolicy.Allowed
 }
 
-
 // Service-linked roles services create on first use (AWSServiceRoleForAmazonEKS with the first
 // cluster, AWSServiceRoleForAmazonEKSNodegroup with the first managed node group); the caller
 // needs iam:CreateServiceLinkedRole for that, with iam:AWSServiceName naming the service.

@@ -105,17 +105,6 @@ func oidcTags(c *Req) map[string][]string {
 	return nil
 }
 
-// ctx merges context functions into one.
-func ctx(fns ...func(*Req) map[string][]string) func(*Req) map[string][]string {
-	return func(c *Req) map[string][]string {
-		ms := make([]map[string][]string, len(fns))
-		for i, f := range fns {
-			ms[i] = f(c)
-		}
-		return mergeContext(ms...)
-	}
-}
-
 // existingRole returns the named role or IAM's NoSuchEntity.
 func existingRole(c *Req) (*role, *APIError) {
 	if err := required(c, "RoleName"); err != nil {

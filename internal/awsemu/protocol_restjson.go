@@ -213,3 +213,11 @@ func jsonBody[T any](c *Req) T {
 	}
 	return v
 }
+
+func ssmTagsOut(tags []tag) []map[string]string {
+	out := make([]map[string]string, 0, len(tags))
+	for _, t := range tags {
+		out = append(out, map[string]string{"Key": t.Key, "Value": t.Value})
+	}
+	return out
+}

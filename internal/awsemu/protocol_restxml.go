@@ -3,7 +3,9 @@ package awsemu
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -213,3 +215,27 @@ func malformedXML() *APIError {
 
 // queryEscape encodes list keys for encoding-type=url responses.
 func queryEscape(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+
+// checkContentSHA256 is S3's check of the payload hash a header-signed request declares:
+// required, and when it is a hash it must be the body's.
+func checkContentSHA256(r *http.Request, body []byte) *APIError {
+	if r.Header.Get("Authorization") == "" {
+		return nil // presigned URLs sign UNSIGNED-PAYLOAD
+	}
+	h := r.Header.Get("X-Amz-Content-Sha256")
+	switch {
+	case h == "":
+		return s3InvalidRequest("Missing required header for this request: x-amz-content-sha256")
+	case h == "UNSIGNED-PAYLOAD" || strings.HasPrefix(h, "STREAMING-"):
+		return nil
+	}
+	sum := sha256.Sum256(body)
+	if !strings.EqualFold(h, hex.EncodeToString(sum[:])) {
+		return apiError("XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+	}
+	return nil
+}
+
+func s3InvalidRequest(format string, args ...any) *APIError {
+	return apiError("InvalidRequest", 400, format, args...)
+}

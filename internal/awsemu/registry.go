@@ -109,17 +109,3 @@ type Input struct {
 	Params url.Values
 	Labels map[string]string
 }
-
-// defaultServices are the services every emulator serves; add new ones here.
-func defaultServices() []*Service {
-	return []*Service{iamService(), stsService(),
-		eksService(),
-		logsService(),
-		ssmService(),
-		acmService(),
-		glueService(),
-		ec2Service(),
-		dynamodbService(), rdsService(), organizationsService(),
-		s3Service(), kmsService(),
-	}
-}

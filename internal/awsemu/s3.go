@@ -81,10 +81,6 @@ func s3InvalidArgument(format string, args ...any) *APIError {
 	return apiError("InvalidArgument", 400, format, args...)
 }
 
-func s3InvalidRequest(format string, args ...any) *APIError {
-	return apiError("InvalidRequest", 400, format, args...)
-}
-
 // existingBucket is the call's bucket, NoSuchBucket when there is none, S3's answer to a
 // request signed for another region than the bucket's, and AccessDenied when the request's
 // x-amz-expected-bucket-owner names another account.

@@ -6,8 +6,6 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
-const resourceBasedPolicy = "resource-based policy"
-
 // rootPolicyActions are the calls the bucket owner's root user can always make, whatever the
 // bucket policy says, so that an account cannot lock itself out of its bucket for good.
 var rootPolicyActions = map[string]bool{

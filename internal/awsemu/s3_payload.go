@@ -19,26 +19,6 @@ import (
 // streams PutObject over TLS as STREAMING-UNSIGNED-PAYLOAD-TRAILER with its checksum in a
 // trailer), Content-MD5 and the flexible checksums (x-amz-checksum-<algorithm>).
 
-// checkContentSHA256 is S3's check of the payload hash a header-signed request declares:
-// required, and when it is a hash it must be the body's.
-func checkContentSHA256(r *http.Request, body []byte) *APIError {
-	if r.Header.Get("Authorization") == "" {
-		return nil // presigned URLs sign UNSIGNED-PAYLOAD
-	}
-	h := r.Header.Get("X-Amz-Content-Sha256")
-	switch {
-	case h == "":
-		return s3InvalidRequest("Missing required header for this request: x-amz-content-sha256")
-	case h == "UNSIGNED-PAYLOAD" || strings.HasPrefix(h, "STREAMING-"):
-		return nil
-	}
-	sum := sha256.Sum256(body)
-	if !strings.EqualFold(h, hex.EncodeToString(sum[:])) {
-		return apiError("XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed.")
-	}
-	return nil
-}
-
 // s3Payload is a request body with any aws-chunked encoding removed, and the trailing headers
 // the encoding carried (lower-case names).
 func s3Payload(c *Req) ([]byte, map[string]string, *APIError) {

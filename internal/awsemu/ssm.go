@@ -114,14 +114,6 @@ func (l ssmTagList) tags() []tag {
 	return out
 }
 
-func ssmTagsOut(tags []tag) []map[string]string {
-	out := make([]map[string]string, 0, len(tags))
-	for _, t := range tags {
-		out = append(out, map[string]string{"Key": t.Key, "Value": t.Value})
-	}
-	return out
-}
-
 // checkSSMTags validates tags a request sets.
 func checkSSMTags(tags []tag) *APIError {
 	if len(tags) > maxTags {

@@ -2,24 +2,8 @@ package awsemu
 
 import (
 	"sync"
-	"testing"
 	"time"
 )
-
-// Test starts an emulator for a test and closes it when the test ends.
-func Test(t testing.TB, opts Options) *Emulator {
-	t.Helper()
-	e, err := Start(opts)
-	if err != nil {
-		t.Fatalf("awsemu: start: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := e.Close(); err != nil {
-			t.Errorf("awsemu: close: %v", err)
-		}
-	})
-	return e
-}
 
 // Clock is a settable clock for Options.Now, so tests move time instead of sleeping.
 type Clock struct {

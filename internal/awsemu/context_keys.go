@@ -1,0 +1,12 @@
+package awsemu
+
+// ctx merges context functions into one.
+func ctx(fns ...func(*Req) map[string][]string) func(*Req) map[string][]string {
+	return func(c *Req) map[string][]string {
+		ms := make([]map[string][]string, len(fns))
+		for i, f := range fns {
+			ms[i] = f(c)
+		}
+		return mergeContext(ms...)
+	}
+}

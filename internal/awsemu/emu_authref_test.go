@@ -13,10 +13,9 @@ import (
 // internal/sarcheck, which drives the library's lifecycles through the emulator (the emulator's
 // own tests import nothing of the library).
 func TestEmuOperationsNameSARActions(t *testing.T) {
-	e := New(Options{})
 	ops := 0
-	for _, s := range e.services {
-		for _, op := range s.order {
+	for _, s := range services() {
+		for _, op := range s.Operations() {
 			ops++
 			if op.Action == "" {
 				if !op.AlwaysAllowed {

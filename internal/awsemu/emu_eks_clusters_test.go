@@ -176,7 +176,7 @@ func TestEmuEKSClusterValidation(t *testing.T) {
 		}
 	}
 	// A role that has not propagated yet is one EKS cannot find.
-	e2, _ := newTestEmu(t, Options{PropagationDelay: 10 * e.opts.TransitionDelay})
+	e2, _ := newTestEmu(t, Options{PropagationDelay: 10 * e.Options().TransitionDelay})
 	role2, _, net2 := eksFixture(t, e2)
 	_, err := eksClient(e2, e2.RootCredentials()).CreateCluster(bg, eksClusterInput("young", role2, net2))
 	wantCode(t, err, "InvalidParameterException")
@@ -260,7 +260,7 @@ func TestEmuEKSClusterUpdates(t *testing.T) {
 	wantSeen(t, waitClusterActive(t, c, clock, "up"), "UPDATING", "ACTIVE")
 	cl, err = c.DescribeCluster(bg, &eks.DescribeClusterInput{Name: name})
 	must(t, err)
-	if *cl.Cluster.Version != "1.31" || *cl.Cluster.PlatformVersion != eksPlatformVersions["1.31"] {
+	if *cl.Cluster.Version != "1.31" || *cl.Cluster.PlatformVersion != "eks.29" {
 		t.Fatalf("after upgrade: %s %s", *cl.Cluster.Version, *cl.Cluster.PlatformVersion)
 	}
 	ids, err := c.ListUpdates(bg, &eks.ListUpdatesInput{Name: name})

@@ -148,3 +148,21 @@ func eksSession(t *testing.T, e *Emulator, name, inline string) *eks.Client {
 	r := createRole(t, iamClient(e, e.RootCredentials()), &iam.CreateRoleInput{RoleName: aws.String(name)}, inline)
 	return eksClient(e, assume(t, e, e.RootCredentials(), *r.Arn, ""))
 }
+
+// The AWS managed access policies EKS knows, as tests name them.
+const (
+	eksAccessPolicyPrefix = "arn:aws:eks::aws:cluster-access-policy/"
+	eksClusterAdminPolicy = eksAccessPolicyPrefix + "AmazonEKSClusterAdminPolicy"
+)
+
+// eksKubernetesVersions are the versions the emulator's EKS serves (eks.go).
+var eksKubernetesVersions = []string{"1.29", "1.30", "1.31", "1.32", "1.33"}
+
+func eksSupportedVersion(v string) bool {
+	for _, s := range eksKubernetesVersions {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}

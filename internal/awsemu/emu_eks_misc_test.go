@@ -66,12 +66,6 @@ func TestEmuEKSRestJSONProtocol(t *testing.T) {
 		t.Fatalf("denied: %d %v %v", status, h, out)
 	}
 	wantContains(t, out["message"].(string), "eks:DescribeCluster on resource: arn:aws:eks:us-east-1:123456789012:cluster/x")
-	// A label holding an ARN arrives with its slashes escaped and is decoded.
-	labels, score, ok := matchRoute(splitPath("/clusters/{clusterName}/access-entries/{principalArn}"),
-		splitPath("/clusters/c/access-entries/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fteams%2Fadmin"))
-	if !ok || score != 2 || labels["principalArn"] != "arn:aws:iam::123456789012:role/teams/admin" {
-		t.Fatalf("labels = %v score %d ok %v", labels, score, ok)
-	}
 }
 
 // Moving a cluster from aws-auth to access entries, one step at a time and never back.

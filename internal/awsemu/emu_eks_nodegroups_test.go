@@ -122,7 +122,7 @@ func TestEmuEKSNodegroupLifecycle(t *testing.T) {
 	waitNodegroup(t, c, clock, "ng", "system", false)
 	d, err = c.DescribeNodegroup(bg, &eks.DescribeNodegroupInput{ClusterName: cluster, NodegroupName: aws.String("system")})
 	must(t, err)
-	if *d.Nodegroup.Version != "1.33" || *d.Nodegroup.ReleaseVersion != eksReleaseVersions["1.33"] {
+	if *d.Nodegroup.Version != "1.33" || *d.Nodegroup.ReleaseVersion != "1.33.0-20250519" {
 		t.Fatalf("nodegroup version = %s %s", *d.Nodegroup.Version, *d.Nodegroup.ReleaseVersion)
 	}
 	ups, err := c.ListUpdates(bg, &eks.ListUpdatesInput{Name: cluster, NodegroupName: aws.String("system")})

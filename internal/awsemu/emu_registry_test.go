@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // jsonCall makes a signed AWS JSON 1.1 call, as the SDK's JSON clients do.
@@ -37,17 +38,16 @@ func jsonCall(t *testing.T, e *Emulator, creds aws.Credentials, service, target,
 // A service declared through the registry is routed by its credential scope and speaks its
 // protocol (here JSON 1.1), with authorization, faults and errors in the service's own shape.
 func TestEmuRegistryJSONService(t *testing.T) {
-	e := New(Options{Now: NewClock(t0).Now})
-	e.services["kms"] = (&Service{Name: "kms", Protocol: jsonProtocol{}, Target: "TrentService"}).Add(&Operation{
+	e := &Emulator{core.NewEmulator(Options{Now: NewClock(t0).Now}, append(services(), (&core.Service{Name: "kms", Protocol: core.JsonProtocol{}, Target: "TrentService"}).Add(&core.Operation{
 		Name: "ListAliases", Action: "kms:ListAliases",
-		Handle: func(c *Req) (any, error) {
+		Handle: func(c *core.Req) (any, error) {
 			var in struct{ Limit int }
 			if err := c.DecodeJSON(&in); err != nil {
 				return nil, err
 			}
 			return map[string]any{"Aliases": []map[string]string{{"AliasName": "alias/lakesail"}}, "Limit": in.Limit}, nil
 		},
-	})
+	})))}
 	must(t, e.Listen("127.0.0.1:0"))
 	t.Cleanup(func() { _ = e.Close() })
 
@@ -87,7 +87,6 @@ func queryCall(t *testing.T, e *Emulator, creds aws.Credentials, service, body s
 }
 
 func TestEmuRegistryEC2Protocol(t *testing.T) {
-	e := New(Options{Now: NewClock(t0).Now})
 	type vpc struct {
 		VpcID     string `xml:"vpcId"`
 		CidrBlock string `xml:"cidrBlock"`
@@ -95,12 +94,12 @@ func TestEmuRegistryEC2Protocol(t *testing.T) {
 	type describeVpcs struct {
 		Vpcs []vpc `xml:"vpcSet>item"`
 	}
-	e.services["ec2"] = (&Service{Name: "ec2", Protocol: ec2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15"}).Add(&Operation{
+	e := &Emulator{core.NewEmulator(Options{Now: NewClock(t0).Now}, append(services(), (&core.Service{Name: "ec2", Protocol: core.Ec2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15"}).Add(&core.Operation{
 		Name: "DescribeVpcs", Action: "ec2:DescribeVpcs",
-		Handle: func(c *Req) (any, error) {
+		Handle: func(c *core.Req) (any, error) {
 			return describeVpcs{Vpcs: []vpc{{VpcID: "vpc-1", CidrBlock: "10.0.0.0/16"}}}, nil
 		},
-	})
+	})))}
 	must(t, e.Listen("127.0.0.1:0"))
 	t.Cleanup(func() { _ = e.Close() })
 

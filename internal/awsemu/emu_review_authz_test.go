@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
+	emueks "github.com/lakehq/terraform-provider-lakesail/internal/awsemu/eks"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -183,16 +186,15 @@ func TestEmuSSMMultiParameterCallsSeeResourceTags(t *testing.T) {
 func TestEmuWebIdentitySessionPolicyLimits(t *testing.T) {
 	e, _ := newTestEmu(t, Options{})
 	admin := iamClient(e, e.RootCredentials())
-	issuer := "https://oidc.eks.us-east-1.amazonaws.com/id/" + strings.ToUpper(newSecret()[:32])
+	issuer := "https://oidc.eks.us-east-1.amazonaws.com/id/" + strings.ToUpper(core.NewSecret()[:32])
 	provider, err := admin.CreateOpenIDConnectProvider(bg, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(issuer), ClientIDList: []string{"sts.amazonaws.com"}})
 	must(t, err)
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"` + aws.ToString(provider.OpenIDConnectProviderArn) +
 		`"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`
 	role := createRole(t, admin, &iam.CreateRoleInput{RoleName: aws.String("irsa"), AssumeRolePolicyDocument: aws.String(trust)},
 		doc(allow("iam:ListRoles", "*"), allow("iam:GetRole", "*")))
-	now := e.now()
-	token, err := signServiceAccountToken(issuer, saClaims{Issuer: issuer, Subject: "system:serviceaccount:ns:sa", Audience: []string{"sts.amazonaws.com"},
-		IssuedAt: now.Unix(), NotBefore: now.Unix(), Expires: now.Add(time.Hour).Unix()})
+	now := e.Now()
+	token, err := emueks.MintToken(issuer, "system:serviceaccount:ns:sa", "sts.amazonaws.com", now, time.Hour)
 	must(t, err)
 	anon := sts.NewFromConfig(e.AWSConfig(aws.AnonymousCredentials{}), func(o *sts.Options) { o.Retryer = fastRetry() })
 	out, err := anon.AssumeRoleWithWebIdentity(bg, &sts.AssumeRoleWithWebIdentityInput{RoleArn: role.Arn, RoleSessionName: aws.String("pod"),

@@ -67,3 +67,5 @@ func getObject(t *testing.T, c *s3.Client, bucket, key string) string {
 	must(t, err)
 	return string(b)
 }
+
+func bucketARN(name string) string { return "arn:aws:s3:::" + name }

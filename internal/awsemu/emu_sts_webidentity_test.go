@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
+	emueks "github.com/lakehq/terraform-provider-lakesail/internal/awsemu/eks"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -16,7 +19,7 @@ func TestWebIdentityIRSA(t *testing.T) {
 	e, clock := newTestEmu(t, Options{})
 	root := e.RootCredentials()
 	admin := iamClient(e, root)
-	issuer := "https://oidc.eks.us-east-1.amazonaws.com/id/" + strings.ToUpper(newSecret()[:32])
+	issuer := "https://oidc.eks.us-east-1.amazonaws.com/id/" + strings.ToUpper(core.NewSecret()[:32])
 	host := strings.TrimPrefix(issuer, "https://")
 	provider, err := admin.CreateOpenIDConnectProvider(bg, &iam.CreateOpenIDConnectProviderInput{Url: aws.String(issuer), ClientIDList: []string{"sts.amazonaws.com"}})
 	must(t, err)
@@ -27,9 +30,8 @@ func TestWebIdentityIRSA(t *testing.T) {
 		doc(allow("s3:ListBucket", "*")))
 
 	mint := func(sub, aud string, ttl time.Duration) string {
-		now := e.now()
-		token, err := signServiceAccountToken(issuer, saClaims{Issuer: issuer, Subject: sub, Audience: []string{aud},
-			IssuedAt: now.Unix(), NotBefore: now.Unix(), Expires: now.Add(ttl).Unix()})
+		now := e.Now()
+		token, err := emueks.MintToken(issuer, sub, aud, now, ttl)
 		must(t, err)
 		return token
 	}
@@ -65,10 +67,9 @@ func TestWebIdentityIRSA(t *testing.T) {
 	wantCode(t, err, "ExpiredTokenException")
 
 	// Another issuer, signed by the emulator but without an OIDC provider in the account.
-	stranger := "https://oidc.eks.us-east-1.amazonaws.com/id/" + strings.ToUpper(newSecret()[:32])
-	now := e.now()
-	strangerToken, err := signServiceAccountToken(stranger, saClaims{Issuer: stranger, Subject: "system:serviceaccount:lakesail:sail-worker",
-		Audience: []string{"sts.amazonaws.com"}, IssuedAt: now.Unix(), NotBefore: now.Unix(), Expires: now.Add(time.Hour).Unix()})
+	stranger := "https://oidc.eks.us-east-1.amazonaws.com/id/" + strings.ToUpper(core.NewSecret()[:32])
+	now := e.Now()
+	strangerToken, err := emueks.MintToken(stranger, "system:serviceaccount:lakesail:sail-worker", "sts.amazonaws.com", now, time.Hour)
 	must(t, err)
 	_, err = assume(strangerToken)
 	wantCode(t, err, "InvalidIdentityToken")

@@ -1,202 +1,104 @@
+// Package awsemu is the loopback AWS emulator tests and the demo run against: the shared core
+// (awsemu/core: server, SigV4, protocols, authorization, accounts and sessions, call log,
+// faults) serving the services of awsemu/iam, sts, ec2, eks, s3, kms, logs, ssm, acm, glue and
+// outside. This package assembles them and is what tests import.
 package awsemu
 
 import (
-	"context"
-	"errors"
-	"net"
-	"net/http"
-	"sync"
+	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/acm"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/ec2"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/eks"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/glue"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/iam"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/kms"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/logs"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/outside"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/s3"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/ssm"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/sts"
 )
 
 // DefaultAccountID and DefaultRegion are used when Options leaves them empty.
 const (
-	DefaultAccountID = "123456789012"
-	DefaultRegion    = "us-east-1"
+	DefaultAccountID = core.DefaultAccountID
+	DefaultRegion    = core.DefaultRegion
 )
 
-// Options configure an Emulator.
-type Options struct {
-	AccountID        string           // default "123456789012"
-	Region           string           // default "us-east-1"
-	PropagationDelay time.Duration    // a new role cannot be assumed until this has passed (AccessDenied, as AWS does)
-	Latency          time.Duration    // added to every AWS call
-	Now              func() time.Time // clock; default time.Now (tests may move time forward)
-	// TransitionDelay is how long asynchronous resources stay in their transitional states
-	// (NAT gateway pending, EKS cluster/node group/add-on CREATING/UPDATING/DELETING) on the
-	// emulator's clock before they settle; 0 settles them at the next describe.
-	TransitionDelay time.Duration
-	// SessionDuration, when set, caps every AssumeRole session's lifetime whatever the caller
-	// asked for, so tests can show long operations outliving their sessions.
-	SessionDuration time.Duration
-}
+// Options configure an Emulator (see core.Options).
+type Options = core.Options
 
-// Emulator is an in-memory AWS. Its zero value is not usable: build one with New or Start.
+// Fault, Call, AuthQuestion and Clock are the core's test-facing types.
+type (
+	Fault        = core.Fault
+	Call         = core.Call
+	AuthQuestion = core.AuthQuestion
+	Clock        = core.Clock
+)
+
+// NewClock is a clock for Options.Now that tests move forward by hand.
+func NewClock(t time.Time) *Clock { return core.NewClock(t) }
+
+// Rounds groups a call log into rounds of calls that overlapped in time (sequential rounds).
+func Rounds(calls []Call) [][]Call { return core.Rounds(calls) }
+
+// Emulator is an in-memory AWS serving every service of this emulator.
 type Emulator struct {
-	opts     Options
-	services map[string]*Service
-	roles    Roles // the iam service's Impl: what authorization asks of IAM
-
-	mu sync.Mutex // guards st; never held while sleeping
-	st *state
-
-	onAuthorize func(AuthQuestion) // guarded by mu: OnAuthorize (authorize_hook.go)
-
-	log    callLog
-	faults faultSet
-
-	srvMu    sync.Mutex
-	srv      *http.Server
-	endpoint string
-	served   chan struct{}
-	tls      *tlsServer // ListenTLS (s3_tls.go)
+	*core.Emulator
 }
 
-// newEmulator builds an emulator serving services; the one whose Impl is a Roles (IAM) answers
-// authorization's questions about roles.
-func newEmulator(opts Options, services []*Service) *Emulator {
-	if opts.AccountID == "" {
-		opts.AccountID = DefaultAccountID
+// services are the services every emulator serves; add new ones here.
+func services() []*core.Service {
+	return []*core.Service{
+		iam.Service(), sts.Service(),
+		eks.Service(), logs.Service(), ssm.Service(), acm.Service(), glue.Service(),
+		ec2.Service(),
+		outside.DynamoDBService(), outside.RDSService(), outside.OrganizationsService(),
+		s3.Service(), kms.Service(),
 	}
-	if opts.Region == "" {
-		opts.Region = DefaultRegion
+}
+
+// New builds an emulator that is not listening; serve its Handler yourself or use Start.
+func New(opts Options) *Emulator { return &Emulator{core.NewEmulator(opts, services())} }
+
+// Start builds an emulator and serves it on a free 127.0.0.1 port.
+func Start(opts Options) (*Emulator, error) { return StartAt("127.0.0.1:0", opts) }
+
+// StartAt builds an emulator and serves it on addr (host:port; port 0 picks a free one).
+func StartAt(addr string, opts Options) (*Emulator, error) {
+	e := New(opts)
+	if err := e.Listen(addr); err != nil {
+		return nil, err
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
+	return e, nil
+}
+
+// Test starts an emulator for a test and closes it when the test ends.
+func Test(t testing.TB, opts Options) *Emulator {
+	t.Helper()
+	e, err := Start(opts)
+	if err != nil {
+		t.Fatalf("awsemu: start: %v", err)
 	}
-	e := &Emulator{opts: opts, services: map[string]*Service{}}
-	for _, s := range services {
-		e.services[s.Name] = s
-		if r, ok := s.Impl.(Roles); ok {
-			e.roles = r
+	t.Cleanup(func() {
+		if err := e.Close(); err != nil {
+			t.Errorf("awsemu: close: %v", err)
 		}
-	}
-	e.st = newState()
-	e.st.addAccount(opts.AccountID, aws.Credentials{AccessKeyID: "test", SecretAccessKey: "test", Source: "awsemu"})
+	})
 	return e
 }
 
-// Listen starts serving the emulator on addr in the background.
-func (e *Emulator) Listen(addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	e.srvMu.Lock()
-	defer e.srvMu.Unlock()
-	if e.srv != nil {
-		_ = ln.Close()
-		return errors.New("awsemu: already listening")
-	}
-	e.srv = &http.Server{Handler: e.Handler(), ReadHeaderTimeout: 30 * time.Second}
-	e.endpoint = "http://" + ln.Addr().String()
-	e.served = make(chan struct{})
-	go func() {
-		defer close(e.served)
-		_ = e.srv.Serve(ln)
-	}()
-	return nil
+// ServiceAccountToken mints the token a pod running as namespace/serviceAccount in the cluster
+// would get for IRSA (audience sts.amazonaws.com, valid one hour on the emulator's clock), as
+// the cluster's API server signs it. The cluster must exist in the default account and region.
+func (e *Emulator) ServiceAccountToken(clusterName, namespace, serviceAccount string) (string, error) {
+	return eks.ServiceAccountToken(e.Emulator, clusterName, namespace, serviceAccount)
 }
 
-// Endpoint is the base URL the emulator listens on ("http://127.0.0.1:PORT"); empty before Listen.
-func (e *Emulator) Endpoint() string {
-	e.srvMu.Lock()
-	defer e.srvMu.Unlock()
-	return e.endpoint
+// ServiceAccountTokenFor mints a token with any subject and audience (tests of refusals).
+func (e *Emulator) ServiceAccountTokenFor(clusterName, subject, audience string) (string, error) {
+	return eks.ServiceAccountTokenFor(e.Emulator, clusterName, subject, audience)
 }
-
-// AccountID is the default account's id.
-func (e *Emulator) AccountID() string { return e.opts.AccountID }
-
-// Region is the emulator's default region.
-func (e *Emulator) Region() string { return e.opts.Region }
-
-// RootCredentials are the default account's root keys ("test"/"test"): the customer's admin.
-func (e *Emulator) RootCredentials() aws.Credentials {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.st.accounts[e.opts.AccountID].root
-}
-
-// AddAccount adds another account with its own root keys (returned); for an existing account it
-// returns the keys it already has.
-func (e *Emulator) AddAccount(accountID string) aws.Credentials {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if a := e.st.accounts[accountID]; a != nil {
-		return a.root
-	}
-	creds := aws.Credentials{AccessKeyID: newID("AKIA", 16), SecretAccessKey: newSecret(), Source: "awsemu"}
-	e.st.addAccount(accountID, creds)
-	return creds
-}
-
-// inDefaultAccount runs fn under the state lock with the default account and region (test
-// helpers that read a service's state, such as minting a cluster's service account token).
-func (e *Emulator) inDefaultAccount(fn func(a *account, region string)) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	fn(e.st.accounts[e.opts.AccountID], e.opts.Region)
-}
-
-// AWSConfig is an aws.Config aimed at the emulator: its region, its endpoint and creds (the root
-// credentials when creds is nil).
-func (e *Emulator) AWSConfig(creds aws.CredentialsProvider) aws.Config {
-	if creds == nil {
-		root := e.RootCredentials()
-		creds = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return root, nil })
-	}
-	return aws.Config{
-		Region:       e.opts.Region,
-		BaseEndpoint: aws.String(e.Endpoint()),
-		Credentials:  creds,
-	}
-}
-
-// Reset forgets all resources, sessions, faults and the call log. Accounts and their root keys
-// stay, so credentials handed out by RootCredentials and AddAccount keep working.
-func (e *Emulator) Reset() {
-	e.mu.Lock()
-	e.st.reset()
-	e.mu.Unlock()
-	e.log.reset()
-	e.faults.clear()
-}
-
-// Close stops the server (if listening) at once, dropping open connections.
-func (e *Emulator) Close() error {
-	e.closeTLS()
-	e.srvMu.Lock()
-	srv, served := e.srv, e.served
-	e.srvMu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	// Close, not Shutdown: SDK clients leave dialled-but-unused connections that Shutdown
-	// would wait five seconds for, and a test that closes the emulator is done with it.
-	err := srv.Close()
-	<-served
-	return err
-}
-
-// Shutdown stops the server gracefully (http.Server.Shutdown) within ctx.
-func (e *Emulator) Shutdown(ctx context.Context) error {
-	e.closeTLS()
-	e.srvMu.Lock()
-	srv, served := e.srv, e.served
-	e.srvMu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	err := srv.Shutdown(ctx)
-	if err != nil {
-		_ = srv.Close()
-	}
-	<-served
-	return err
-}
-
-// now reads the emulator clock in UTC.
-func (e *Emulator) now() time.Time { return e.opts.Now().UTC() }

@@ -49,10 +49,32 @@ var layerRules = []layerRule{
 		why:       "the emulator judges the product, so it imports nothing of it, tests included (tests that drive the library through the emulator live in internal/sarcheck or internal/envelope)",
 	},
 	{
+		dirs:      []string{"awsemu/core"},
+		forbidden: []string{module + "internal/awsemu"},
+		why:       "the emulator's core serves every service and knows none: services register with it",
+	},
+	{
+		dirs:      emulatorServices,
+		forbidden: emulatorServicePaths(),
+		why:       "an emulated service owns its state and reaches another only through a small interface it declares, answered by that service's Impl (core.Peer)",
+	},
+	{
 		dirs:      []string{"iampolicy", "authref"},
 		forbidden: []string{module},
 		why:       "the evaluator and the SAR belong to neither the product nor the emulator, which both import them: they import nothing of the project",
 	},
+}
+
+// emulatorServices are the emulator's service packages (internal/awsemu/<service>).
+var emulatorServices = []string{"awsemu/iam", "awsemu/sts", "awsemu/ec2", "awsemu/eks", "awsemu/s3", "awsemu/kms",
+	"awsemu/logs", "awsemu/ssm", "awsemu/acm", "awsemu/glue", "awsemu/outside"}
+
+func emulatorServicePaths() []string {
+	out := make([]string, 0, len(emulatorServices))
+	for _, s := range emulatorServices {
+		out = append(out, module+"internal/"+s)
+	}
+	return out
 }
 
 // TestUnitLayering keeps the layers apart (the same rules as depguard in .golangci.yml): the

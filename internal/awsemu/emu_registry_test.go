@@ -38,7 +38,7 @@ func jsonCall(t *testing.T, e *Emulator, creds aws.Credentials, service, target,
 // A service declared through the registry is routed by its credential scope and speaks its
 // protocol (here JSON 1.1), with authorization, faults and errors in the service's own shape.
 func TestEmuRegistryJSONService(t *testing.T) {
-	e := &Emulator{core.NewEmulator(Options{Now: NewClock(t0).Now}, append(services(), (&core.Service{Name: "kms", Protocol: core.JsonProtocol{}, Target: "TrentService"}).Add(&core.Operation{
+	e := &Emulator{core.NewEmulator(Options{Now: NewClock(t0).Now}, append(services(), (&core.Service{Name: "kms", Protocol: core.JSONProtocol{}, Target: "TrentService"}).Add(&core.Operation{
 		Name: "ListAliases", Action: "kms:ListAliases",
 		Handle: func(c *core.Req) (any, error) {
 			var in struct{ Limit int }
@@ -94,7 +94,7 @@ func TestEmuRegistryEC2Protocol(t *testing.T) {
 	type describeVpcs struct {
 		Vpcs []vpc `xml:"vpcSet>item"`
 	}
-	e := &Emulator{core.NewEmulator(Options{Now: NewClock(t0).Now}, append(services(), (&core.Service{Name: "ec2", Protocol: core.Ec2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15"}).Add(&core.Operation{
+	e := &Emulator{core.NewEmulator(Options{Now: NewClock(t0).Now}, append(services(), (&core.Service{Name: "ec2", Protocol: core.EC2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15"}).Add(&core.Operation{
 		Name: "DescribeVpcs", Action: "ec2:DescribeVpcs",
 		Handle: func(c *core.Req) (any, error) {
 			return describeVpcs{Vpcs: []vpc{{VpcID: "vpc-1", CidrBlock: "10.0.0.0/16"}}}, nil

@@ -18,7 +18,7 @@ import (
 // acmService is AWS Certificate Manager for imported certificates (JSON 1.1, X-Amz-Target
 // CertificateManager.<Operation>).
 func Service() *core.Service {
-	s := &core.Service{Name: "acm", Protocol: core.JsonProtocol{}, Target: "CertificateManager"}
+	s := &core.Service{Name: "acm", Protocol: core.JSONProtocol{}, Target: "CertificateManager"}
 	s.Add(acmCertificateOps()...)
 	s.Add(acmTagOps()...)
 	return s
@@ -63,30 +63,30 @@ func acmNewARN(c *core.Req) string {
 }
 
 func acmValidation(format string, args ...any) *core.APIError {
-	return core.ApiError("ValidationException", 400, format, args...)
+	return core.NewError("ValidationException", 400, format, args...)
 }
 
 // acmFind resolves a CertificateArn: InvalidArnException for what is not a certificate ARN,
 // ResourceNotFoundException for one that does not exist here.
 func acmFind(c *core.Req, arn string) (*acmCert, *core.APIError) {
 	if !strings.HasPrefix(arn, "arn:aws:acm:") || !strings.Contains(arn, ":certificate/") {
-		return nil, core.ApiError("InvalidArnException", 400, "String '%s' is not a valid ARN", arn)
+		return nil, core.NewError("InvalidArnException", 400, "String '%s' is not a valid ARN", arn)
 	}
 	cert := acmOf(c).certs[arn]
 	if cert == nil {
-		return nil, core.ApiError("ResourceNotFoundException", 400, "Could not find certificate %s.", arn)
+		return nil, core.NewError("ResourceNotFoundException", 400, "Could not find certificate %s.", arn)
 	}
 	return cert, nil
 }
 
 // acmArnResource is the certificate the body's CertificateArn names.
 func acmArnResource(c *core.Req) []string {
-	return []string{core.JsonBody[struct{ CertificateArn string }](c).CertificateArn}
+	return []string{core.JSONBody[struct{ CertificateArn string }](c).CertificateArn}
 }
 
 // acmArnTags is aws:ResourceTag/* of the certificate the body names.
 func acmArnTags(c *core.Req) map[string][]string {
-	if cert := acmOf(c).certs[core.JsonBody[struct{ CertificateArn string }](c).CertificateArn]; cert != nil {
+	if cert := acmOf(c).certs[core.JSONBody[struct{ CertificateArn string }](c).CertificateArn]; cert != nil {
 		return core.ResourceTagContext(cert.tags)
 	}
 	return nil
@@ -112,14 +112,14 @@ func (l acmTagList) tags() []core.Tag {
 
 func checkACMTags(tags []core.Tag) *core.APIError {
 	if len(tags) > core.MaxTags {
-		return core.ApiError("TooManyTagsException", 400, "the TagSet contains too many tags")
+		return core.NewError("TooManyTagsException", 400, "the TagSet contains too many tags")
 	}
 	for _, t := range tags {
 		if t.Key == "" || utf8.RuneCountInString(t.Key) > 128 || utf8.RuneCountInString(t.Value) > 256 {
-			return core.ApiError("InvalidTagException", 400, "Tag keys must be 1 to 128 and values at most 256 characters (tag %q)", t.Key)
+			return core.NewError("InvalidTagException", 400, "Tag keys must be 1 to 128 and values at most 256 characters (tag %q)", t.Key)
 		}
 		if strings.HasPrefix(strings.ToLower(t.Key), "aws:") {
-			return core.ApiError("InvalidTagException", 400, "One or more tag keys contains the reserved prefix aws:")
+			return core.NewError("InvalidTagException", 400, "One or more tag keys contains the reserved prefix aws:")
 		}
 	}
 	return nil

@@ -14,7 +14,7 @@ import (
 
 func acmCertificateOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "ImportCertificate", Action: "acm:ImportCertificate", Resources: acmImportResource, Context: core.Ctx(acmArnTags, acmImportTags), Also: acmTagOnImport, Handle: acmImportCertificate},
+		{Name: "ImportCertificate", Action: "acm:ImportCertificate", Resources: acmImportResource, Context: core.Contexts(acmArnTags, acmImportTags), Also: acmTagOnImport, Handle: acmImportCertificate},
 		{Name: "DescribeCertificate", Action: "acm:DescribeCertificate", Resources: acmArnResource, Context: acmArnTags, Handle: acmDescribeCertificate},
 		{Name: "GetCertificate", Action: "acm:GetCertificate", Resources: acmArnResource, Context: acmArnTags, Handle: acmGetCertificate},
 		{Name: "ListCertificates", Action: "acm:ListCertificates", Handle: acmListCertificates},
@@ -30,19 +30,19 @@ type acmImportIn struct {
 
 // acmImportResource: a re-import acts on its certificate, a first import on the new one.
 func acmImportResource(c *core.Req) []string {
-	if arn := core.JsonBody[acmImportIn](c).CertificateArn; arn != "" {
+	if arn := core.JSONBody[acmImportIn](c).CertificateArn; arn != "" {
 		return []string{arn}
 	}
 	return []string{acmNewARN(c)}
 }
 
 func acmImportTags(c *core.Req) map[string][]string {
-	return core.RequestTagContext(core.JsonBody[acmImportIn](c).Tags.tags())
+	return core.RequestTagContext(core.JSONBody[acmImportIn](c).Tags.tags())
 }
 
 // acmTagOnImport: importing with tags also needs acm:AddTagsToCertificate.
 func acmTagOnImport(c *core.Req) []core.Check {
-	tags := core.JsonBody[acmImportIn](c).Tags.tags()
+	tags := core.JSONBody[acmImportIn](c).Tags.tags()
 	if len(tags) == 0 {
 		return nil
 	}
@@ -239,17 +239,17 @@ func acmListCertificates(c *core.Req) (any, error) {
 	var found []*acmCert
 	for _, cert := range acmOf(c).sorted() {
 		alg, _ := acmKeyAlgorithm(cert.cert)
-		if !core.EksOneOf(alg, keyTypes...) {
+		if !core.OneOf(alg, keyTypes...) {
 			continue
 		}
-		if len(in.CertificateStatuses) > 0 && !core.EksOneOf(acmStatus(c, cert), in.CertificateStatuses...) {
+		if len(in.CertificateStatuses) > 0 && !core.OneOf(acmStatus(c, cert), in.CertificateStatuses...) {
 			continue
 		}
 		found = append(found, cert)
 	}
 	page, next, ok := core.PageByToken(found, in.NextToken, size)
 	if !ok {
-		return nil, core.ApiError("InvalidArgsException", 400, "The nextToken is not valid.")
+		return nil, core.NewError("InvalidArgsException", 400, "The nextToken is not valid.")
 	}
 	out := acmListResult{CertificateSummaryList: []acmSummary{}, NextToken: next}
 	for _, cert := range page {

@@ -6,14 +6,14 @@ import (
 
 func acmTagOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "AddTagsToCertificate", Action: "acm:AddTagsToCertificate", Resources: acmArnResource, Context: core.Ctx(acmArnTags, acmImportTags), Handle: acmAddTags},
-		{Name: "RemoveTagsFromCertificate", Action: "acm:RemoveTagsFromCertificate", Resources: acmArnResource, Context: core.Ctx(acmArnTags, acmRemoveContext), Handle: acmRemoveTags},
+		{Name: "AddTagsToCertificate", Action: "acm:AddTagsToCertificate", Resources: acmArnResource, Context: core.Contexts(acmArnTags, acmImportTags), Handle: acmAddTags},
+		{Name: "RemoveTagsFromCertificate", Action: "acm:RemoveTagsFromCertificate", Resources: acmArnResource, Context: core.Contexts(acmArnTags, acmRemoveContext), Handle: acmRemoveTags},
 		{Name: "ListTagsForCertificate", Action: "acm:ListTagsForCertificate", Resources: acmArnResource, Context: acmArnTags, Handle: acmListTags},
 	}
 }
 
 func acmRemoveContext(c *core.Req) map[string][]string {
-	tags := core.JsonBody[acmImportIn](c).Tags.tags()
+	tags := core.JSONBody[acmImportIn](c).Tags.tags()
 	keys := make([]string, 0, len(tags))
 	for _, t := range tags {
 		keys = append(keys, t.Key)
@@ -44,7 +44,7 @@ func acmAddTags(c *core.Req) (any, error) {
 	}
 	merged := core.PutTags(cert.tags, tags)
 	if len(merged) > core.MaxTags {
-		return nil, core.ApiError("TooManyTagsException", 400, "the TagSet contains too many tags")
+		return nil, core.NewError("TooManyTagsException", 400, "the TagSet contains too many tags")
 	}
 	cert.tags = merged
 	return nil, nil
@@ -85,5 +85,5 @@ func acmListTags(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Tags": core.SsmTagsOut(cert.tags)}, nil
+	return map[string]any{"Tags": core.TagList(cert.tags)}, nil
 }

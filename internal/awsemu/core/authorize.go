@@ -74,7 +74,7 @@ type Roles interface {
 	PrincipalExists(c *Req, arn string) bool
 }
 
-// principalExists asks IAM whether a policy's AWS principal exists (Roles.PrincipalExists).
+// PrincipalExists asks IAM whether a policy's AWS principal exists (Roles.PrincipalExists).
 func (c *Req) PrincipalExists(arn string) bool {
 	return c.e.roles != nil && c.e.roles.PrincipalExists(c, arn)
 }
@@ -88,7 +88,7 @@ func (e *Emulator) sessionPolicies(s *Session) (RolePolicies, bool) {
 	return e.roles.RolePolicies(acct, s.RoleName, s.RoleID)
 }
 
-// evaluate decides one request made by principal p: root is allowed; a session is decided by
+// Evaluate decides one request made by principal p: root is allowed; a session is decided by
 // its role's inline and attached policies, its permissions boundary and any session policies.
 // Called with e.mu held.
 func (c *Req) Evaluate(p *Principal, action, resource string, ctx map[string][]string) iampolicy.Result {
@@ -124,7 +124,7 @@ func (c *Req) Evaluate(p *Principal, action, resource string, ctx map[string][]s
 	return sres
 }
 
-// sessionCap is what still limits a role session that a resource-based policy allows: its
+// SessionCap is what still limits a role session that a resource-based policy allows: its
 // permissions boundary and its session policies. Other principals are not capped.
 func (c *Req) SessionCap(p *Principal, req iampolicy.Request) iampolicy.Result {
 	s := p.Session
@@ -153,7 +153,7 @@ func (c *Req) SessionCap(p *Principal, req iampolicy.Request) iampolicy.Result {
 	return iampolicy.Result{Decision: iampolicy.Allowed}
 }
 
-// globalContext holds the global condition keys AWS adds to every request.
+// GlobalContext holds the global condition keys AWS adds to every request.
 // Called with e.mu held.
 func (c *Req) GlobalContext(p *Principal) map[string][]string {
 	now := c.Now

@@ -1,6 +1,6 @@
 package core
 
-// passRole is the iam:PassRole check for handing roleARN to service (iam:PassedToService) for
+// PassRole is the iam:PassRole check for handing roleARN to service (iam:PassedToService) for
 // the resource it will serve (iam:AssociatedResourceArn).
 func PassRole(roleARN, service, resource string) Check {
 	ctx := map[string][]string{"iam:PassedToService": {service}}

@@ -1,7 +1,7 @@
 package core
 
 // ctx merges context functions into one.
-func Ctx(fns ...func(*Req) map[string][]string) func(*Req) map[string][]string {
+func Contexts(fns ...func(*Req) map[string][]string) func(*Req) map[string][]string {
 	return func(c *Req) map[string][]string {
 		ms := make([]map[string][]string, len(fns))
 		for i, f := range fns {

@@ -54,7 +54,7 @@ type Emulator struct {
 	tls      *tlsServer // ListenTLS (s3_tls.go)
 }
 
-// newEmulator builds an emulator serving services; the one whose Impl is a Roles (IAM) answers
+// NewEmulator builds an emulator serving services; the one whose Impl is a Roles (IAM) answers
 // authorization's questions about roles.
 func NewEmulator(opts Options, services []*Service) *Emulator {
 	if opts.AccountID == "" {
@@ -133,7 +133,7 @@ func (e *Emulator) AddAccount(accountID string) aws.Credentials {
 	return creds
 }
 
-// inDefaultAccount runs fn under the state lock with the default account and region (test
+// InDefaultAccount runs fn under the state lock with the default account and region (test
 // helpers that read a service's state, such as minting a cluster's service account token).
 func (e *Emulator) InDefaultAccount(fn func(a *Account, region string)) {
 	e.mu.Lock()
@@ -198,7 +198,7 @@ func (e *Emulator) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// now reads the emulator clock in UTC.
+// Now reads the emulator clock in UTC.
 func (e *Emulator) Now() time.Time { return e.opts.Now().UTC() }
 
 // Options are the options the emulator was built with (defaults filled in).

@@ -23,7 +23,7 @@ func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 // Sender reports whether the caller is at fault (4xx), for protocols that say so (awsquery Type).
 func (e *APIError) Sender() bool { return e.Status < 500 }
 
-func ApiError(code string, status int, format string, args ...any) *APIError {
+func NewError(code string, status int, format string, args ...any) *APIError {
 	return &APIError{Code: code, Status: status, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -128,7 +128,7 @@ var defaultMessages = map[errKind]string{
 	ErrInternal:              "We encountered an internal error. Please try again.",
 }
 
-// serviceError builds an emulator-raised error in service svc's spelling; an empty msg takes
+// ServiceError builds an emulator-raised error in service svc's spelling; an empty msg takes
 // AWS's default text.
 func ServiceError(svc string, kind errKind, msg string) *APIError {
 	codes := serviceErrorCodes[svc]
@@ -142,7 +142,7 @@ func ServiceError(svc string, kind errKind, msg string) *APIError {
 	return &APIError{Code: shape.Code, Status: shape.Status, Message: msg}
 }
 
-// accessDenied is the AccessDenied error for principal calling action on resource, with AWS's
+// AccessDenied is the AccessDenied error for principal calling action on resource, with AWS's
 // explanation of which policy type decided (when res says).
 func AccessDenied(svc, principalARN, action, resource string, res *iampolicy.Result) *APIError {
 	msg := fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", principalARN, action, resource)

@@ -8,7 +8,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
-// principal is who makes a call: an account's root or a role session.
+// Principal is who makes a call: an account's root or a role session.
 type Principal struct {
 	Account   string
 	ARN       string // arn:aws:iam::ACCT:root or arn:aws:sts::ACCT:assumed-role/ROLE/SESSION
@@ -18,7 +18,7 @@ type Principal struct {
 	Anonymous bool
 }
 
-// session is a set of temporary credentials minted by AssumeRole.
+// Session is a set of temporary credentials minted by AssumeRole.
 type Session struct {
 	AccessKeyID, SecretAccessKey, SessionToken string
 	Account                                    string
@@ -46,7 +46,7 @@ func (p *Principal) Type() string {
 	}
 }
 
-// caller is the principal as the evaluator sees it.
+// Caller is the principal as the evaluator sees it.
 func (p *Principal) Caller() iampolicy.Caller {
 	c := iampolicy.Caller{ARN: p.ARN, Account: p.Account}
 	if p.Session != nil {

@@ -8,7 +8,7 @@ import (
 
 const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
-// newID returns prefix followed by n random upper-case characters, the shape of AWS unique ids
+// NewID returns prefix followed by n random upper-case characters, the shape of AWS unique ids
 // (AROA... roles, ANPA... policies, ASIA... session keys).
 func NewID(prefix string, n int) string {
 	b := make([]byte, n)
@@ -19,14 +19,14 @@ func NewID(prefix string, n int) string {
 	return prefix + string(b)
 }
 
-// newSecret returns a 40-character secret access key.
+// NewSecret returns a 40-character secret access key.
 func NewSecret() string {
 	b := make([]byte, 30)
 	_, _ = rand.Read(b)
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// newSessionToken returns an opaque session token of a realistic length.
+// NewSessionToken returns an opaque session token of a realistic length.
 func NewSessionToken() string {
 	b := make([]byte, 192)
 	_, _ = rand.Read(b)

@@ -6,7 +6,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
-// parsePolicy parses a document with the shared evaluator, turning its *ParseError into IAM's
+// ParsePolicy parses a document with the shared evaluator, turning its *ParseError into IAM's
 // MalformedPolicyDocument.
 func ParsePolicy(text string) (*iampolicy.Document, *APIError) {
 	doc, err := iampolicy.Parse(text)
@@ -21,5 +21,5 @@ func ParsePolicy(text string) (*iampolicy.Document, *APIError) {
 }
 
 func MalformedPolicy(format string, args ...any) *APIError {
-	return ApiError("MalformedPolicyDocument", 400, format, args...)
+	return NewError("MalformedPolicyDocument", 400, format, args...)
 }

@@ -6,12 +6,12 @@ import (
 	"strings"
 )
 
-// jsonProtocol is AWS JSON 1.1 (KMS, CloudWatch Logs, SSM, ACM, Glue): POST / with
+// JSONProtocol is AWS JSON 1.1 (KMS, CloudWatch Logs, SSM, ACM, Glue): POST / with
 // X-Amz-Target: <Service.Target>.<Operation> and a JSON body; results are JSON objects, errors
 // {"__type": code, "message": ...} with the code also in X-Amzn-ErrorType.
-type JsonProtocol struct{}
+type JSONProtocol struct{}
 
-func (JsonProtocol) Route(s *Service, r *http.Request, body []byte) (*Operation, Input, *APIError) {
+func (JSONProtocol) Route(s *Service, r *http.Request, body []byte) (*Operation, Input, *APIError) {
 	target := r.Header.Get("X-Amz-Target")
 	prefix, name, ok := strings.Cut(target, ".")
 	if !ok || prefix != s.Target {
@@ -24,12 +24,12 @@ func (JsonProtocol) Route(s *Service, r *http.Request, body []byte) (*Operation,
 	return op, Input{Params: r.URL.Query()}, nil
 }
 
-func (JsonProtocol) WriteResult(w http.ResponseWriter, c *Req, out any) {
+func (JSONProtocol) WriteResult(w http.ResponseWriter, c *Req, out any) {
 	body := []byte("{}")
 	if out != nil {
 		b, err := json.Marshal(out)
 		if err != nil {
-			JsonProtocol{}.WriteError(w, c, ServiceError(c.Service.Name, ErrInternal, err.Error()))
+			JSONProtocol{}.WriteError(w, c, ServiceError(c.Service.Name, ErrInternal, err.Error()))
 			return
 		}
 		body = b
@@ -37,7 +37,7 @@ func (JsonProtocol) WriteResult(w http.ResponseWriter, c *Req, out any) {
 	writeBody(w, c, "application/x-amz-json-1.1", http.StatusOK, body)
 }
 
-func (JsonProtocol) WriteError(w http.ResponseWriter, c *Req, e *APIError) {
+func (JSONProtocol) WriteError(w http.ResponseWriter, c *Req, e *APIError) {
 	body, _ := json.Marshal(map[string]string{"__type": e.Code, "message": e.Message})
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
 	writeBody(w, c, "application/x-amz-json-1.1", e.Status, body)

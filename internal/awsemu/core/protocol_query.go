@@ -9,14 +9,14 @@ import (
 	"time"
 )
 
-// queryProtocol is awsquery (IAM, STS): form-encoded Action=...&Version=... requests, responses
+// QueryProtocol is awsquery (IAM, STS): form-encoded Action=...&Version=... requests, responses
 // <XResponse><XResult>...</XResult><ResponseMetadata/></XResponse>, errors in <ErrorResponse>.
 type QueryProtocol struct{}
 
 func (QueryProtocol) Route(s *Service, r *http.Request, body []byte) (*Operation, Input, *APIError) {
 	params, err := queryParams(r, body)
 	if err != nil {
-		return nil, Input{}, ApiError("MalformedQueryString", 400, "%s", err.Error())
+		return nil, Input{}, NewError("MalformedQueryString", 400, "%s", err.Error())
 	}
 	in := Input{Params: params}
 	action := params.Get("Action")
@@ -85,14 +85,14 @@ func writeBody(w http.ResponseWriter, c *Req, contentType string, status int, bo
 	_, _ = w.Write(body)
 }
 
-// xmlTime renders timestamps as the query protocols do (ISO 8601, UTC, seconds).
-type XmlTime time.Time
+// XMLTime renders timestamps as the query protocols do (ISO 8601, UTC, seconds).
+type XMLTime time.Time
 
-func (t XmlTime) MarshalText() ([]byte, error) {
+func (t XMLTime) MarshalText() ([]byte, error) {
 	return []byte(time.Time(t).UTC().Format("2006-01-02T15:04:05Z")), nil
 }
 
-// members renders an awsquery list: <Name><member>...</member>...</Name>.
+// Members renders an awsquery list: <Name><member>...</member>...</Name>.
 type Members[T any] []T
 
 func (l Members[T]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// restJSONProtocol is AWS REST-JSON (EKS): the operation is the one whose Operation.HTTP template
+// RestJSONProtocol is AWS REST-JSON (EKS): the operation is the one whose Operation.HTTP template
 // ("POST /clusters/{name}/node-groups") matches the request's method and path. Path labels fill
 // Input.Labels (URL-decoded, so ARNs with slashes survive), the query string Input.Params, and
 // handlers read the JSON body with Req.DecodeJSON. Results are JSON objects; errors are
@@ -114,7 +114,7 @@ func (RestJSONProtocol) WriteError(w http.ResponseWriter, c *Req, e *APIError) {
 
 // Values on the wire shared by the JSON services (REST-JSON and JSON 1.1).
 
-// wireTime renders a timestamp as JSON protocols do by default: epoch seconds, with
+// WireTime renders a timestamp as JSON protocols do by default: epoch seconds, with
 // milliseconds as a fraction.
 type WireTime time.Time
 
@@ -123,7 +123,7 @@ func (t WireTime) MarshalJSON() ([]byte, error) {
 	return []byte(strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)), nil
 }
 
-// pageByToken cuts items (already in listing order) at an opaque next token (an encoded offset)
+// PageByToken cuts items (already in listing order) at an opaque next token (an encoded offset)
 // and a page size; ok is false for a token the service never issued.
 func PageByToken[T any](items []T, token string, size int) (out []T, next string, ok bool) {
 	start := 0
@@ -142,82 +142,15 @@ func PageByToken[T any](items []T, token string, size int) (out []T, next string
 	return items[start:end], base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(end))), true
 }
 
-// tagsOfMap turns a JSON tag map into tags in key order.
-func TagsOfMap(m map[string]string) []Tag {
-	out := make([]Tag, 0, len(m))
-	for _, k := range SortedKeys(m) {
-		out = append(out, Tag{Key: k, Value: m[k]})
-	}
-	return out
-}
-
-// jsonTagsOf is tags as a JSON tag map (nil when there are none, so omitempty drops it).
-func JsonTagsOf(tags []Tag) map[string]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	return tagMap(tags)
-}
-
-// putTags applies tags over existing ones with case-sensitive keys (EKS, Logs, SSM, ACM, Glue).
-func PutTags(existing, add []Tag) []Tag {
-	out := append([]Tag(nil), existing...)
-	for _, t := range add {
-		replaced := false
-		for i := range out {
-			if out[i].Key == t.Key {
-				out[i] = t
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// cutTags removes the given keys (case-sensitive).
-func CutTags(existing []Tag, keys []string) []Tag {
-	drop := map[string]bool{}
-	for _, k := range keys {
-		drop[k] = true
-	}
-	var out []Tag
-	for _, t := range existing {
-		if !drop[t.Key] {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// untagContext is aws:TagKeys for an untag request.
-func UntagContext(keys []string) map[string][]string {
-	if len(keys) == 0 {
-		return nil
-	}
-	return map[string][]string{"aws:TagKeys": keys}
-}
-
-// randomUUID is a random UUID, the shape of the ids AWS puts at the end of many ARNs.
+// RandomUUID is a random UUID, the shape of the ids AWS puts at the end of many ARNs.
 func RandomUUID() string { return newRequestID() }
 
-// jsonBody decodes the request's JSON body into a T for Resources, Context and Also functions;
+// JSONBody decodes the request's JSON body into a T for Resources, Context and Also functions;
 // a malformed body yields the zero T (the handler reports the error).
-func JsonBody[T any](c *Req) T {
+func JSONBody[T any](c *Req) T {
 	var v T
 	if len(c.Body) > 0 {
 		_ = json.Unmarshal(c.Body, &v)
 	}
 	return v
-}
-
-func SsmTagsOut(tags []Tag) []map[string]string {
-	out := make([]map[string]string, 0, len(tags))
-	for _, t := range tags {
-		out = append(out, map[string]string{"Key": t.Key, "Value": t.Value})
-	}
-	return out
 }

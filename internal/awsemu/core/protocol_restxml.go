@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// restXMLProtocol is REST-XML as S3 speaks it, path-style: the bucket is the first path segment
+// RestXMLProtocol is REST-XML as S3 speaks it, path-style: the bucket is the first path segment
 // and the key everything after it (http://host/<bucket>/<key>?<subresource>). Operations declare
 // their route in Operation.HTTP as "METHOD /", "METHOD /{Bucket}" or "METHOD /{Bucket}/{Key+}",
 // optionally followed by ?key or ?key=value query requirements ("PUT /{Bucket}?encryption",
@@ -27,7 +27,7 @@ import (
 // S3's <Error><Code/><Message/><RequestId/><HostId/></Error>; responses to HEAD have no body.
 type RestXMLProtocol struct{}
 
-// restResult is a REST response a handler shapes itself.
+// RestResult is a REST response a handler shapes itself.
 type RestResult struct {
 	Status int         // default 200
 	Header http.Header // added to the response
@@ -188,17 +188,17 @@ func hostID() string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// s3Time renders timestamps in S3 documents (ISO 8601 with milliseconds).
+// S3Time renders timestamps in S3 documents (ISO 8601 with milliseconds).
 type S3Time time.Time
 
 func (t S3Time) MarshalText() ([]byte, error) {
 	return []byte(time.Time(t).UTC().Format("2006-01-02T15:04:05.000Z")), nil
 }
 
-// httpDate renders Last-Modified and similar headers.
-func HttpDate(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
+// HTTPDate renders Last-Modified and similar headers.
+func HTTPDate(t time.Time) string { return t.UTC().Format(http.TimeFormat) }
 
-// decodeXML reads a request document; anything that does not parse is MalformedXML.
+// DecodeXML reads a request document; anything that does not parse is MalformedXML.
 func DecodeXML(body []byte, v any) *APIError {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return MalformedXML()
@@ -210,10 +210,10 @@ func DecodeXML(body []byte, v any) *APIError {
 }
 
 func MalformedXML() *APIError {
-	return ApiError("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema")
+	return NewError("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema")
 }
 
-// queryEscape encodes list keys for encoding-type=url responses.
+// QueryEscape encodes list keys for encoding-type=url responses.
 func QueryEscape(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
 
 // checkContentSHA256 is S3's check of the payload hash a header-signed request declares:
@@ -225,17 +225,17 @@ func checkContentSHA256(r *http.Request, body []byte) *APIError {
 	h := r.Header.Get("X-Amz-Content-Sha256")
 	switch {
 	case h == "":
-		return S3InvalidRequest("Missing required header for this request: x-amz-content-sha256")
+		return InvalidRequest("Missing required header for this request: x-amz-content-sha256")
 	case h == "UNSIGNED-PAYLOAD" || strings.HasPrefix(h, "STREAMING-"):
 		return nil
 	}
 	sum := sha256.Sum256(body)
 	if !strings.EqualFold(h, hex.EncodeToString(sum[:])) {
-		return ApiError("XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed.")
+		return NewError("XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed.")
 	}
 	return nil
 }
 
-func S3InvalidRequest(format string, args ...any) *APIError {
-	return ApiError("InvalidRequest", 400, format, args...)
+func InvalidRequest(format string, args ...any) *APIError {
+	return NewError("InvalidRequest", 400, format, args...)
 }

@@ -29,7 +29,7 @@ type Service struct {
 	Impl any
 }
 
-// peer is the Impl of the service named name, as the interface T the asking service declares;
+// Peer is the Impl of the service named name, as the interface T the asking service declares;
 // ok is false when the emulator does not serve it or its Impl does not answer T.
 func Peer[T any](c *Req, name string) (T, bool) {
 	var zero T

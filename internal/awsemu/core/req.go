@@ -28,11 +28,11 @@ type Req struct {
 	Action    string // overrides Op.Action in the call log when set
 }
 
-// accountByID is the account with id (nil when the emulator has none); only use it from
+// AccountByID is the account with id (nil when the emulator has none); only use it from
 // Resources, Context, Also, Decide and Handle, which run under the state lock.
 func (c *Req) AccountByID(id string) *Account { return c.e.st.accounts[id] }
 
-// allAccounts lists every account the emulator holds, by id.
+// AllAccounts lists every account the emulator holds, by id.
 func (c *Req) AllAccounts() []*Account {
 	out := make([]*Account, 0, len(c.e.st.accounts))
 	for _, id := range SortedKeys(c.e.st.accounts) {
@@ -41,10 +41,10 @@ func (c *Req) AllAccounts() []*Account {
 	return out
 }
 
-// addSession makes a session's credentials usable (AssumeRole and its kin mint them).
+// AddSession makes a session's credentials usable (AssumeRole and its kin mint them).
 func (c *Req) AddSession(s *Session) { c.e.st.sessions[s.AccessKeyID] = s }
 
-// propagationDelay is Options.PropagationDelay: how long a new role is not yet usable.
+// PropagationDelay is Options.PropagationDelay: how long a new role is not yet usable.
 func (c *Req) PropagationDelay() time.Duration { return c.e.opts.PropagationDelay }
 
 // TransitionDelay is Options.TransitionDelay: how long asynchronous resources stay transitional.
@@ -119,7 +119,7 @@ func (c *Req) DecodeJSON(v any) *APIError {
 		return nil
 	}
 	if err := json.Unmarshal(c.Body, v); err != nil {
-		return ApiError("SerializationException", 400, "%s", err.Error())
+		return NewError("SerializationException", 400, "%s", err.Error())
 	}
 	return nil
 }
@@ -130,38 +130,7 @@ func (c *Req) Deny() { c.denied = true }
 // SetResources records the resources a self-authorized operation evaluated (for the call log).
 func (c *Req) SetResources(arns ...string) { c.resources = arns }
 
-// requestTagContext yields aws:RequestTag/<key> and aws:TagKeys for tags a request sets.
-func RequestTagContext(tags []Tag) map[string][]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	m := map[string][]string{}
-	keys := make([]string, 0, len(tags))
-	for _, t := range tags {
-		m["aws:RequestTag/"+t.Key] = []string{t.Value}
-		keys = append(keys, t.Key)
-	}
-	m["aws:TagKeys"] = keys
-	return m
-}
-
-// resourceTagContext yields aws:ResourceTag/<key> (and the service's own alias, e.g.
-// iam:ResourceTag/<key>) for a resource's current tags.
-func ResourceTagContext(tags []Tag, aliases ...string) map[string][]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	m := map[string][]string{}
-	for _, t := range tags {
-		m["aws:ResourceTag/"+t.Key] = []string{t.Value}
-		for _, a := range aliases {
-			m[a+":ResourceTag/"+t.Key] = []string{t.Value}
-		}
-	}
-	return m
-}
-
-// mergeContext merges context maps; later maps win on the same key.
+// MergeContext merges context maps; later maps win on the same key.
 func MergeContext(ms ...map[string][]string) map[string][]string {
 	out := map[string][]string{}
 	for _, m := range ms {
@@ -180,7 +149,7 @@ func LowerFirst(s string) string {
 }
 
 func ValidationError(format string, args ...any) *APIError {
-	return ApiError("ValidationError", 400, "1 validation error detected: "+format, args...)
+	return NewError("ValidationError", 400, "1 validation error detected: "+format, args...)
 }
 
 // SessionDuration is Options.SessionDuration: when set, the longest a session may last.

@@ -29,7 +29,7 @@ func (e *Emulator) serveAWS(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil || len(body) > maxBody {
 		c.Now = e.Now()
-		e.fail(w, c, QueryProtocol{}, ApiError("RequestEntityTooLarge", 413, "request body too large or unreadable"))
+		e.fail(w, c, QueryProtocol{}, NewError("RequestEntityTooLarge", 413, "request body too large or unreadable"))
 		return
 	}
 	c.Body = body
@@ -46,7 +46,7 @@ func (e *Emulator) serveAWS(w http.ResponseWriter, r *http.Request) {
 		case sigErr != "":
 			e.fail(w, c, QueryProtocol{}, ServiceError("", errIncompleteSignature, sigErr))
 		case sig != nil:
-			e.fail(w, c, QueryProtocol{}, ApiError("UnknownService", 400, "awsemu does not serve %q", sig.Service))
+			e.fail(w, c, QueryProtocol{}, NewError("UnknownService", 400, "awsemu does not serve %q", sig.Service))
 		default:
 			e.fail(w, c, QueryProtocol{}, ServiceError("", errMissingAuthentication, ""))
 		}

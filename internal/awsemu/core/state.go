@@ -11,14 +11,12 @@ type state struct {
 	sessions map[string]*Session // session access key id -> session
 }
 
-// account is one AWS account: its root keys and each service's state (stateOf).
+// Account is one AWS account: its root keys and each service's state (stateOf).
 type Account struct {
 	Id    string
 	root  aws.Credentials
 	slots map[string]any // by service name, or "service region" for regional services
 }
-
-type Tag struct{ Key, Value string }
 
 func newState() *state {
 	s := &state{accounts: map[string]*Account{}, rootKeys: map[string]*Account{}}
@@ -46,7 +44,7 @@ func (a *Account) reset() { a.slots = map[string]any{} }
 // ID is the account's id.
 func (a *Account) ID() string { return a.Id }
 
-// stateOf is the state a service keeps in account a under key (its name, with the region for
+// StateOf is the state a service keeps in account a under key (its name, with the region for
 // regional services), made by mk on first use. Only the service that owns key may call it.
 func StateOf[T any](a *Account, key string, mk func() *T) *T {
 	if v, ok := a.slots[key].(*T); ok {
@@ -57,16 +55,7 @@ func StateOf[T any](a *Account, key string, mk func() *T) *T {
 	return v
 }
 
-// regionalStateOf is stateOf for a regional service: one state per region.
+// RegionalStateOf is stateOf for a regional service: one state per region.
 func RegionalStateOf[T any](a *Account, service, region string, mk func() *T) *T {
 	return StateOf(a, service+" "+region, mk)
-}
-
-// tagMap turns tags into a map for context keys.
-func tagMap(tags []Tag) map[string]string {
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[t.Key] = t.Value
-	}
-	return m
 }

@@ -1,6 +1,6 @@
 package core
 
-func EksOneOf(v string, allowed ...string) bool {
+func OneOf(v string, allowed ...string) bool {
 	for _, a := range allowed {
 		if v == a {
 			return true
@@ -9,7 +9,7 @@ func EksOneOf(v string, allowed ...string) bool {
 	return false
 }
 
-func EksUnique(in []string) []string {
+func Unique(in []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, s := range in {
@@ -22,12 +22,12 @@ func EksUnique(in []string) []string {
 }
 
 // eksBool renders a boolean condition key value.
-func EksBool(b bool) []string {
+func BoolValues(b bool) []string {
 	if b {
 		return []string{"true"}
 	}
 	return []string{"false"}
 }
 
-// maxTags is how many tags a resource can carry (IAM, EKS, Logs, SSM, ACM, Glue: 50).
+// MaxTags is how many tags a resource can carry (IAM, EKS, Logs, SSM, ACM, Glue: 50).
 const MaxTags = 50

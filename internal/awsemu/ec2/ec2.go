@@ -7,7 +7,7 @@ import (
 // ec2Service is EC2 (ec2query), the networking part a LakeSail network needs. Each ec2_*.go file
 // declares its operations next to their handlers, as ec2Specs.
 func Service() *core.Service {
-	s := &core.Service{Name: "ec2", Protocol: core.Ec2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15", Impl: ec2Peer{}}
+	s := &core.Service{Name: "ec2", Protocol: core.EC2Protocol{}, Namespace: "http://ec2.amazonaws.com/doc/2016-11-15/", Version: "2016-11-15", Impl: ec2Peer{}}
 	for _, group := range [][]ec2Spec{
 		ec2AZSpecs(), ec2VpcSpecs(), ec2SubnetSpecs(), ec2IGWSpecs(), ec2AddressSpecs(), ec2NATSpecs(),
 		ec2RouteTableSpecs(), ec2RouteSpecs(), ec2SecurityGroupSpecs(), ec2SGRuleSpecs(), ec2EndpointSpecs(),
@@ -82,7 +82,7 @@ func (sp ec2Spec) op() *core.Operation {
 func ec2Handle(h func(c *core.Req) (any, error)) func(c *core.Req) (any, error) {
 	return func(c *core.Req) (any, error) {
 		if c.ParamBool("DryRun") {
-			return nil, core.ApiError("DryRunOperation", 412, "Request would have succeeded, but DryRun flag is set.")
+			return nil, core.NewError("DryRunOperation", 412, "Request would have succeeded, but DryRun flag is set.")
 		}
 		return h(c)
 	}

@@ -80,7 +80,7 @@ func ec2AllocateAddress(c *core.Req) (any, error) {
 	}
 	s := ec2Of(c)
 	if len(s.eips) >= ec2EIPLimit {
-		return nil, core.ApiError("AddressLimitExceeded", 400, "The maximum number of addresses has been reached.")
+		return nil, core.NewError("AddressLimitExceeded", 400, "The maximum number of addresses has been reached.")
 	}
 	e := &ec2EIP{ec2Meta: s.newMeta("eipalloc", tags), publicIP: s.newPublicIP()}
 	s.eips[e.id] = e
@@ -104,13 +104,13 @@ func ec2ReleaseAddress(c *core.Req) (any, error) {
 		}
 	case c.Param("PublicIp") != "":
 		if e = s.eipByIP(c.Param("PublicIp")); e == nil {
-			return nil, core.ApiError("InvalidAddress.NotFound", 400, "Address '%s' not found.", c.Param("PublicIp"))
+			return nil, core.NewError("InvalidAddress.NotFound", 400, "Address '%s' not found.", c.Param("PublicIp"))
 		}
 	default:
-		return nil, core.ApiError("MissingParameter", 400, "Either public IP or allocation id must be specified")
+		return nil, core.NewError("MissingParameter", 400, "Either public IP or allocation id must be specified")
 	}
 	if e.nat != "" {
-		return nil, core.ApiError("InvalidIPAddress.InUse", 400, "Address %s is in use.", e.id)
+		return nil, core.NewError("InvalidIPAddress.InUse", 400, "Address %s is in use.", e.id)
 	}
 	delete(s.eips, e.id)
 	return ec2OK, nil
@@ -148,7 +148,7 @@ func ec2DescribeAddresses(c *core.Req) (any, error) {
 	if ips := ec2List(c, "PublicIp"); len(ips) > 0 {
 		eips, err = ec2Lookup(ips, eips, func(e *ec2EIP) string { return e.publicIP },
 			func(ip string) *core.APIError {
-				return core.ApiError("InvalidAddress.NotFound", 400, "Address '%s' not found.", ip)
+				return core.NewError("InvalidAddress.NotFound", 400, "Address '%s' not found.", ip)
 			})
 		if err != nil {
 			return nil, err

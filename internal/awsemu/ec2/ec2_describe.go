@@ -20,7 +20,7 @@ func ec2Select[T any](c *core.Req, items []T, known []string, fields func(T) ec2
 	filters := ec2Filters(c)
 	for _, f := range filters {
 		if !ec2KnownFilter(f.name, known) {
-			return nil, core.ApiError("InvalidParameterValue", 400, "The filter '%s' is invalid", f.name)
+			return nil, core.NewError("InvalidParameterValue", 400, "The filter '%s' is invalid", f.name)
 		}
 	}
 	var out []T
@@ -130,10 +130,10 @@ func ec2Wildcard(pattern, s string) bool {
 func ec2Page[T any](c *core.Req, items []T, most int) ([]T, string, *core.APIError) {
 	limit := len(items)
 	if n, ok, err := c.ParamInt("MaxResults"); err != nil {
-		return nil, "", core.ApiError("InvalidParameterValue", 400, "Invalid value '%s' for maxResults", c.Param("MaxResults"))
+		return nil, "", core.NewError("InvalidParameterValue", 400, "Invalid value '%s' for maxResults", c.Param("MaxResults"))
 	} else if ok {
 		if n < 5 || n > most {
-			return nil, "", core.ApiError("InvalidParameterValue", 400, "Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and %d.", n, most)
+			return nil, "", core.NewError("InvalidParameterValue", 400, "Value ( %d ) for parameter maxResults is invalid. Expecting a value between 5 and %d.", n, most)
 		}
 		limit = n
 	}
@@ -142,7 +142,7 @@ func ec2Page[T any](c *core.Req, items []T, most int) ([]T, string, *core.APIErr
 		raw, err := base64.RawURLEncoding.DecodeString(tok)
 		n, convErr := strconv.Atoi(strings.TrimPrefix(string(raw), "ec2:"))
 		if err != nil || convErr != nil || !strings.HasPrefix(string(raw), "ec2:") || n < 0 || n > len(items) {
-			return nil, "", core.ApiError("InvalidPaginationToken", 400, "Invalid pagination token.")
+			return nil, "", core.NewError("InvalidPaginationToken", 400, "Invalid pagination token.")
 		}
 		start = n
 	}

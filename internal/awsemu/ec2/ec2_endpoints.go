@@ -128,7 +128,7 @@ func (s *ec2State) routeTablesFor(vpc string, ids []string) ([]*ec2RouteTable, *
 func (s *ec2State) addEndpointRoute(e *ec2Endpoint, rt *ec2RouteTable) *core.APIError {
 	pl := ec2PrefixList(e.service)
 	if rt.findRoute("", pl) != nil {
-		return core.ApiError("RouteAlreadyExists", 400, "route table %s already has a route with destination-prefix-list-id %s", rt.id, pl)
+		return core.NewError("RouteAlreadyExists", 400, "route table %s already has a route with destination-prefix-list-id %s", rt.id, pl)
 	}
 	rt.routes = append(rt.routes, &ec2Route{prefixList: pl, gateway: e.id, origin: "CreateRoute"})
 	return nil
@@ -160,7 +160,7 @@ func ec2CreateVpcEndpoint(c *core.Req) (any, error) {
 	}
 	service := c.Param("ServiceName")
 	if service != "com.amazonaws."+s.region+".s3" && service != "com.amazonaws."+s.region+".dynamodb" {
-		return nil, core.ApiError("InvalidServiceName", 400, "The Vpc Endpoint Service '%s' does not exist", service)
+		return nil, core.NewError("InvalidServiceName", 400, "The Vpc Endpoint Service '%s' does not exist", service)
 	}
 	rts, err := s.routeTablesFor(v.id, ec2List(c, "RouteTableId"))
 	if err != nil {
@@ -279,7 +279,7 @@ func ec2ModifyVpcEndpoint(c *core.Req) (any, error) {
 func ec2DeleteVpcEndpoints(c *core.Req) (any, error) {
 	ids := ec2List(c, "VpcEndpointId")
 	if len(ids) == 0 {
-		return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter VpcEndpointId")
+		return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter VpcEndpointId")
 	}
 	s := ec2Of(c)
 	type errXML struct {

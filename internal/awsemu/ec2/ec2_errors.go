@@ -7,42 +7,42 @@ import (
 // EC2's own error codes and messages, as the EC2 API reference spells them.
 
 func ec2Invalid(format string, args ...any) *core.APIError {
-	return core.ApiError("InvalidParameterValue", 400, format, args...)
+	return core.NewError("InvalidParameterValue", 400, format, args...)
 }
 
 func ec2Dependency(format string, args ...any) *core.APIError {
-	return core.ApiError("DependencyViolation", 400, format, args...)
+	return core.NewError("DependencyViolation", 400, format, args...)
 }
 
 // ec2NotFound is the not-found error for an id of typ, in the code and words EC2 uses for it.
 func ec2NotFound(typ, id string) *core.APIError {
 	switch typ {
 	case "vpc":
-		return core.ApiError("InvalidVpcID.NotFound", 400, "The vpc ID '%s' does not exist", id)
+		return core.NewError("InvalidVpcID.NotFound", 400, "The vpc ID '%s' does not exist", id)
 	case "subnet":
-		return core.ApiError("InvalidSubnetID.NotFound", 400, "The subnet ID '%s' does not exist", id)
+		return core.NewError("InvalidSubnetID.NotFound", 400, "The subnet ID '%s' does not exist", id)
 	case "internet-gateway":
-		return core.ApiError("InvalidInternetGatewayID.NotFound", 400, "The internetGateway ID '%s' does not exist", id)
+		return core.NewError("InvalidInternetGatewayID.NotFound", 400, "The internetGateway ID '%s' does not exist", id)
 	case "elastic-ip":
-		return core.ApiError("InvalidAllocationID.NotFound", 400, "The allocation ID '%s' does not exist", id)
+		return core.NewError("InvalidAllocationID.NotFound", 400, "The allocation ID '%s' does not exist", id)
 	case "natgateway":
-		return core.ApiError("NatGatewayNotFound", 400, "The Nat Gateway %s was not found", id)
+		return core.NewError("NatGatewayNotFound", 400, "The Nat Gateway %s was not found", id)
 	case "route-table":
-		return core.ApiError("InvalidRouteTableID.NotFound", 400, "The routeTable ID '%s' does not exist", id)
+		return core.NewError("InvalidRouteTableID.NotFound", 400, "The routeTable ID '%s' does not exist", id)
 	case "security-group":
-		return core.ApiError("InvalidGroup.NotFound", 400, "The security group '%s' does not exist", id)
+		return core.NewError("InvalidGroup.NotFound", 400, "The security group '%s' does not exist", id)
 	case "vpc-endpoint":
-		return core.ApiError("InvalidVpcEndpointId.NotFound", 400, "The Vpc Endpoint Id '%s' does not exist", id)
+		return core.NewError("InvalidVpcEndpointId.NotFound", 400, "The Vpc Endpoint Id '%s' does not exist", id)
 	case "network-acl":
-		return core.ApiError("InvalidNetworkAclID.NotFound", 400, "The networkAcl ID '%s' does not exist", id)
+		return core.NewError("InvalidNetworkAclID.NotFound", 400, "The networkAcl ID '%s' does not exist", id)
 	case "security-group-rule":
-		return core.ApiError("InvalidSecurityGroupRuleId.NotFound", 400, "The security group rule ID '%s' does not exist", id)
+		return core.NewError("InvalidSecurityGroupRuleId.NotFound", 400, "The security group rule ID '%s' does not exist", id)
 	case "launch-template":
-		return core.ApiError("InvalidLaunchTemplateId.NotFound", 400, "The specified launch template, with template ID %s, does not exist.", id)
+		return core.NewError("InvalidLaunchTemplateId.NotFound", 400, "The specified launch template, with template ID %s, does not exist.", id)
 	case "instance":
-		return core.ApiError("InvalidInstanceID.NotFound", 400, "The instance ID '%s' does not exist", id)
+		return core.NewError("InvalidInstanceID.NotFound", 400, "The instance ID '%s' does not exist", id)
 	case "route-table-association":
-		return core.ApiError("InvalidAssociationID.NotFound", 400, "The association ID '%s' does not exist", id)
+		return core.NewError("InvalidAssociationID.NotFound", 400, "The association ID '%s' does not exist", id)
 	}
-	return core.ApiError("InvalidID", 400, "The ID '%s' is not valid", id)
+	return core.NewError("InvalidID", 400, "The ID '%s' is not valid", id)
 }

@@ -73,7 +73,7 @@ func ec2CreateInternetGateway(c *core.Req) (any, error) {
 	}
 	s := ec2Of(c)
 	if len(s.igws) >= ec2IGWLimit {
-		return nil, core.ApiError("InternetGatewayLimitExceeded", 400, "The maximum number of internet gateways has been reached.")
+		return nil, core.NewError("InternetGatewayLimitExceeded", 400, "The maximum number of internet gateways has been reached.")
 	}
 	g := &ec2IGW{ec2Meta: s.newMeta("igw", tags), owner: c.Account.Id}
 	s.igws[g.id] = g
@@ -140,10 +140,10 @@ func ec2AttachInternetGateway(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if g.vpc != "" {
-		return nil, core.ApiError("Resource.AlreadyAssociated", 400, "resource %s is already attached to network %s", g.id, g.vpc)
+		return nil, core.NewError("Resource.AlreadyAssociated", 400, "resource %s is already attached to network %s", g.id, g.vpc)
 	}
 	if other := s.attachedIGW(v.id); other != nil {
-		return nil, core.ApiError("Resource.AlreadyAssociated", 400, "Network %s already has an internet gateway attached", v.id)
+		return nil, core.NewError("Resource.AlreadyAssociated", 400, "Network %s already has an internet gateway attached", v.id)
 	}
 	g.vpc = v.id
 	return ec2OK, nil
@@ -163,7 +163,7 @@ func ec2DetachInternetGateway(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if g.vpc != vpc {
-		return nil, core.ApiError("Gateway.NotAttached", 400, "resource %s is not attached to network %s", g.id, vpc)
+		return nil, core.NewError("Gateway.NotAttached", 400, "resource %s is not attached to network %s", g.id, vpc)
 	}
 	// Public addresses mapped in the VPC (NAT gateways' elastic IPs) must go first, as in AWS.
 	for _, e := range s.eips {

@@ -302,27 +302,27 @@ func ec2RunInstances(c *core.Req) (any, error) {
 		return nil, ec2Invalid("Invalid value for MinCount/MaxCount.")
 	}
 	if maxCount > 20 {
-		return nil, core.ApiError("InstanceLimitExceeded", 400, "You have requested more instances (%d) than your current instance limit of 20 allows.", maxCount)
+		return nil, core.NewError("InstanceLimitExceeded", 400, "You have requested more instances (%d) than your current instance limit of 20 allows.", maxCount)
 	}
 	if l.image == "" {
-		return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter ImageId")
+		return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter ImageId")
 	}
 	if !strings.HasPrefix(l.image, "ami-") {
-		return nil, core.ApiError("InvalidAMIID.Malformed", 400, "Invalid id: \"%s\" (expecting \"ami-...\")", l.image)
+		return nil, core.NewError("InvalidAMIID.Malformed", 400, "Invalid id: \"%s\" (expecting \"ami-...\")", l.image)
 	}
 	if l.key != "" {
-		return nil, core.ApiError("InvalidKeyPair.NotFound", 400, "The key pair '%s' does not exist", l.key)
+		return nil, core.NewError("InvalidKeyPair.NotFound", 400, "The key pair '%s' does not exist", l.key)
 	}
 	s := ec2Of(c)
 	if l.subnet == "" {
-		return nil, core.ApiError("VPCIdNotSpecified", 400, "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.")
+		return nil, core.NewError("VPCIdNotSpecified", 400, "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.")
 	}
 	sn, err := s.subnet(l.subnet)
 	if err != nil {
 		return nil, err
 	}
 	if len(l.groupNames) > 0 {
-		return nil, core.ApiError("InvalidGroup.NotFound", 400, "The security group '%s' does not exist in VPC '%s'", l.groupNames[0], sn.vpc)
+		return nil, core.NewError("InvalidGroup.NotFound", 400, "The security group '%s' does not exist in VPC '%s'", l.groupNames[0], sn.vpc)
 	}
 	for _, g := range l.groups {
 		sg := s.sgs[g]
@@ -494,7 +494,7 @@ func ec2DescribeInstances(c *core.Req) (any, error) {
 func ec2TerminateInstances(c *core.Req) (any, error) {
 	ids := ec2List(c, "InstanceId")
 	if len(ids) == 0 {
-		return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter InstanceId")
+		return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter InstanceId")
 	}
 	s := ec2Of(c)
 	var found []*ec2Instance

@@ -93,22 +93,22 @@ func (s *ec2State) launchTemplate(c *core.Req, prefix string) (*ec2LaunchTemplat
 	id, name := c.Param(prefix+"LaunchTemplateId"), c.Param(prefix+"LaunchTemplateName")
 	switch {
 	case id != "" && name != "":
-		return nil, core.ApiError("InvalidParameterCombination", 400, "Both a launch template ID and a launch template name were specified.")
+		return nil, core.NewError("InvalidParameterCombination", 400, "Both a launch template ID and a launch template name were specified.")
 	case id != "":
 		if lt, ok := s.compute[id].(*ec2LaunchTemplate); ok {
 			return lt, nil
 		}
 		if !strings.HasPrefix(id, "lt-") {
-			return nil, core.ApiError("InvalidLaunchTemplateId.Malformed", 400, "The specified ID for the launch template is not valid.")
+			return nil, core.NewError("InvalidLaunchTemplateId.Malformed", 400, "The specified ID for the launch template is not valid.")
 		}
 		return nil, ec2NotFound("launch-template", id)
 	case name != "":
 		if lt := s.launchTemplateByName(name); lt != nil {
 			return lt, nil
 		}
-		return nil, core.ApiError("InvalidLaunchTemplateName.NotFoundException", 400, "The specified launch template, with template name %s, does not exist.", name)
+		return nil, core.NewError("InvalidLaunchTemplateName.NotFoundException", 400, "The specified launch template, with template name %s, does not exist.", name)
 	}
-	return nil, core.ApiError("MissingParameter", 400, "The request must include either the launch template ID or the launch template name.")
+	return nil, core.NewError("MissingParameter", 400, "The request must include either the launch template ID or the launch template name.")
 }
 
 // version resolves "$Default", "$Latest" or a number ("" is $Default).
@@ -123,13 +123,13 @@ func (lt *ec2LaunchTemplate) version(v string) (*ec2LTVersion, *core.APIError) {
 	default:
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n < 1 {
-			return nil, core.ApiError("InvalidLaunchTemplateId.VersionNotFound", 400, "Could not find launch template version %s for launch template %s.", v, lt.id)
+			return nil, core.NewError("InvalidLaunchTemplateId.VersionNotFound", 400, "Could not find launch template version %s for launch template %s.", v, lt.id)
 		}
 	}
 	if n >= 1 && n <= len(lt.versions) && lt.versions[n-1] != nil {
 		return lt.versions[n-1], nil
 	}
-	return nil, core.ApiError("InvalidLaunchTemplateId.VersionNotFound", 400, "Could not find launch template version %s for launch template %s.", v, lt.id)
+	return nil, core.NewError("InvalidLaunchTemplateId.VersionNotFound", 400, "Could not find launch template version %s for launch template %s.", v, lt.id)
 }
 
 // ec2LaunchTemplateData reads the LaunchTemplateData.* parameters.
@@ -219,7 +219,7 @@ func ec2CreateLaunchTemplate(c *core.Req) (any, error) {
 		}
 	}
 	if s.launchTemplateByName(name) != nil {
-		return nil, core.ApiError("InvalidLaunchTemplateName.AlreadyExistsException", 400, "Launch template name already in use.")
+		return nil, core.NewError("InvalidLaunchTemplateName.AlreadyExistsException", 400, "Launch template name already in use.")
 	}
 	lt := &ec2LaunchTemplate{ec2Meta: s.newMeta("lt", tags), name: name, created: c.Now, createdBy: c.Caller.ARN, defaultVersion: 1}
 	lt.versions = []*ec2LTVersion{{number: 1, desc: c.Param("VersionDescription"), created: c.Now, data: data}}
@@ -435,7 +435,7 @@ func ec2DescribeLaunchTemplates(c *core.Req) (any, error) {
 		for _, name := range names {
 			lt := s.launchTemplateByName(name)
 			if lt == nil {
-				return nil, core.ApiError("InvalidLaunchTemplateName.NotFoundException", 400, "At least one of the launch templates specified in the request does not exist.")
+				return nil, core.NewError("InvalidLaunchTemplateName.NotFoundException", 400, "At least one of the launch templates specified in the request does not exist.")
 			}
 			picked = append(picked, lt)
 		}

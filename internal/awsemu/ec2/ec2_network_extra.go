@@ -54,7 +54,7 @@ func ec2DescribeNetworkInterfaces(c *core.Req) (any, error) {
 	s := ec2Of(c)
 	enis, err := ec2Lookup(ec2List(c, "NetworkInterfaceId"), s.interfaces(), func(i ec2Interface) string { return i.id },
 		func(id string) *core.APIError {
-			return core.ApiError("InvalidNetworkInterfaceID.NotFound", 400, "The networkInterface ID '%s' does not exist", id)
+			return core.NewError("InvalidNetworkInterfaceID.NotFound", 400, "The networkInterface ID '%s' does not exist", id)
 		})
 	if err != nil {
 		return nil, err

@@ -51,7 +51,7 @@ func ec2Field(c *core.Req, member, field string) string { return c.Param(member 
 func ec2Required(c *core.Req, names ...string) *core.APIError {
 	for _, n := range names {
 		if c.Param(n) == "" {
-			return core.ApiError("MissingParameter", 400, "The request must contain the parameter %s", n)
+			return core.NewError("MissingParameter", 400, "The request must contain the parameter %s", n)
 		}
 	}
 	return nil
@@ -82,10 +82,10 @@ func ec2CreateTags(c *core.Req, typ string) ([]core.Tag, *core.APIError) {
 	for _, m := range ec2Members(c, "TagSpecification") {
 		rt := ec2Field(c, m, "ResourceType")
 		if rt == "" {
-			return nil, core.ApiError("InvalidParameterValue", 400, "Tag specification resource type must have a value")
+			return nil, core.NewError("InvalidParameterValue", 400, "Tag specification resource type must have a value")
 		}
 		if rt != typ {
-			return nil, core.ApiError("InvalidParameterValue", 400, "'%s' is not a valid taggable resource type for this operation.", rt)
+			return nil, core.NewError("InvalidParameterValue", 400, "'%s' is not a valid taggable resource type for this operation.", rt)
 		}
 	}
 	return ec2MergeTags(nil, ec2SpecTags(c, typ))
@@ -97,11 +97,11 @@ func ec2MergeTags(existing, set []core.Tag) ([]core.Tag, *core.APIError) {
 	for _, t := range set {
 		switch {
 		case t.Key == "" || len(t.Key) > 128:
-			return nil, core.ApiError("InvalidParameterValue", 400, "Tag keys must be between 1 and 128 characters long.")
+			return nil, core.NewError("InvalidParameterValue", 400, "Tag keys must be between 1 and 128 characters long.")
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
-			return nil, core.ApiError("InvalidParameterValue", 400, "Tag keys starting with 'aws:' are reserved for internal use")
+			return nil, core.NewError("InvalidParameterValue", 400, "Tag keys starting with 'aws:' are reserved for internal use")
 		case len(t.Value) > 256:
-			return nil, core.ApiError("InvalidParameterValue", 400, "Tag values must be at most 256 characters long.")
+			return nil, core.NewError("InvalidParameterValue", 400, "Tag values must be at most 256 characters long.")
 		}
 		replaced := false
 		for i := range out {
@@ -114,7 +114,7 @@ func ec2MergeTags(existing, set []core.Tag) ([]core.Tag, *core.APIError) {
 		}
 	}
 	if len(out) > 50 {
-		return nil, core.ApiError("TagLimitExceeded", 400, "The maximum number of Tags for a resource has been reached.")
+		return nil, core.NewError("TagLimitExceeded", 400, "The maximum number of Tags for a resource has been reached.")
 	}
 	return out, nil
 }

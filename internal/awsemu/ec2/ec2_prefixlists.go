@@ -42,7 +42,7 @@ func ec2DescribePrefixLists(c *core.Req) (any, error) {
 	s := ec2Of(c)
 	lists, err := ec2Lookup(ec2List(c, "PrefixListId"), s.prefixLists(), func(p ec2PrefixListInfo) string { return p.id },
 		func(id string) *core.APIError {
-			return core.ApiError("InvalidPrefixListID.NotFound", 400, "The prefix list ID '%s' does not exist", id)
+			return core.NewError("InvalidPrefixListID.NotFound", 400, "The prefix list ID '%s' does not exist", id)
 		})
 	if err != nil {
 		return nil, err

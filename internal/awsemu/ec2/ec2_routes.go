@@ -24,9 +24,9 @@ func ec2RouteDest(c *core.Req) (dest, prefixList string, err *core.APIError) {
 	case c.Param("DestinationIpv6CidrBlock") != "":
 		return "", "", ec2Invalid("awsemu does not support IPv6 routes.")
 	case dest == "" && prefixList == "":
-		return "", "", core.ApiError("MissingParameter", 400, "The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock or destinationPrefixListId")
+		return "", "", core.NewError("MissingParameter", 400, "The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock or destinationPrefixListId")
 	case dest != "" && prefixList != "":
-		return "", "", core.ApiError("InvalidParameterCombination", 400, "Only one of destinationCidrBlock, destinationIpv6CidrBlock or destinationPrefixListId may be specified")
+		return "", "", core.NewError("InvalidParameterCombination", 400, "Only one of destinationCidrBlock, destinationIpv6CidrBlock or destinationPrefixListId may be specified")
 	case dest != "":
 		p, perr := ec2ParseCIDR("destinationCidrBlock", dest)
 		if perr != nil {
@@ -59,11 +59,11 @@ func (s *ec2State) routeTarget(c *core.Req, rt *ec2RouteTable) (*ec2Route, *core
 	gw, nat := c.Param("GatewayId"), c.Param("NatGatewayId")
 	switch {
 	case gw != "" && nat != "":
-		return nil, core.ApiError("InvalidParameterCombination", 400, "Only one target may be specified for a route")
+		return nil, core.NewError("InvalidParameterCombination", 400, "Only one target may be specified for a route")
 	case gw != "":
 		g := s.igws[gw]
 		if !strings.HasPrefix(gw, "igw-") || g == nil {
-			return nil, core.ApiError("InvalidGatewayID.NotFound", 400, "The gateway ID '%s' does not exist", gw)
+			return nil, core.NewError("InvalidGatewayID.NotFound", 400, "The gateway ID '%s' does not exist", gw)
 		}
 		if g.vpc != rt.vpc {
 			return nil, ec2Invalid("route table %s and network gateway %s belong to different networks", rt.id, gw)
@@ -72,14 +72,14 @@ func (s *ec2State) routeTarget(c *core.Req, rt *ec2RouteTable) (*ec2Route, *core
 	case nat != "":
 		n := s.nats[nat]
 		if n == nil || n.state == "deleted" || n.state == "failed" {
-			return nil, core.ApiError("InvalidNatGatewayID.NotFound", 400, "The natGateway ID '%s' does not exist", nat)
+			return nil, core.NewError("InvalidNatGatewayID.NotFound", 400, "The natGateway ID '%s' does not exist", nat)
 		}
 		if n.vpc != rt.vpc {
 			return nil, ec2Invalid("route table %s and NAT gateway %s belong to different networks", rt.id, nat)
 		}
 		return &ec2Route{nat: nat, origin: "CreateRoute"}, nil
 	}
-	return nil, core.ApiError("MissingParameter", 400, "The request must contain exactly one of gatewayId, natGatewayId, egressOnlyInternetGatewayId, instanceId, networkInterfaceId, transitGatewayId, vpcPeeringConnectionId")
+	return nil, core.NewError("MissingParameter", 400, "The request must contain exactly one of gatewayId, natGatewayId, egressOnlyInternetGatewayId, instanceId, networkInterfaceId, transitGatewayId, vpcPeeringConnectionId")
 }
 
 func ec2CreateRoute(c *core.Req) (any, error) {
@@ -100,10 +100,10 @@ func ec2CreateRoute(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if rt.findRoute(dest, prefixList) != nil {
-		return nil, core.ApiError("RouteAlreadyExists", 400, "The route identified by %s already exists.", dest+prefixList)
+		return nil, core.NewError("RouteAlreadyExists", 400, "The route identified by %s already exists.", dest+prefixList)
 	}
 	if len(rt.routes) >= ec2RouteLimit {
-		return nil, core.ApiError("RouteLimitExceeded", 400, "The maximum number of routes has been reached.")
+		return nil, core.NewError("RouteLimitExceeded", 400, "The maximum number of routes has been reached.")
 	}
 	r.dest, r.prefixList = dest, prefixList
 	rt.routes = append(rt.routes, r)
@@ -154,9 +154,9 @@ func ec2DeleteRoute(c *core.Req) (any, error) {
 	r := rt.findRoute(dest, prefixList)
 	switch {
 	case r == nil && dest != "":
-		return nil, core.ApiError("InvalidRoute.NotFound", 400, "no route with destination-cidr-block %s in route table %s", dest, rt.id)
+		return nil, core.NewError("InvalidRoute.NotFound", 400, "no route with destination-cidr-block %s in route table %s", dest, rt.id)
 	case r == nil:
-		return nil, core.ApiError("InvalidRoute.NotFound", 400, "no route with destination-prefix-list-id %s in route table %s", prefixList, rt.id)
+		return nil, core.NewError("InvalidRoute.NotFound", 400, "no route with destination-prefix-list-id %s in route table %s", prefixList, rt.id)
 	case r.gateway == "local":
 		return nil, ec2Invalid("cannot remove local route %s in route table %s", dest, rt.id)
 	case strings.HasPrefix(r.gateway, "vpce-"):

@@ -283,7 +283,7 @@ func ec2AssociateRouteTable(c *core.Req) (any, error) {
 	for _, other := range s.rtbs {
 		for _, a := range other.assocs {
 			if a.subnet == sn.id {
-				return nil, core.ApiError("Resource.AlreadyAssociated", 400, "the specified association for route table %s conflicts with an existing association", rt.id)
+				return nil, core.NewError("Resource.AlreadyAssociated", 400, "the specified association for route table %s conflicts with an existing association", rt.id)
 			}
 		}
 	}

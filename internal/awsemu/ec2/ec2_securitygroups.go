@@ -70,9 +70,9 @@ func (s *ec2State) group(c *core.Req) (*ec2SecurityGroup, *core.APIError) {
 		if sg := s.groupByName(name); sg != nil {
 			return sg, nil
 		}
-		return nil, core.ApiError("InvalidGroup.NotFound", 400, "The security group '%s' does not exist in default VPC 'none'", name)
+		return nil, core.NewError("InvalidGroup.NotFound", 400, "The security group '%s' does not exist in default VPC 'none'", name)
 	}
-	return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter groupId")
+	return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter groupId")
 }
 
 // newDefaultSecurityGroup is the group AWS makes with every VPC: all traffic from its own
@@ -101,7 +101,7 @@ func ec2CreateSecurityGroup(c *core.Req) (any, error) {
 	}
 	s := ec2Of(c)
 	if c.Param("VpcId") == "" {
-		return nil, core.ApiError("VPCIdNotSpecified", 400, "No default VPC for this user")
+		return nil, core.NewError("VPCIdNotSpecified", 400, "No default VPC for this user")
 	}
 	v, err := s.vpc(c.Param("VpcId"))
 	if err != nil {
@@ -109,7 +109,7 @@ func ec2CreateSecurityGroup(c *core.Req) (any, error) {
 	}
 	for _, sg := range s.sgs {
 		if sg.vpc == v.id && sg.name == name {
-			return nil, core.ApiError("InvalidGroup.Duplicate", 400, "The security group '%s' already exists for VPC '%s'", name, v.id)
+			return nil, core.NewError("InvalidGroup.Duplicate", 400, "The security group '%s' already exists for VPC '%s'", name, v.id)
 		}
 	}
 	tags, err := ec2CreateTags(c, "security-group")
@@ -134,7 +134,7 @@ func ec2DeleteSecurityGroup(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if sg.name == "default" {
-		return nil, core.ApiError("CannotDelete", 400, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", sg.id)
+		return nil, core.NewError("CannotDelete", 400, "the specified group: \"%s\" name: \"default\" cannot be deleted by a user", sg.id)
 	}
 	for _, other := range s.sgs {
 		if other == sg {
@@ -250,7 +250,7 @@ func ec2DescribeSecurityGroups(c *core.Req) (any, error) {
 	}
 	if names := ec2List(c, "GroupName"); len(names) > 0 {
 		sgs, err = ec2Lookup(names, sgs, func(sg *ec2SecurityGroup) string { return sg.name }, func(name string) *core.APIError {
-			return core.ApiError("InvalidGroup.NotFound", 400, "The security group '%s' does not exist in default VPC 'none'", name)
+			return core.NewError("InvalidGroup.NotFound", 400, "The security group '%s' does not exist in default VPC 'none'", name)
 		})
 		if err != nil {
 			return nil, err

@@ -153,7 +153,7 @@ func (s *ec2State) parsePermissions(c *core.Req, egress bool) ([]*ec2SGRule, *co
 		for _, m := range ec2Members(c, ec2PrefixOf(p.prefix)+"Groups") {
 			gid, desc := ec2Field(c, m, "GroupId"), ec2Field(c, m, "Description")
 			if gid == "" {
-				return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter groupId for referenced security groups")
+				return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter groupId for referenced security groups")
 			}
 			if s.sgs[gid] == nil {
 				return nil, ec2NotFound("security-group", gid)
@@ -166,7 +166,7 @@ func (s *ec2State) parsePermissions(c *core.Req, egress bool) ([]*ec2SGRule, *co
 		out = append(out, peers...)
 	}
 	if len(out) == 0 {
-		return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter ipPermissions")
+		return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter ipPermissions")
 	}
 	return out, nil
 }
@@ -199,12 +199,12 @@ func ec2Authorize(egress bool) func(c *core.Req) (any, error) {
 		for i, r := range rules {
 			for _, existing := range append(append([]*ec2SGRule(nil), sg.rules...), rules[:i]...) {
 				if existing.same(r) {
-					return nil, core.ApiError("InvalidPermission.Duplicate", 400, "the specified rule \"%s\" already exists", r)
+					return nil, core.NewError("InvalidPermission.Duplicate", 400, "the specified rule \"%s\" already exists", r)
 				}
 			}
 		}
 		if count+len(rules) > ec2SGRuleLimit {
-			return nil, core.ApiError("RulesPerSecurityGroupLimitExceeded", 400, "The maximum number of rules per security group has been reached.")
+			return nil, core.NewError("RulesPerSecurityGroupLimitExceeded", 400, "The maximum number of rules per security group has been reached.")
 		}
 		out := struct {
 			Return bool                 `xml:"return"`
@@ -257,12 +257,12 @@ func ec2Revoke(egress bool) func(c *core.Req) (any, error) {
 				}
 			}
 			if len(remove) == 0 {
-				return nil, core.ApiError("InvalidPermission.NotFound", 400, "The specified rule does not exist in this security group.")
+				return nil, core.NewError("InvalidPermission.NotFound", 400, "The specified rule does not exist in this security group.")
 			}
 			unknown = ec2Permissions(missing, egress)
 		}
 		if len(remove) == 0 {
-			return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter ipPermissions or securityGroupRuleIds")
+			return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter ipPermissions or securityGroupRuleIds")
 		}
 		kept := sg.rules[:0]
 		for _, r := range sg.rules {

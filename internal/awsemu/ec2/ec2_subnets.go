@@ -120,11 +120,11 @@ func ec2CreateSubnet(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if cidr.Bits() < 16 || cidr.Bits() > 28 || !v.cidr.Contains(cidr.Addr()) || cidr.Bits() < v.cidr.Bits() {
-		return nil, core.ApiError("InvalidSubnet.Range", 400, "The CIDR '%s' is invalid.", cidr)
+		return nil, core.NewError("InvalidSubnet.Range", 400, "The CIDR '%s' is invalid.", cidr)
 	}
 	for _, other := range s.subnets {
 		if other.vpc == v.id && other.cidr.Overlaps(cidr) {
-			return nil, core.ApiError("InvalidSubnet.Conflict", 400, "The CIDR '%s' conflicts with another subnet", cidr)
+			return nil, core.NewError("InvalidSubnet.Conflict", 400, "The CIDR '%s' conflicts with another subnet", cidr)
 		}
 	}
 	zones := s.azs()
@@ -256,7 +256,7 @@ func ec2ModifySubnetAttribute(c *core.Req) (any, error) {
 		}
 	}
 	if len(set) != 1 {
-		return nil, core.ApiError("InvalidParameterCombination", 400, "Specify exactly one attribute to modify.")
+		return nil, core.NewError("InvalidParameterCombination", 400, "Specify exactly one attribute to modify.")
 	}
 	sn, err := ec2Of(c).subnet(c.Param("SubnetId"))
 	if err != nil {

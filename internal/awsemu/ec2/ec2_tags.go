@@ -46,7 +46,7 @@ func ec2TagTargets(create bool) func(c *core.Req) []ec2Target {
 func ec2Taggables(c *core.Req) ([]ec2Object, *core.APIError) {
 	ids := ec2List(c, "ResourceId")
 	if len(ids) == 0 {
-		return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter resourceIdSet")
+		return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter resourceIdSet")
 	}
 	s := ec2Of(c)
 	var out []ec2Object
@@ -67,7 +67,7 @@ func ec2CreateTagsOp(c *core.Req) (any, error) {
 	}
 	tags := ec2Tags(c, "Tag")
 	if len(tags) == 0 {
-		return nil, core.ApiError("MissingParameter", 400, "The request must contain the parameter tagSet")
+		return nil, core.NewError("MissingParameter", 400, "The request must contain the parameter tagSet")
 	}
 	merged := make([][]core.Tag, len(objs))
 	for i, obj := range objs {

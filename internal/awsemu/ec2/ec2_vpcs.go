@@ -88,7 +88,7 @@ func ec2CreateVpc(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if cidr.Bits() < 16 || cidr.Bits() > 28 {
-		return nil, core.ApiError("InvalidVpc.Range", 400, "The CIDR '%s' is invalid.", cidr)
+		return nil, core.NewError("InvalidVpc.Range", 400, "The CIDR '%s' is invalid.", cidr)
 	}
 	tenancy := c.Param("InstanceTenancy")
 	if tenancy == "" {
@@ -103,7 +103,7 @@ func ec2CreateVpc(c *core.Req) (any, error) {
 	}
 	s := ec2Of(c)
 	if len(s.vpcs) >= ec2VpcLimit {
-		return nil, core.ApiError("VpcLimitExceeded", 400, "The maximum number of VPCs has been reached.")
+		return nil, core.NewError("VpcLimitExceeded", 400, "The maximum number of VPCs has been reached.")
 	}
 	v := &ec2Vpc{
 		ec2Meta: s.newMeta("vpc", tags), owner: c.Account.Id, cidr: cidr, cidrAssoc: ec2NewID("vpc-cidr-assoc"),
@@ -265,9 +265,9 @@ func ec2ModifyVpcAttribute(c *core.Req) (any, error) {
 	}
 	switch {
 	case len(set) == 0:
-		return nil, core.ApiError("InvalidParameterCombination", 400, "No attributes specified.")
+		return nil, core.NewError("InvalidParameterCombination", 400, "No attributes specified.")
 	case len(set) > 1:
-		return nil, core.ApiError("InvalidParameterCombination", 400, "Fields for multiple attribute types specified: %s", core.LowerFirst(set[0])+", "+core.LowerFirst(set[1]))
+		return nil, core.NewError("InvalidParameterCombination", 400, "Fields for multiple attribute types specified: %s", core.LowerFirst(set[0])+", "+core.LowerFirst(set[1]))
 	}
 	v, err := ec2Of(c).vpc(c.Param("VpcId"))
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 // eksService is Amazon EKS (REST-JSON). Each eks_*.go file declares its operations next to
 // their handlers.
 func Service() *core.Service {
-	s := &core.Service{Name: "eks", Protocol: core.RestJSONProtocol{}}
+	s := &core.Service{Name: "eks", Protocol: core.RestJSONProtocol{}, Impl: eksPeer{}}
 	s.Add(eksClusterOps()...)
 	s.Add(eksClusterUpdateOps()...)
 	s.Add(eksNodegroupOps()...)
@@ -27,19 +27,19 @@ func Service() *core.Service {
 
 // EKS errors, with the statuses EKS returns them with.
 func eksNotFound(format string, args ...any) *core.APIError {
-	return core.ApiError("ResourceNotFoundException", 404, format, args...)
+	return core.NewError("ResourceNotFoundException", 404, format, args...)
 }
 
 func eksInUse(format string, args ...any) *core.APIError {
-	return core.ApiError("ResourceInUseException", 409, format, args...)
+	return core.NewError("ResourceInUseException", 409, format, args...)
 }
 
 func eksInvalidParam(format string, args ...any) *core.APIError {
-	return core.ApiError("InvalidParameterException", 400, format, args...)
+	return core.NewError("InvalidParameterException", 400, format, args...)
 }
 
 func eksInvalidRequest(format string, args ...any) *core.APIError {
-	return core.ApiError("InvalidRequestException", 400, format, args...)
+	return core.NewError("InvalidRequestException", 400, format, args...)
 }
 
 // eksKubernetesVersions are the Kubernetes versions the emulated EKS runs, oldest first; the last
@@ -94,14 +94,14 @@ func checkEKSName(field, v string, max int) *core.APIError {
 // (InvalidParameterException on creates, BadRequestException on TagResource).
 func checkEKSTags(m map[string]string, code string) *core.APIError {
 	if len(m) > core.MaxTags {
-		return core.ApiError(code, 400, "Tags cannot exceed %d", core.MaxTags)
+		return core.NewError(code, 400, "Tags cannot exceed %d", core.MaxTags)
 	}
 	for k, v := range m {
 		if k == "" || utf8.RuneCountInString(k) > 128 || utf8.RuneCountInString(v) > 256 {
-			return core.ApiError(code, 400, "Tag keys must be 1 to 128 characters and values at most 256 characters (tag %q)", k)
+			return core.NewError(code, 400, "Tag keys must be 1 to 128 characters and values at most 256 characters (tag %q)", k)
 		}
 		if strings.HasPrefix(strings.ToLower(k), "aws:") {
-			return core.ApiError(code, 400, "Tag keys starting with 'aws:' are reserved for AWS use")
+			return core.NewError(code, 400, "Tag keys starting with 'aws:' are reserved for AWS use")
 		}
 	}
 	return nil
@@ -146,12 +146,12 @@ func eksFindCluster(c *core.Req) (*eksCluster, *core.APIError) {
 
 // eksRequestTags is aws:RequestTag/* and aws:TagKeys of the body's "tags" map.
 func eksRequestTags(c *core.Req) map[string][]string {
-	return core.RequestTagContext(core.TagsOfMap(core.JsonBody[struct{ Tags map[string]string }](c).Tags))
+	return core.RequestTagContext(core.TagsOfMap(core.JSONBody[struct{ Tags map[string]string }](c).Tags))
 }
 
 // eksTagOnCreate is the eks:TagResource check EKS makes when a create carries tags.
 func eksTagOnCreate(c *core.Req, arn string) []core.Check {
-	tags := core.TagsOfMap(core.JsonBody[struct{ Tags map[string]string }](c).Tags)
+	tags := core.TagsOfMap(core.JSONBody[struct{ Tags map[string]string }](c).Tags)
 	if len(tags) == 0 {
 		return nil
 	}
@@ -164,7 +164,7 @@ func eksDecode(c *core.Req, v any) *core.APIError {
 		return nil
 	}
 	if err := json.Unmarshal(c.Body, v); err != nil {
-		return core.ApiError("BadRequestException", 400, "Could not parse request body: %s", err.Error())
+		return core.NewError("BadRequestException", 400, "Could not parse request body: %s", err.Error())
 	}
 	return nil
 }

@@ -11,13 +11,13 @@ import (
 func eksAccessOps() []*core.Operation {
 	entry := "/clusters/{clusterName}/access-entries/{principalArn}"
 	return []*core.Operation{
-		{Name: "CreateAccessEntry", HTTP: "POST /clusters/{clusterName}/access-entries", Action: "eks:CreateAccessEntry", Resources: eksClusterResource, Context: core.Ctx(eksClusterTags, eksRequestTags, eksNewEntryContext), Also: eksCreateEntryAlso, Handle: eksCreateAccessEntry},
+		{Name: "CreateAccessEntry", HTTP: "POST /clusters/{clusterName}/access-entries", Action: "eks:CreateAccessEntry", Resources: eksClusterResource, Context: core.Contexts(eksClusterTags, eksRequestTags, eksNewEntryContext), Also: eksCreateEntryAlso, Handle: eksCreateAccessEntry},
 		{Name: "DescribeAccessEntry", HTTP: "GET " + entry, Action: "eks:DescribeAccessEntry", Resources: eksEntryResource, Context: eksEntryContext, Handle: eksDescribeAccessEntry},
 		{Name: "UpdateAccessEntry", HTTP: "POST " + entry, Action: "eks:UpdateAccessEntry", Resources: eksEntryResource, Context: eksEntryContext, Handle: eksUpdateAccessEntry},
 		{Name: "ListAccessEntries", HTTP: "GET /clusters/{clusterName}/access-entries", Action: "eks:ListAccessEntries", Resources: eksClusterResource, Context: eksClusterTags, Handle: eksListAccessEntries},
 		{Name: "DeleteAccessEntry", HTTP: "DELETE " + entry, Action: "eks:DeleteAccessEntry", Resources: eksEntryResource, Context: eksEntryContext, Handle: eksDeleteAccessEntry},
-		{Name: "AssociateAccessPolicy", HTTP: "POST " + entry + "/access-policies", Action: "eks:AssociateAccessPolicy", Resources: eksEntryResource, Context: core.Ctx(eksEntryContext, eksAssociateContext), Handle: eksAssociateAccessPolicy},
-		{Name: "DisassociateAccessPolicy", HTTP: "DELETE " + entry + "/access-policies/{policyArn}", Action: "eks:DisassociateAccessPolicy", Resources: eksEntryResource, Context: core.Ctx(eksEntryContext, eksDisassociateContext), Handle: eksDisassociateAccessPolicy},
+		{Name: "AssociateAccessPolicy", HTTP: "POST " + entry + "/access-policies", Action: "eks:AssociateAccessPolicy", Resources: eksEntryResource, Context: core.Contexts(eksEntryContext, eksAssociateContext), Handle: eksAssociateAccessPolicy},
+		{Name: "DisassociateAccessPolicy", HTTP: "DELETE " + entry + "/access-policies/{policyArn}", Action: "eks:DisassociateAccessPolicy", Resources: eksEntryResource, Context: core.Contexts(eksEntryContext, eksDisassociateContext), Handle: eksDisassociateAccessPolicy},
 		{Name: "ListAssociatedAccessPolicies", HTTP: "GET " + entry + "/access-policies", Action: "eks:ListAssociatedAccessPolicies", Resources: eksEntryResource, Context: eksEntryContext, Handle: eksListAssociatedAccessPolicies},
 	}
 }
@@ -94,7 +94,7 @@ func eksEntryKeys(cluster, principal, kind, username string, groups []string) ma
 
 // eksNewEntryContext: CreateAccessEntry's keys for the entry the request describes.
 func eksNewEntryContext(c *core.Req) map[string][]string {
-	in := core.JsonBody[eksAccessEntryIn](c)
+	in := core.JSONBody[eksAccessEntryIn](c)
 	kind := in.Type
 	if kind == "" {
 		kind = "STANDARD"
@@ -118,7 +118,7 @@ func eksEntryContext(c *core.Req) map[string][]string {
 }
 
 func eksCreateEntryAlso(c *core.Req) []core.Check {
-	return eksTagOnCreate(c, eksEntryARN(c, eksClusterLabel(c), core.JsonBody[eksAccessEntryIn](c).PrincipalArn))
+	return eksTagOnCreate(c, eksEntryARN(c, eksClusterLabel(c), core.JSONBody[eksAccessEntryIn](c).PrincipalArn))
 }
 
 type eksAccessEntryOut struct {
@@ -136,7 +136,7 @@ type eksAccessEntryOut struct {
 func (e *eksAccessEntry) view(cluster string) eksAccessEntryOut {
 	return eksAccessEntryOut{
 		ClusterName: cluster, PrincipalArn: e.principalArn, KubernetesGroups: eksList(e.groups), AccessEntryArn: e.arn,
-		CreatedAt: core.WireTime(e.created), ModifiedAt: core.WireTime(e.modified), Tags: core.JsonTagsOf(e.tags), Username: e.username, Type: e.kind,
+		CreatedAt: core.WireTime(e.created), ModifiedAt: core.WireTime(e.modified), Tags: core.JSONTags(e.tags), Username: e.username, Type: e.kind,
 	}
 }
 
@@ -202,7 +202,7 @@ func eksCreateAccessEntry(c *core.Req) (any, error) {
 	if kind == "" {
 		kind = "STANDARD"
 	}
-	if !core.EksOneOf(kind, "STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX") {
+	if !core.OneOf(kind, "STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX", "EC2", "HYBRID_LINUX") {
 		return nil, eksInvalidParam("Unsupported access entry type: %s", kind)
 	}
 	if kind != "STANDARD" && (len(in.KubernetesGroups) > 0 || in.Username != "") {
@@ -214,7 +214,7 @@ func eksCreateAccessEntry(c *core.Req) (any, error) {
 	if err := checkEKSTags(in.Tags, "InvalidParameterException"); err != nil {
 		return nil, err
 	}
-	e := eksNewAccessEntry(c, cl, in.PrincipalArn, kind, in.Username, core.EksUnique(in.KubernetesGroups), core.TagsOfMap(in.Tags))
+	e := eksNewAccessEntry(c, cl, in.PrincipalArn, kind, in.Username, core.Unique(in.KubernetesGroups), core.TagsOfMap(in.Tags))
 	e.clientRequestToken = in.ClientRequestToken
 	cl.entries[e.principalArn] = e
 	return eksAccessEntryResult{e.view(cl.name)}, nil
@@ -271,7 +271,7 @@ func eksUpdateAccessEntry(c *core.Req) (any, error) {
 		if err := eksCheckGroups(in.KubernetesGroups); err != nil {
 			return nil, err
 		}
-		e.groups = core.EksUnique(in.KubernetesGroups)
+		e.groups = core.Unique(in.KubernetesGroups)
 	}
 	if in.Username != nil && *in.Username != "" {
 		e.username = *in.Username
@@ -324,7 +324,7 @@ type eksAssociateIn struct {
 }
 
 func eksAssociateContext(c *core.Req) map[string][]string {
-	in := core.JsonBody[eksAssociateIn](c)
+	in := core.JSONBody[eksAssociateIn](c)
 	m := map[string][]string{"eks:policyArn": {in.PolicyArn}}
 	if s := in.AccessScope; s != nil {
 		m["eks:accessScope"] = []string{s.Type}
@@ -367,7 +367,7 @@ func eksAssociateAccessPolicy(c *core.Req) (any, error) {
 		return nil, err
 	}
 	name, ok := strings.CutPrefix(in.PolicyArn, eksAccessPolicyPrefix)
-	if !ok || !core.EksOneOf(name, eksAccessPolicies...) {
+	if !ok || !core.OneOf(name, eksAccessPolicies...) {
 		return nil, eksInvalidParam("The specified policyArn is invalid: %s", in.PolicyArn)
 	}
 	if e.kind != "STANDARD" {
@@ -393,7 +393,7 @@ func eksAssociateAccessPolicy(c *core.Req) (any, error) {
 		p = &eksAccessPolicy{arn: in.PolicyArn, associated: c.Now}
 		e.policies[in.PolicyArn] = p
 	}
-	p.scopeType, p.namespaces, p.modified = in.AccessScope.Type, core.EksUnique(in.AccessScope.Namespaces), c.Now
+	p.scopeType, p.namespaces, p.modified = in.AccessScope.Type, core.Unique(in.AccessScope.Namespaces), c.Now
 	return eksAssociateResult{ClusterName: cl.name, PrincipalArn: e.principalArn, AssociatedAccessPolicy: p.view()}, nil
 }
 

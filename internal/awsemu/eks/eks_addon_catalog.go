@@ -75,10 +75,10 @@ func eksAddonByName(name string) *eksAddonSpec {
 func (s *eksAddonSpec) release(version, k8s string) *eksAddonRelease {
 	for i := range s.versions {
 		r := &s.versions[i]
-		if !core.EksOneOf(k8s, r.clusters...) {
+		if !core.OneOf(k8s, r.clusters...) {
 			continue
 		}
-		if version == r.version || version == "" && core.EksOneOf(k8s, r.defaults...) {
+		if version == r.version || version == "" && core.OneOf(k8s, r.defaults...) {
 			return r
 		}
 	}
@@ -138,13 +138,13 @@ func eksDescribeAddonVersions(c *core.Req) (any, error) {
 	types := c.In.Params["types"]
 	var infos []eksAddonInfo
 	for _, s := range eksAddonCatalog {
-		if name != "" && s.name != name || len(types) > 0 && !core.EksOneOf(s.kind, types...) {
+		if name != "" && s.name != name || len(types) > 0 && !core.OneOf(s.kind, types...) {
 			continue
 		}
-		if pubs := c.In.Params["publishers"]; len(pubs) > 0 && !core.EksOneOf("eks", pubs...) {
+		if pubs := c.In.Params["publishers"]; len(pubs) > 0 && !core.OneOf("eks", pubs...) {
 			continue
 		}
-		if owners := c.In.Params["owners"]; len(owners) > 0 && !core.EksOneOf("aws", owners...) {
+		if owners := c.In.Params["owners"]; len(owners) > 0 && !core.OneOf("aws", owners...) {
 			continue
 		}
 		info := eksAddonInfo{AddonName: s.name, Type: s.kind, Publisher: "eks", Owner: "aws", AddonVersions: []eksAddonVersionInfo{}}
@@ -152,7 +152,7 @@ func eksDescribeAddonVersions(c *core.Req) (any, error) {
 			var compat []eksAddonCompat
 			for _, v := range r.clusters {
 				if k8s == "" || v == k8s {
-					compat = append(compat, eksAddonCompat{ClusterVersion: v, PlatformVersions: []string{"*"}, DefaultVersion: core.EksOneOf(v, r.defaults...)})
+					compat = append(compat, eksAddonCompat{ClusterVersion: v, PlatformVersions: []string{"*"}, DefaultVersion: core.OneOf(v, r.defaults...)})
 				}
 			}
 			if len(compat) == 0 {

@@ -8,7 +8,7 @@ import "encoding/json"
 
 func eksAddonOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "CreateAddon", HTTP: "POST /clusters/{clusterName}/addons", Action: "eks:CreateAddon", Resources: eksClusterResource, Context: core.Ctx(eksClusterTags, eksRequestTags), Also: eksCreateAddonAlso, Handle: eksCreateAddon},
+		{Name: "CreateAddon", HTTP: "POST /clusters/{clusterName}/addons", Action: "eks:CreateAddon", Resources: eksClusterResource, Context: core.Contexts(eksClusterTags, eksRequestTags), Also: eksCreateAddonAlso, Handle: eksCreateAddon},
 		{Name: "DescribeAddon", HTTP: "GET /clusters/{clusterName}/addons/{addonName}", Action: "eks:DescribeAddon", Resources: eksAddonResource, Context: eksAddonTags, Handle: eksDescribeAddon},
 		{Name: "ListAddons", HTTP: "GET /clusters/{clusterName}/addons", Action: "eks:ListAddons", Resources: eksClusterResource, Context: eksClusterTags, Handle: eksListAddons},
 		{Name: "UpdateAddon", HTTP: "POST /clusters/{clusterName}/addons/{addonName}/update", Action: "eks:UpdateAddon", Resources: eksAddonResource, Context: eksAddonTags, Also: eksUpdateAddonAlso, Handle: eksUpdateAddon},
@@ -49,7 +49,7 @@ type eksAddonIn struct {
 
 // eksCreateAddonAlso: passing the add-on's IRSA role to EKS, and tagging on create.
 func eksCreateAddonAlso(c *core.Req) []core.Check {
-	in := core.JsonBody[eksAddonIn](c)
+	in := core.JSONBody[eksAddonIn](c)
 	arn := eksAddonARN(c, eksClusterLabel(c), in.AddonName)
 	var checks []core.Check
 	if in.ServiceAccountRoleArn != "" {
@@ -59,7 +59,7 @@ func eksCreateAddonAlso(c *core.Req) []core.Check {
 }
 
 func eksUpdateAddonAlso(c *core.Req) []core.Check {
-	if r := core.JsonBody[eksAddonIn](c).ServiceAccountRoleArn; r != "" {
+	if r := core.JSONBody[eksAddonIn](c).ServiceAccountRoleArn; r != "" {
 		return []core.Check{core.PassRole(r, "eks.amazonaws.com", eksAddonResource(c)[0])}
 	}
 	return nil
@@ -85,7 +85,7 @@ func (a *eksAddon) view() eksAddonOut {
 	return eksAddonOut{
 		AddonName: a.name, ClusterName: a.cluster, Status: a.status, AddonVersion: a.version, Health: eksHealth{Issues: []struct{}{}},
 		AddonArn: a.arn, CreatedAt: core.WireTime(a.created), ModifiedAt: core.WireTime(a.modified), ServiceAccountRoleArn: a.serviceAccountRoleArn,
-		Tags: core.JsonTagsOf(a.tags), Publisher: "eks", Owner: "aws", ConfigurationValues: a.configurationValues,
+		Tags: core.JSONTags(a.tags), Publisher: "eks", Owner: "aws", ConfigurationValues: a.configurationValues,
 	}
 }
 
@@ -95,7 +95,7 @@ type eksAddonResult struct {
 
 // eksCheckAddonSettings validates what CreateAddon and UpdateAddon share.
 func eksCheckAddonSettings(c *core.Req, in *eksAddonIn) *core.APIError {
-	if in.ResolveConflicts != "" && !core.EksOneOf(in.ResolveConflicts, "NONE", "OVERWRITE", "PRESERVE") {
+	if in.ResolveConflicts != "" && !core.OneOf(in.ResolveConflicts, "NONE", "OVERWRITE", "PRESERVE") {
 		return eksInvalidParam("Unsupported resolveConflicts value: %s", in.ResolveConflicts)
 	}
 	if v := in.ConfigurationValues; v != nil && *v != "" && !json.Valid([]byte(*v)) {

@@ -124,7 +124,7 @@ func (cl *eksCluster) view() eksClusterOut {
 		Status:                  cl.status,
 		ClientRequestToken:      cl.clientRequestToken,
 		PlatformVersion:         cl.platformVersion,
-		Tags:                    core.JsonTagsOf(cl.tags),
+		Tags:                    core.JSONTags(cl.tags),
 		EncryptionConfig:        cl.encryption,
 		Health:                  eksHealth{Issues: []struct{}{}},
 		AccessConfig:            eksAccessConfigOut{BootstrapClusterCreatorAdminPermissions: cl.bootstrapAdmin, AuthenticationMode: cl.authMode},

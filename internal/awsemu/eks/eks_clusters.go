@@ -2,8 +2,6 @@ package eks
 
 import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/kms"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/logs"
 )
 
 import (
@@ -64,7 +62,7 @@ func (in *eksCreateClusterIn) bootstrapsEntry() bool {
 
 // eksCreateClusterContext holds CreateCluster's condition keys for what the request sets.
 func eksCreateClusterContext(c *core.Req) map[string][]string {
-	in := core.JsonBody[eksCreateClusterIn](c)
+	in := core.JSONBody[eksCreateClusterIn](c)
 	m := core.MergeContext(core.RequestTagContext(core.TagsOfMap(in.Tags)), eksLoggingContext(in.Logging))
 	if in.Version != "" {
 		m["eks:kubernetesVersion"] = []string{in.Version}
@@ -77,11 +75,11 @@ func eksCreateClusterContext(c *core.Req) map[string][]string {
 			m["eks:authenticationMode"] = []string{a.AuthenticationMode}
 		}
 		if a.BootstrapClusterCreatorAdminPermissions != nil {
-			m["eks:bootstrapClusterCreatorAdminPermissions"] = core.EksBool(*a.BootstrapClusterCreatorAdminPermissions)
+			m["eks:bootstrapClusterCreatorAdminPermissions"] = core.BoolValues(*a.BootstrapClusterCreatorAdminPermissions)
 		}
 	}
 	if in.BootstrapSelfManagedAddons != nil {
-		m["eks:bootstrapSelfManagedAddons"] = core.EksBool(*in.BootstrapSelfManagedAddons)
+		m["eks:bootstrapSelfManagedAddons"] = core.BoolValues(*in.BootstrapSelfManagedAddons)
 	}
 	if in.UpgradePolicy != nil && in.UpgradePolicy.SupportType != "" {
 		m["eks:supportType"] = []string{in.UpgradePolicy.SupportType}
@@ -99,10 +97,10 @@ func eksCreateClusterContext(c *core.Req) map[string][]string {
 // eksEndpointContext adds eks:endpointPublicAccess/eks:endpointPrivateAccess for what v sets.
 func eksEndpointContext(m map[string][]string, v *eksVpcConfigIn) {
 	if v.EndpointPublicAccess != nil {
-		m["eks:endpointPublicAccess"] = core.EksBool(*v.EndpointPublicAccess)
+		m["eks:endpointPublicAccess"] = core.BoolValues(*v.EndpointPublicAccess)
 	}
 	if v.EndpointPrivateAccess != nil {
-		m["eks:endpointPrivateAccess"] = core.EksBool(*v.EndpointPrivateAccess)
+		m["eks:endpointPrivateAccess"] = core.BoolValues(*v.EndpointPrivateAccess)
 	}
 }
 
@@ -114,7 +112,7 @@ func eksLoggingContext(l *eksLogging) map[string][]string {
 	m := map[string][]string{}
 	for _, s := range l.ClusterLogging {
 		for _, t := range s.Types {
-			m["eks:loggingType/"+t] = core.EksBool(s.Enabled != nil && *s.Enabled)
+			m["eks:loggingType/"+t] = core.BoolValues(s.Enabled != nil && *s.Enabled)
 		}
 	}
 	return m
@@ -123,7 +121,7 @@ func eksLoggingContext(l *eksLogging) map[string][]string {
 // eksCreateClusterAlso: passing the cluster role to EKS, tagging on create, and the creator's
 // access entry when EKS bootstraps one.
 func eksCreateClusterAlso(c *core.Req) []core.Check {
-	in := core.JsonBody[eksCreateClusterIn](c)
+	in := core.JSONBody[eksCreateClusterIn](c)
 	arn := eksClusterARN(c, in.Name)
 	var checks []core.Check
 	if in.RoleArn != "" {
@@ -197,13 +195,13 @@ func eksCreateCluster(c *core.Req) (any, error) {
 		return nil, err
 	}
 	authMode := in.authMode()
-	if !core.EksOneOf(authMode, "CONFIG_MAP", "API", "API_AND_CONFIG_MAP") {
+	if !core.OneOf(authMode, "CONFIG_MAP", "API", "API_AND_CONFIG_MAP") {
 		return nil, eksInvalidParam("Unsupported authentication mode: %s", authMode)
 	}
 	supportType := "EXTENDED"
 	if in.UpgradePolicy != nil && in.UpgradePolicy.SupportType != "" {
 		supportType = in.UpgradePolicy.SupportType
-		if !core.EksOneOf(supportType, "STANDARD", "EXTENDED") {
+		if !core.OneOf(supportType, "STANDARD", "EXTENDED") {
 			return nil, eksInvalidParam("Unsupported support type: %s", supportType)
 		}
 	}
@@ -244,7 +242,7 @@ func eksCreateCluster(c *core.Req) (any, error) {
 func eksEnsureLogGroup(c *core.Req, cl *eksCluster) {
 	for _, on := range cl.logTypes {
 		if on {
-			logs.LogsEnsureGroup(c, "/aws/eks/"+cl.name+"/cluster")
+			eksLogsOf(c).EnsureGroup(c, "/aws/eks/"+cl.name+"/cluster")
 			return
 		}
 	}
@@ -268,7 +266,7 @@ func eksCheckServiceRole(c *core.Req, roleARN, service string) *core.APIError {
 
 // eksNewVpcConfig validates and completes a cluster's VPC configuration against EC2.
 func eksNewVpcConfig(c *core.Req, in *eksVpcConfigIn) (eksVpcConfig, *core.APIError) {
-	subnets := core.EksUnique(in.SubnetIds)
+	subnets := core.Unique(in.SubnetIds)
 	if len(subnets) < 2 {
 		return eksVpcConfig{}, eksInvalidParam("Subnets specified must be in at least two different AZs")
 	}
@@ -280,7 +278,7 @@ func eksNewVpcConfig(c *core.Req, in *eksVpcConfigIn) (eksVpcConfig, *core.APIEr
 		return eksVpcConfig{}, err
 	}
 	v := eksVpcConfig{
-		subnetIDs: subnets, securityGroupIDs: core.EksUnique(in.SecurityGroupIds), vpcID: vpcID,
+		subnetIDs: subnets, securityGroupIDs: core.Unique(in.SecurityGroupIds), vpcID: vpcID,
 		publicAccess: true, publicAccessCidrs: []string{"0.0.0.0/0"},
 	}
 	if err := eksApplyEndpoint(&v, in); err != nil {
@@ -322,7 +320,7 @@ func eksNetworkConfig(in *struct{ ServiceIpv4Cidr, IPFamily string }) (string, s
 		return cidr, family, nil
 	}
 	if in.IPFamily != "" {
-		if !core.EksOneOf(in.IPFamily, "ipv4", "ipv6") {
+		if !core.OneOf(in.IPFamily, "ipv4", "ipv6") {
 			return "", "", eksInvalidParam("Unsupported ipFamily: %s", in.IPFamily)
 		}
 		family = in.IPFamily
@@ -359,7 +357,7 @@ func eksApplyLogging(current map[string]bool, l *eksLogging) (map[string]bool, *
 	}
 	for _, s := range l.ClusterLogging {
 		for _, t := range s.Types {
-			if !core.EksOneOf(t, eksLogTypes...) {
+			if !core.OneOf(t, eksLogTypes...) {
 				return nil, eksInvalidParam("Unsupported logging type: %s. Supported types are %s", t, strings.Join(eksLogTypes, ", "))
 			}
 			out[t] = s.Enabled != nil && *s.Enabled
@@ -381,14 +379,16 @@ func eksCheckEncryption(c *core.Req, cfg []eksEncryptionOut) *core.APIError {
 		if !strings.HasPrefix(e.Provider.KeyArn, "arn:aws:kms:"+c.Region+":") {
 			return eksInvalidParam("Invalid KMS key ARN %q: it must be the ARN of a key in %s", e.Provider.KeyArn, c.Region)
 		}
-		k, err := kms.ResolveKMSKey(c, c.Account, c.Region, e.Provider.KeyArn, c.Now)
+		kms := eksKMSOf(c)
+		arn, err := kms.ResolveKey(c, c.Region, e.Provider.KeyArn)
 		if err != nil {
 			return eksInvalidParam("Key %s does not exist", e.Provider.KeyArn)
 		}
-		if err := k.Usable(); err != nil {
-			return eksInvalidParam("Key %s is not usable: %s", e.Provider.KeyArn, err.Message)
+		spec, usage, unusable, _ := kms.KeyByARN(c, arn)
+		if unusable != nil {
+			return eksInvalidParam("Key %s is not usable: %s", e.Provider.KeyArn, unusable.Message)
 		}
-		if k.KeySpec != "SYMMETRIC_DEFAULT" || k.KeyUsage != "ENCRYPT_DECRYPT" {
+		if spec != "SYMMETRIC_DEFAULT" || usage != "ENCRYPT_DECRYPT" {
 			return eksInvalidParam("Key %s must be a symmetric encryption key", e.Provider.KeyArn)
 		}
 	}
@@ -400,7 +400,8 @@ func eksCheckEncryption(c *core.Req, cfg []eksEncryptionOut) *core.APIError {
 // the key policy and the caller's policies as KMS decides it.
 func eksGrantSecretsKey(c *core.Req, cfg []eksEncryptionOut) *core.APIError {
 	for _, e := range cfg {
-		k, err := kms.ResolveKMSKey(c, c.Account, c.Region, e.Provider.KeyArn, c.Now)
+		kms := eksKMSOf(c)
+		arn, err := kms.ResolveKey(c, c.Region, e.Provider.KeyArn)
 		if err != nil {
 			return eksInvalidParam("Key %s does not exist", e.Provider.KeyArn)
 		}
@@ -409,9 +410,9 @@ func eksGrantSecretsKey(c *core.Req, cfg []eksEncryptionOut) *core.APIError {
 			"kms:GrantIsForAWSResource": {"true"},
 			"aws:ViaAWSService":         {"true"},
 		}
-		if r := kms.KmsDecide(c, "kms:CreateGrant", k.Arn, ctx); r.Decision != iampolicy.Allowed {
+		if r := kms.Decide(c, "kms:CreateGrant", arn, ctx); r.Decision != iampolicy.Allowed {
 			c.Deny()
-			return core.AccessDenied(c.Service.Name, c.Caller.ARN, "kms:CreateGrant", k.Arn, &r)
+			return core.AccessDenied(c.Service.Name, c.Caller.ARN, "kms:CreateGrant", arn, &r)
 		}
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 
 func eksNodegroupOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "CreateNodegroup", HTTP: "POST /clusters/{clusterName}/node-groups", Action: "eks:CreateNodegroup", Resources: eksClusterResource, Context: core.Ctx(eksClusterTags, eksRequestTags), Also: eksCreateNodegroupAlso, Handle: eksCreateNodegroup},
+		{Name: "CreateNodegroup", HTTP: "POST /clusters/{clusterName}/node-groups", Action: "eks:CreateNodegroup", Resources: eksClusterResource, Context: core.Contexts(eksClusterTags, eksRequestTags), Also: eksCreateNodegroupAlso, Handle: eksCreateNodegroup},
 		{Name: "DescribeNodegroup", HTTP: "GET /clusters/{clusterName}/node-groups/{nodegroupName}", Action: "eks:DescribeNodegroup", Resources: eksNodegroupResource, Context: eksNodegroupTags, Handle: eksDescribeNodegroup},
 		{Name: "ListNodegroups", HTTP: "GET /clusters/{clusterName}/node-groups", Action: "eks:ListNodegroups", Resources: eksClusterResource, Context: eksClusterTags, Handle: eksListNodegroups},
 		{Name: "UpdateNodegroupConfig", HTTP: "POST /clusters/{clusterName}/node-groups/{nodegroupName}/update-config", Action: "eks:UpdateNodegroupConfig", Resources: eksNodegroupResource, Context: eksNodegroupTags, Handle: eksUpdateNodegroupConfig},
@@ -67,7 +67,7 @@ type eksCreateNodegroupIn struct {
 // eksCreateNodegroupAlso: passing the node role to EKS (the Service Authorization Reference
 // lists iam:PassedToService eks.amazonaws.com for CreateNodegroup) and tagging on create.
 func eksCreateNodegroupAlso(c *core.Req) []core.Check {
-	in := core.JsonBody[eksCreateNodegroupIn](c)
+	in := core.JSONBody[eksCreateNodegroupIn](c)
 	arn := eksNodegroupARN(c, eksClusterLabel(c), in.NodegroupName)
 	var checks []core.Check
 	if in.NodeRole != "" {
@@ -117,7 +117,7 @@ func (ng *eksNodegroup) view() eksNodegroupOut {
 		CreatedAt: core.WireTime(ng.created), ModifiedAt: core.WireTime(ng.modified), Status: ng.status, CapacityType: ng.capacityType,
 		ScalingConfig: eksScaling{MinSize: &minSize, MaxSize: &maxSize, DesiredSize: &desired},
 		InstanceTypes: ng.instanceTypes, Subnets: ng.subnets, AmiType: ng.amiType, NodeRole: ng.nodeRole, Labels: labels,
-		DiskSize: ng.diskSize, Health: eksHealth{Issues: []struct{}{}}, Tags: core.JsonTagsOf(ng.tags),
+		DiskSize: ng.diskSize, Health: eksHealth{Issues: []struct{}{}}, Tags: core.JSONTags(ng.tags),
 	}
 	out.UpdateConfig.MaxUnavailable = ng.maxUnavailable
 	if ng.status != "CREATING" {
@@ -192,7 +192,7 @@ func eksCreateNodegroup(c *core.Req) (any, error) {
 	if capacity == "" {
 		capacity = "ON_DEMAND"
 	}
-	if !core.EksOneOf(capacity, "ON_DEMAND", "SPOT", "CAPACITY_BLOCK") {
+	if !core.OneOf(capacity, "ON_DEMAND", "SPOT", "CAPACITY_BLOCK") {
 		return nil, eksInvalidParam("Unsupported capacityType: %s", capacity)
 	}
 	diskSize := 20
@@ -226,7 +226,7 @@ func eksCreateNodegroup(c *core.Req) (any, error) {
 		version: version, releaseVersion: release, status: "CREATING", settleAt: c.Now.Add(c.TransitionDelay()),
 		created: c.Now, modified: c.Now, capacityType: capacity, amiType: amiType, nodeRole: in.NodeRole,
 		minSize: *scaling.MinSize, maxSize: *scaling.MaxSize, desiredSize: *scaling.DesiredSize,
-		instanceTypes: instanceTypes, subnets: core.EksUnique(in.Subnets), diskSize: diskSize, labels: labels,
+		instanceTypes: instanceTypes, subnets: core.Unique(in.Subnets), diskSize: diskSize, labels: labels,
 		tags: core.TagsOfMap(in.Tags), asgName: "eks-" + in.NodegroupName + "-" + c.RequestID, maxUnavailable: maxUnavailable,
 		clientRequestToken: in.ClientRequestToken,
 	}

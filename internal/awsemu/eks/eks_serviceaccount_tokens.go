@@ -84,7 +84,7 @@ func signServiceAccountToken(issuer string, claims saClaims) (string, error) {
 	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }
 
-// verifyServiceAccountToken checks a token's signature against its issuer's key and returns its
+// VerifyServiceAccountToken checks a token's signature against its issuer's key and returns its
 // claims; a token from an issuer the emulator never signed for is refused.
 func VerifyServiceAccountToken(token string) (*saClaims, error) {
 	parts := strings.Split(token, ".")

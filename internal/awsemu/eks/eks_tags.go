@@ -8,8 +8,8 @@ import "strings"
 
 func eksTagOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "TagResource", HTTP: "POST /tags/{resourceArn}", Action: "eks:TagResource", Resources: eksTaggedResource, Context: core.Ctx(eksTaggedContext, eksRequestTags), Handle: eksTagResource},
-		{Name: "UntagResource", HTTP: "DELETE /tags/{resourceArn}", Action: "eks:UntagResource", Resources: eksTaggedResource, Context: core.Ctx(eksTaggedContext, eksUntagKeys), Handle: eksUntagResource},
+		{Name: "TagResource", HTTP: "POST /tags/{resourceArn}", Action: "eks:TagResource", Resources: eksTaggedResource, Context: core.Contexts(eksTaggedContext, eksRequestTags), Handle: eksTagResource},
+		{Name: "UntagResource", HTTP: "DELETE /tags/{resourceArn}", Action: "eks:UntagResource", Resources: eksTaggedResource, Context: core.Contexts(eksTaggedContext, eksUntagKeys), Handle: eksUntagResource},
 		{Name: "ListTagsForResource", HTTP: "GET /tags/{resourceArn}", Action: "eks:ListTagsForResource", Resources: eksTaggedResource, Context: eksTaggedContext, Handle: eksListTagsForResource},
 	}
 }
@@ -27,7 +27,7 @@ func eksTagged(c *core.Req, arn string) (tags *[]core.Tag, entryKeys map[string]
 	kind, path, _ := strings.Cut(rest, "/")
 	parts := strings.Split(path, "/")
 	cl := eksOf(c).clusters[parts[0]]
-	if !core.EksOneOf(kind, "cluster", "nodegroup", "addon", "access-entry") {
+	if !core.OneOf(kind, "cluster", "nodegroup", "addon", "access-entry") {
 		return nil, nil, false
 	}
 	if cl == nil {
@@ -76,10 +76,10 @@ func eksTagTarget(c *core.Req) (*[]core.Tag, *core.APIError) {
 	arn := c.In.Labels["resourceArn"]
 	tags, _, ok := eksTagged(c, arn)
 	if !ok {
-		return nil, core.ApiError("BadRequestException", 400, "%s is not a valid resource ARN", arn)
+		return nil, core.NewError("BadRequestException", 400, "%s is not a valid resource ARN", arn)
 	}
 	if tags == nil {
-		return nil, core.ApiError("NotFoundException", 404, "Resource %s not found", arn)
+		return nil, core.NewError("NotFoundException", 404, "Resource %s not found", arn)
 	}
 	return tags, nil
 }
@@ -94,14 +94,14 @@ func eksTagResource(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if len(in.Tags) == 0 {
-		return nil, core.ApiError("BadRequestException", 400, "Tags are required")
+		return nil, core.NewError("BadRequestException", 400, "Tags are required")
 	}
 	if err := checkEKSTags(in.Tags, "BadRequestException"); err != nil {
 		return nil, err
 	}
 	merged := core.PutTags(*tags, core.TagsOfMap(in.Tags))
 	if len(merged) > core.MaxTags {
-		return nil, core.ApiError("BadRequestException", 400, "Resource can't have more than %d tags", core.MaxTags)
+		return nil, core.NewError("BadRequestException", 400, "Resource can't have more than %d tags", core.MaxTags)
 	}
 	*tags = merged
 	return struct{}{}, nil
@@ -114,7 +114,7 @@ func eksUntagResource(c *core.Req) (any, error) {
 	}
 	keys := c.In.Params["tagKeys"]
 	if len(keys) == 0 {
-		return nil, core.ApiError("BadRequestException", 400, "tagKeys are required")
+		return nil, core.NewError("BadRequestException", 400, "tagKeys are required")
 	}
 	*tags = core.CutTags(*tags, keys)
 	return struct{}{}, nil
@@ -129,7 +129,7 @@ func eksListTagsForResource(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := core.JsonTagsOf(*tags)
+	m := core.JSONTags(*tags)
 	if m == nil {
 		m = map[string]string{}
 	}

@@ -12,8 +12,8 @@ import (
 
 func eksClusterUpdateOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "UpdateClusterConfig", HTTP: "POST /clusters/{name}/update-config", Action: "eks:UpdateClusterConfig", Resources: eksClusterResource, Context: core.Ctx(eksClusterTags, eksUpdateConfigContext), Handle: eksUpdateClusterConfig},
-		{Name: "UpdateClusterVersion", HTTP: "POST /clusters/{name}/updates", Action: "eks:UpdateClusterVersion", Resources: eksClusterResource, Context: core.Ctx(eksClusterTags, eksUpdateVersionContext), Handle: eksUpdateClusterVersion},
+		{Name: "UpdateClusterConfig", HTTP: "POST /clusters/{name}/update-config", Action: "eks:UpdateClusterConfig", Resources: eksClusterResource, Context: core.Contexts(eksClusterTags, eksUpdateConfigContext), Handle: eksUpdateClusterConfig},
+		{Name: "UpdateClusterVersion", HTTP: "POST /clusters/{name}/updates", Action: "eks:UpdateClusterVersion", Resources: eksClusterResource, Context: core.Contexts(eksClusterTags, eksUpdateVersionContext), Handle: eksUpdateClusterVersion},
 		{Name: "DescribeUpdate", HTTP: "GET /clusters/{name}/updates/{updateId}", Action: "eks:DescribeUpdate", Resources: eksUpdateResources, Context: eksClusterTags, Handle: eksDescribeUpdate},
 		{Name: "ListUpdates", HTTP: "GET /clusters/{name}/updates", Action: "eks:ListUpdates", Resources: eksUpdateResources, Context: eksClusterTags, Handle: eksListUpdates},
 	}
@@ -60,7 +60,7 @@ type eksUpdateClusterConfigIn struct {
 }
 
 func eksUpdateConfigContext(c *core.Req) map[string][]string {
-	in := core.JsonBody[eksUpdateClusterConfigIn](c)
+	in := core.JSONBody[eksUpdateClusterConfigIn](c)
 	m := eksLoggingContext(in.Logging)
 	if m == nil {
 		m = map[string][]string{}
@@ -200,7 +200,7 @@ func eksUpdateAccessConfig(c *core.Req, cl *eksCluster, mode string) (*eksUpdate
 }
 
 func eksUpdateVersionContext(c *core.Req) map[string][]string {
-	if v := core.JsonBody[struct{ Version string }](c).Version; v != "" {
+	if v := core.JSONBody[struct{ Version string }](c).Version; v != "" {
 		return map[string][]string{"eks:kubernetesVersion": {v}}
 	}
 	return nil

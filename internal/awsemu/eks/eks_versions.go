@@ -78,10 +78,10 @@ func eksVersionInfo(version string) eksClusterVersionInfo {
 // includeAll adds nothing: the emulated EKS lists no retired versions.
 func eksDescribeClusterVersions(c *core.Req) (any, error) {
 	versionStatus, status := c.Param("versionStatus"), c.Param("status")
-	if versionStatus != "" && !core.EksOneOf(versionStatus, "UNSUPPORTED", "STANDARD_SUPPORT", "EXTENDED_SUPPORT") {
+	if versionStatus != "" && !core.OneOf(versionStatus, "UNSUPPORTED", "STANDARD_SUPPORT", "EXTENDED_SUPPORT") {
 		return nil, eksInvalidParam("versionStatus must be one of UNSUPPORTED, STANDARD_SUPPORT, EXTENDED_SUPPORT")
 	}
-	if status != "" && !core.EksOneOf(status, "unsupported", "standard-support", "extended-support") {
+	if status != "" && !core.OneOf(status, "unsupported", "standard-support", "extended-support") {
 		return nil, eksInvalidParam("status must be one of unsupported, standard-support, extended-support")
 	}
 	for _, flag := range []string{"defaultOnly", "includeAll"} {
@@ -99,7 +99,7 @@ func eksDescribeClusterVersions(c *core.Req) (any, error) {
 		for i := len(eksKubernetesVersions) - 1; i >= 0; i-- {
 			info := eksVersionInfo(eksKubernetesVersions[i])
 			switch {
-			case len(wanted) > 0 && !core.EksOneOf(info.ClusterVersion, wanted...),
+			case len(wanted) > 0 && !core.OneOf(info.ClusterVersion, wanted...),
 				c.Param("defaultOnly") == "true" && !info.DefaultVersion,
 				versionStatus != "" && info.VersionStatus != versionStatus,
 				status != "" && info.Status != status:

@@ -13,7 +13,7 @@ import (
 
 // glueService is the AWS Glue Data Catalog's databases (JSON 1.1, X-Amz-Target AWSGlue.<Operation>).
 func Service() *core.Service {
-	s := &core.Service{Name: "glue", Protocol: core.JsonProtocol{}, Target: "AWSGlue"}
+	s := &core.Service{Name: "glue", Protocol: core.JSONProtocol{}, Target: "AWSGlue"}
 	s.Add(glueDatabaseOps()...)
 	s.Add(glueTagOps()...)
 	s.Add(glueCatalogOps()...)
@@ -57,11 +57,11 @@ func glueARN(c *core.Req, catalog, rest string) string {
 }
 
 func glueInvalid(format string, args ...any) *core.APIError {
-	return core.ApiError("InvalidInputException", 400, format, args...)
+	return core.NewError("InvalidInputException", 400, format, args...)
 }
 
 func glueNotFound(name string) *core.APIError {
-	return core.ApiError("EntityNotFoundException", 400, "Database %s not found.", name)
+	return core.NewError("EntityNotFoundException", 400, "Database %s not found.", name)
 }
 
 // glueName is a database name as Glue keeps it: lower-cased.
@@ -78,7 +78,7 @@ func checkGlueName(name string) *core.APIError {
 // checkGlueCatalog accepts only the caller's own catalog.
 func checkGlueCatalog(c *core.Req, catalog string) *core.APIError {
 	if catalog != "" && catalog != c.Account.Id {
-		return core.ApiError("EntityNotFoundException", 400, "Catalog %s not found.", catalog)
+		return core.NewError("EntityNotFoundException", 400, "Catalog %s not found.", catalog)
 	}
 	return nil
 }

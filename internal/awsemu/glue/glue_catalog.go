@@ -10,7 +10,7 @@ import (
 
 func glueCatalogOps() []*core.Operation {
 	catalog := func(c *core.Req) []string {
-		in := core.JsonBody[struct{ CatalogID string }](c)
+		in := core.JSONBody[struct{ CatalogID string }](c)
 		return []string{glueARN(c, in.CatalogID, "catalog")}
 	}
 	return []*core.Operation{
@@ -37,7 +37,7 @@ func gluePutResourcePolicy(c *core.Req) (any, error) {
 func glueGetResourcePolicy(c *core.Req) (any, error) {
 	st := glueOf(c)
 	if st.policy == "" {
-		return nil, core.ApiError("EntityNotFoundException", 400, "Policy not found")
+		return nil, core.NewError("EntityNotFoundException", 400, "Policy not found")
 	}
 	return map[string]string{"PolicyInJson": st.policy}, nil
 }

@@ -34,7 +34,7 @@ type glueNamedIn struct {
 
 // glueCreateResources: CreateDatabase is authorized on the catalog and on the new database.
 func glueCreateResources(c *core.Req) []string {
-	in := core.JsonBody[glueCreateIn](c)
+	in := core.JSONBody[glueCreateIn](c)
 	name := ""
 	if in.DatabaseInput != nil {
 		name = glueName(in.DatabaseInput.Name)
@@ -43,12 +43,12 @@ func glueCreateResources(c *core.Req) []string {
 }
 
 func glueCreateTags(c *core.Req) map[string][]string {
-	return core.RequestTagContext(core.TagsOfMap(core.JsonBody[glueCreateIn](c).Tags))
+	return core.RequestTagContext(core.TagsOfMap(core.JSONBody[glueCreateIn](c).Tags))
 }
 
 // glueTagOnCreate: creating a database with tags also needs glue:TagResource on it.
 func glueTagOnCreate(c *core.Req) []core.Check {
-	tags := core.TagsOfMap(core.JsonBody[glueCreateIn](c).Tags)
+	tags := core.TagsOfMap(core.JSONBody[glueCreateIn](c).Tags)
 	if len(tags) == 0 {
 		return nil
 	}
@@ -57,24 +57,24 @@ func glueTagOnCreate(c *core.Req) []core.Check {
 
 // glueNamedResources: the catalog and the database the body's Name names.
 func glueNamedResources(c *core.Req) []string {
-	in := core.JsonBody[glueNamedIn](c)
+	in := core.JSONBody[glueNamedIn](c)
 	return []string{glueARN(c, in.CatalogID, "catalog"), glueARN(c, in.CatalogID, "database/"+glueName(in.Name))}
 }
 
 // glueDeleteResources: deleting a database also deletes its tables and functions.
 func glueDeleteResources(c *core.Req) []string {
-	in := core.JsonBody[glueNamedIn](c)
+	in := core.JSONBody[glueNamedIn](c)
 	name := glueName(in.Name)
 	return append(glueNamedResources(c), glueARN(c, in.CatalogID, "table/"+name+"/*"), glueARN(c, in.CatalogID, "userDefinedFunction/"+name+"/*"))
 }
 
 func glueAllResources(c *core.Req) []string {
-	catalog := core.JsonBody[struct{ CatalogID string }](c).CatalogID
+	catalog := core.JSONBody[struct{ CatalogID string }](c).CatalogID
 	return []string{glueARN(c, catalog, "catalog"), glueARN(c, catalog, "database/*")}
 }
 
 func glueNamedTags(c *core.Req) map[string][]string {
-	if d := glueOf(c).databases[glueName(core.JsonBody[glueNamedIn](c).Name)]; d != nil {
+	if d := glueOf(c).databases[glueName(core.JSONBody[glueNamedIn](c).Name)]; d != nil {
 		return core.ResourceTagContext(d.tags)
 	}
 	return nil
@@ -114,7 +114,7 @@ func glueCreateDatabase(c *core.Req) (any, error) {
 	st := glueOf(c)
 	name := glueName(in.DatabaseInput.Name)
 	if st.databases[name] != nil {
-		return nil, core.ApiError("AlreadyExistsException", 400, "Database already exists.")
+		return nil, core.NewError("AlreadyExistsException", 400, "Database already exists.")
 	}
 	st.databases[name] = &glueDatabase{
 		name: name, description: in.DatabaseInput.Description, locationURI: in.DatabaseInput.LocationURI,

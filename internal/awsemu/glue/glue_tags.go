@@ -8,8 +8,8 @@ import "strings"
 
 func glueTagOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "TagResource", Action: "glue:TagResource", Resources: glueTaggedResource, Context: core.Ctx(glueTaggedTags, glueTagRequestTags), Handle: glueTagResource},
-		{Name: "UntagResource", Action: "glue:UntagResource", Resources: glueTaggedResource, Context: core.Ctx(glueTaggedTags, glueUntagKeys), Handle: glueUntagResource},
+		{Name: "TagResource", Action: "glue:TagResource", Resources: glueTaggedResource, Context: core.Contexts(glueTaggedTags, glueTagRequestTags), Handle: glueTagResource},
+		{Name: "UntagResource", Action: "glue:UntagResource", Resources: glueTaggedResource, Context: core.Contexts(glueTaggedTags, glueUntagKeys), Handle: glueUntagResource},
 		{Name: "GetTags", Action: "glue:GetTags", Resources: glueTaggedResource, Context: glueTaggedTags, Handle: glueGetTags},
 	}
 }
@@ -21,7 +21,7 @@ type glueTagIn struct {
 }
 
 func glueTaggedResource(c *core.Req) []string {
-	return []string{core.JsonBody[glueTagIn](c).ResourceArn}
+	return []string{core.JSONBody[glueTagIn](c).ResourceArn}
 }
 
 // glueTagged finds the database a resource ARN names in this account and region.
@@ -34,18 +34,18 @@ func glueTagged(c *core.Req, arn string) *glueDatabase {
 }
 
 func glueTaggedTags(c *core.Req) map[string][]string {
-	if d := glueTagged(c, core.JsonBody[glueTagIn](c).ResourceArn); d != nil {
+	if d := glueTagged(c, core.JSONBody[glueTagIn](c).ResourceArn); d != nil {
 		return core.ResourceTagContext(d.tags)
 	}
 	return nil
 }
 
 func glueTagRequestTags(c *core.Req) map[string][]string {
-	return core.RequestTagContext(core.TagsOfMap(core.JsonBody[glueTagIn](c).TagsToAdd))
+	return core.RequestTagContext(core.TagsOfMap(core.JSONBody[glueTagIn](c).TagsToAdd))
 }
 
 func glueUntagKeys(c *core.Req) map[string][]string {
-	return core.UntagContext(core.JsonBody[glueTagIn](c).TagsToRemove)
+	return core.UntagContext(core.JSONBody[glueTagIn](c).TagsToRemove)
 }
 
 // glueTagTarget resolves a tagging request's ResourceArn.
@@ -59,7 +59,7 @@ func glueTagTarget(c *core.Req) (*glueDatabase, glueTagIn, *core.APIError) {
 	}
 	d := glueTagged(c, in.ResourceArn)
 	if d == nil {
-		return nil, in, core.ApiError("EntityNotFoundException", 400, "Resource %s not found.", in.ResourceArn)
+		return nil, in, core.NewError("EntityNotFoundException", 400, "Resource %s not found.", in.ResourceArn)
 	}
 	return d, in, nil
 }
@@ -94,7 +94,7 @@ func glueGetTags(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := core.JsonTagsOf(d.tags)
+	m := core.JSONTags(d.tags)
 	if m == nil {
 		m = map[string]string{}
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
-// parseIdentityPolicy parses an identity policy (managed, inline, session, boundary): no
+// ParseIdentityPolicy parses an identity policy (managed, inline, session, boundary): no
 // Principal, and every statement names resources. limit and quota bound its size (0: none).
 func ParseIdentityPolicy(text string, limit int, quota string) (*iampolicy.Document, *core.APIError) {
 	if limit > 0 && iampolicy.Size(text) > limit {
@@ -82,7 +82,7 @@ func principalExists(c *core.Req, p string) bool {
 		return true
 	}
 	name := res[strings.LastIndex(res, "/")+1:]
-	r := IamOf(acct).Role(name)
+	r := Of(acct).Role(name)
 	return r != nil && r.Arn(acct.Id) == p
 }
 

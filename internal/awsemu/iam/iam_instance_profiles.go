@@ -44,8 +44,8 @@ func iamInstanceProfileOps() []*core.Operation {
 		{Name: "AddRoleToInstanceProfile", Action: "iam:AddRoleToInstanceProfile", Resources: instanceProfileResource, Context: instanceProfileTags,
 			Also: passRoleToInstanceProfile, Handle: iamAddRoleToInstanceProfile},
 		{Name: "RemoveRoleFromInstanceProfile", Action: "iam:RemoveRoleFromInstanceProfile", Resources: instanceProfileResource, Context: instanceProfileTags, Handle: iamRemoveRoleFromInstanceProfile},
-		{Name: "TagInstanceProfile", Action: "iam:TagInstanceProfile", Resources: instanceProfileResource, Context: core.Ctx(instanceProfileTags, requestTags), Handle: iamTagHandler(instanceProfileTagsOf, "TagsPerInstanceProfile")},
-		{Name: "UntagInstanceProfile", Action: "iam:UntagInstanceProfile", Resources: instanceProfileResource, Context: core.Ctx(instanceProfileTags, untagKeys), Handle: iamUntagHandler(instanceProfileTagsOf)},
+		{Name: "TagInstanceProfile", Action: "iam:TagInstanceProfile", Resources: instanceProfileResource, Context: core.Contexts(instanceProfileTags, requestTags), Handle: iamTagHandler(instanceProfileTagsOf, "TagsPerInstanceProfile")},
+		{Name: "UntagInstanceProfile", Action: "iam:UntagInstanceProfile", Resources: instanceProfileResource, Context: core.Contexts(instanceProfileTags, untagKeys), Handle: iamUntagHandler(instanceProfileTagsOf)},
 		{Name: "ListInstanceProfileTags", Action: "iam:ListInstanceProfileTags", Resources: instanceProfileResource, Context: instanceProfileTags, Handle: iamListInstanceProfileTags},
 	}
 }
@@ -54,7 +54,7 @@ func iamInstanceProfileOps() []*core.Operation {
 // when it exists).
 func instanceProfileResource(c *core.Req) []string {
 	name := c.Param("InstanceProfileName")
-	if p := IamOf(c.Account).instanceProfile(name); p != nil {
+	if p := Of(c.Account).instanceProfile(name); p != nil {
 		return []string{p.arn(c.Account.Id)}
 	}
 	return []string{instanceProfileARN(c.Account.Id, "/", name)}
@@ -71,7 +71,7 @@ func newInstanceProfileResource(c *core.Req) []string {
 
 // instanceProfileTags is aws:ResourceTag/* of the named profile.
 func instanceProfileTags(c *core.Req) map[string][]string {
-	if p := IamOf(c.Account).instanceProfile(c.Param("InstanceProfileName")); p != nil {
+	if p := Of(c.Account).instanceProfile(c.Param("InstanceProfileName")); p != nil {
 		return core.ResourceTagContext(p.tags)
 	}
 	return nil
@@ -120,7 +120,7 @@ func existingInstanceProfile(c *core.Req) (*instanceProfile, *core.APIError) {
 	if err := checkName("InstanceProfileName", name, maxInstanceProfileName); err != nil {
 		return nil, err
 	}
-	p := IamOf(c.Account).instanceProfile(name)
+	p := Of(c.Account).instanceProfile(name)
 	if p == nil {
 		return nil, noSuchEntity("Instance Profile %s cannot be found.", name)
 	}
@@ -132,7 +132,7 @@ type xmlInstanceProfile struct {
 	InstanceProfileName string
 	InstanceProfileId   string
 	Arn                 string
-	CreateDate          core.XmlTime
+	CreateDate          core.XMLTime
 	Roles               core.Members[xmlRole]
 	Tags                core.Members[xmlTag] `xml:",omitempty"`
 }
@@ -141,10 +141,10 @@ type xmlInstanceProfile struct {
 func xmlInstanceProfileOf(a *core.Account, p *instanceProfile, full bool) xmlInstanceProfile {
 	x := xmlInstanceProfile{
 		Path: p.path, InstanceProfileName: p.name, InstanceProfileId: p.id, Arn: p.arn(a.Id),
-		CreateDate: core.XmlTime(p.created), Roles: core.Members[xmlRole]{},
+		CreateDate: core.XMLTime(p.created), Roles: core.Members[xmlRole]{},
 	}
 	for _, name := range p.roles {
-		if r := IamOf(a).Role(name); r != nil {
+		if r := Of(a).Role(name); r != nil {
 			x.Roles = append(x.Roles, xmlRoleOf(a.Id, r, false))
 		}
 	}
@@ -172,11 +172,11 @@ func iamCreateInstanceProfile(c *core.Req) (any, error) {
 	if err := CheckTags(tags); err != nil {
 		return nil, err
 	}
-	if IamOf(c.Account).instanceProfile(name) != nil {
+	if Of(c.Account).instanceProfile(name) != nil {
 		return nil, alreadyExists("Instance Profile %s already exists.", name)
 	}
 	p := &instanceProfile{name: name, id: core.NewID("AIPA", 17), path: path, tags: tags, created: c.Now}
-	IamOf(c.Account).instanceProfiles[strings.ToLower(name)] = p
+	Of(c.Account).instanceProfiles[strings.ToLower(name)] = p
 	return instanceProfileResult{xmlInstanceProfileOf(c.Account, p, true)}, nil
 }
 
@@ -196,7 +196,7 @@ func iamDeleteInstanceProfile(c *core.Req) (any, error) {
 	if len(p.roles) > 0 {
 		return nil, deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 	}
-	delete(IamOf(c.Account).instanceProfiles, strings.ToLower(p.name))
+	delete(Of(c.Account).instanceProfiles, strings.ToLower(p.name))
 	return nil, nil
 }
 
@@ -211,7 +211,7 @@ func iamListInstanceProfiles(c *core.Req) (any, error) {
 		return nil, err
 	}
 	var items []*instanceProfile
-	for _, p := range IamOf(c.Account).sortedInstanceProfiles() {
+	for _, p := range Of(c.Account).sortedInstanceProfiles() {
 		if hasPathPrefix(p.path, prefix) {
 			items = append(items, p)
 		}
@@ -224,7 +224,7 @@ func iamListInstanceProfilesForRole(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return instanceProfilePage(c, IamOf(c.Account).instanceProfilesOf(r))
+	return instanceProfilePage(c, Of(c.Account).instanceProfilesOf(r))
 }
 
 func instanceProfilePage(c *core.Req, items []*instanceProfile) (any, error) {
@@ -273,7 +273,7 @@ func iamRemoveRoleFromInstanceProfile(c *core.Req) (any, error) {
 			return nil, nil
 		}
 	}
-	if IamOf(c.Account).Role(name) == nil {
+	if Of(c.Account).Role(name) == nil {
 		return nil, noSuchEntity("The role with name %s cannot be found.", name)
 	}
 	return nil, noSuchEntity("Role %s in Instance Profile %s cannot be found.", name, p.name)

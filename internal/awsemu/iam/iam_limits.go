@@ -34,26 +34,26 @@ var (
 )
 
 func quotaExceeded(quota string, limit int) *core.APIError {
-	return core.ApiError("LimitExceeded", 409, "Cannot exceed quota for %s: %d", quota, limit)
+	return core.NewError("LimitExceeded", 409, "Cannot exceed quota for %s: %d", quota, limit)
 }
 
 func invalidInput(format string, args ...any) *core.APIError {
-	return core.ApiError("InvalidInput", 400, format, args...)
+	return core.NewError("InvalidInput", 400, format, args...)
 }
 
 func noSuchEntity(format string, args ...any) *core.APIError {
-	return core.ApiError("NoSuchEntity", 404, format, args...)
+	return core.NewError("NoSuchEntity", 404, format, args...)
 }
 
 func alreadyExists(format string, args ...any) *core.APIError {
-	return core.ApiError("EntityAlreadyExists", 409, format, args...)
+	return core.NewError("EntityAlreadyExists", 409, format, args...)
 }
 
 func deleteConflict(format string, args ...any) *core.APIError {
-	return core.ApiError("DeleteConflict", 409, format, args...)
+	return core.NewError("DeleteConflict", 409, format, args...)
 }
 
-// required rejects a missing parameter the way the service model does.
+// Required rejects a missing parameter the way the service model does.
 func Required(c *core.Req, params ...string) *core.APIError {
 	for _, p := range params {
 		if c.Param(p) == "" {
@@ -63,7 +63,7 @@ func Required(c *core.Req, params ...string) *core.APIError {
 	return nil
 }
 
-// checkLen enforces a length range on a parameter value.
+// CheckLen enforces a length range on a parameter value.
 func CheckLen(param, v string, min, max int) *core.APIError {
 	n := utf8.RuneCountInString(v)
 	if n < min {
@@ -127,7 +127,7 @@ func checkDescription(v string) *core.APIError {
 	return CheckPattern("Description", v, reDescription)
 }
 
-// checkTags validates tags a request sets: key and value shape, no duplicates (IAM tag keys are
+// CheckTags validates tags a request sets: key and value shape, no duplicates (IAM tag keys are
 // case-insensitive), no aws: prefix, and at most 50 in the request.
 func CheckTags(tags []core.Tag) *core.APIError {
 	if len(tags) > core.MaxTags {

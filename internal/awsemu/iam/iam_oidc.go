@@ -16,8 +16,8 @@ func iamOIDCOps() []*core.Operation {
 		{Name: "GetOpenIDConnectProvider", Action: "iam:GetOpenIDConnectProvider", Resources: oidcResource, Context: oidcTags, Handle: iamGetOIDC},
 		{Name: "DeleteOpenIDConnectProvider", Action: "iam:DeleteOpenIDConnectProvider", Resources: oidcResource, Context: oidcTags, Handle: iamDeleteOIDC},
 		{Name: "ListOpenIDConnectProviders", Action: "iam:ListOpenIDConnectProviders", Handle: iamListOIDC},
-		{Name: "TagOpenIDConnectProvider", Action: "iam:TagOpenIDConnectProvider", Resources: oidcResource, Context: core.Ctx(oidcTags, requestTags), Handle: iamTagHandler(oidcTagsOf, "TagsPerOpenIdConnectProvider")},
-		{Name: "UntagOpenIDConnectProvider", Action: "iam:UntagOpenIDConnectProvider", Resources: oidcResource, Context: core.Ctx(oidcTags, untagKeys), Handle: iamUntagHandler(oidcTagsOf)},
+		{Name: "TagOpenIDConnectProvider", Action: "iam:TagOpenIDConnectProvider", Resources: oidcResource, Context: core.Contexts(oidcTags, requestTags), Handle: iamTagHandler(oidcTagsOf, "TagsPerOpenIdConnectProvider")},
+		{Name: "UntagOpenIDConnectProvider", Action: "iam:UntagOpenIDConnectProvider", Resources: oidcResource, Context: core.Contexts(oidcTags, untagKeys), Handle: iamUntagHandler(oidcTagsOf)},
 		{Name: "ListOpenIDConnectProviderTags", Action: "iam:ListOpenIDConnectProviderTags", Resources: oidcResource, Context: oidcTags, Handle: iamListOIDCTags},
 		{Name: "UpdateOpenIDConnectProviderThumbprint", Action: "iam:UpdateOpenIDConnectProviderThumbprint", Resources: oidcResource, Context: oidcTags, Handle: iamUpdateOIDCThumbprint},
 		{Name: "AddClientIDToOpenIDConnectProvider", Action: "iam:AddClientIDToOpenIDConnectProvider", Resources: oidcResource, Context: oidcTags, Handle: iamAddOIDCClientID},
@@ -27,7 +27,7 @@ func iamOIDCOps() []*core.Operation {
 
 var reThumbprint = regexp.MustCompile(`^[0-9a-fA-F]{40}$`)
 
-// oidcHost is the provider URL as IAM keeps it: without https:// and a trailing slash.
+// OidcHost is the provider URL as IAM keeps it: without https:// and a trailing slash.
 func OidcHost(url string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(url, "https://"), "/")
 }
@@ -87,10 +87,10 @@ func iamCreateOIDC(c *core.Req) (any, error) {
 		return nil, err
 	}
 	arn := newOIDCResource(c)[0]
-	if IamOf(c.Account).Oidc[arn] != nil {
+	if Of(c.Account).Oidc[arn] != nil {
 		return nil, alreadyExists("Provider with url %s already exists.", url)
 	}
-	IamOf(c.Account).Oidc[arn] = &oidcProvider{arn: arn, url: OidcHost(url), ClientIDs: ids, thumbprints: tps, tags: tags, created: c.Now}
+	Of(c.Account).Oidc[arn] = &oidcProvider{arn: arn, url: OidcHost(url), ClientIDs: ids, thumbprints: tps, tags: tags, created: c.Now}
 	return createOIDCResult{OpenIDConnectProviderArn: arn, Tags: xmlTags(tags)}, nil
 }
 
@@ -99,7 +99,7 @@ func existingOIDC(c *core.Req) (*oidcProvider, *core.APIError) {
 		return nil, err
 	}
 	arn := c.Param("OpenIDConnectProviderArn")
-	p := IamOf(c.Account).Oidc[arn]
+	p := Of(c.Account).Oidc[arn]
 	if p == nil {
 		return nil, noSuchEntity("OpenIDConnect provider not found for arn %s", arn)
 	}
@@ -110,7 +110,7 @@ type getOIDCResult struct {
 	Url            string
 	ClientIDList   core.Members[string]
 	ThumbprintList core.Members[string]
-	CreateDate     core.XmlTime
+	CreateDate     core.XMLTime
 	Tags           core.Members[xmlTag] `xml:",omitempty"`
 }
 
@@ -119,7 +119,7 @@ func iamGetOIDC(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return getOIDCResult{Url: p.url, ClientIDList: p.ClientIDs, ThumbprintList: p.thumbprints, CreateDate: core.XmlTime(p.created), Tags: xmlTags(p.tags)}, nil
+	return getOIDCResult{Url: p.url, ClientIDList: p.ClientIDs, ThumbprintList: p.thumbprints, CreateDate: core.XMLTime(p.created), Tags: xmlTags(p.tags)}, nil
 }
 
 func iamDeleteOIDC(c *core.Req) (any, error) {
@@ -127,7 +127,7 @@ func iamDeleteOIDC(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	delete(IamOf(c.Account).Oidc, p.arn)
+	delete(Of(c.Account).Oidc, p.arn)
 	return nil, nil
 }
 
@@ -136,7 +136,7 @@ type listOIDCResult struct {
 }
 
 func iamListOIDC(c *core.Req) (any, error) {
-	arns := core.SortedKeys(IamOf(c.Account).Oidc)
+	arns := core.SortedKeys(Of(c.Account).Oidc)
 	out := listOIDCResult{OpenIDConnectProviderList: make(core.Members[xmlARN], 0, len(arns))}
 	for _, a := range arns {
 		out.OpenIDConnectProviderList = append(out.OpenIDConnectProviderList, xmlARN{Arn: a})

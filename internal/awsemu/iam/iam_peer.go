@@ -12,12 +12,12 @@ import (
 )
 
 // iamPeer is IAM's answer to other services: authorization's questions about roles (Roles),
-// and the small interfaces EKS, STS, S3 and KMS declare.
+// and the small interfaces EKS, STS (iam_peer_sts.go), S3 and KMS declare.
 type iamPeer struct{}
 
 // RolePolicies implements Roles.
 func (iamPeer) RolePolicies(a *core.Account, roleName, roleID string) (core.RolePolicies, bool) {
-	st := IamOf(a)
+	st := Of(a)
 	r := st.Role(roleName)
 	if r == nil || r.Id != roleID {
 		return core.RolePolicies{}, false
@@ -63,7 +63,7 @@ func (iamPeer) RoleExists(c *core.Req, roleARN string) bool {
 		return false
 	}
 	path := strings.TrimPrefix(roleARN, prefix)
-	r := IamOf(c.Account).Role(path[strings.LastIndex(path, "/")+1:])
+	r := Of(c.Account).Role(path[strings.LastIndex(path, "/")+1:])
 	return r != nil && r.Arn(c.Account.Id) == roleARN
 }
 
@@ -83,7 +83,7 @@ func roleForService(c *core.Req, roleARN, service string) (*Role, bool) {
 		return nil, false
 	}
 	path := strings.TrimPrefix(roleARN, prefix)
-	r := IamOf(c.Account).Role(path[strings.LastIndex(path, "/")+1:])
+	r := Of(c.Account).Role(path[strings.LastIndex(path, "/")+1:])
 	if r == nil || r.Arn(c.Account.Id) != roleARN {
 		return nil, false
 	}
@@ -103,7 +103,7 @@ func roleForService(c *core.Req, roleARN, service string) (*Role, bool) {
 // slrCheck is the iam:CreateServiceLinkedRole check when service's role does not exist yet.
 func slrCheck(c *core.Req, service string) []core.Check {
 	name := serviceLinkedRoleNames[service]
-	if IamOf(c.Account).Role(name) != nil {
+	if Of(c.Account).Role(name) != nil {
 		return nil
 	}
 	return []core.Check{{Action: "iam:CreateServiceLinkedRole", Resources: []string{roleARN(c.Account.Id, serviceLinkedRolePath(service), name)},
@@ -113,7 +113,7 @@ func slrCheck(c *core.Req, service string) []core.Check {
 // ensureSLR creates service's service-linked role unless it exists.
 func ensureSLR(c *core.Req, service string) {
 	name := serviceLinkedRoleNames[service]
-	if IamOf(c.Account).Role(name) != nil {
+	if Of(c.Account).Role(name) != nil {
 		return
 	}
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + service + `"},"Action":"sts:AssumeRole"}]}`
@@ -121,7 +121,7 @@ func ensureSLR(c *core.Req, service string) {
 	if err != nil {
 		return
 	}
-	IamOf(c.Account).roles[strings.ToLower(name)] = &Role{
+	Of(c.Account).roles[strings.ToLower(name)] = &Role{
 		Name: name, Id: core.NewID("AROA", 17), path: serviceLinkedRolePath(service), trustText: trust, Trust: doc,
 		MaxSession: minSessionDuration, inline: map[string]*inlinePolicy{}, Created: c.Now, serviceLinked: true,
 	}

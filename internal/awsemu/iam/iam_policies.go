@@ -21,8 +21,8 @@ func iamPolicyOps() []*core.Operation {
 		{Name: "ListPolicyVersions", Action: "iam:ListPolicyVersions", Resources: policyResource, Context: policyTags, Handle: iamListPolicyVersions},
 		{Name: "DeletePolicyVersion", Action: "iam:DeletePolicyVersion", Resources: policyResource, Context: policyTags, Handle: iamDeletePolicyVersion},
 		{Name: "SetDefaultPolicyVersion", Action: "iam:SetDefaultPolicyVersion", Resources: policyResource, Context: policyTags, Handle: iamSetDefaultPolicyVersion},
-		{Name: "TagPolicy", Action: "iam:TagPolicy", Resources: policyResource, Context: core.Ctx(policyTags, requestTags), Handle: iamTagHandler(policyTagsOf, "TagsPerPolicy")},
-		{Name: "UntagPolicy", Action: "iam:UntagPolicy", Resources: policyResource, Context: core.Ctx(policyTags, untagKeys), Handle: iamUntagHandler(policyTagsOf)},
+		{Name: "TagPolicy", Action: "iam:TagPolicy", Resources: policyResource, Context: core.Contexts(policyTags, requestTags), Handle: iamTagHandler(policyTagsOf, "TagsPerPolicy")},
+		{Name: "UntagPolicy", Action: "iam:UntagPolicy", Resources: policyResource, Context: core.Contexts(policyTags, untagKeys), Handle: iamUntagHandler(policyTagsOf)},
 		{Name: "ListPolicyTags", Action: "iam:ListPolicyTags", Resources: policyResource, Context: policyTags, Handle: iamListPolicyTags},
 		{Name: "ListEntitiesForPolicy", Action: "iam:ListEntitiesForPolicy", Resources: policyResource, Context: policyTags, Handle: iamListEntitiesForPolicy},
 	}
@@ -64,7 +64,7 @@ func iamCreatePolicy(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range IamOf(c.Account).policies {
+	for _, p := range Of(c.Account).policies {
 		if strings.EqualFold(p.name, name) { // IAM names are unique case-insensitively
 			return nil, alreadyExists("A policy called %s already exists. Duplicate names are not allowed.", name)
 		}
@@ -75,7 +75,7 @@ func iamCreatePolicy(c *core.Req) (any, error) {
 		versions:       []*policyVersion{{id: "v1", text: text, doc: doc, created: c.Now}},
 		defaultVersion: "v1", nextVersion: 2, created: c.Now, updated: c.Now,
 	}
-	IamOf(c.Account).policies[arn] = p
+	Of(c.Account).policies[arn] = p
 	return policyResult{xmlPolicyOf(c.Account, p, true)}, nil
 }
 
@@ -92,13 +92,13 @@ func iamDeletePolicy(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(IamOf(c.Account).attachedTo(p.arn)) > 0 || len(IamOf(c.Account).boundaryOf(p.arn)) > 0 {
+	if len(Of(c.Account).attachedTo(p.arn)) > 0 || len(Of(c.Account).boundaryOf(p.arn)) > 0 {
 		return nil, deleteConflict("Cannot delete a policy attached to entities.")
 	}
 	if len(p.versions) > 1 {
 		return nil, deleteConflict("This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
 	}
-	delete(IamOf(c.Account).policies, p.arn)
+	delete(Of(c.Account).policies, p.arn)
 	return nil, nil
 }
 
@@ -126,12 +126,12 @@ func iamListPolicies(c *core.Req) (any, error) {
 	onlyAttached := c.ParamBool("OnlyAttached")
 	var all []*policy
 	if scope != "Local" {
-		for _, p := range IamOf(c.Account).awsPolicies {
+		for _, p := range Of(c.Account).awsPolicies {
 			all = append(all, p)
 		}
 	}
 	if scope != "AWS" {
-		for _, p := range IamOf(c.Account).policies {
+		for _, p := range Of(c.Account).policies {
 			all = append(all, p)
 		}
 	}
@@ -141,7 +141,7 @@ func iamListPolicies(c *core.Req) (any, error) {
 		if !hasPathPrefix(p.path, prefix) {
 			continue
 		}
-		attached, boundary := len(IamOf(c.Account).attachedTo(p.arn)) > 0, len(IamOf(c.Account).boundaryOf(p.arn)) > 0
+		attached, boundary := len(Of(c.Account).attachedTo(p.arn)) > 0, len(Of(c.Account).boundaryOf(p.arn)) > 0
 		switch {
 		case onlyAttached && usage == "PermissionsPolicy" && !attached,
 			onlyAttached && usage == "PermissionsBoundary" && !boundary,
@@ -177,7 +177,7 @@ func iamCreatePolicyVersion(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if len(p.versions) >= maxPolicyVersions {
-		return nil, core.ApiError("LimitExceeded", 409, "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
+		return nil, core.NewError("LimitExceeded", 409, "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", maxPolicyVersions)
 	}
 	v := &policyVersion{id: "v" + strconv.Itoa(p.nextVersion), text: text, doc: doc, created: c.Now}
 	p.nextVersion++
@@ -295,10 +295,10 @@ func iamListEntitiesForPolicy(c *core.Req) (any, error) {
 		seen := map[string]bool{}
 		var rs []*Role
 		if usage == "" || usage == "PermissionsPolicy" {
-			rs = append(rs, IamOf(c.Account).attachedTo(p.arn)...)
+			rs = append(rs, Of(c.Account).attachedTo(p.arn)...)
 		}
 		if usage == "" || usage == "PermissionsBoundary" {
-			rs = append(rs, IamOf(c.Account).boundaryOf(p.arn)...)
+			rs = append(rs, Of(c.Account).boundaryOf(p.arn)...)
 		}
 		sort.Slice(rs, func(i, j int) bool { return rs[i].Name < rs[j].Name })
 		for _, r := range rs {

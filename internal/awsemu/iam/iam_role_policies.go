@@ -8,12 +8,12 @@ import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 func iamRolePolicyOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "PutRolePolicy", Action: "iam:PutRolePolicy", Resources: roleResource, Context: core.Ctx(roleTags, roleBoundary), Handle: iamPutRolePolicy},
+		{Name: "PutRolePolicy", Action: "iam:PutRolePolicy", Resources: roleResource, Context: core.Contexts(roleTags, roleBoundary), Handle: iamPutRolePolicy},
 		{Name: "GetRolePolicy", Action: "iam:GetRolePolicy", Resources: roleResource, Context: roleTags, Handle: iamGetRolePolicy},
-		{Name: "DeleteRolePolicy", Action: "iam:DeleteRolePolicy", Resources: roleResource, Context: core.Ctx(roleTags, roleBoundary), Handle: iamDeleteRolePolicy},
+		{Name: "DeleteRolePolicy", Action: "iam:DeleteRolePolicy", Resources: roleResource, Context: core.Contexts(roleTags, roleBoundary), Handle: iamDeleteRolePolicy},
 		{Name: "ListRolePolicies", Action: "iam:ListRolePolicies", Resources: roleResource, Context: roleTags, Handle: iamListRolePolicies},
-		{Name: "AttachRolePolicy", Action: "iam:AttachRolePolicy", Resources: roleResource, Context: core.Ctx(roleTags, roleBoundary, requestedPolicyARN), Handle: iamAttachRolePolicy},
-		{Name: "DetachRolePolicy", Action: "iam:DetachRolePolicy", Resources: roleResource, Context: core.Ctx(roleTags, roleBoundary, requestedPolicyARN), Handle: iamDetachRolePolicy},
+		{Name: "AttachRolePolicy", Action: "iam:AttachRolePolicy", Resources: roleResource, Context: core.Contexts(roleTags, roleBoundary, requestedPolicyARN), Handle: iamAttachRolePolicy},
+		{Name: "DetachRolePolicy", Action: "iam:DetachRolePolicy", Resources: roleResource, Context: core.Contexts(roleTags, roleBoundary, requestedPolicyARN), Handle: iamDetachRolePolicy},
 		{Name: "ListAttachedRolePolicies", Action: "iam:ListAttachedRolePolicies", Resources: roleResource, Context: roleTags, Handle: iamListAttachedRolePolicies},
 	}
 }
@@ -168,7 +168,7 @@ func iamListAttachedRolePolicies(c *core.Req) (any, error) {
 	}
 	var items []xmlAttachedPolicy
 	for _, arn := range r.attached {
-		if pol := IamOf(c.Account).Policy(arn); pol != nil && hasPathPrefix(pol.path, prefix) {
+		if pol := Of(c.Account).Policy(arn); pol != nil && hasPathPrefix(pol.path, prefix) {
 			items = append(items, xmlAttachedPolicy{PolicyName: pol.name, PolicyArn: pol.arn})
 		}
 	}

@@ -8,18 +8,18 @@ import "strings"
 
 func iamRoleOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "CreateRole", Action: "iam:CreateRole", Resources: newRoleResource, Context: core.Ctx(requestedBoundary, requestTags), Also: iamTagOnCreate("iam:TagRole", newRoleResource), Handle: iamCreateRole},
+		{Name: "CreateRole", Action: "iam:CreateRole", Resources: newRoleResource, Context: core.Contexts(requestedBoundary, requestTags), Also: iamTagOnCreate("iam:TagRole", newRoleResource), Handle: iamCreateRole},
 		{Name: "GetRole", Action: "iam:GetRole", Resources: roleResource, Context: roleTags, Handle: iamGetRole},
-		{Name: "DeleteRole", Action: "iam:DeleteRole", Resources: roleResource, Context: core.Ctx(roleTags, roleBoundary), Handle: iamDeleteRole},
+		{Name: "DeleteRole", Action: "iam:DeleteRole", Resources: roleResource, Context: core.Contexts(roleTags, roleBoundary), Handle: iamDeleteRole},
 		{Name: "UpdateRole", Action: "iam:UpdateRole", Resources: roleResource, Context: roleTags, Handle: iamUpdateRole},
 		{Name: "UpdateRoleDescription", Action: "iam:UpdateRoleDescription", Resources: roleResource, Context: roleTags, Handle: iamUpdateRoleDescription},
 		{Name: "UpdateAssumeRolePolicy", Action: "iam:UpdateAssumeRolePolicy", Resources: roleResource, Context: roleTags, Handle: iamUpdateAssumeRolePolicy},
-		{Name: "TagRole", Action: "iam:TagRole", Resources: roleResource, Context: core.Ctx(roleTags, requestTags), Handle: iamTagHandler(roleTagsOf, "TagsPerRole")},
-		{Name: "UntagRole", Action: "iam:UntagRole", Resources: roleResource, Context: core.Ctx(roleTags, untagKeys), Handle: iamUntagHandler(roleTagsOf)},
+		{Name: "TagRole", Action: "iam:TagRole", Resources: roleResource, Context: core.Contexts(roleTags, requestTags), Handle: iamTagHandler(roleTagsOf, "TagsPerRole")},
+		{Name: "UntagRole", Action: "iam:UntagRole", Resources: roleResource, Context: core.Contexts(roleTags, untagKeys), Handle: iamUntagHandler(roleTagsOf)},
 		{Name: "ListRoleTags", Action: "iam:ListRoleTags", Resources: roleResource, Context: roleTags, Handle: iamListRoleTags},
 		{Name: "ListRoles", Action: "iam:ListRoles", Handle: iamListRoles},
-		{Name: "PutRolePermissionsBoundary", Action: "iam:PutRolePermissionsBoundary", Resources: roleResource, Context: core.Ctx(roleTags, requestedBoundary), Handle: iamPutRolePermissionsBoundary},
-		{Name: "DeleteRolePermissionsBoundary", Action: "iam:DeleteRolePermissionsBoundary", Resources: roleResource, Context: core.Ctx(roleTags, roleBoundary), Handle: iamDeleteRolePermissionsBoundary},
+		{Name: "PutRolePermissionsBoundary", Action: "iam:PutRolePermissionsBoundary", Resources: roleResource, Context: core.Contexts(roleTags, requestedBoundary), Handle: iamPutRolePermissionsBoundary},
+		{Name: "DeleteRolePermissionsBoundary", Action: "iam:DeleteRolePermissionsBoundary", Resources: roleResource, Context: core.Contexts(roleTags, roleBoundary), Handle: iamDeleteRolePermissionsBoundary},
 	}
 }
 
@@ -65,7 +65,7 @@ func iamCreateRole(c *core.Req) (any, error) {
 			return nil, err
 		}
 	}
-	if IamOf(c.Account).Role(name) != nil {
+	if Of(c.Account).Role(name) != nil {
 		return nil, alreadyExists("Role with name %s already exists.", name)
 	}
 	r := &Role{
@@ -73,7 +73,7 @@ func iamCreateRole(c *core.Req) (any, error) {
 		trustText: text, Trust: trust, MaxSession: maxSession, boundary: boundary, Tags: tags,
 		inline: map[string]*inlinePolicy{}, Created: c.Now,
 	}
-	IamOf(c.Account).roles[strings.ToLower(name)] = r
+	Of(c.Account).roles[strings.ToLower(name)] = r
 	x := xmlRoleOf(c.Account.Id, r, true)
 	x.RoleLastUsed = nil
 	return roleResult{x}, nil
@@ -84,7 +84,7 @@ func checkBoundary(c *core.Req, arn string) *core.APIError {
 	if err := checkPolicyARN(arn); err != nil {
 		return err
 	}
-	if IamOf(c.Account).Policy(arn) == nil {
+	if Of(c.Account).Policy(arn) == nil {
 		return noSuchEntity("Scope ARN: %s does not exist or is not attachable.", arn)
 	}
 	return nil
@@ -103,7 +103,7 @@ func iamDeleteRole(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(IamOf(c.Account).instanceProfilesOf(r)) > 0 {
+	if len(Of(c.Account).instanceProfilesOf(r)) > 0 {
 		return nil, deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 	}
 	if len(r.inline) > 0 {
@@ -112,7 +112,7 @@ func iamDeleteRole(c *core.Req) (any, error) {
 	if len(r.attached) > 0 {
 		return nil, deleteConflict("Cannot delete entity, must detach all policies first.")
 	}
-	delete(IamOf(c.Account).roles, strings.ToLower(r.Name))
+	delete(Of(c.Account).roles, strings.ToLower(r.Name))
 	return nil, nil
 }
 
@@ -137,7 +137,7 @@ func iamUpdateRole(c *core.Req) (any, error) {
 		}
 	}
 	if r.serviceLinked && setMax {
-		return nil, core.ApiError("UnmodifiableEntity", 400, "Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", r.Name)
+		return nil, core.NewError("UnmodifiableEntity", 400, "Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", r.Name)
 	}
 	if setDesc {
 		r.description = desc
@@ -210,7 +210,7 @@ func iamListRoles(c *core.Req) (any, error) {
 		return nil, err
 	}
 	var roles []*Role
-	for _, r := range IamOf(c.Account).sortedRoles() {
+	for _, r := range Of(c.Account).sortedRoles() {
 		if hasPathPrefix(r.path, prefix) {
 			roles = append(roles, r)
 		}

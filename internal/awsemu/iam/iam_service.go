@@ -23,7 +23,7 @@ func Service() *core.Service {
 // roleResource is the ARN of the role named by RoleName (with its path when it exists).
 func roleResource(c *core.Req) []string {
 	name := c.Param("RoleName")
-	if r := IamOf(c.Account).Role(name); r != nil {
+	if r := Of(c.Account).Role(name); r != nil {
 		return []string{r.Arn(c.Account.Id)}
 	}
 	return []string{roleARN(c.Account.Id, "/", name)}
@@ -44,7 +44,7 @@ func oidcResource(c *core.Req) []string { return []string{c.Param("OpenIDConnect
 
 // roleTags is aws:ResourceTag/* (and iam:ResourceTag/*) of the named role.
 func roleTags(c *core.Req) map[string][]string {
-	if r := IamOf(c.Account).Role(c.Param("RoleName")); r != nil {
+	if r := Of(c.Account).Role(c.Param("RoleName")); r != nil {
 		return core.ResourceTagContext(r.Tags, "iam")
 	}
 	return nil
@@ -52,7 +52,7 @@ func roleTags(c *core.Req) map[string][]string {
 
 // roleBoundary is iam:PermissionsBoundary: the named role's current boundary.
 func roleBoundary(c *core.Req) map[string][]string {
-	if r := IamOf(c.Account).Role(c.Param("RoleName")); r != nil && r.boundary != "" {
+	if r := Of(c.Account).Role(c.Param("RoleName")); r != nil && r.boundary != "" {
 		return map[string][]string{"iam:PermissionsBoundary": {r.boundary}}
 	}
 	return nil
@@ -95,7 +95,7 @@ func untagKeys(c *core.Req) map[string][]string {
 
 // policyTags is aws:ResourceTag/* of the policy named by PolicyArn.
 func policyTags(c *core.Req) map[string][]string {
-	if p := IamOf(c.Account).Policy(c.Param("PolicyArn")); p != nil {
+	if p := Of(c.Account).Policy(c.Param("PolicyArn")); p != nil {
 		return core.ResourceTagContext(p.tags)
 	}
 	return nil
@@ -103,7 +103,7 @@ func policyTags(c *core.Req) map[string][]string {
 
 // oidcTags is aws:ResourceTag/* of the OIDC provider named by OpenIDConnectProviderArn.
 func oidcTags(c *core.Req) map[string][]string {
-	if p := IamOf(c.Account).Oidc[c.Param("OpenIDConnectProviderArn")]; p != nil {
+	if p := Of(c.Account).Oidc[c.Param("OpenIDConnectProviderArn")]; p != nil {
 		return core.ResourceTagContext(p.tags)
 	}
 	return nil
@@ -115,7 +115,7 @@ func existingRole(c *core.Req) (*Role, *core.APIError) {
 		return nil, err
 	}
 	name := c.Param("RoleName")
-	r := IamOf(c.Account).Role(name)
+	r := Of(c.Account).Role(name)
 	if r == nil {
 		return nil, noSuchEntity("The role with name %s cannot be found.", name)
 	}
@@ -126,7 +126,7 @@ func existingRole(c *core.Req) (*Role, *core.APIError) {
 func modifiableRole(c *core.Req) (*Role, *core.APIError) {
 	r, err := existingRole(c)
 	if err == nil && r.serviceLinked {
-		return nil, core.ApiError("UnmodifiableEntity", 400, "Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", r.Name)
+		return nil, core.NewError("UnmodifiableEntity", 400, "Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", r.Name)
 	}
 	return r, err
 }
@@ -140,12 +140,12 @@ func existingPolicy(c *core.Req, write bool) (*policy, *core.APIError) {
 	if err := checkPolicyARN(arn); err != nil {
 		return nil, err
 	}
-	p := IamOf(c.Account).Policy(arn)
+	p := Of(c.Account).Policy(arn)
 	if p == nil {
 		return nil, noSuchEntity("Policy %s does not exist or is not attachable.", arn)
 	}
 	if write && p.awsManaged {
-		return nil, core.ApiError("AccessDenied", 403, "Cannot modify an AWS managed policy: %s", arn)
+		return nil, core.NewError("AccessDenied", 403, "Cannot modify an AWS managed policy: %s", arn)
 	}
 	return p, nil
 }

@@ -63,7 +63,7 @@ func iamCreateServiceLinkedRole(c *core.Req) (any, error) {
 	if err := checkDescription(desc); err != nil {
 		return nil, err
 	}
-	if IamOf(c.Account).Role(name) != nil {
+	if Of(c.Account).Role(name) != nil {
 		return nil, invalidInput("Service role name %s has been taken in this account, please try a different suffix.", name)
 	}
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"` + svc + `"},"Action":"sts:AssumeRole"}]}`
@@ -76,7 +76,7 @@ func iamCreateServiceLinkedRole(c *core.Req) (any, error) {
 		trustText: trust, Trust: doc, MaxSession: minSessionDuration, inline: map[string]*inlinePolicy{},
 		Created: c.Now, serviceLinked: true,
 	}
-	IamOf(c.Account).roles[strings.ToLower(name)] = r
+	Of(c.Account).roles[strings.ToLower(name)] = r
 	x := xmlRoleOf(c.Account.Id, r, true)
 	x.RoleLastUsed = nil
 	return roleResult{x}, nil
@@ -93,7 +93,7 @@ func iamDeleteServiceLinkedRole(c *core.Req) (any, error) {
 	if !r.serviceLinked {
 		return nil, invalidInput("Role %s is not a service-linked role.", r.Name)
 	}
-	delete(IamOf(c.Account).roles, strings.ToLower(r.Name))
+	delete(Of(c.Account).roles, strings.ToLower(r.Name))
 	return deletionTaskResult{DeletionTaskId: "task" + r.path + r.Name + "/" + core.NewID("", 8)}, nil
 }
 

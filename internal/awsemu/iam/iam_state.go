@@ -28,7 +28,7 @@ func newIAMState() *iamState {
 }
 
 // iamOf is account a's IAM.
-func IamOf(a *core.Account) *iamState { return core.StateOf(a, "iam", newIAMState) }
+func Of(a *core.Account) *iamState { return core.StateOf(a, "iam", newIAMState) }
 
 type Role struct {
 	Name, Id, path, description string
@@ -75,7 +75,7 @@ type oidcProvider struct {
 
 func (a *iamState) Role(name string) *Role { return a.roles[strings.ToLower(name)] }
 
-// policy finds a managed policy this account can see: its own or an AWS managed one.
+// Policy finds a managed policy this account can see: its own or an AWS managed one.
 func (a *iamState) Policy(arn string) *policy {
 	if p := a.awsPolicies[arn]; p != nil {
 		return p
@@ -102,7 +102,7 @@ func (p *policy) version(id string) *policyVersion {
 	return nil
 }
 
-// defaultDoc is the parsed default version; AWS managed documents are parsed on first use and
+// DefaultDoc is the parsed default version; AWS managed documents are parsed on first use and
 // a document that fails to parse grants nothing.
 func (p *policy) DefaultDoc() *iampolicy.Document {
 	v := p.version(p.defaultVersion)

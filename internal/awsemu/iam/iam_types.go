@@ -17,7 +17,7 @@ type xmlBoundary struct {
 }
 
 type xmlRoleLastUsed struct {
-	LastUsedDate *core.XmlTime `xml:",omitempty"`
+	LastUsedDate *core.XMLTime `xml:",omitempty"`
 	Region       string        `xml:",omitempty"`
 }
 
@@ -26,7 +26,7 @@ type xmlRole struct {
 	RoleName                 string
 	RoleId                   string
 	Arn                      string
-	CreateDate               core.XmlTime
+	CreateDate               core.XMLTime
 	AssumeRolePolicyDocument string               `xml:",omitempty"`
 	Description              string               `xml:",omitempty"`
 	MaxSessionDuration       int                  `xml:",omitempty"`
@@ -45,8 +45,8 @@ type xmlPolicy struct {
 	PermissionsBoundaryUsageCount int
 	IsAttachable                  bool
 	Description                   string `xml:",omitempty"`
-	CreateDate                    core.XmlTime
-	UpdateDate                    core.XmlTime
+	CreateDate                    core.XMLTime
+	UpdateDate                    core.XMLTime
 	Tags                          core.Members[xmlTag] `xml:",omitempty"`
 }
 
@@ -54,7 +54,7 @@ type xmlPolicyVersion struct {
 	Document         string `xml:",omitempty"`
 	VersionId        string
 	IsDefaultVersion bool
-	CreateDate       core.XmlTime
+	CreateDate       core.XMLTime
 }
 
 type xmlAttachedPolicy struct {
@@ -87,7 +87,7 @@ func xmlRoleOf(acct string, r *Role, full bool) xmlRole {
 		RoleName:                 r.Name,
 		RoleId:                   r.Id,
 		Arn:                      r.Arn(acct),
-		CreateDate:               core.XmlTime(r.Created),
+		CreateDate:               core.XMLTime(r.Created),
 		AssumeRolePolicyDocument: encodeDoc(r.trustText),
 		Description:              r.description,
 		MaxSessionDuration:       r.MaxSession,
@@ -99,7 +99,7 @@ func xmlRoleOf(acct string, r *Role, full bool) xmlRole {
 		x.Tags = xmlTags(r.Tags)
 		x.RoleLastUsed = &xmlRoleLastUsed{}
 		if !r.LastUsed.IsZero() {
-			t := core.XmlTime(r.LastUsed)
+			t := core.XMLTime(r.LastUsed)
 			x.RoleLastUsed = &xmlRoleLastUsed{LastUsedDate: &t, Region: r.LastRegion}
 		}
 	}
@@ -114,11 +114,11 @@ func xmlPolicyOf(a *core.Account, p *policy, full bool) xmlPolicy {
 		Arn:                           p.arn,
 		Path:                          p.path,
 		DefaultVersionId:              p.defaultVersion,
-		AttachmentCount:               len(IamOf(a).attachedTo(p.arn)),
-		PermissionsBoundaryUsageCount: len(IamOf(a).boundaryOf(p.arn)),
+		AttachmentCount:               len(Of(a).attachedTo(p.arn)),
+		PermissionsBoundaryUsageCount: len(Of(a).boundaryOf(p.arn)),
 		IsAttachable:                  true,
-		CreateDate:                    core.XmlTime(p.created),
-		UpdateDate:                    core.XmlTime(p.updated),
+		CreateDate:                    core.XMLTime(p.created),
+		UpdateDate:                    core.XMLTime(p.updated),
 	}
 	if full {
 		x.Description = p.description
@@ -128,7 +128,7 @@ func xmlPolicyOf(a *core.Account, p *policy, full bool) xmlPolicy {
 }
 
 func xmlVersionOf(p *policy, v *policyVersion, withDoc bool) xmlPolicyVersion {
-	x := xmlPolicyVersion{VersionId: v.id, IsDefaultVersion: v.id == p.defaultVersion, CreateDate: core.XmlTime(v.created)}
+	x := xmlPolicyVersion{VersionId: v.id, IsDefaultVersion: v.id == p.defaultVersion, CreateDate: core.XMLTime(v.created)}
 	if withDoc {
 		x.Document = encodeDoc(v.text)
 	}

@@ -12,16 +12,17 @@ import (
 	"time"
 )
 
-// kmsService is KMS (JSON 1.1, X-Amz-Target: TrentService.<Op>). Key policies are decided by
-// kmsDecide (kms_authz.go).
+// Service is KMS (JSON 1.1, X-Amz-Target: TrentService.<Op>). Key policies are decided by
+// decide (kms_authz.go).
 //
 // Other services use KMS as AWS services do on a caller's behalf (S3 SSE-KMS, SSM SecureString,
-// EKS secrets encryption, CloudWatch Logs): state.resolveKMSKey or state.kmsKeyByARN find the
-// key, kmsKey.usable checks its state, kmsDecide decides the caller's use of it with the service's
+// EKS secrets encryption, CloudWatch Logs) through kmsPeer (peer.go), the service's Impl, which
+// answers the small interfaces they declare: resolveKMSKey or kmsKeyByARN find the key,
+// kmsKey.usable checks its state, decide decides the caller's use of it with the service's
 // context (kms:ViaService, kms:EncryptionContext:...), and sealBlob/openBlob/blobKeyARN make and
-// read ciphertext blobs that KMS Decrypt accepts. Keep these stable: they are shared.
+// read ciphertext blobs that KMS Decrypt accepts. Keep kmsPeer's methods stable: they are shared.
 func Service() *core.Service {
-	s := &core.Service{Name: "kms", Protocol: core.JsonProtocol{}, Target: "TrentService", Decide: KmsDecide}
+	s := &core.Service{Name: "kms", Protocol: core.JSONProtocol{}, Target: "TrentService", Decide: decide, Impl: kmsPeer{}}
 	return s.Add(kmsKeyOps()...).Add(kmsAliasOps()...).Add(kmsCryptoOps()...).Add(kmsGrantOps()...)
 }
 
@@ -75,7 +76,7 @@ func kmsIn(c *core.Req) (*kmsInput, *core.APIError) {
 }
 
 func kmsValidation(format string, args ...any) *core.APIError {
-	return core.ApiError("ValidationException", 400, "1 validation error detected: "+format, args...)
+	return core.NewError("ValidationException", 400, "1 validation error detected: "+format, args...)
 }
 
 func kmsRequired(name, v string) *core.APIError {
@@ -88,14 +89,14 @@ func kmsRequired(name, v string) *core.APIError {
 // keyARNFor is the resource a KeyId names: the key's ARN when it resolves (aliases included);
 // otherwise a key ARN built from it, or the alias ARN for an alias that does not exist.
 func keyARNFor(c *core.Req, ref string) string {
-	if k, err := ResolveKMSKey(c, c.Account, c.Region, ref, c.Now); err == nil {
-		return k.Arn
+	if k, err := resolveKMSKey(c, c.Account, c.Region, ref, c.Now); err == nil {
+		return k.arn
 	}
 	switch {
 	case strings.HasPrefix(ref, "arn:"):
 		return ref
 	case strings.HasPrefix(ref, "alias/"):
-		return KmsAliasARN(c.Region, c.Account.Id, ref)
+		return aliasARN(c.Region, c.Account.Id, ref)
 	}
 	return kmsKeyARN(c.Region, c.Account.Id, ref)
 }
@@ -120,11 +121,11 @@ func requestAliasContext(c *core.Req) map[string][]string {
 }
 
 // existingKey resolves the request's KeyId.
-func existingKey(c *core.Req, ref string) (*KmsKey, *core.APIError) {
+func existingKey(c *core.Req, ref string) (*kmsKey, *core.APIError) {
 	if err := kmsRequired("KeyId", ref); err != nil {
 		return nil, err
 	}
-	return ResolveKMSKey(c, c.Account, c.Region, ref, c.Now)
+	return resolveKMSKey(c, c.Account, c.Region, ref, c.Now)
 }
 
 // kmsTime renders timestamps as JSON 1.1 does: epoch seconds.
@@ -148,7 +149,7 @@ func kmsPage[T any](items []T, limit *int, marker string, def, max int) ([]T, bo
 		raw, err := base64.RawURLEncoding.DecodeString(marker)
 		i, convErr := strconv.Atoi(string(raw))
 		if err != nil || convErr != nil || i < 0 || i > len(items) {
-			return nil, false, "", core.ApiError("InvalidMarkerException", 400, "Invalid marker")
+			return nil, false, "", core.NewError("InvalidMarkerException", 400, "Invalid marker")
 		}
 		start = i
 	}
@@ -160,8 +161,8 @@ func kmsPage[T any](items []T, limit *int, marker string, def, max int) ([]T, bo
 }
 
 // keysIn lists an account's keys in a region, oldest first.
-func (k *kmsState) keysIn(region string) []*KmsKey {
-	var out []*KmsKey
+func (k *kmsState) keysIn(region string) []*kmsKey {
+	var out []*kmsKey
 	for _, key := range k.keys {
 		if key.region == region {
 			out = append(out, key)

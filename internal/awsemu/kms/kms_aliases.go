@@ -31,7 +31,7 @@ func checkAliasName(name string) *core.APIError {
 		return kmsValidation("Value '%s' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$", name)
 	}
 	if strings.HasPrefix(name, "alias/aws/") {
-		return core.ApiError("NotAuthorizedException", 400, "Cannot create, update or delete an alias with the reserved prefix alias/aws/")
+		return core.NewError("NotAuthorizedException", 400, "Cannot create, update or delete an alias with the reserved prefix alias/aws/")
 	}
 	return nil
 }
@@ -39,13 +39,13 @@ func checkAliasName(name string) *core.APIError {
 // createAliasResources: the new alias and its target key.
 func createAliasResources(c *core.Req) []string {
 	in, _ := kmsIn(c)
-	return []string{KmsAliasARN(c.Region, c.Account.Id, in.AliasName), keyARNFor(c, in.TargetKeyId)}
+	return []string{aliasARN(c.Region, c.Account.Id, in.AliasName), keyARNFor(c, in.TargetKeyId)}
 }
 
 // aliasAndKeyResources: an existing alias and the key it points at.
 func aliasAndKeyResources(c *core.Req) []string {
 	in, _ := kmsIn(c)
-	out := []string{KmsAliasARN(c.Region, c.Account.Id, in.AliasName)}
+	out := []string{aliasARN(c.Region, c.Account.Id, in.AliasName)}
 	if a := kmsOf(c.Account).alias(c.Region, in.AliasName); a != nil {
 		out = append(out, kmsKeyARN(c.Region, c.Account.Id, a.targetKeyID))
 	}
@@ -60,19 +60,19 @@ func updateAliasResources(c *core.Req) []string {
 
 // aliasTarget resolves TargetKeyId: a key id or key ARN (not an alias) of the caller's account
 // and region, not pending deletion.
-func aliasTarget(c *core.Req, ref string) (*KmsKey, *core.APIError) {
+func aliasTarget(c *core.Req, ref string) (*kmsKey, *core.APIError) {
 	if err := kmsRequired("TargetKeyId", ref); err != nil {
 		return nil, err
 	}
 	if strings.HasPrefix(ref, "alias/") || strings.Contains(ref, ":alias/") {
 		return nil, kmsValidation("Value '%s' at 'targetKeyId' failed to satisfy constraint: Aliases must refer to keys, not other aliases", ref)
 	}
-	k, err := ResolveKMSKey(c, c.Account, c.Region, ref, c.Now)
+	k, err := resolveKMSKey(c, c.Account, c.Region, ref, c.Now)
 	if err != nil {
 		return nil, err
 	}
 	if k.account != c.Account.Id {
-		return nil, kmsNotFound("Key '%s' does not exist", k.Arn)
+		return nil, kmsNotFound("Key '%s' does not exist", k.arn)
 	}
 	return k, k.notPendingDeletion()
 }
@@ -91,10 +91,10 @@ func kmsCreateAlias(c *core.Req) (any, error) {
 	}
 	kms := kmsOf(c.Account)
 	if kms.alias(c.Region, in.AliasName) != nil {
-		return nil, core.ApiError("AlreadyExistsException", 400, "An alias with the name %s already exists", KmsAliasARN(c.Region, c.Account.Id, in.AliasName))
+		return nil, core.NewError("AlreadyExistsException", 400, "An alias with the name %s already exists", aliasARN(c.Region, c.Account.Id, in.AliasName))
 	}
 	kms.aliases[c.Region+" "+in.AliasName] = &kmsAlias{
-		name: in.AliasName, arn: KmsAliasARN(c.Region, c.Account.Id, in.AliasName), region: c.Region,
+		name: in.AliasName, arn: aliasARN(c.Region, c.Account.Id, in.AliasName), region: c.Region,
 		targetKeyID: k.id, created: c.Now, updated: c.Now,
 	}
 	return nil, nil
@@ -107,7 +107,7 @@ func existingAlias(c *core.Req, name string) (*kmsAlias, *core.APIError) {
 	kmsOf(c.Account).purge(c.Now)
 	a := kmsOf(c.Account).alias(c.Region, name)
 	if a == nil {
-		return nil, kmsNotFound("Alias %s is not found.", KmsAliasARN(c.Region, c.Account.Id, name))
+		return nil, kmsNotFound("Alias %s is not found.", aliasARN(c.Region, c.Account.Id, name))
 	}
 	return a, nil
 }
@@ -139,8 +139,8 @@ func kmsUpdateAlias(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if old := kmsOf(c.Account).keys[a.targetKeyID]; old != nil && (old.KeyUsage != k.KeyUsage || old.KeySpec != k.KeySpec) {
-		return nil, core.ApiError("ValidationException", 400, "Alias %s cannot be changed to a KMS key of a different type (KeySpec and KeyUsage must match).", a.arn)
+	if old := kmsOf(c.Account).keys[a.targetKeyID]; old != nil && (old.keyUsage != k.keyUsage || old.keySpec != k.keySpec) {
+		return nil, core.NewError("ValidationException", 400, "Alias %s cannot be changed to a KMS key of a different type (KeySpec and KeyUsage must match).", a.arn)
 	}
 	a.targetKeyID, a.updated = k.id, c.Now
 	return nil, nil
@@ -172,9 +172,9 @@ func kmsListAliases(c *core.Req) (any, error) {
 	keyID := ""
 	if in.KeyId != "" {
 		if strings.HasPrefix(in.KeyId, "alias/") || strings.Contains(in.KeyId, ":alias/") {
-			return nil, core.ApiError("InvalidArnException", 400, "KeyId must be a key id or key ARN")
+			return nil, core.NewError("InvalidArnException", 400, "KeyId must be a key id or key ARN")
 		}
-		k, err := ResolveKMSKey(c, c.Account, c.Region, in.KeyId, c.Now)
+		k, err := resolveKMSKey(c, c.Account, c.Region, in.KeyId, c.Now)
 		if err != nil {
 			return nil, err
 		}

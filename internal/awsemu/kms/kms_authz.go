@@ -11,7 +11,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
-// kmsDecide decides one KMS action on one resource. The key policy is the primary control of a
+// decide decides one KMS action on one resource. The key policy is the primary control of a
 // key; IAM policies count only where the key policy lets them:
 //
 //   - an explicit deny in the key policy, the caller's identity policies, permissions boundary
@@ -35,10 +35,10 @@ import (
 //
 // The key's own condition keys are added here: aws:ResourceTag/*, kms:KeySpec, kms:KeyUsage,
 // kms:KeyOrigin, kms:MultiRegion, kms:ResourceAliases; kms:CallerAccount is on every call.
-func KmsDecide(c *core.Req, action, resource string, ctx map[string][]string) iampolicy.Result {
+func decide(c *core.Req, action, resource string, ctx map[string][]string) iampolicy.Result {
 	p := c.Caller
 	opCtx := core.MergeContext(map[string][]string{"kms:CallerAccount": {p.Account}}, ctx)
-	k := KmsKeyByARN(c, resource, c.Now)
+	k := kmsKeyByARN(c, resource, c.Now)
 	if k == nil {
 		if a, ok := parseKMSARN(resource); ok && a.keyID != "" {
 			return iampolicy.Result{Decision: iampolicy.Allowed}
@@ -48,17 +48,17 @@ func KmsDecide(c *core.Req, action, resource string, ctx map[string][]string) ia
 		}
 		return c.Evaluate(p, action, resource, opCtx)
 	}
-	return keyDecision(c, p, k, k.Policy, action, opCtx)
+	return keyDecision(c, p, k, k.policy, action, opCtx)
 }
 
 // keyContext is what a key contributes to the request context of calls on it.
-func KeyContext(c *core.Req, k *KmsKey) map[string][]string {
+func keyContext(c *core.Req, k *kmsKey) map[string][]string {
 	m := core.ResourceTagContext(k.tags)
 	if m == nil {
 		m = map[string][]string{}
 	}
-	m["kms:KeySpec"] = []string{k.KeySpec}
-	m["kms:KeyUsage"] = []string{k.KeyUsage}
+	m["kms:KeySpec"] = []string{k.keySpec}
+	m["kms:KeyUsage"] = []string{k.keyUsage}
 	m["kms:KeyOrigin"] = []string{k.origin}
 	m["kms:MultiRegion"] = []string{strconv.FormatBool(k.multiRegion)}
 	if k.multiRegion {
@@ -73,9 +73,9 @@ func KeyContext(c *core.Req, k *KmsKey) map[string][]string {
 }
 
 // keyDecision applies the key-policy model above with policy doc (the key's, or a candidate).
-func keyDecision(c *core.Req, p *core.Principal, k *KmsKey, doc *iampolicy.Document, action string, ctx map[string][]string) iampolicy.Result {
-	opCtx := core.MergeContext(KeyContext(c, k), ctx)
-	req := iampolicy.Request{Caller: p.Caller(), Action: action, Resource: k.Arn, Context: core.MergeContext(c.GlobalContext(p), opCtx)}
+func keyDecision(c *core.Req, p *core.Principal, k *kmsKey, doc *iampolicy.Document, action string, ctx map[string][]string) iampolicy.Result {
+	opCtx := core.MergeContext(keyContext(c, k), ctx)
+	req := iampolicy.Request{Caller: p.Caller(), Action: action, Resource: k.arn, Context: core.MergeContext(c.GlobalContext(p), opCtx)}
 	kp := doc.Match(req)
 	if kp.Decision == iampolicy.ExplicitDeny {
 		return iampolicy.Result{Decision: iampolicy.ExplicitDeny, DeniedBy: core.ResourceBasedPolicy, Statement: kp.Statement}
@@ -91,7 +91,7 @@ func keyDecision(c *core.Req, p *core.Principal, k *KmsKey, doc *iampolicy.Docum
 		}
 		return noKeyPolicy
 	}
-	id := c.Evaluate(p, action, k.Arn, opCtx)
+	id := c.Evaluate(p, action, k.arn, opCtx)
 	switch {
 	case id.Decision == iampolicy.ExplicitDeny:
 		return id
@@ -114,17 +114,17 @@ func keyDecision(c *core.Req, p *core.Principal, k *KmsKey, doc *iampolicy.Docum
 // keyPolicyAdmitsPutKeyPolicy is KMS's policy lockout safety check: the new policy must let
 // the caller make a later PutKeyPolicy call, by naming it or its account (to whose IAM policies
 // it then delegates; IAM policies are not consulted, since the account can change them).
-func keyPolicyAdmitsPutKeyPolicy(c *core.Req, k *KmsKey, doc *iampolicy.Document) bool {
+func keyPolicyAdmitsPutKeyPolicy(c *core.Req, k *kmsKey, doc *iampolicy.Document) bool {
 	p := c.Caller
-	ctx := core.MergeContext(c.GlobalContext(p), KeyContext(c, k), map[string][]string{"kms:CallerAccount": {p.Account}})
-	req := iampolicy.Request{Caller: p.Caller(), Action: "kms:PutKeyPolicy", Resource: k.Arn, Context: ctx}
+	ctx := core.MergeContext(c.GlobalContext(p), keyContext(c, k), map[string][]string{"kms:CallerAccount": {p.Account}})
+	req := iampolicy.Request{Caller: p.Caller(), Action: "kms:PutKeyPolicy", Resource: k.arn, Context: ctx}
 	return doc.Match(req).Decision == iampolicy.Allowed
 }
 
 // grantAllows reports whether a grant on the key lets p perform action: p is the grantee (its
 // role or session ARN, or its account's root), the grant lists the operation, and the
 // request's encryption context meets the grant's constraints.
-func (k *KmsKey) grantAllows(p *core.Principal, action string, ctx map[string][]string) bool {
+func (k *kmsKey) grantAllows(p *core.Principal, action string, ctx map[string][]string) bool {
 	op := strings.TrimPrefix(action, "kms:")
 	for _, g := range k.grants {
 		if !granteeMatches(g.grantee, p) || !containsString(g.operations, op) {

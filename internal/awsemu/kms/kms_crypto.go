@@ -14,10 +14,10 @@ import (
 
 func kmsCryptoOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "Encrypt", Action: "kms:Encrypt", Resources: keyResource, Context: core.Ctx(requestAliasContext, cryptoContext), Handle: kmsEncrypt},
-		{Name: "Decrypt", Action: "kms:Decrypt", Resources: decryptResource, Context: core.Ctx(requestAliasContext, cryptoContext), Handle: kmsDecrypt},
-		{Name: "GenerateDataKey", Action: "kms:GenerateDataKey", Resources: keyResource, Context: core.Ctx(requestAliasContext, cryptoContext), Handle: kmsGenerateDataKey},
-		{Name: "GenerateDataKeyWithoutPlaintext", Action: "kms:GenerateDataKeyWithoutPlaintext", Resources: keyResource, Context: core.Ctx(requestAliasContext, cryptoContext), Handle: kmsGenerateDataKeyWithoutPlaintext},
+		{Name: "Encrypt", Action: "kms:Encrypt", Resources: keyResource, Context: core.Contexts(requestAliasContext, cryptoContext), Handle: kmsEncrypt},
+		{Name: "Decrypt", Action: "kms:Decrypt", Resources: decryptResource, Context: core.Contexts(requestAliasContext, cryptoContext), Handle: kmsDecrypt},
+		{Name: "GenerateDataKey", Action: "kms:GenerateDataKey", Resources: keyResource, Context: core.Contexts(requestAliasContext, cryptoContext), Handle: kmsGenerateDataKey},
+		{Name: "GenerateDataKeyWithoutPlaintext", Action: "kms:GenerateDataKeyWithoutPlaintext", Resources: keyResource, Context: core.Contexts(requestAliasContext, cryptoContext), Handle: kmsGenerateDataKeyWithoutPlaintext},
 	}
 }
 
@@ -44,28 +44,31 @@ func cryptoContext(c *core.Req) map[string][]string {
 // GCM nonce and the sealed plaintext, with the encryption context as additional data.
 const blobVersion = 0x01
 
-func SealBlob(k *KmsKey, plaintext []byte, ec map[string]string) ([]byte, error) {
+// sealBlob encrypts plaintext under k with encryption context ec into a ciphertext blob.
+func sealBlob(k *kmsKey, plaintext []byte, ec map[string]string) ([]byte, error) {
 	gcm, err := keyGCM(k)
 	if err != nil {
 		return nil, err
 	}
 	nonce := make([]byte, gcm.NonceSize())
 	_, _ = rand.Read(nonce)
-	blob := []byte{blobVersion, byte(len(k.Arn))}
-	blob = append(blob, k.Arn...)
+	blob := []byte{blobVersion, byte(len(k.arn))}
+	blob = append(blob, k.arn...)
 	blob = append(blob, nonce...)
 	return gcm.Seal(blob, nonce, plaintext, contextAAD(ec)), nil
 }
 
 // blobKeyARN reads the key ARN a ciphertext blob names ("" when it is not one of ours).
-func BlobKeyARN(blob []byte) string {
+func blobKeyARN(blob []byte) string {
 	if len(blob) < 2 || blob[0] != blobVersion || len(blob) < 2+int(blob[1]) {
 		return ""
 	}
 	return string(blob[2 : 2+int(blob[1])])
 }
 
-func OpenBlob(k *KmsKey, blob []byte, ec map[string]string) ([]byte, bool) {
+// openBlob decrypts a ciphertext blob under k with encryption context ec; false when it does
+// not open.
+func openBlob(k *kmsKey, blob []byte, ec map[string]string) ([]byte, bool) {
 	gcm, err := keyGCM(k)
 	if err != nil {
 		return nil, false
@@ -78,7 +81,7 @@ func OpenBlob(k *KmsKey, blob []byte, ec map[string]string) ([]byte, bool) {
 	return pt, err == nil
 }
 
-func keyGCM(k *KmsKey) (cipher.AEAD, error) {
+func keyGCM(k *kmsKey) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(k.material)
 	if err != nil {
 		return nil, err
@@ -106,29 +109,29 @@ func contextAAD(ec map[string]string) []byte {
 // decryptResource is the key named in the ciphertext (or in KeyId when the blob is not ours).
 func decryptResource(c *core.Req) []string {
 	in, _ := kmsIn(c)
-	if arn := BlobKeyARN(in.CiphertextBlob); arn != "" {
+	if arn := blobKeyARN(in.CiphertextBlob); arn != "" {
 		return []string{arn}
 	}
 	return []string{keyARNFor(c, in.KeyId)}
 }
 
 // encryptionKey resolves KeyId for a cryptographic operation: usable, symmetric encryption.
-func encryptionKey(c *core.Req, in *kmsInput) (*KmsKey, *core.APIError) {
+func encryptionKey(c *core.Req, in *kmsInput) (*kmsKey, *core.APIError) {
 	k, err := existingKey(c, in.KeyId)
 	if err != nil {
 		return nil, err
 	}
-	if err := k.Usable(); err != nil {
+	if err := k.usable(); err != nil {
 		return nil, err
 	}
-	if k.KeyUsage != "ENCRYPT_DECRYPT" {
-		return nil, core.ApiError("InvalidKeyUsageException", 400, "%s key usage is %s which is not valid for %s.", k.Arn, k.KeyUsage, c.Op.Name)
+	if k.keyUsage != "ENCRYPT_DECRYPT" {
+		return nil, core.NewError("InvalidKeyUsageException", 400, "%s key usage is %s which is not valid for %s.", k.arn, k.keyUsage, c.Op.Name)
 	}
-	if k.KeySpec != "SYMMETRIC_DEFAULT" {
-		return nil, core.ApiError("UnsupportedOperationException", 400, "The emulator supports only SYMMETRIC_DEFAULT encryption")
+	if k.keySpec != "SYMMETRIC_DEFAULT" {
+		return nil, core.NewError("UnsupportedOperationException", 400, "The emulator supports only SYMMETRIC_DEFAULT encryption")
 	}
 	if in.EncryptionAlgorithm != "" && in.EncryptionAlgorithm != "SYMMETRIC_DEFAULT" {
-		return nil, core.ApiError("InvalidKeyUsageException", 400, "The encryption algorithm %s is not valid for %s.", in.EncryptionAlgorithm, k.Arn)
+		return nil, core.NewError("InvalidKeyUsageException", 400, "The encryption algorithm %s is not valid for %s.", in.EncryptionAlgorithm, k.arn)
 	}
 	return k, nil
 }
@@ -151,11 +154,11 @@ func kmsEncrypt(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	blob, sealErr := SealBlob(k, in.Plaintext, in.EncryptionContext)
+	blob, sealErr := sealBlob(k, in.Plaintext, in.EncryptionContext)
 	if sealErr != nil {
 		return nil, sealErr
 	}
-	return encryptResult{CiphertextBlob: blob, KeyId: k.Arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT"}, nil
+	return encryptResult{CiphertextBlob: blob, KeyId: k.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT"}, nil
 }
 
 type decryptResult struct {
@@ -172,11 +175,11 @@ func kmsDecrypt(c *core.Req) (any, error) {
 	if len(in.CiphertextBlob) == 0 {
 		return nil, kmsValidation("Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null")
 	}
-	arn := BlobKeyARN(in.CiphertextBlob)
+	arn := blobKeyARN(in.CiphertextBlob)
 	if arn == "" {
-		return nil, core.ApiError("InvalidCiphertextException", 400, "")
+		return nil, core.NewError("InvalidCiphertextException", 400, "")
 	}
-	k := KmsKeyByARN(c, arn, c.Now)
+	k := kmsKeyByARN(c, arn, c.Now)
 	if k == nil {
 		return nil, kmsNotFound("Key '%s' does not exist", arn)
 	}
@@ -186,18 +189,18 @@ func kmsDecrypt(c *core.Req) (any, error) {
 			return nil, err
 		}
 		if named != k {
-			return nil, core.ApiError("IncorrectKeyException", 400, "The key ID in the request does not identify a CMK that can perform this operation.")
+			return nil, core.NewError("IncorrectKeyException", 400, "The key ID in the request does not identify a CMK that can perform this operation.")
 		}
 	}
-	in.KeyId = k.Arn
+	in.KeyId = k.arn
 	if _, err := encryptionKey(c, in); err != nil {
 		return nil, err
 	}
-	pt, ok := OpenBlob(k, in.CiphertextBlob, in.EncryptionContext)
+	pt, ok := openBlob(k, in.CiphertextBlob, in.EncryptionContext)
 	if !ok {
-		return nil, core.ApiError("InvalidCiphertextException", 400, "")
+		return nil, core.NewError("InvalidCiphertextException", 400, "")
 	}
-	return decryptResult{Plaintext: pt, KeyId: k.Arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT"}, nil
+	return decryptResult{Plaintext: pt, KeyId: k.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT"}, nil
 }
 
 type dataKeyResult struct {
@@ -214,7 +217,7 @@ func generateDataKey(c *core.Req, withPlaintext bool) (any, error) {
 	n := 0
 	switch {
 	case in.NumberOfBytes != nil && in.KeySpec != "":
-		return nil, core.ApiError("ValidationException", 400, "Please specify either number of bytes or key spec.")
+		return nil, core.NewError("ValidationException", 400, "Please specify either number of bytes or key spec.")
 	case in.NumberOfBytes != nil:
 		n = *in.NumberOfBytes
 		if n < 1 || n > 1024 {
@@ -225,7 +228,7 @@ func generateDataKey(c *core.Req, withPlaintext bool) (any, error) {
 	case in.KeySpec == "AES_128":
 		n = 16
 	case in.KeySpec == "":
-		return nil, core.ApiError("ValidationException", 400, "Please specify either number of bytes or key spec.")
+		return nil, core.NewError("ValidationException", 400, "Please specify either number of bytes or key spec.")
 	default:
 		return nil, kmsValidation("Value '%s' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]", in.KeySpec)
 	}
@@ -235,11 +238,11 @@ func generateDataKey(c *core.Req, withPlaintext bool) (any, error) {
 	}
 	pt := make([]byte, n)
 	_, _ = rand.Read(pt)
-	blob, sealErr := SealBlob(k, pt, in.EncryptionContext)
+	blob, sealErr := sealBlob(k, pt, in.EncryptionContext)
 	if sealErr != nil {
 		return nil, sealErr
 	}
-	out := dataKeyResult{CiphertextBlob: blob, KeyId: k.Arn}
+	out := dataKeyResult{CiphertextBlob: blob, KeyId: k.arn}
 	if withPlaintext {
 		out.Plaintext = pt
 	}

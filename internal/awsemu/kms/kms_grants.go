@@ -14,7 +14,7 @@ import (
 
 func kmsGrantOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "CreateGrant", Action: "kms:CreateGrant", Resources: keyResource, Context: core.Ctx(requestAliasContext, createGrantContext), Handle: kmsCreateGrant},
+		{Name: "CreateGrant", Action: "kms:CreateGrant", Resources: keyResource, Context: core.Contexts(requestAliasContext, createGrantContext), Handle: kmsCreateGrant},
 		{Name: "ListGrants", Action: "kms:ListGrants", Resources: keyResource, Context: grantForAWSResource, Handle: kmsListGrants},
 		{Name: "RevokeGrant", Action: "kms:RevokeGrant", Resources: keyResource, Context: grantForAWSResource, Handle: kmsRevokeGrant},
 		// RetireGrant is authorized by the grant itself (its retiring principal, its grantee when
@@ -88,7 +88,7 @@ func kmsCreateGrant(c *core.Req) (any, error) {
 			return nil, kmsValidation("Value '[%s]' at 'operations' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set]", op)
 		}
 	}
-	if err := k.Usable(); err != nil {
+	if err := k.usable(); err != nil {
 		return nil, err
 	}
 	if in.Name != "" {
@@ -163,7 +163,7 @@ func kmsListGrants(c *core.Req) (any, error) {
 	out := listGrantsResult{Grants: []grantListEntry{}, Truncated: more, NextMarker: next}
 	for _, g := range page {
 		out.Grants = append(out.Grants, grantListEntry{
-			KeyId: k.Arn, GrantId: g.id, Name: g.name, CreationDate: kmsTime(g.created), GranteePrincipal: g.grantee,
+			KeyId: k.arn, GrantId: g.id, Name: g.name, CreationDate: kmsTime(g.created), GranteePrincipal: g.grantee,
 			RetiringPrincipal: g.retiring, IssuingAccount: "arn:aws:iam::" + g.issuingAccount + ":root",
 			Operations: g.operations, Constraints: g.constraints,
 		})
@@ -171,7 +171,7 @@ func kmsListGrants(c *core.Req) (any, error) {
 	return out, nil
 }
 
-func (k *KmsKey) removeGrant(id string) bool {
+func (k *kmsKey) removeGrant(id string) bool {
 	for i, g := range k.grants {
 		if g.id == id {
 			k.grants = append(k.grants[:i:i], k.grants[i+1:]...)
@@ -200,7 +200,7 @@ func kmsRevokeGrant(c *core.Req) (any, error) {
 }
 
 // grantFor finds the grant a RetireGrant names: by token, or by key ARN and grant id.
-func grantFor(c *core.Req, in *kmsInput) (*KmsKey, *kmsGrant, *core.APIError) {
+func grantFor(c *core.Req, in *kmsInput) (*kmsKey, *kmsGrant, *core.APIError) {
 	if in.GrantToken != "" {
 		for _, a := range c.AllAccounts() {
 			for _, k := range kmsOf(a).keys {
@@ -211,14 +211,14 @@ func grantFor(c *core.Req, in *kmsInput) (*KmsKey, *kmsGrant, *core.APIError) {
 				}
 			}
 		}
-		return nil, nil, core.ApiError("InvalidGrantTokenException", 400, "Invalid grant token")
+		return nil, nil, core.NewError("InvalidGrantTokenException", 400, "Invalid grant token")
 	}
 	if in.KeyId == "" || in.GrantId == "" {
 		return nil, nil, kmsValidation("Either GrantToken, or both KeyId and GrantId, must be given")
 	}
-	k := KmsKeyByARN(c, in.KeyId, c.Now)
+	k := kmsKeyByARN(c, in.KeyId, c.Now)
 	if k == nil {
-		return nil, nil, core.ApiError("InvalidArnException", 400, "KeyId must be the ARN of an existing key")
+		return nil, nil, core.NewError("InvalidArnException", 400, "KeyId must be the ARN of an existing key")
 	}
 	for _, g := range k.grants {
 		if g.id == in.GrantId {
@@ -231,7 +231,7 @@ func grantFor(c *core.Req, in *kmsInput) (*KmsKey, *kmsGrant, *core.APIError) {
 func retireGrantResource(c *core.Req) []string {
 	in, _ := kmsIn(c)
 	if k, _, err := grantFor(c, in); err == nil {
-		return []string{k.Arn}
+		return []string{k.arn}
 	}
 	return []string{in.KeyId}
 }
@@ -253,17 +253,17 @@ func kmsRetireGrant(c *core.Req) (any, error) {
 	if permitted {
 		res = iampolicy.Result{Decision: iampolicy.Allowed}
 		// Policies cannot allow RetireGrant, but an explicit deny in them still applies.
-		if r := keyDecision(c, p, k, k.Policy, "kms:RetireGrant", nil); r.Decision == iampolicy.ExplicitDeny {
+		if r := keyDecision(c, p, k, k.policy, "kms:RetireGrant", nil); r.Decision == iampolicy.ExplicitDeny {
 			res = r
 		} else if p.Session != nil {
-			if r := c.Evaluate(p, "kms:RetireGrant", k.Arn, nil); r.Decision == iampolicy.ExplicitDeny {
+			if r := c.Evaluate(p, "kms:RetireGrant", k.arn, nil); r.Decision == iampolicy.ExplicitDeny {
 				res = r
 			}
 		}
 	}
 	if res.Decision != iampolicy.Allowed {
 		c.Deny()
-		return nil, core.AccessDenied("kms", p.ARN, "kms:RetireGrant", k.Arn, &res)
+		return nil, core.AccessDenied("kms", p.ARN, "kms:RetireGrant", k.arn, &res)
 	}
 	k.removeGrant(g.id)
 	return nil, nil

@@ -68,7 +68,7 @@ func keySpecAndUsage(in *kmsInput) (spec, usage string, err *core.APIError) {
 		usage = "ENCRYPT_DECRYPT" // KMS's default whatever the spec: HMAC and ECC keys must say theirs
 	}
 	if !containsString(usages, usage) {
-		return "", "", core.ApiError("ValidationException", 400, "KeyUsage %s is not compatible with KeySpec %s", usage, spec)
+		return "", "", core.NewError("ValidationException", 400, "KeyUsage %s is not compatible with KeySpec %s", usage, spec)
 	}
 	return spec, usage, nil
 }
@@ -87,16 +87,16 @@ func checkKMSTags(tags []core.Tag) *core.APIError {
 	for _, t := range tags {
 		switch {
 		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128 || utf8.RuneCountInString(t.Value) > 256:
-			return core.ApiError("TagException", 400, "Tag keys must be 1 to 128 characters and tag values 0 to 256 characters")
+			return core.NewError("TagException", 400, "Tag keys must be 1 to 128 characters and tag values 0 to 256 characters")
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
-			return core.ApiError("TagException", 400, "Tags beginning with aws: are reserved")
+			return core.NewError("TagException", 400, "Tags beginning with aws: are reserved")
 		case seen[t.Key]:
-			return core.ApiError("TagException", 400, "Duplicate tag keys")
+			return core.NewError("TagException", 400, "Duplicate tag keys")
 		}
 		seen[t.Key] = true
 	}
 	if len(tags) > 50 {
-		return core.ApiError("LimitExceededException", 400, "Tag limit exceeded: a KMS key can have at most 50 tags")
+		return core.NewError("LimitExceededException", 400, "Tag limit exceeded: a KMS key can have at most 50 tags")
 	}
 	return nil
 }
@@ -171,14 +171,14 @@ func scheduleContext(c *core.Req) map[string][]string {
 const maxKeyPolicySize = 32768
 
 func malformedKeyPolicy(format string, args ...any) *core.APIError {
-	return core.ApiError("MalformedPolicyDocumentException", 400, format, args...)
+	return core.NewError("MalformedPolicyDocumentException", 400, format, args...)
 }
 
 // parseKeyPolicy validates a key policy: it parses, every statement names a principal, and
 // the principals exist.
 func parseKeyPolicy(c *core.Req, text string) (*iampolicy.Document, *core.APIError) {
 	if len(text) > maxKeyPolicySize {
-		return nil, core.ApiError("LimitExceededException", 400, "Policy exceeds the maximum size of %d bytes", maxKeyPolicySize)
+		return nil, core.NewError("LimitExceededException", 400, "Policy exceeds the maximum size of %d bytes", maxKeyPolicySize)
 	}
 	doc, err := iampolicy.Parse(text)
 	if err != nil {
@@ -211,7 +211,7 @@ func parseKeyPolicy(c *core.Req, text string) (*iampolicy.Document, *core.APIErr
 
 // applyKeyPolicy validates text for key k and, unless the caller bypasses it, runs the
 // lockout safety check.
-func applyKeyPolicy(c *core.Req, k *KmsKey, text string, bypass bool) *core.APIError {
+func applyKeyPolicy(c *core.Req, k *kmsKey, text string, bypass bool) *core.APIError {
 	doc, err := parseKeyPolicy(c, text)
 	if err != nil {
 		return err
@@ -219,7 +219,7 @@ func applyKeyPolicy(c *core.Req, k *KmsKey, text string, bypass bool) *core.APIE
 	if !bypass && !keyPolicyAdmitsPutKeyPolicy(c, k, doc) {
 		return malformedKeyPolicy("The new key policy will not allow you to update the key policy in the future.")
 	}
-	k.policyText, k.Policy = text, doc
+	k.policyText, k.policy = text, doc
 	return nil
 }
 
@@ -243,26 +243,26 @@ type keyMetadata struct {
 	MultiRegion           bool
 }
 
-func metadataOf(k *KmsKey) keyMetadata {
+func metadataOf(k *kmsKey) keyMetadata {
 	m := keyMetadata{
-		AWSAccountId: k.account, KeyId: k.id, Arn: k.Arn, CreationDate: kmsTime(k.created),
-		Enabled: k.state == keyEnabled, Description: k.description, KeyUsage: k.KeyUsage, KeyState: k.state,
-		Origin: k.origin, KeyManager: "CUSTOMER", CustomerMasterKeySpec: k.KeySpec, KeySpec: k.KeySpec, MultiRegion: k.multiRegion,
+		AWSAccountId: k.account, KeyId: k.id, Arn: k.arn, CreationDate: kmsTime(k.created),
+		Enabled: k.state == keyEnabled, Description: k.description, KeyUsage: k.keyUsage, KeyState: k.state,
+		Origin: k.origin, KeyManager: "CUSTOMER", CustomerMasterKeySpec: k.keySpec, KeySpec: k.keySpec, MultiRegion: k.multiRegion,
 	}
 	if k.state == keyPendingDeletion {
 		d := kmsTime(k.deletionDate)
 		m.DeletionDate = &d
 	}
 	switch {
-	case k.KeySpec == "SYMMETRIC_DEFAULT":
+	case k.keySpec == "SYMMETRIC_DEFAULT":
 		m.EncryptionAlgorithms = []string{"SYMMETRIC_DEFAULT"}
-	case strings.HasPrefix(k.KeySpec, "HMAC_"):
-		m.MacAlgorithms = []string{"HMAC_SHA_" + strings.TrimPrefix(k.KeySpec, "HMAC_")}
-	case k.KeyUsage == "ENCRYPT_DECRYPT":
+	case strings.HasPrefix(k.keySpec, "HMAC_"):
+		m.MacAlgorithms = []string{"HMAC_SHA_" + strings.TrimPrefix(k.keySpec, "HMAC_")}
+	case k.keyUsage == "ENCRYPT_DECRYPT":
 		m.EncryptionAlgorithms = []string{"RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"}
-	case k.KeyUsage == "SIGN_VERIFY" && strings.HasPrefix(k.KeySpec, "RSA_"):
+	case k.keyUsage == "SIGN_VERIFY" && strings.HasPrefix(k.keySpec, "RSA_"):
 		m.SigningAlgorithms = []string{"RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512"}
-	case k.KeyUsage == "SIGN_VERIFY":
+	case k.keyUsage == "SIGN_VERIFY":
 		m.SigningAlgorithms = []string{"ECDSA_SHA_256"}
 	}
 	return m
@@ -282,7 +282,7 @@ func kmsCreateKey(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if in.Origin != "" && in.Origin != "AWS_KMS" {
-		return nil, core.ApiError("UnsupportedOperationException", 400, "The emulator creates only keys with origin AWS_KMS")
+		return nil, core.NewError("UnsupportedOperationException", 400, "The emulator creates only keys with origin AWS_KMS")
 	}
 	if utf8.RuneCountInString(in.Description) > 8192 {
 		return nil, kmsValidation("Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192")
@@ -295,9 +295,9 @@ func kmsCreateKey(c *core.Req) (any, error) {
 	if in.MultiRegion {
 		id = "mrk-" + strings.ReplaceAll(id, "-", "")
 	}
-	k := &KmsKey{
-		id: id, Arn: kmsKeyARN(c.Region, c.Account.Id, id), account: c.Account.Id, region: c.Region,
-		description: in.Description, KeyUsage: usage, KeySpec: spec, origin: "AWS_KMS", multiRegion: in.MultiRegion,
+	k := &kmsKey{
+		id: id, arn: kmsKeyARN(c.Region, c.Account.Id, id), account: c.Account.Id, region: c.Region,
+		description: in.Description, keyUsage: usage, keySpec: spec, origin: "AWS_KMS", multiRegion: in.MultiRegion,
 		tags: tags, state: keyEnabled, created: c.Now,
 	}
 	if in.Policy != "" {
@@ -306,7 +306,7 @@ func kmsCreateKey(c *core.Req) (any, error) {
 		}
 	} else {
 		k.policyText = defaultKeyPolicy(c.Account.Id)
-		k.Policy, _ = iampolicy.Parse(k.policyText)
+		k.policy, _ = iampolicy.Parse(k.policyText)
 	}
 	if spec == "SYMMETRIC_DEFAULT" {
 		k.material = make([]byte, 32)
@@ -353,7 +353,7 @@ func kmsListKeys(c *core.Req) (any, error) {
 	}
 	out := listKeysResult{Keys: []keyListEntry{}, Truncated: more, NextMarker: next}
 	for _, k := range keys {
-		out.Keys = append(out.Keys, keyListEntry{KeyId: k.id, KeyArn: k.Arn})
+		out.Keys = append(out.Keys, keyListEntry{KeyId: k.id, KeyArn: k.arn})
 	}
 	return out, nil
 }
@@ -478,11 +478,11 @@ func kmsListResourceTags(c *core.Req) (any, error) {
 }
 
 // rotatable is the key-state and key-type check of the rotation calls.
-func rotatable(k *KmsKey) *core.APIError {
-	if k.KeySpec != "SYMMETRIC_DEFAULT" {
-		return core.ApiError("UnsupportedOperationException", 400, "%s does not support automatic key rotation. Only symmetric encryption KMS keys support it.", k.Arn)
+func rotatable(k *kmsKey) *core.APIError {
+	if k.keySpec != "SYMMETRIC_DEFAULT" {
+		return core.NewError("UnsupportedOperationException", 400, "%s does not support automatic key rotation. Only symmetric encryption KMS keys support it.", k.arn)
 	}
-	return k.Usable()
+	return k.usable()
 }
 
 func kmsEnableKeyRotation(c *core.Req) (any, error) {
@@ -544,10 +544,10 @@ func kmsGetKeyRotationStatus(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k.KeySpec != "SYMMETRIC_DEFAULT" {
-		return nil, core.ApiError("UnsupportedOperationException", 400, "%s does not support automatic key rotation.", k.Arn)
+	if k.keySpec != "SYMMETRIC_DEFAULT" {
+		return nil, core.NewError("UnsupportedOperationException", 400, "%s does not support automatic key rotation.", k.arn)
 	}
-	out := rotationStatus{KeyRotationEnabled: k.rotation, KeyId: k.Arn}
+	out := rotationStatus{KeyRotationEnabled: k.rotation, KeyId: k.arn}
 	if k.rotation {
 		period, next := k.rotationPeriod, kmsTime(k.nextRotation)
 		out.RotationPeriodInDays, out.NextRotationDate = &period, &next
@@ -649,7 +649,7 @@ func kmsScheduleKeyDeletion(c *core.Req) (any, error) {
 	}
 	k.state, k.pendingWindow = keyPendingDeletion, days
 	k.deletionDate = c.Now.Add(time.Duration(days) * 24 * time.Hour)
-	return scheduleKeyDeletionResult{KeyId: k.Arn, DeletionDate: kmsTime(k.deletionDate), KeyState: k.state, PendingWindowInDays: days}, nil
+	return scheduleKeyDeletionResult{KeyId: k.arn, DeletionDate: kmsTime(k.deletionDate), KeyState: k.state, PendingWindowInDays: days}, nil
 }
 
 type keyIDResult struct {
@@ -667,8 +667,8 @@ func kmsCancelKeyDeletion(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if k.state != keyPendingDeletion {
-		return nil, kmsInvalidState("%s is not pending deletion.", k.Arn)
+		return nil, kmsInvalidState("%s is not pending deletion.", k.arn)
 	}
 	k.state, k.deletionDate, k.pendingWindow = keyDisabled, time.Time{}, 0
-	return keyIDResult{KeyId: k.Arn}, nil
+	return keyIDResult{KeyId: k.arn}, nil
 }

@@ -18,7 +18,7 @@ import (
 
 // kmsState is one account's KMS keys and aliases, in every region.
 type kmsState struct {
-	keys    map[string]*KmsKey   // by key id (ids are unique across regions)
+	keys    map[string]*kmsKey   // by key id (ids are unique across regions)
 	aliases map[string]*kmsAlias // by region + " " + alias name
 	created int                  // keys created so far: orders ListKeys
 }
@@ -27,7 +27,7 @@ type kmsState struct {
 func kmsOf(a *core.Account) *kmsState { return core.StateOf(a, "kms", newKMSState) }
 
 func newKMSState() *kmsState {
-	return &kmsState{keys: map[string]*KmsKey{}, aliases: map[string]*kmsAlias{}}
+	return &kmsState{keys: map[string]*kmsKey{}, aliases: map[string]*kmsAlias{}}
 }
 
 // Key states.
@@ -37,14 +37,15 @@ const (
 	keyPendingDeletion = "PendingDeletion"
 )
 
-type KmsKey struct {
-	id, Arn, account, region    string
+// kmsKey is one KMS key.
+type kmsKey struct {
+	id, arn, account, region    string
 	seq                         int // creation order in the account
 	description                 string
-	KeyUsage, KeySpec, origin   string
+	keyUsage, keySpec, origin   string
 	multiRegion                 bool
 	policyText                  string
-	Policy                      *iampolicy.Document
+	policy                      *iampolicy.Document
 	tags                        []core.Tag
 	state                       string
 	created, deletionDate       time.Time
@@ -79,7 +80,8 @@ func kmsKeyARN(region, account, id string) string {
 	return "arn:aws:kms:" + region + ":" + account + ":key/" + id
 }
 
-func KmsAliasARN(region, account, name string) string {
+// aliasARN is the ARN of the alias name ("alias/...") in an account and region.
+func aliasARN(region, account, name string) string {
 	return "arn:aws:kms:" + region + ":" + account + ":" + name
 }
 
@@ -101,14 +103,15 @@ var reKeyID = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 // awsManagedS3KeyARN is the ARN of an account's AWS managed key for S3 (aws/s3) in a region.
 // The emulator does not serve AWS managed keys; S3 records this ARN for SSE-KMS without a key.
-func AwsManagedS3KeyARN(region, account string) string {
+func awsManagedS3KeyARN(region, account string) string {
 	sum := sha256.Sum256([]byte("aws/s3 " + region + " " + account))
 	return kmsKeyARN(region, account, uuidOf(sum[:]))
 }
 
-func IsAWSManagedS3Key(arn string) bool {
+// isAWSManagedS3Key reports whether arn is an account's AWS managed key for S3.
+func isAWSManagedS3Key(arn string) bool {
 	a, ok := parseKMSARN(arn)
-	return ok && arn == AwsManagedS3KeyARN(a.region, a.account)
+	return ok && arn == awsManagedS3KeyARN(a.region, a.account)
 }
 
 // kmsARN is a parsed KMS key or alias ARN.
@@ -135,11 +138,11 @@ func parseKMSARN(arn string) (kmsARN, bool) {
 }
 
 func kmsNotFound(format string, args ...any) *core.APIError {
-	return core.ApiError("NotFoundException", 400, format, args...)
+	return core.NewError("NotFoundException", 400, format, args...)
 }
 
 func kmsInvalidState(format string, args ...any) *core.APIError {
-	return core.ApiError("KMSInvalidStateException", 400, format, args...)
+	return core.NewError("KMSInvalidStateException", 400, format, args...)
 }
 
 // purge completes scheduled deletions whose date has passed: the key and its aliases go.
@@ -160,7 +163,7 @@ func (k *kmsState) alias(region, name string) *kmsAlias { return k.aliases[regio
 
 // resolveKMSKey finds the key a KeyId names for a caller in account a calling region: a key id,
 // key ARN, alias name or alias ARN. ARNs may name keys in other accounts the emulator holds.
-func ResolveKMSKey(c *core.Req, a *core.Account, region, ref string, now time.Time) (*KmsKey, *core.APIError) {
+func resolveKMSKey(c *core.Req, a *core.Account, region, ref string, now time.Time) (*kmsKey, *core.APIError) {
 	acct, name := a, ref
 	if strings.HasPrefix(ref, "arn:") {
 		p, ok := parseKMSARN(ref)
@@ -179,7 +182,7 @@ func ResolveKMSKey(c *core.Req, a *core.Account, region, ref string, now time.Ti
 	if strings.HasPrefix(name, "alias/") {
 		al := kmsOf(acct).alias(region, name)
 		if al == nil {
-			return nil, kmsNotFound("Alias %s is not found.", KmsAliasARN(region, acct.Id, name))
+			return nil, kmsNotFound("Alias %s is not found.", aliasARN(region, acct.Id, name))
 		}
 		name = al.targetKeyID
 	}
@@ -194,7 +197,7 @@ func ResolveKMSKey(c *core.Req, a *core.Account, region, ref string, now time.Ti
 }
 
 // kmsKeyByARN finds a key by its ARN (nil when there is none).
-func KmsKeyByARN(c *core.Req, arn string, now time.Time) *KmsKey {
+func kmsKeyByARN(c *core.Req, arn string, now time.Time) *kmsKey {
 	p, ok := parseKMSARN(arn)
 	if !ok || p.keyID == "" {
 		return nil
@@ -211,27 +214,27 @@ func KmsKeyByARN(c *core.Req, arn string, now time.Time) *KmsKey {
 }
 
 // usable is the key-state check of cryptographic operations.
-func (k *KmsKey) Usable() *core.APIError {
+func (k *kmsKey) usable() *core.APIError {
 	switch k.state {
 	case keyDisabled:
-		return core.ApiError("DisabledException", 400, "%s is disabled.", k.Arn)
+		return core.NewError("DisabledException", 400, "%s is disabled.", k.arn)
 	case keyPendingDeletion:
-		return kmsInvalidState("%s is pending deletion.", k.Arn)
+		return kmsInvalidState("%s is pending deletion.", k.arn)
 	}
 	return nil
 }
 
 // notPendingDeletion is the key-state check of management operations that a key pending
 // deletion refuses (tagging, aliases, rotation, ...).
-func (k *KmsKey) notPendingDeletion() *core.APIError {
+func (k *kmsKey) notPendingDeletion() *core.APIError {
 	if k.state == keyPendingDeletion {
-		return kmsInvalidState("%s is pending deletion.", k.Arn)
+		return kmsInvalidState("%s is pending deletion.", k.arn)
 	}
 	return nil
 }
 
 // aliasesOf lists the alias names that point at key, sorted.
-func (k *kmsState) aliasesOf(key *KmsKey) []string {
+func (k *kmsState) aliasesOf(key *kmsKey) []string {
 	var out []string
 	for _, a := range k.aliases {
 		if a.targetKeyID == key.id {

@@ -12,9 +12,9 @@ import (
 	"unicode/utf8"
 )
 
-// logsService is CloudWatch Logs (JSON 1.1, X-Amz-Target Logs_20140328.<Operation>).
+// Service is CloudWatch Logs (JSON 1.1, X-Amz-Target Logs_20140328.<Operation>).
 func Service() *core.Service {
-	s := &core.Service{Name: "logs", Protocol: core.JsonProtocol{}, Target: "Logs_20140328"}
+	s := &core.Service{Name: "logs", Protocol: core.JSONProtocol{}, Target: "Logs_20140328", Impl: logsPeer{}}
 	s.Add(logsGroupOps()...)
 	s.Add(logsTagOps()...)
 	return s
@@ -38,9 +38,9 @@ func logsOf(c *core.Req) *logsState {
 	return st
 }
 
-// logsEnsureGroup creates an untagged log group unless it exists, the way services such as EKS
+// ensureGroup creates an untagged log group unless it exists, the way services such as EKS
 // create the groups they write to.
-func LogsEnsureGroup(c *core.Req, name string) {
+func ensureGroup(c *core.Req, name string) {
 	st := logsOf(c)
 	if st.groups[name] == nil {
 		st.groups[name] = &logGroup{name: name, class: "STANDARD", created: c.Now}
@@ -64,12 +64,12 @@ func logGroupARN(c *core.Req, name string) string {
 // logsGroupResource is what log-group actions are authorized on: the group and its streams
 // ("log-group:NAME:*"), which policies naming "log-group:NAME*" or "log-group:NAME:*" match.
 func logsGroupResource(c *core.Req) []string {
-	return []string{logGroupARN(c, core.JsonBody[struct{ LogGroupName string }](c).LogGroupName) + ":*"}
+	return []string{logGroupARN(c, core.JSONBody[struct{ LogGroupName string }](c).LogGroupName) + ":*"}
 }
 
 // logsGroupTags is aws:ResourceTag/* of the group the body names.
 func logsGroupTags(c *core.Req) map[string][]string {
-	if g := logsOf(c).groups[core.JsonBody[struct{ LogGroupName string }](c).LogGroupName]; g != nil {
+	if g := logsOf(c).groups[core.JSONBody[struct{ LogGroupName string }](c).LogGroupName]; g != nil {
 		return core.ResourceTagContext(g.tags)
 	}
 	return nil
@@ -77,15 +77,15 @@ func logsGroupTags(c *core.Req) map[string][]string {
 
 // logsRequestTags is aws:RequestTag/* and aws:TagKeys of the body's "tags" map.
 func logsRequestTags(c *core.Req) map[string][]string {
-	return core.RequestTagContext(core.TagsOfMap(core.JsonBody[struct{ Tags map[string]string }](c).Tags))
+	return core.RequestTagContext(core.TagsOfMap(core.JSONBody[struct{ Tags map[string]string }](c).Tags))
 }
 
 func logsInvalid(format string, args ...any) *core.APIError {
-	return core.ApiError("InvalidParameterException", 400, format, args...)
+	return core.NewError("InvalidParameterException", 400, format, args...)
 }
 
 func logsGroupNotFound() *core.APIError {
-	return core.ApiError("ResourceNotFoundException", 400, "The specified log group does not exist.")
+	return core.NewError("ResourceNotFoundException", 400, "The specified log group does not exist.")
 }
 
 var reLogGroupName = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
@@ -108,7 +108,7 @@ var reLogsTag = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 // checkLogsTags validates tags a request sets (at most 50 on a group).
 func checkLogsTags(m map[string]string) *core.APIError {
 	if len(m) > core.MaxTags {
-		return core.ApiError("TooManyTagsException", 400, "A resource can have no more than %d tags.", core.MaxTags)
+		return core.NewError("TooManyTagsException", 400, "A resource can have no more than %d tags.", core.MaxTags)
 	}
 	for k, v := range m {
 		if k == "" || utf8.RuneCountInString(k) > 128 || utf8.RuneCountInString(v) > 256 || !reLogsTag.MatchString(k) || !reLogsTag.MatchString(v) {

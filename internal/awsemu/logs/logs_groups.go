@@ -26,7 +26,7 @@ var logsRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 40
 
 // logsTagOnCreate: creating a group with tags also needs logs:TagResource on it.
 func logsTagOnCreate(c *core.Req) []core.Check {
-	tags := core.TagsOfMap(core.JsonBody[struct{ Tags map[string]string }](c).Tags)
+	tags := core.TagsOfMap(core.JSONBody[struct{ Tags map[string]string }](c).Tags)
 	if len(tags) == 0 {
 		return nil
 	}
@@ -53,7 +53,7 @@ func logsCreateLogGroup(c *core.Req) (any, error) {
 	if class == "" {
 		class = "STANDARD"
 	}
-	if !core.EksOneOf(class, "STANDARD", "INFREQUENT_ACCESS", "DELIVERY") {
+	if !core.OneOf(class, "STANDARD", "INFREQUENT_ACCESS", "DELIVERY") {
 		return nil, logsInvalid("1 validation error detected: Value '%s' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]", class)
 	}
 	if err := checkLogsTags(in.Tags); err != nil {
@@ -61,7 +61,7 @@ func logsCreateLogGroup(c *core.Req) (any, error) {
 	}
 	st := logsOf(c)
 	if st.groups[in.LogGroupName] != nil {
-		return nil, core.ApiError("ResourceAlreadyExistsException", 400, "The specified log group already exists")
+		return nil, core.NewError("ResourceAlreadyExistsException", 400, "The specified log group already exists")
 	}
 	st.groups[in.LogGroupName] = &logGroup{name: in.LogGroupName, kmsKeyID: in.KmsKeyID, class: class, created: c.Now, tags: core.TagsOfMap(in.Tags)}
 	return nil, nil

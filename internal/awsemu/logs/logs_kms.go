@@ -2,12 +2,30 @@ package logs
 
 import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/kms"
 )
 
-import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
-)
+// logsKMS is what CloudWatch Logs asks of KMS; the kms service's Impl answers it. Logs never
+// reads KMS's state (or a key policy) itself.
+type logsKMS interface {
+	// ResolveKey is the ARN of the key ref names for the caller in region, or KMS's error when
+	// there is none.
+	ResolveKey(c *core.Req, region, ref string) (arn string, err *core.APIError)
+	// KeyByARN is the spec and usage of the key arn names and KMS's error for using it now
+	// (nil when it is usable); exists is false when there is no such key.
+	KeyByARN(c *core.Req, arn string) (spec, usage string, unusable *core.APIError, exists bool)
+	// KeyPolicyAllowsService reports whether the key policy of keyARN lets the service
+	// principal service make action on the key with context ctx.
+	KeyPolicyAllowsService(c *core.Req, keyARN, service, action string, ctx map[string][]string) bool
+}
+
+// logsKMSOf is KMS as CloudWatch Logs sees it.
+func logsKMSOf(c *core.Req) logsKMS {
+	v, ok := core.Peer[logsKMS](c, "kms")
+	if !ok {
+		panic("awsemu: CloudWatch Logs needs the kms service")
+	}
+	return v
+}
 
 // logsKeyActions are what CloudWatch Logs needs the key policy to let its service principal do
 // with a log group's key.
@@ -22,23 +40,24 @@ func logsCheckKey(c *core.Req, keyARN, group string) *core.APIError {
 	}
 	groupARN := logGroupARN(c, group)
 	refused := logsInvalid("The specified KMS key does not exist or is not allowed to be used with Arn '%s'", groupARN)
-	k, err := kms.ResolveKMSKey(c, c.Account, c.Region, keyARN, c.Now)
-	if err != nil || k.Usable() != nil || k.KeySpec != "SYMMETRIC_DEFAULT" {
+	kms := logsKMSOf(c)
+	arn, err := kms.ResolveKey(c, c.Region, keyARN)
+	if err != nil {
+		return refused
+	}
+	if spec, _, unusable, _ := kms.KeyByARN(c, arn); unusable != nil || spec != "SYMMETRIC_DEFAULT" {
 		return refused
 	}
 	service := "logs." + c.Region + ".amazonaws.com"
+	ctx := map[string][]string{
+		"kms:EncryptionContext:aws:logs:arn": {groupARN},
+		"kms:EncryptionContextKeys":          {"aws:logs:arn"},
+		"aws:SourceAccount":                  {c.Account.Id},
+		"aws:SourceArn":                      {groupARN},
+		"aws:PrincipalServiceName":           {service},
+	}
 	for _, action := range logsKeyActions {
-		req := iampolicy.Request{
-			Caller: iampolicy.Caller{Service: service}, Action: action, Resource: k.Arn,
-			Context: core.MergeContext(kms.KeyContext(c, k), map[string][]string{
-				"kms:EncryptionContext:aws:logs:arn": {groupARN},
-				"kms:EncryptionContextKeys":          {"aws:logs:arn"},
-				"aws:SourceAccount":                  {c.Account.Id},
-				"aws:SourceArn":                      {groupARN},
-				"aws:PrincipalServiceName":           {service},
-			}),
-		}
-		if k.Policy.Match(req).Decision != iampolicy.Allowed {
+		if !kms.KeyPolicyAllowsService(c, arn, service, action, ctx) {
 			return refused
 		}
 	}

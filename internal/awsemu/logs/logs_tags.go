@@ -8,18 +8,18 @@ import "strings"
 
 func logsTagOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "TagResource", Action: "logs:TagResource", Resources: logsARNResource, Context: core.Ctx(logsARNTags, logsRequestTags), Handle: logsTagResource},
-		{Name: "UntagResource", Action: "logs:UntagResource", Resources: logsARNResource, Context: core.Ctx(logsARNTags, logsUntagKeys), Handle: logsUntagResource},
+		{Name: "TagResource", Action: "logs:TagResource", Resources: logsARNResource, Context: core.Contexts(logsARNTags, logsRequestTags), Handle: logsTagResource},
+		{Name: "UntagResource", Action: "logs:UntagResource", Resources: logsARNResource, Context: core.Contexts(logsARNTags, logsUntagKeys), Handle: logsUntagResource},
 		{Name: "ListTagsForResource", Action: "logs:ListTagsForResource", Resources: logsARNResource, Context: logsARNTags, Handle: logsListTagsForResource},
-		{Name: "TagLogGroup", Action: "logs:TagLogGroup", Resources: logsGroupResource, Context: core.Ctx(logsGroupTags, logsRequestTags), Handle: logsTagLogGroup},
-		{Name: "UntagLogGroup", Action: "logs:UntagLogGroup", Resources: logsGroupResource, Context: core.Ctx(logsGroupTags, logsUntagGroupKeys), Handle: logsUntagLogGroup},
+		{Name: "TagLogGroup", Action: "logs:TagLogGroup", Resources: logsGroupResource, Context: core.Contexts(logsGroupTags, logsRequestTags), Handle: logsTagLogGroup},
+		{Name: "UntagLogGroup", Action: "logs:UntagLogGroup", Resources: logsGroupResource, Context: core.Contexts(logsGroupTags, logsUntagGroupKeys), Handle: logsUntagLogGroup},
 		{Name: "ListTagsLogGroup", Action: "logs:ListTagsLogGroup", Resources: logsGroupResource, Context: logsGroupTags, Handle: logsListTagsLogGroup},
 	}
 }
 
 // logsARN is the resourceArn of a tagging request without a trailing ":*".
 func logsARN(c *core.Req) string {
-	return strings.TrimSuffix(core.JsonBody[struct{ ResourceArn string }](c).ResourceArn, ":*")
+	return strings.TrimSuffix(core.JSONBody[struct{ ResourceArn string }](c).ResourceArn, ":*")
 }
 
 func logsARNResource(c *core.Req) []string { return []string{logsARN(c)} }
@@ -41,11 +41,11 @@ func logsARNTags(c *core.Req) map[string][]string {
 }
 
 func logsUntagKeys(c *core.Req) map[string][]string {
-	return core.UntagContext(core.JsonBody[struct{ TagKeys []string }](c).TagKeys)
+	return core.UntagContext(core.JSONBody[struct{ TagKeys []string }](c).TagKeys)
 }
 
 func logsUntagGroupKeys(c *core.Req) map[string][]string {
-	return core.UntagContext(core.JsonBody[struct{ Tags []string }](c).Tags)
+	return core.UntagContext(core.JSONBody[struct{ Tags []string }](c).Tags)
 }
 
 // logsTarget resolves a tagging request's resourceArn.
@@ -60,7 +60,7 @@ func logsTarget(c *core.Req) (*logGroup, *core.APIError) {
 	}
 	g := logsGroupByARN(c, arn)
 	if g == nil {
-		return nil, core.ApiError("ResourceNotFoundException", 400, "The specified resource does not exist.")
+		return nil, core.NewError("ResourceNotFoundException", 400, "The specified resource does not exist.")
 	}
 	return g, nil
 }
@@ -72,7 +72,7 @@ func logsAddTags(g *logGroup, m map[string]string) *core.APIError {
 	}
 	merged := core.PutTags(g.tags, core.TagsOfMap(m))
 	if len(merged) > core.MaxTags {
-		return core.ApiError("TooManyTagsException", 400, "A resource can have no more than %d tags.", core.MaxTags)
+		return core.NewError("TooManyTagsException", 400, "A resource can have no more than %d tags.", core.MaxTags)
 	}
 	g.tags = merged
 	return nil
@@ -114,7 +114,7 @@ type logsTagsResult struct {
 }
 
 func logsTagsOut(g *logGroup) logsTagsResult {
-	m := core.JsonTagsOf(g.tags)
+	m := core.JSONTags(g.tags)
 	if m == nil {
 		m = map[string]string{}
 	}

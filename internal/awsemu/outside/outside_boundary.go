@@ -9,7 +9,7 @@ import (
 // account with none of these resources answers as AWS does for an empty account.
 
 func DynamoDBService() *core.Service {
-	s := &core.Service{Name: "dynamodb", Protocol: core.JsonProtocol{}, Target: "DynamoDB_20120810"}
+	s := &core.Service{Name: "dynamodb", Protocol: core.JSONProtocol{}, Target: "DynamoDB_20120810"}
 	return s.Add(&core.Operation{Name: "ListTables", Action: "dynamodb:ListTables",
 		Handle: func(*core.Req) (any, error) { return struct{ TableNames []string }{TableNames: []string{}}, nil }})
 }
@@ -26,10 +26,10 @@ func RDSService() *core.Service {
 }
 
 func OrganizationsService() *core.Service {
-	s := &core.Service{Name: "organizations", Protocol: core.JsonProtocol{}, Target: "AWSOrganizationsV20161128", Global: true}
+	s := &core.Service{Name: "organizations", Protocol: core.JSONProtocol{}, Target: "AWSOrganizationsV20161128", Global: true}
 	return s.Add(&core.Operation{Name: "ListAccounts", Action: "organizations:ListAccounts",
 		Handle: func(*core.Req) (any, error) {
 			// A standalone account, as every emulated account is.
-			return nil, core.ApiError("AWSOrganizationsNotInUseException", 400, "Your account is not a member of an organization.")
+			return nil, core.NewError("AWSOrganizationsNotInUseException", 400, "Your account is not a member of an organization.")
 		}})
 }

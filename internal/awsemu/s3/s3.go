@@ -13,7 +13,7 @@ import (
 // s3Namespace is the XML namespace of S3 documents.
 const s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
-// s3Service is S3 (REST-XML, path-style). Bucket policies are resource-based policies that
+// Service is S3 (REST-XML, path-style). Bucket policies are resource-based policies that
 // s3Decide weighs with the caller's identity policies (s3_authz.go).
 func Service() *core.Service {
 	s := &core.Service{Name: "s3", Protocol: core.RestXMLProtocol{}, Namespace: s3Namespace, Decide: s3Decide}
@@ -70,21 +70,21 @@ func checkBucketName(name string) *core.APIError {
 		bad = bad || strings.HasSuffix(name, s)
 	}
 	if bad {
-		return core.ApiError("InvalidBucketName", 400, "The specified bucket is not valid.")
+		return core.NewError("InvalidBucketName", 400, "The specified bucket is not valid.")
 	}
 	return nil
 }
 
 func noSuchBucket() *core.APIError {
-	return core.ApiError("NoSuchBucket", 404, "The specified bucket does not exist")
+	return core.NewError("NoSuchBucket", 404, "The specified bucket does not exist")
 }
 
 func noSuchKey() *core.APIError {
-	return core.ApiError("NoSuchKey", 404, "The specified key does not exist.")
+	return core.NewError("NoSuchKey", 404, "The specified key does not exist.")
 }
 
 func s3InvalidArgument(format string, args ...any) *core.APIError {
-	return core.ApiError("InvalidArgument", 400, format, args...)
+	return core.NewError("InvalidArgument", 400, format, args...)
 }
 
 // existingBucket is the call's bucket, NoSuchBucket when there is none, S3's answer to a
@@ -96,7 +96,7 @@ func existingBucket(c *core.Req) (*s3Bucket, *core.APIError) {
 		return nil, noSuchBucket()
 	}
 	if c.Region != b.region {
-		return nil, core.ApiError("AuthorizationHeaderMalformed", 400,
+		return nil, core.NewError("AuthorizationHeaderMalformed", 400,
 			"The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c.Region, b.region)
 	}
 	if owner := c.HTTP.Header.Get("x-amz-expected-bucket-owner"); owner != "" && owner != b.owner {

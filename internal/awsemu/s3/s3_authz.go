@@ -2,7 +2,6 @@ package s3
 
 import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/kms"
 )
 
 import (
@@ -37,7 +36,7 @@ var rootPolicyActions = map[string]bool{
 // kms: actions (SSE-KMS on PutObject and GetObject) are decided by the key's policy.
 func s3Decide(c *core.Req, action, resource string, ctx map[string][]string) iampolicy.Result {
 	if strings.HasPrefix(action, "kms:") {
-		return kms.KmsDecide(c, action, resource, ctx)
+		return s3KMSOf(c).Decide(c, action, resource, ctx)
 	}
 	p := c.Caller
 	var b *s3Bucket
@@ -105,7 +104,7 @@ func s3RequestContext(c *core.Req, b *s3Bucket) map[string][]string {
 		m["s3:x-amz-content-sha256"] = []string{h}
 	}
 	if c.HTTP.TLS != nil {
-		m["s3:TlsVersion"] = []string{core.TlsVersionName(c.HTTP.TLS.Version)}
+		m["s3:TlsVersion"] = []string{core.TLSVersionName(c.HTTP.TLS.Version)}
 	}
 	return m
 }

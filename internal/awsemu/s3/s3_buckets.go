@@ -16,7 +16,7 @@ import (
 func s3BucketOps() []*core.Operation {
 	return []*core.Operation{
 		{Name: "CreateBucket", HTTP: "PUT /{Bucket}", Action: "s3:CreateBucket", Resources: bucketResource,
-			Context: core.Ctx(createBucketContext, headerContext("x-amz-acl", "x-amz-object-ownership")), Also: createBucketAlso, Handle: s3CreateBucket},
+			Context: core.Contexts(createBucketContext, headerContext("x-amz-acl", "x-amz-object-ownership")), Also: createBucketAlso, Handle: s3CreateBucket},
 		{Name: "HeadBucket", HTTP: "HEAD /{Bucket}", Action: "s3:ListBucket", Resources: bucketResource, Handle: s3HeadBucket},
 		{Name: "GetBucketLocation", HTTP: "GET /{Bucket}?location", Action: "s3:GetBucketLocation", Resources: bucketResource, Handle: s3GetBucketLocation},
 		{Name: "ListBuckets", HTTP: "GET /", Action: "s3:ListAllMyBuckets", Handle: s3ListBuckets},
@@ -79,14 +79,14 @@ func s3CreateBucket(c *core.Req) (any, error) {
 	region := cfg.LocationConstraint
 	switch {
 	case c.Region == "us-east-1" && region == "us-east-1":
-		return nil, core.ApiError("InvalidLocationConstraint", 400, "The specified location-constraint is not valid")
+		return nil, core.NewError("InvalidLocationConstraint", 400, "The specified location-constraint is not valid")
 	case c.Region == "us-east-1" && region == "":
 		region = "us-east-1"
 	case c.Region != "us-east-1" && region == "":
-		return nil, core.ApiError("IllegalLocationConstraintException", 400,
+		return nil, core.NewError("IllegalLocationConstraintException", 400,
 			"The unspecified location constraint is incompatible for the region specific endpoint this request was sent to.")
 	case c.Region != "us-east-1" && region != c.Region:
-		return nil, core.ApiError("IllegalLocationConstraintException", 400,
+		return nil, core.NewError("IllegalLocationConstraintException", 400,
 			"The %s location constraint is incompatible for the region specific endpoint this request was sent to.", region)
 	}
 	tags := tagsFromXML(cfg.Tags)
@@ -101,17 +101,17 @@ func s3CreateBucket(c *core.Req) (any, error) {
 		return nil, s3InvalidArgument("Invalid x-amz-object-ownership header: %s", ownership)
 	}
 	if acl := c.HTTP.Header.Get("x-amz-acl"); acl != "" && acl != "private" && ownership == "BucketOwnerEnforced" {
-		return nil, core.ApiError("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+		return nil, core.NewError("InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
 	}
 	if b := findBucket(c, name); b != nil {
 		if b.owner != c.Caller.Account {
-			return nil, core.ApiError("BucketAlreadyExists", 409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.")
+			return nil, core.NewError("BucketAlreadyExists", 409, "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.")
 		}
 		if c.Region == "us-east-1" && b.region == "us-east-1" {
 			// Legacy: re-creating a bucket you own in North Virginia succeeds and changes nothing.
 			return &core.RestResult{Header: http.Header{"Location": {"/" + name}}}, nil
 		}
-		return nil, core.ApiError("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.")
+		return nil, core.NewError("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.")
 	}
 	b := &s3Bucket{
 		name: name, region: region, owner: c.Account.Id, created: c.Now,
@@ -221,7 +221,7 @@ func s3DeleteBucket(c *core.Req) (any, error) {
 		if b.versioning != "" {
 			msg += ". You must delete all versions in the bucket."
 		}
-		return nil, core.ApiError("BucketNotEmpty", 409, "%s", msg)
+		return nil, core.NewError("BucketNotEmpty", 409, "%s", msg)
 	}
 	delete(s3Of(c.AccountByID(b.owner)).buckets, b.name)
 	return noContent(), nil

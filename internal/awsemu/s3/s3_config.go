@@ -90,7 +90,7 @@ func aclOnBucket(c *core.Req, b *s3Bucket) *core.APIError {
 		return core.ServiceError("s3", core.ErrUnknownOperation, "The emulator models ACLs only on buckets whose ACLs are disabled (BucketOwnerEnforced)")
 	}
 	if !ownerOnlyACL(c) {
-		return core.ApiError("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
+		return core.NewError("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
 	}
 	return nil
 }
@@ -196,7 +196,7 @@ func s3GetPublicAccessBlock(c *core.Req) (any, error) {
 	}
 	p := b.publicAccessBlock
 	if p == nil {
-		return nil, core.ApiError("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found")
+		return nil, core.NewError("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found")
 	}
 	return publicAccessBlockConfiguration{BlockPublicAcls: p.BlockPublicAcls, IgnorePublicAcls: p.IgnorePublicAcls,
 		BlockPublicPolicy: p.BlockPublicPolicy, RestrictPublicBuckets: p.RestrictPublicBuckets}, nil
@@ -242,7 +242,7 @@ func s3GetBucketOwnershipControls(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if b.ownership == "" {
-		return nil, core.ApiError("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
+		return nil, core.NewError("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not found")
 	}
 	out := ownershipControls{}
 	out.Rules = append(out.Rules, struct{ ObjectOwnership string }{b.ownership})
@@ -279,7 +279,7 @@ func s3PutBucketVersioning(c *core.Req) (any, error) {
 		return nil, core.MalformedXML()
 	}
 	if cfg.MfaDelete == "Enabled" {
-		return nil, core.ApiError("InvalidRequest", 400, "MFA delete requires the x-amz-mfa header, which the emulator does not support")
+		return nil, core.NewError("InvalidRequest", 400, "MFA delete requires the x-amz-mfa header, which the emulator does not support")
 	}
 	b.versioning = cfg.Status
 	return nil, nil
@@ -316,19 +316,19 @@ func tagsFromXML(x []s3XMLTag) []core.Tag {
 // checkS3Tags applies S3's tag rules (InvalidTag).
 func checkS3Tags(tags []core.Tag) *core.APIError {
 	if len(tags) > 50 {
-		return core.ApiError("BadRequest", 400, "Bucket tag count cannot be greater than 50")
+		return core.NewError("BadRequest", 400, "Bucket tag count cannot be greater than 50")
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
 		switch {
 		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128:
-			return core.ApiError("InvalidTag", 400, "The TagKey you have provided is invalid")
+			return core.NewError("InvalidTag", 400, "The TagKey you have provided is invalid")
 		case utf8.RuneCountInString(t.Value) > 256:
-			return core.ApiError("InvalidTag", 400, "The TagValue you have provided is invalid")
+			return core.NewError("InvalidTag", 400, "The TagValue you have provided is invalid")
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
-			return core.ApiError("InvalidTag", 400, "System tags cannot be added/updated by requester")
+			return core.NewError("InvalidTag", 400, "System tags cannot be added/updated by requester")
 		case seen[t.Key]:
-			return core.ApiError("InvalidTag", 400, "Cannot provide multiple Tags with the same key")
+			return core.NewError("InvalidTag", 400, "Cannot provide multiple Tags with the same key")
 		}
 		seen[t.Key] = true
 	}
@@ -358,7 +358,7 @@ func s3GetBucketTagging(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if len(b.tags) == 0 {
-		return nil, core.ApiError("NoSuchTagSet", 404, "The TagSet does not exist")
+		return nil, core.NewError("NoSuchTagSet", 404, "The TagSet does not exist")
 	}
 	out := tagging{TagSet: []s3XMLTag{}}
 	for _, t := range b.tags {

@@ -2,7 +2,6 @@ package s3
 
 import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/kms"
 )
 
 import (
@@ -50,7 +49,7 @@ func s3PutObject(c *core.Req) (any, error) {
 	}
 	key := c.In.Labels["Key"]
 	if len(key) > 1024 {
-		return nil, core.ApiError("KeyTooLongError", 400, "Your key is too long")
+		return nil, core.NewError("KeyTooLongError", 400, "Your key is too long")
 	}
 	data, trailers, err := s3Payload(c)
 	if err != nil {
@@ -62,7 +61,7 @@ func s3PutObject(c *core.Req) (any, error) {
 	}
 	h := c.HTTP.Header
 	if acl := h.Get("x-amz-acl"); acl != "" && acl != "bucket-owner-full-control" && acl != "private" && b.ownership == "BucketOwnerEnforced" {
-		return nil, core.ApiError("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
+		return nil, core.NewError("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
 	}
 	sse, err := objectEncryption(c, b)
 	if err != nil {
@@ -138,17 +137,18 @@ func objectEncryption(c *core.Req, b *s3Bucket) (s3EncryptionRule, *core.APIErro
 // sseKMSKey resolves an SSE-KMS key reference to its ARN; an empty reference is the account's
 // AWS managed key for S3 (aws/s3), which the emulator does not model beyond its ARN.
 func sseKMSKey(c *core.Req, b *s3Bucket, ref string) (string, *core.APIError) {
+	kms := s3KMSOf(c)
 	if ref == "" {
-		return kms.AwsManagedS3KeyARN(b.region, c.Caller.Account), nil
+		return kms.AWSManagedS3KeyARN(b.region, c.Caller.Account), nil
 	}
-	k, err := kms.ResolveKMSKey(c, c.Account, b.region, ref, c.Now)
+	arn, err := kms.ResolveKey(c, b.region, ref)
 	if err != nil {
-		return "", core.ApiError("KMS."+err.Code, 400, "%s", err.Message)
+		return "", core.NewError("KMS."+err.Code, 400, "%s", err.Message)
 	}
-	if err := k.Usable(); err != nil {
-		return "", core.ApiError("KMS."+err.Code, 400, "%s", err.Message)
+	if _, _, unusable, _ := kms.KeyByARN(c, arn); unusable != nil {
+		return "", core.NewError("KMS."+unusable.Code, 400, "%s", unusable.Message)
 	}
-	return k.Arn, nil
+	return arn, nil
 }
 
 // putObjectAlso: SSE-KMS needs kms:GenerateDataKey on the key, asked through S3.
@@ -165,11 +165,11 @@ func putObjectAlso(c *core.Req) []core.Check {
 	if !strings.HasPrefix(alg, "aws:kms") || ref == "" {
 		return nil
 	}
-	k, err := kms.ResolveKMSKey(c, c.Account, b.region, ref, c.Now)
+	arn, err := s3KMSOf(c).ResolveKey(c, b.region, ref)
 	if err != nil {
 		return nil // the handler reports the missing key
 	}
-	return []core.Check{{Action: "kms:GenerateDataKey", Resources: []string{k.Arn}, Context: viaS3Context(c, b, c.In.Labels["Key"])}}
+	return []core.Check{{Action: "kms:GenerateDataKey", Resources: []string{arn}, Context: viaS3Context(c, b, c.In.Labels["Key"])}}
 }
 
 // viaS3Context is the KMS request context of a call S3 makes on the caller's behalf.
@@ -218,10 +218,10 @@ func readObject(c *core.Req, head bool) (any, error) {
 	var v *s3Version
 	if id := c.Param("versionId"); id != "" {
 		if v = b.version(key, id); v == nil {
-			return nil, core.ApiError("NoSuchVersion", 404, "The specified version does not exist.")
+			return nil, core.NewError("NoSuchVersion", 404, "The specified version does not exist.")
 		}
 		if v.deleteMarker {
-			return nil, core.ApiError("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+			return nil, core.NewError("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
 		}
 	} else if v = b.latest(key); v == nil || v.deleteMarker {
 		if !s3Allowed(c, "s3:ListBucket", bucketARN(bucket)) {
@@ -229,26 +229,26 @@ func readObject(c *core.Req, head bool) (any, error) {
 		}
 		return nil, noSuchKey()
 	}
-	if strings.HasPrefix(v.sse, "aws:kms") && v.kmsKeyARN != "" && !kms.IsAWSManagedS3Key(v.kmsKeyARN) {
+	if kms := s3KMSOf(c); strings.HasPrefix(v.sse, "aws:kms") && v.kmsKeyARN != "" && !kms.IsAWSManagedS3Key(v.kmsKeyARN) {
 		if err := s3Authorize(c, "kms:Decrypt", v.kmsKeyARN, viaS3Context(c, b, key)); err != nil {
 			return nil, err
 		}
-		if k := kms.KmsKeyByARN(c, v.kmsKeyARN, c.Now); k == nil {
-			return nil, core.ApiError("KMS.NotFoundException", 400, "Key '%s' does not exist", v.kmsKeyARN)
-		} else if err := k.Usable(); err != nil {
-			return nil, core.ApiError("KMS."+err.Code, 400, "%s", err.Message)
+		if _, _, unusable, exists := kms.KeyByARN(c, v.kmsKeyARN); !exists {
+			return nil, core.NewError("KMS.NotFoundException", 400, "Key '%s' does not exist", v.kmsKeyARN)
+		} else if unusable != nil {
+			return nil, core.NewError("KMS."+unusable.Code, 400, "%s", unusable.Message)
 		}
 	}
 	if status := preconditions(c.HTTP, v); status != 0 {
 		if status == http.StatusPreconditionFailed {
-			return nil, core.ApiError("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
+			return nil, core.NewError("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold")
 		}
-		return &core.RestResult{Status: status, Header: http.Header{"Etag": {v.etag}, "Last-Modified": {core.HttpDate(v.modified)}}}, nil
+		return &core.RestResult{Status: status, Header: http.Header{"Etag": {v.etag}, "Last-Modified": {core.HTTPDate(v.modified)}}}, nil
 	}
 	h := http.Header{
 		"Content-Type":  {v.contentType},
 		"Etag":          {v.etag},
-		"Last-Modified": {core.HttpDate(v.modified)},
+		"Last-Modified": {core.HTTPDate(v.modified)},
 		"Accept-Ranges": {"bytes"},
 	}
 	if b.versioning != "" || v.versionID != "null" {
@@ -265,7 +265,7 @@ func readObject(c *core.Req, head bool) (any, error) {
 	if r := c.HTTP.Header.Get("Range"); r != "" {
 		start, end, ok := parseRange(r, len(v.data))
 		if !ok {
-			return nil, core.ApiError("InvalidRange", 416, "The requested range is not satisfiable")
+			return nil, core.NewError("InvalidRange", 416, "The requested range is not satisfiable")
 		}
 		body, status = v.data[start:end+1], http.StatusPartialContent
 		h.Set("Content-Range", "bytes "+strconv.Itoa(start)+"-"+strconv.Itoa(end)+"/"+strconv.Itoa(len(v.data)))

@@ -33,11 +33,11 @@ func s3Payload(c *core.Req) ([]byte, map[string]string, *core.APIError) {
 	}
 	data, trailers, ok := decodeAWSChunked(c.Body)
 	if !ok {
-		return nil, nil, core.S3InvalidRequest("The chunked encoding of the request body is malformed")
+		return nil, nil, core.InvalidRequest("The chunked encoding of the request body is malformed")
 	}
 	if v := h.Get("X-Amz-Decoded-Content-Length"); v != "" {
 		if n, err := strconv.Atoi(v); err != nil || n != len(data) {
-			return nil, nil, core.ApiError("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header")
+			return nil, nil, core.NewError("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header")
 		}
 	}
 	return data, trailers, nil
@@ -109,10 +109,10 @@ func checkIntegrity(c *core.Req, data []byte, trailers map[string]string) (map[s
 	if md := c.HTTP.Header.Get("Content-MD5"); md != "" {
 		want, err := base64.StdEncoding.DecodeString(md)
 		if err != nil || len(want) != md5.Size {
-			return nil, core.ApiError("InvalidDigest", 400, "The Content-MD5 you specified was invalid.")
+			return nil, core.NewError("InvalidDigest", 400, "The Content-MD5 you specified was invalid.")
 		}
 		if got := md5.Sum(data); !bytes.Equal(got[:], want) {
-			return nil, core.ApiError("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
+			return nil, core.NewError("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
 		}
 	}
 	sums := map[string]string{}
@@ -125,12 +125,12 @@ func checkIntegrity(c *core.Req, data []byte, trailers map[string]string) (map[s
 			continue
 		}
 		if got := checksumOf(name, data); got != v {
-			return nil, core.ApiError("BadDigest", 400, "The %s you specified did not match the calculated checksum.", strings.ToUpper(name))
+			return nil, core.NewError("BadDigest", 400, "The %s you specified did not match the calculated checksum.", strings.ToUpper(name))
 		}
 		sums[name] = v
 	}
 	if len(sums) > 1 {
-		return nil, core.S3InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+		return nil, core.InvalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 	}
 	if len(sums) == 0 {
 		sums["crc64nvme"] = checksumOf("crc64nvme", data)
@@ -154,5 +154,5 @@ func requireDeleteDigest(r *http.Request) *core.APIError {
 			return nil
 		}
 	}
-	return core.S3InvalidRequest("Missing required header for this request: Content-MD5")
+	return core.InvalidRequest("Missing required header for this request: Content-MD5")
 }

@@ -16,14 +16,14 @@ import (
 const maxBucketPolicySize = 20 * 1024
 
 func malformedBucketPolicy(format string, args ...any) *core.APIError {
-	return core.ApiError("MalformedPolicy", 400, format, args...)
+	return core.NewError("MalformedPolicy", 400, format, args...)
 }
 
 // parseBucketPolicy validates a bucket policy as S3 does: it parses, every statement names a
 // principal and resources in this bucket, actions are S3 actions, and principals exist.
 func parseBucketPolicy(c *core.Req, bucket, text string) (*iampolicy.Document, *core.APIError) {
 	if len(text) > maxBucketPolicySize {
-		return nil, core.ApiError("PolicyTooLarge", 400, "Policy exceeds the maximum allowed document size.")
+		return nil, core.NewError("PolicyTooLarge", 400, "Policy exceeds the maximum allowed document size.")
 	}
 	if !strings.HasPrefix(strings.TrimSpace(text), "{") {
 		return nil, malformedBucketPolicy("Policies must be valid JSON and the first byte must be '{'")
@@ -73,7 +73,7 @@ func parseBucketPolicy(c *core.Req, bucket, text string) (*iampolicy.Document, *
 // another account that IAM allowed gets 405 MethodNotAllowed, as S3 answers.
 func policyCallerInOwnerAccount(c *core.Req, b *s3Bucket) *core.APIError {
 	if c.Caller.Account != b.owner {
-		return core.ApiError("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
+		return core.NewError("MethodNotAllowed", 405, "The specified method is not allowed against this resource.")
 	}
 	return nil
 }
@@ -110,7 +110,7 @@ func s3GetBucketPolicy(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if b.policy == nil {
-		return nil, core.ApiError("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+		return nil, core.NewError("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
 	}
 	return &core.RestResult{Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(b.policyText)}, nil
 }
@@ -140,7 +140,7 @@ func s3GetBucketPolicyStatus(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if b.policy == nil {
-		return nil, core.ApiError("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
+		return nil, core.NewError("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
 	}
 	return policyStatus{IsPublic: policyIsPublic(b.policy)}, nil
 }

@@ -15,9 +15,9 @@ import (
 	"time"
 )
 
-// ssmService is AWS Systems Manager Parameter Store (JSON 1.1, X-Amz-Target AmazonSSM.<Operation>).
+// Service is AWS Systems Manager Parameter Store (JSON 1.1, X-Amz-Target AmazonSSM.<Operation>).
 func Service() *core.Service {
-	s := &core.Service{Name: "ssm", Protocol: core.JsonProtocol{}, Target: "AmazonSSM"}
+	s := &core.Service{Name: "ssm", Protocol: core.JSONProtocol{}, Target: "AmazonSSM"}
 	s.Add(ssmParameterOps()...)
 	s.Add(ssmTagOps()...)
 	return s
@@ -77,11 +77,11 @@ func ssmNameOf(c *core.Req, name string) (base, selector string) {
 }
 
 func ssmValidation(format string, args ...any) *core.APIError {
-	return core.ApiError("ValidationException", 400, format, args...)
+	return core.NewError("ValidationException", 400, format, args...)
 }
 
 func ssmNotFound(name string) *core.APIError {
-	return core.ApiError("ParameterNotFound", 400, "Parameter %s not found.", name)
+	return core.NewError("ParameterNotFound", 400, "Parameter %s not found.", name)
 }
 
 var reSSMName = regexp.MustCompile(`^[a-zA-Z0-9_.\-/]+$`)
@@ -102,7 +102,7 @@ func checkSSMName(name string) *core.APIError {
 		return ssmValidation(`No access to reserved parameter name: %s. Parameter name: can't be prefixed with "aws" or "ssm" (case-insensitive).`, name)
 	}
 	if strings.Count(name, "/") > 15 {
-		return core.ApiError("HierarchyLevelLimitExceededException", 400, "A hierarchy can have a maximum of 15 levels.")
+		return core.NewError("HierarchyLevelLimitExceededException", 400, "A hierarchy can have a maximum of 15 levels.")
 	}
 	return nil
 }
@@ -121,7 +121,7 @@ func (l ssmTagList) tags() []core.Tag {
 // checkSSMTags validates tags a request sets.
 func checkSSMTags(tags []core.Tag) *core.APIError {
 	if len(tags) > core.MaxTags {
-		return core.ApiError("TooManyTagsError", 400, "The Targets parameter includes too many tags. Remove one or more tags and try the command again.")
+		return core.NewError("TooManyTagsError", 400, "The Targets parameter includes too many tags. Remove one or more tags and try the command again.")
 	}
 	for _, t := range tags {
 		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {

@@ -71,7 +71,7 @@ func ssmDescribeParameters(c *core.Req) (any, error) {
 	}
 	page, next, ok := core.PageByToken(found, in.NextToken, size)
 	if !ok {
-		return nil, core.ApiError("InvalidNextToken", 400, "The specified token isn't valid.")
+		return nil, core.NewError("InvalidNextToken", 400, "The specified token isn't valid.")
 	}
 	out := ssmDescribeResult{Parameters: []ssmParamMeta{}, NextToken: next}
 	for _, p := range page {
@@ -96,13 +96,13 @@ func checkSSMFilter(f ssmFilter) *core.APIError {
 		allowed, known = []string{"Equals"}, true
 	}
 	if !known {
-		return core.ApiError("InvalidFilterKey", 400, "The following filter key is not valid: %s", f.Key)
+		return core.NewError("InvalidFilterKey", 400, "The following filter key is not valid: %s", f.Key)
 	}
-	if f.Option != "" && !core.EksOneOf(f.Option, allowed...) {
-		return core.ApiError("InvalidFilterOption", 400, "The following filter option is not valid: %s. Valid options include: %s.", f.Option, strings.Join(allowed, ", "))
+	if f.Option != "" && !core.OneOf(f.Option, allowed...) {
+		return core.NewError("InvalidFilterOption", 400, "The following filter option is not valid: %s. Valid options include: %s.", f.Option, strings.Join(allowed, ", "))
 	}
 	if len(f.Values) == 0 && !strings.HasPrefix(f.Key, "tag:") {
-		return core.ApiError("InvalidFilterValue", 400, "The following filter values are missing: null for filter key %s", f.Key)
+		return core.NewError("InvalidFilterValue", 400, "The following filter values are missing: null for filter key %s", f.Key)
 	}
 	return nil
 }
@@ -112,7 +112,7 @@ func ssmFilterMatches(f ssmFilter, p *ssmParam) bool {
 	v := p.current()
 	if key, ok := strings.CutPrefix(f.Key, "tag:"); ok {
 		for _, t := range p.tags {
-			if t.Key == key && (len(f.Values) == 0 || core.EksOneOf(t.Value, f.Values...)) {
+			if t.Key == key && (len(f.Values) == 0 || core.OneOf(t.Value, f.Values...)) {
 				return true
 			}
 		}

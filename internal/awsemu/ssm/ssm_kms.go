@@ -2,7 +2,6 @@ package ssm
 
 import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/kms"
 )
 
 import (
@@ -24,6 +23,37 @@ import (
 
 const ssmDefaultKey = "alias/aws/ssm"
 
+// ssmKMS is what SSM asks of KMS; the kms service's Impl answers it. SSM never reads KMS's
+// state or key material itself.
+type ssmKMS interface {
+	// ResolveKey is the ARN of the key ref names for the caller in region, or KMS's error when
+	// there is none.
+	ResolveKey(c *core.Req, region, ref string) (arn string, err *core.APIError)
+	// KeyByARN is the spec and usage of the key arn names and KMS's error for using it now
+	// (nil when it is usable); exists is false when there is no such key.
+	KeyByARN(c *core.Req, arn string) (spec, usage string, unusable *core.APIError, exists bool)
+	// Decide decides a kms: action on resource for the caller with the context SSM adds, as
+	// KMS decides it.
+	Decide(c *core.Req, action, resource string, ctx map[string][]string) iampolicy.Result
+	// Seal is a ciphertext blob of plaintext under the key keyARN with encryption context ec,
+	// as KMS Encrypt makes it.
+	Seal(c *core.Req, keyARN string, plaintext []byte, ec map[string]string) ([]byte, error)
+	// BlobKeyARN is the key ARN a ciphertext blob names ("" when it is not a KMS blob).
+	BlobKeyARN(blob []byte) string
+	// Open is the plaintext of blob under the key keyARN with encryption context ec; ok is
+	// false when the key does not exist or the blob does not open with it.
+	Open(c *core.Req, keyARN string, blob []byte, ec map[string]string) (plaintext []byte, ok bool)
+}
+
+// ssmKMSOf is KMS as SSM sees it.
+func ssmKMSOf(c *core.Req) ssmKMS {
+	v, ok := core.Peer[ssmKMS](c, "kms")
+	if !ok {
+		panic("awsemu: SSM needs the kms service")
+	}
+	return v
+}
+
 // ssmKMSContext is what KMS sees when SSM calls it for a parameter.
 func ssmKMSContext(c *core.Req, paramARN string) map[string][]string {
 	return map[string][]string{
@@ -36,31 +66,33 @@ func ssmKMSContext(c *core.Req, paramARN string) map[string][]string {
 
 // ssmUsesManagedKey reports whether a key reference is the AWS managed key for SSM.
 func ssmUsesManagedKey(c *core.Req, ref string) bool {
-	return ref == ssmDefaultKey || ref == kms.KmsAliasARN(c.Region, c.Account.Id, ssmDefaultKey)
+	return ref == ssmDefaultKey || ref == "arn:aws:kms:"+c.Region+":"+c.Account.Id+":"+ssmDefaultKey
 }
 
-// ssmKey resolves a customer key for a SecureString and checks it can encrypt, in SSM's error
-// spelling (InvalidKeyId).
-func ssmKey(c *core.Req, ref string) (*kms.KmsKey, *core.APIError) {
-	k, err := kms.ResolveKMSKey(c, c.Account, c.Region, ref, c.Now)
+// ssmKey resolves a customer key for a SecureString to its ARN and checks it can encrypt, in
+// SSM's error spelling (InvalidKeyId).
+func ssmKey(c *core.Req, ref string) (string, *core.APIError) {
+	kms := ssmKMSOf(c)
+	arn, err := kms.ResolveKey(c, c.Region, ref)
 	if err != nil {
-		return nil, core.ApiError("InvalidKeyId", 400, "Invalid keyId %s: %s", ref, err.Message)
+		return "", core.NewError("InvalidKeyId", 400, "Invalid keyId %s: %s", ref, err.Message)
 	}
-	if err := k.Usable(); err != nil {
-		return nil, core.ApiError("InvalidKeyId", 400, "%s", err.Message)
+	spec, usage, unusable, _ := kms.KeyByARN(c, arn)
+	if unusable != nil {
+		return "", core.NewError("InvalidKeyId", 400, "%s", unusable.Message)
 	}
-	if k.KeyUsage != "ENCRYPT_DECRYPT" || k.KeySpec != "SYMMETRIC_DEFAULT" {
-		return nil, core.ApiError("InvalidKeyId", 400, "The key %s can't encrypt parameters: it must be a symmetric encryption key", k.Arn)
+	if usage != "ENCRYPT_DECRYPT" || spec != "SYMMETRIC_DEFAULT" {
+		return "", core.NewError("InvalidKeyId", 400, "The key %s can't encrypt parameters: it must be a symmetric encryption key", arn)
 	}
-	return k, nil
+	return arn, nil
 }
 
-// ssmKMSAuthorize decides SSM's KMS call for the caller; a denial is KMS's AccessDeniedException,
-// which SSM passes on.
-func ssmKMSAuthorize(c *core.Req, action string, k *kms.KmsKey, paramARN string) *core.APIError {
-	if r := kms.KmsDecide(c, action, k.Arn, ssmKMSContext(c, paramARN)); r.Decision != iampolicy.Allowed {
+// ssmKMSAuthorize decides SSM's KMS call for the caller on the key keyARN; a denial is KMS's
+// AccessDeniedException, which SSM passes on.
+func ssmKMSAuthorize(c *core.Req, action, keyARN, paramARN string) *core.APIError {
+	if r := ssmKMSOf(c).Decide(c, action, keyARN, ssmKMSContext(c, paramARN)); r.Decision != iampolicy.Allowed {
 		c.Deny()
-		return core.AccessDenied(c.Service.Name, c.Caller.ARN, action, k.Arn, &r)
+		return core.AccessDenied(c.Service.Name, c.Caller.ARN, action, keyARN, &r)
 	}
 	return nil
 }
@@ -72,7 +104,7 @@ func ssmEncrypt(c *core.Req, name, ref, tier, value string) (string, *core.APIEr
 	if ssmUsesManagedKey(c, ref) {
 		return ssmSeal(value), nil
 	}
-	k, err := ssmKey(c, ref)
+	keyARN, err := ssmKey(c, ref)
 	if err != nil {
 		return "", err
 	}
@@ -81,10 +113,10 @@ func ssmEncrypt(c *core.Req, name, ref, tier, value string) (string, *core.APIEr
 	if tier == "Advanced" {
 		action = "kms:GenerateDataKey"
 	}
-	if err := ssmKMSAuthorize(c, action, k, arn); err != nil {
+	if err := ssmKMSAuthorize(c, action, keyARN, arn); err != nil {
 		return "", err
 	}
-	blob, sealErr := kms.SealBlob(k, []byte(value), map[string]string{"PARAMETER_ARN": arn})
+	blob, sealErr := ssmKMSOf(c).Seal(c, keyARN, []byte(value), map[string]string{"PARAMETER_ARN": arn})
 	if sealErr != nil {
 		return "", core.ServiceError(c.Service.Name, core.ErrInternal, sealErr.Error())
 	}
@@ -96,22 +128,23 @@ func ssmDecrypt(c *core.Req, p *ssmParam, v *ssmVersion) (string, *core.APIError
 	if ssmUsesManagedKey(c, v.keyID) {
 		return v.value, nil
 	}
+	kms := ssmKMSOf(c)
 	blob, _ := base64.StdEncoding.DecodeString(v.ciphertext)
-	arn := kms.BlobKeyARN(blob)
-	k := kms.KmsKeyByARN(c, arn, c.Now)
-	if k == nil {
-		return "", core.ApiError("InvalidKeyId", 400, "Invalid keyId %s: the key no longer exists", strings.TrimSpace(v.keyID))
+	keyARN := kms.BlobKeyARN(blob)
+	_, _, unusable, exists := kms.KeyByARN(c, keyARN)
+	if !exists {
+		return "", core.NewError("InvalidKeyId", 400, "Invalid keyId %s: the key no longer exists", strings.TrimSpace(v.keyID))
 	}
-	if err := k.Usable(); err != nil {
-		return "", core.ApiError("InvalidKeyId", 400, "%s", err.Message)
+	if unusable != nil {
+		return "", core.NewError("InvalidKeyId", 400, "%s", unusable.Message)
 	}
 	paramARN := ssmParamARN(c, p.name)
-	if err := ssmKMSAuthorize(c, "kms:Decrypt", k, paramARN); err != nil {
+	if err := ssmKMSAuthorize(c, "kms:Decrypt", keyARN, paramARN); err != nil {
 		return "", err
 	}
-	pt, ok := kms.OpenBlob(k, blob, map[string]string{"PARAMETER_ARN": paramARN})
+	pt, ok := kms.Open(c, keyARN, blob, map[string]string{"PARAMETER_ARN": paramARN})
 	if !ok {
-		return "", core.ApiError("InvalidKeyId", 400, "The ciphertext of %s can't be decrypted with %s", p.name, k.Arn)
+		return "", core.NewError("InvalidKeyId", 400, "The ciphertext of %s can't be decrypted with %s", p.name, keyARN)
 	}
 	return string(pt), nil
 }

@@ -13,7 +13,7 @@ import (
 
 func ssmParameterOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "PutParameter", Action: "ssm:PutParameter", Resources: ssmNameResource, Context: core.Ctx(ssmNameTags, ssmPutContext), Also: ssmTagOnPut, Handle: ssmPutParameter},
+		{Name: "PutParameter", Action: "ssm:PutParameter", Resources: ssmNameResource, Context: core.Contexts(ssmNameTags, ssmPutContext), Also: ssmTagOnPut, Handle: ssmPutParameter},
 		{Name: "GetParameter", Action: "ssm:GetParameter", Resources: ssmNameResource, Context: ssmNameTags, Handle: ssmGetParameter},
 		{Name: "GetParameters", Action: "ssm:GetParameters", Resources: ssmNamesResource, Also: ssmNamesTagged("ssm:GetParameters"), Handle: ssmGetParameters},
 		{Name: "GetParametersByPath", Action: "ssm:GetParametersByPath", Resources: ssmPathResource, Handle: ssmGetParametersByPath},
@@ -25,14 +25,14 @@ func ssmParameterOps() []*core.Operation {
 
 // ssmNameResource is the ARN of the parameter the body's Name names (without a selector).
 func ssmNameResource(c *core.Req) []string {
-	name, _ := ssmNameOf(c, core.JsonBody[struct{ Name string }](c).Name)
+	name, _ := ssmNameOf(c, core.JSONBody[struct{ Name string }](c).Name)
 	return []string{ssmParamARN(c, name)}
 }
 
 // ssmNamesResource is the ARN of each parameter the body's Names lists.
 func ssmNamesResource(c *core.Req) []string {
 	var out []string
-	for _, n := range core.JsonBody[struct{ Names []string }](c).Names {
+	for _, n := range core.JSONBody[struct{ Names []string }](c).Names {
 		name, _ := ssmNameOf(c, n)
 		out = append(out, ssmParamARN(c, name))
 	}
@@ -45,7 +45,7 @@ func ssmNamesResource(c *core.Req) []string {
 func ssmNamesTagged(action string) func(c *core.Req) []core.Check {
 	return func(c *core.Req) []core.Check {
 		var checks []core.Check
-		for _, n := range core.JsonBody[struct{ Names []string }](c).Names {
+		for _, n := range core.JSONBody[struct{ Names []string }](c).Names {
 			name, _ := ssmNameOf(c, n)
 			if p := ssmOf(c).params[name]; p != nil && len(p.tags) > 0 {
 				checks = append(checks, core.Check{Action: action, Resources: []string{ssmParamARN(c, name)}, Context: core.ResourceTagContext(p.tags, "ssm")})
@@ -57,12 +57,12 @@ func ssmNamesTagged(action string) func(c *core.Req) []core.Check {
 
 // ssmPathResource is the ARN of the hierarchy GetParametersByPath reads.
 func ssmPathResource(c *core.Req) []string {
-	return []string{ssmParamARN(c, core.JsonBody[struct{ Path string }](c).Path)}
+	return []string{ssmParamARN(c, core.JSONBody[struct{ Path string }](c).Path)}
 }
 
 // ssmNameTags is aws:ResourceTag/* (and ssm:resourceTag/*) of the parameter the body names.
 func ssmNameTags(c *core.Req) map[string][]string {
-	name, _ := ssmNameOf(c, core.JsonBody[struct{ Name string }](c).Name)
+	name, _ := ssmNameOf(c, core.JSONBody[struct{ Name string }](c).Name)
 	if p := ssmOf(c).params[name]; p != nil {
 		return core.ResourceTagContext(p.tags, "ssm")
 	}
@@ -77,17 +77,17 @@ type ssmPutIn struct {
 
 // ssmPutContext: aws:RequestTag/*, aws:TagKeys and ssm:Overwrite for what PutParameter sets.
 func ssmPutContext(c *core.Req) map[string][]string {
-	in := core.JsonBody[ssmPutIn](c)
+	in := core.JSONBody[ssmPutIn](c)
 	m := core.MergeContext(core.RequestTagContext(in.Tags.tags()))
 	if in.Overwrite != nil {
-		m["ssm:Overwrite"] = core.EksBool(*in.Overwrite)
+		m["ssm:Overwrite"] = core.BoolValues(*in.Overwrite)
 	}
 	return m
 }
 
 // ssmTagOnPut: creating a parameter with tags also needs ssm:AddTagsToResource.
 func ssmTagOnPut(c *core.Req) []core.Check {
-	tags := core.JsonBody[ssmPutIn](c).Tags.tags()
+	tags := core.JSONBody[ssmPutIn](c).Tags.tags()
 	if len(tags) == 0 {
 		return nil
 	}
@@ -115,7 +115,7 @@ func ssmPutParameter(c *core.Req) (any, error) {
 	st := ssmOf(c)
 	p := st.params[in.Name]
 	if p != nil && !overwrite {
-		return nil, core.ApiError("ParameterAlreadyExists", 400, "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.")
+		return nil, core.NewError("ParameterAlreadyExists", 400, "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.")
 	}
 	typ := in.Type
 	if typ == "" {
@@ -124,7 +124,7 @@ func ssmPutParameter(c *core.Req) (any, error) {
 		}
 		typ = p.current().typ
 	}
-	if !core.EksOneOf(typ, "String", "StringList", "SecureString") {
+	if !core.OneOf(typ, "String", "StringList", "SecureString") {
 		return nil, ssmValidation("1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]", typ)
 	}
 	keyID := in.KeyID
@@ -148,14 +148,14 @@ func ssmPutParameter(c *core.Req) (any, error) {
 	if pattern != "" {
 		re, reErr := regexp.Compile(pattern)
 		if reErr != nil || !re.MatchString(in.Value) {
-			return nil, core.ApiError("ParameterPatternMismatchException", 400, "Parameter value, cannot be validated against allowedPattern: %s", pattern)
+			return nil, core.NewError("ParameterPatternMismatchException", 400, "Parameter value, cannot be validated against allowedPattern: %s", pattern)
 		}
 	}
 	dataType := in.DataType
 	if dataType == "" {
 		dataType = "text"
 	}
-	if !core.EksOneOf(dataType, "text", "aws:ec2:image", "aws:ssm:integration") {
+	if !core.OneOf(dataType, "text", "aws:ec2:image", "aws:ssm:integration") {
 		return nil, ssmValidation("The following data type is not supported: %s (Data type names are all lowercase.)", dataType)
 	}
 	tags := in.Tags.tags()
@@ -163,7 +163,7 @@ func ssmPutParameter(c *core.Req) (any, error) {
 		return nil, err
 	}
 	if p != nil && len(p.versions) >= 100 {
-		return nil, core.ApiError("ParameterMaxVersionLimitExceeded", 400, "You attempted to create a new version of %s by calling the PutParameter API with the overwrite flag. Version %d, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.", in.Name, p.versions[0].version)
+		return nil, core.NewError("ParameterMaxVersionLimitExceeded", 400, "You attempted to create a new version of %s by calling the PutParameter API with the overwrite flag. Version %d, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.", in.Name, p.versions[0].version)
 	}
 	v := &ssmVersion{version: 1, typ: typ, value: in.Value, keyID: keyID, modified: c.Now, modifiedUser: c.Caller.ARN}
 	if typ == "SecureString" {
@@ -259,14 +259,14 @@ func ssmLookup(c *core.Req, raw string) (*ssmParam, *ssmVersion, string, *core.A
 	}
 	n, err := strconv.Atoi(selector)
 	if err != nil {
-		return nil, nil, "", core.ApiError("ParameterVersionLabelNotFound", 400, "The specified parameter label %s was not found.", selector)
+		return nil, nil, "", core.NewError("ParameterVersionLabelNotFound", 400, "The specified parameter label %s was not found.", selector)
 	}
 	for _, v := range p.versions {
 		if v.version == n {
 			return p, v, selector, nil
 		}
 	}
-	return nil, nil, "", core.ApiError("ParameterVersionNotFound", 400, "Systems Manager could not find version %d of %s. Verify the version and try again.", n, name)
+	return nil, nil, "", core.NewError("ParameterVersionNotFound", 400, "Systems Manager could not find version %d of %s. Verify the version and try again.", n, name)
 }
 
 func ssmGetParameter(c *core.Req) (any, error) {
@@ -300,7 +300,7 @@ func ssmGetParameters(c *core.Req) (any, error) {
 		return nil, ssmValidation("1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length less than or equal to 10 and greater than or equal to 1")
 	}
 	params, invalid := []ssmParamOut{}, []string{}
-	for _, n := range core.EksUnique(in.Names) {
+	for _, n := range core.Unique(in.Names) {
 		p, v, sel, err := ssmLookup(c, n)
 		if err != nil {
 			invalid = append(invalid, n)
@@ -345,7 +345,7 @@ func ssmGetParametersByPath(c *core.Req) (any, error) {
 	}
 	page, next, ok := core.PageByToken(found, in.NextToken, size)
 	if !ok {
-		return nil, core.ApiError("InvalidNextToken", 400, "The specified token isn't valid.")
+		return nil, core.NewError("InvalidNextToken", 400, "The specified token isn't valid.")
 	}
 	out := []ssmParamOut{}
 	for _, p := range page {
@@ -386,7 +386,7 @@ func ssmDeleteParameters(c *core.Req) (any, error) {
 	}
 	st := ssmOf(c)
 	deleted, invalid := []string{}, []string{}
-	for _, n := range core.EksUnique(in.Names) {
+	for _, n := range core.Unique(in.Names) {
 		if st.params[n] == nil {
 			invalid = append(invalid, n)
 			continue

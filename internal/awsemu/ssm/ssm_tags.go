@@ -6,8 +6,8 @@ import (
 
 func ssmTagOps() []*core.Operation {
 	return []*core.Operation{
-		{Name: "AddTagsToResource", Action: "ssm:AddTagsToResource", Resources: ssmTaggedResource, Context: core.Ctx(ssmTaggedTags, ssmTagRequestTags), Handle: ssmAddTagsToResource},
-		{Name: "RemoveTagsFromResource", Action: "ssm:RemoveTagsFromResource", Resources: ssmTaggedResource, Context: core.Ctx(ssmTaggedTags, ssmUntagKeys), Handle: ssmRemoveTagsFromResource},
+		{Name: "AddTagsToResource", Action: "ssm:AddTagsToResource", Resources: ssmTaggedResource, Context: core.Contexts(ssmTaggedTags, ssmTagRequestTags), Handle: ssmAddTagsToResource},
+		{Name: "RemoveTagsFromResource", Action: "ssm:RemoveTagsFromResource", Resources: ssmTaggedResource, Context: core.Contexts(ssmTaggedTags, ssmUntagKeys), Handle: ssmRemoveTagsFromResource},
 		{Name: "ListTagsForResource", Action: "ssm:ListTagsForResource", Resources: ssmTaggedResource, Context: ssmTaggedTags, Handle: ssmListTagsForResource},
 	}
 }
@@ -20,22 +20,22 @@ type ssmTagTarget struct {
 
 // ssmTaggedResource is the ARN of the parameter a tagging request names (ResourceId is its name).
 func ssmTaggedResource(c *core.Req) []string {
-	return []string{ssmParamARN(c, core.JsonBody[ssmTagTarget](c).ResourceID)}
+	return []string{ssmParamARN(c, core.JSONBody[ssmTagTarget](c).ResourceID)}
 }
 
 func ssmTaggedTags(c *core.Req) map[string][]string {
-	if p := ssmOf(c).params[core.JsonBody[ssmTagTarget](c).ResourceID]; p != nil {
+	if p := ssmOf(c).params[core.JSONBody[ssmTagTarget](c).ResourceID]; p != nil {
 		return core.ResourceTagContext(p.tags, "ssm")
 	}
 	return nil
 }
 
 func ssmTagRequestTags(c *core.Req) map[string][]string {
-	return core.RequestTagContext(core.JsonBody[ssmTagTarget](c).Tags.tags())
+	return core.RequestTagContext(core.JSONBody[ssmTagTarget](c).Tags.tags())
 }
 
 func ssmUntagKeys(c *core.Req) map[string][]string {
-	return core.UntagContext(core.JsonBody[ssmTagTarget](c).TagKeys)
+	return core.UntagContext(core.JSONBody[ssmTagTarget](c).TagKeys)
 }
 
 // ssmFindTagged resolves a tagging request: only parameters are served.
@@ -45,11 +45,11 @@ func ssmFindTagged(c *core.Req) (*ssmParam, ssmTagTarget, *core.APIError) {
 		return nil, in, err
 	}
 	if in.ResourceType != "Parameter" {
-		return nil, in, core.ApiError("InvalidResourceType", 400, "The resource type %q is not valid for this emulator; only Parameter is served.", in.ResourceType)
+		return nil, in, core.NewError("InvalidResourceType", 400, "The resource type %q is not valid for this emulator; only Parameter is served.", in.ResourceType)
 	}
 	p := ssmOf(c).params[in.ResourceID]
 	if p == nil {
-		return nil, in, core.ApiError("InvalidResourceId", 400, "The resource ID \"%s\" is not valid. Verify the ID and try again.", in.ResourceID)
+		return nil, in, core.NewError("InvalidResourceId", 400, "The resource ID \"%s\" is not valid. Verify the ID and try again.", in.ResourceID)
 	}
 	return p, in, nil
 }
@@ -68,7 +68,7 @@ func ssmAddTagsToResource(c *core.Req) (any, error) {
 	}
 	merged := core.PutTags(p.tags, tags)
 	if len(merged) > core.MaxTags {
-		return nil, core.ApiError("TooManyTagsError", 400, "The Targets parameter includes too many tags. Remove one or more tags and try the command again.")
+		return nil, core.NewError("TooManyTagsError", 400, "The Targets parameter includes too many tags. Remove one or more tags and try the command again.")
 	}
 	p.tags = merged
 	return nil, nil
@@ -88,5 +88,5 @@ func ssmListTagsForResource(c *core.Req) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"TagList": core.SsmTagsOut(p.tags)}, nil
+	return map[string]any{"TagList": core.TagList(p.tags)}, nil
 }

@@ -1,15 +1,10 @@
 package sts
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/iam"
-)
-
-import (
 	"regexp"
-
 	"time"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
@@ -45,7 +40,7 @@ type stsCredentials struct {
 	AccessKeyId     string
 	SecretAccessKey string
 	SessionToken    string
-	Expiration      core.XmlTime
+	Expiration      core.XMLTime
 }
 
 type assumeRoleResult struct {
@@ -59,24 +54,24 @@ type assumeRoleResult struct {
 // that the trust admits only through its account, or from another account, the caller's own
 // policies must allow sts:AssumeRole on the role too.
 func stsAssumeRole(c *core.Req) (any, error) {
-	if err := iam.Required(c, "RoleArn", "RoleSessionName"); err != nil {
+	if err := required(c, "RoleArn", "RoleSessionName"); err != nil {
 		return nil, err
 	}
 	roleArn, name, extID := c.Param("RoleArn"), c.Param("RoleSessionName"), c.Param("ExternalId")
-	if err := iam.CheckLen("RoleArn", roleArn, 20, 2048); err != nil {
+	if err := checkLen("RoleArn", roleArn, 20, 2048); err != nil {
 		return nil, err
 	}
-	if err := iam.CheckLen("RoleSessionName", name, 2, 64); err != nil {
+	if err := checkLen("RoleSessionName", name, 2, 64); err != nil {
 		return nil, err
 	}
-	if err := iam.CheckPattern("RoleSessionName", name, reSessionName); err != nil {
+	if err := checkPattern("RoleSessionName", name, reSessionName); err != nil {
 		return nil, err
 	}
 	if c.HasParam("ExternalId") {
-		if err := iam.CheckLen("ExternalId", extID, 2, 1224); err != nil {
+		if err := checkLen("ExternalId", extID, 2, 1224); err != nil {
 			return nil, err
 		}
-		if err := iam.CheckPattern("ExternalId", extID, reExternalID); err != nil {
+		if err := checkPattern("ExternalId", extID, reExternalID); err != nil {
 			return nil, err
 		}
 	}
@@ -87,13 +82,14 @@ func stsAssumeRole(c *core.Req) (any, error) {
 		if n < 900 {
 			return nil, core.ValidationError("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900", n)
 		}
-		if n > iam.MaxSessionDuration {
-			return nil, core.ValidationError("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to %d", n, iam.MaxSessionDuration)
+		if n > maxSessionDuration {
+			return nil, core.ValidationError("Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to %d", n, maxSessionDuration)
 		}
 		duration = n
 	}
+	iam := stsIAMOf(c)
 	tags := c.ParamTags("Tags")
-	if err := iam.CheckTags(tags); err != nil {
+	if err := iam.CheckSessionTags(tags); err != nil {
 		return nil, err
 	}
 	m := reRoleARN.FindStringSubmatch(roleArn)
@@ -106,11 +102,12 @@ func stsAssumeRole(c *core.Req) (any, error) {
 		return core.AccessDenied("sts", caller.ARN, "sts:AssumeRole", roleArn, res)
 	}
 	acct := c.AccountByID(m[1])
-	var r *iam.Role
+	var r stsRole
+	found := false
 	if acct != nil {
-		r = iam.IamOf(acct).Role(m[3])
+		r, found = iam.SessionRole(acct, m[3])
 	}
-	if r == nil || r.Arn(acct.Id) != roleArn {
+	if !found || r.ARN != roleArn {
 		return nil, denied(nil) // AWS does not say whether the role exists
 	}
 	if c.Now.Before(r.Created.Add(c.PropagationDelay())) {
@@ -188,7 +185,7 @@ func stsAssumeRole(c *core.Req) (any, error) {
 		return nil, core.ValidationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 	}
 	if chained && duration > maxChainedSession {
-		return nil, core.ApiError("ValidationError", 400, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+		return nil, core.NewError("ValidationError", 400, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 	}
 	lifetime := time.Duration(duration) * time.Second
 	if limit := c.SessionDuration(); limit > 0 && limit < lifetime {
@@ -196,7 +193,7 @@ func stsAssumeRole(c *core.Req) (any, error) {
 	}
 	s := &core.Session{
 		AccessKeyID: core.NewID("ASIA", 16), SecretAccessKey: core.NewSecret(), SessionToken: core.NewSessionToken(),
-		Account: acct.Id, RoleName: r.Name, RoleID: r.Id, RoleARN: r.Arn(acct.Id), Name: name,
+		Account: acct.Id, RoleName: r.Name, RoleID: r.ID, RoleARN: r.ARN, Name: name,
 		Issued: c.Now, Expires: c.Now.Add(lifetime), Chained: chained,
 		Tags: tags,
 	}
@@ -205,10 +202,10 @@ func stsAssumeRole(c *core.Req) (any, error) {
 		return nil, err
 	}
 	c.AddSession(s)
-	r.LastUsed, r.LastRegion = c.Now, c.Region
+	iam.RecordRoleUse(acct, r.Name, c.Now, c.Region)
 	return assumeRoleResult{
-		Credentials:      stsCredentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: core.XmlTime(s.Expires)},
-		AssumedRoleUser:  assumedRoleUser{Arn: core.SessionARN(acct.Id, r.Name, name), AssumedRoleId: r.Id + ":" + name},
+		Credentials:      stsCredentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: core.XMLTime(s.Expires)},
+		AssumedRoleUser:  assumedRoleUser{Arn: core.SessionARN(acct.Id, r.Name, name), AssumedRoleId: r.ID + ":" + name},
 		PackedPolicySize: packed,
 	}, nil
 }
@@ -225,23 +222,22 @@ func sessionPolicies(c *core.Req, acct *core.Account, s *core.Session) (int, *co
 		return 0, core.ValidationError("Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
 	}
 	s.HasPolicies = true
+	iam := stsIAMOf(c)
 	size := 0
 	if text != "" {
 		size = iampolicy.Size(text)
 		if size > maxSessionPolicy {
-			return 0, core.ApiError("PackedPolicyTooLarge", 400, "Packed size of consumed session policies exceeds 100%% of allowed value.")
+			return 0, core.NewError("PackedPolicyTooLarge", 400, "Packed size of consumed session policies exceeds 100%% of allowed value.")
 		}
-		doc, err := iam.ParseIdentityPolicy(text, 0, "")
+		doc, err := iam.ParseSessionPolicy(text)
 		if err != nil {
 			return 0, err
 		}
 		s.Policies = append(s.Policies, doc)
 	}
 	for _, m := range arns {
-		if p := iam.IamOf(acct).Policy(m["arn"]); p != nil {
-			if d := p.DefaultDoc(); d != nil {
-				s.Policies = append(s.Policies, d)
-			}
+		if d := iam.ManagedPolicyDocument(acct, m["arn"]); d != nil {
+			s.Policies = append(s.Policies, d)
 		}
 	}
 	return (size*100 + maxSessionPolicy - 1) / maxSessionPolicy, nil

@@ -1,15 +1,10 @@
 package sts
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/eks"
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/iam"
-)
-
-import (
 	"slices"
 	"time"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
@@ -33,39 +28,38 @@ type webIdentityResult struct {
 }
 
 func invalidIdentityToken(format string, args ...any) *core.APIError {
-	return core.ApiError("InvalidIdentityToken", 400, format, args...)
+	return core.NewError("InvalidIdentityToken", 400, format, args...)
 }
 
 func stsAssumeRoleWithWebIdentity(c *core.Req) (any, error) {
-	if err := iam.Required(c, "RoleArn", "RoleSessionName", "WebIdentityToken"); err != nil {
+	if err := required(c, "RoleArn", "RoleSessionName", "WebIdentityToken"); err != nil {
 		return nil, err
 	}
 	roleArn, name := c.Param("RoleArn"), c.Param("RoleSessionName")
-	if err := iam.CheckLen("RoleSessionName", name, 2, 64); err != nil {
+	if err := checkLen("RoleSessionName", name, 2, 64); err != nil {
 		return nil, err
 	}
-	if err := iam.CheckPattern("RoleSessionName", name, reSessionName); err != nil {
+	if err := checkPattern("RoleSessionName", name, reSessionName); err != nil {
 		return nil, err
 	}
 	m := reRoleARN.FindStringSubmatch(roleArn)
 	if m == nil {
 		return nil, core.ValidationError("Value '%s' at 'roleArn' failed to satisfy constraint: Member must be a valid role ARN", roleArn)
 	}
-	claims, err := eks.VerifyServiceAccountToken(c.Param("WebIdentityToken"))
+	claims, err := stsEKSOf(c).VerifyServiceAccountToken(c.Param("WebIdentityToken"))
 	if err != nil {
 		return nil, invalidIdentityToken("%s", err.Error())
 	}
 	if c.Now.Unix() >= claims.Expires {
-		return nil, core.ApiError("ExpiredTokenException", 400, "Token expired: current date/time %d must be before the expiration date/time %d", c.Now.Unix(), claims.Expires)
+		return nil, core.NewError("ExpiredTokenException", 400, "Token expired: current date/time %d must be before the expiration date/time %d", c.Now.Unix(), claims.Expires)
 	}
 	acct := c.AccountByID(m[1])
 	if acct == nil {
 		return nil, invalidIdentityToken("No OpenIDConnect provider found in your account for %s", claims.Issuer)
 	}
-	host := iam.OidcHost(claims.Issuer)
-	providerARN := "arn:aws:iam::" + acct.Id + ":oidc-provider/" + host
-	provider := iam.IamOf(acct).Oidc[providerARN]
-	if provider == nil {
+	iam := stsIAMOf(c)
+	provider, found := iam.OIDCProvider(acct, claims.Issuer)
+	if !found {
 		return nil, invalidIdentityToken("No OpenIDConnect provider found in your account for %s", claims.Issuer)
 	}
 	audience := ""
@@ -79,12 +73,13 @@ func stsAssumeRoleWithWebIdentity(c *core.Req) (any, error) {
 	}
 	denied := func() error {
 		c.Deny()
-		return core.ApiError("AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
+		return core.NewError("AccessDenied", 403, "Not authorized to perform sts:AssumeRoleWithWebIdentity")
 	}
-	r := iam.IamOf(acct).Role(m[3])
-	if r == nil || r.Arn(acct.Id) != roleArn || c.Now.Before(r.Created.Add(c.PropagationDelay())) {
+	r, found := iam.SessionRole(acct, m[3])
+	if !found || r.ARN != roleArn || c.Now.Before(r.Created.Add(c.PropagationDelay())) {
 		return nil, denied()
 	}
+	host, providerARN := provider.URL, provider.ARN
 	req := iampolicy.Request{
 		Caller: iampolicy.Caller{Federated: providerARN}, Action: "sts:AssumeRoleWithWebIdentity", Resource: roleArn,
 		Context: map[string][]string{host + ":sub": {claims.Subject}, host + ":aud": {audience}, "aws:FederatedProvider": {providerARN},
@@ -108,7 +103,7 @@ func stsAssumeRoleWithWebIdentity(c *core.Req) (any, error) {
 	}
 	s := &core.Session{
 		AccessKeyID: core.NewID("ASIA", 16), SecretAccessKey: core.NewSecret(), SessionToken: core.NewSessionToken(),
-		Account: acct.Id, RoleName: r.Name, RoleID: r.Id, RoleARN: r.Arn(acct.Id), Name: name,
+		Account: acct.Id, RoleName: r.Name, RoleID: r.ID, RoleARN: r.ARN, Name: name,
 		Issued: c.Now, Expires: c.Now.Add(lifetime),
 	}
 	packed, perr := sessionPolicies(c, acct, s) // Policy and PolicyArns limit this session too
@@ -116,10 +111,10 @@ func stsAssumeRoleWithWebIdentity(c *core.Req) (any, error) {
 		return nil, perr
 	}
 	c.AddSession(s)
-	r.LastUsed, r.LastRegion = c.Now, c.Region
+	iam.RecordRoleUse(acct, r.Name, c.Now, c.Region)
 	return webIdentityResult{
-		Credentials:                 stsCredentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: core.XmlTime(s.Expires)},
-		AssumedRoleUser:             assumedRoleUser{Arn: core.SessionARN(acct.Id, r.Name, name), AssumedRoleId: r.Id + ":" + name},
+		Credentials:                 stsCredentials{AccessKeyId: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: core.XMLTime(s.Expires)},
+		AssumedRoleUser:             assumedRoleUser{Arn: core.SessionARN(acct.Id, r.Name, name), AssumedRoleId: r.ID + ":" + name},
 		SubjectFromWebIdentityToken: claims.Subject, Audience: audience, Provider: providerARN,
 		PackedPolicySize: packed,
 	}, nil

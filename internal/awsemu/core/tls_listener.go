@@ -155,8 +155,8 @@ func selfSignedCert() (tls.Certificate, []byte, error) {
 	return cert, certPEM, err
 }
 
-// tlsVersionName is the s3:TlsVersion value of a negotiated version.
-func TlsVersionName(v uint16) string {
+// TLSVersionName is the s3:TlsVersion value of a negotiated version.
+func TLSVersionName(v uint16) string {
 	switch v {
 	case tls.VersionTLS13:
 		return "1.3"

@@ -1,0 +1,2 @@
+// Package acm is the emulator's Certificate Manager: imported certificates and their tags.
+package acm

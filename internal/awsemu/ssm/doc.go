@@ -1,0 +1,2 @@
+// Package ssm is the emulator's Systems Manager Parameter Store, SecureString through KMS.
+package ssm

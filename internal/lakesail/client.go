@@ -33,6 +33,8 @@ type Options struct {
 	// retries); zero keeps AWS's recommended delays. Tests shrink them instead of sleeping.
 	WaitMinDelay time.Duration
 	WaitMaxDelay time.Duration
+	// Logger hears the progress of long operations (creates, deletes, waits); nil discards it.
+	Logger Logger
 }
 
 // Client is the library's entry point, built once from the customer's AWS configuration.

@@ -17,9 +17,6 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
-// iamConcurrency bounds parallel IAM calls: IAM throttles bursts per account.
-const iamConcurrency = 4
-
 // DefaultMaxSessionDuration is the connection role's default maximum session length.
 const DefaultMaxSessionDuration = time.Hour
 
@@ -274,15 +271,3 @@ func attachPolicies(ctx context.Context, api iamAPI, roleName string, arns []str
 	}
 	return group.Wait()
 }
-
-// ConflictError says an object the library would create already exists outside its records.
-type ConflictError struct {
-	What string
-	Err  error
-}
-
-func (e *ConflictError) Error() string {
-	return e.What + " already exists; import it or choose another name: " + e.Err.Error()
-}
-
-func (e *ConflictError) Unwrap() error { return e.Err }

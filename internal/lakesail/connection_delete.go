@@ -15,40 +15,6 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
-// DeleteBlockedError says an IAM object of the connection cannot be deleted because identities
-// still use it, and names them. A destroy never detaches or deletes what the connection did not
-// make, so the account has to act on them first.
-type DeleteBlockedError struct {
-	// Object is what could not be deleted, e.g. "IAM policy lakesail-AB12CD34EF-PolicyEKS".
-	Object string
-	// BlockedBy names each blocking identity and how it uses Object, e.g.
-	// "role ops-admin (attached)", "role ci (permissions boundary)".
-	BlockedBy []string
-	// Fix says what to do.
-	Fix string
-	// Err is AWS's refusal (DeleteConflict), or nil when destroy refused before changing anything.
-	Err error
-}
-
-func (e *DeleteBlockedError) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Object + " cannot be deleted: ")
-	if len(e.BlockedBy) == 0 {
-		b.WriteString("AWS reports it is still in use but lists nothing that uses it (a change may still be propagating)")
-	} else {
-		b.WriteString("it is still used by " + strings.Join(e.BlockedBy, ", "))
-	}
-	if e.Fix != "" {
-		b.WriteString("; " + e.Fix)
-	}
-	if e.Err != nil {
-		b.WriteString(" (" + e.Err.Error() + ")")
-	}
-	return b.String()
-}
-
-func (e *DeleteBlockedError) Unwrap() error { return e.Err }
-
 // fixPolicyBlocked is the advice for a connection policy used outside the connection.
 const fixPolicyBlocked = "detach the policy from them (or give them another permissions boundary) and destroy again; " +
 	"destroy never changes IAM identities the connection did not create"
@@ -226,40 +192,6 @@ func disarmConnectionRole(ctx context.Context, api iamAPI, bundle *connpolicy.Bu
 	return deleteInlinePolicies(ctx, api, bundle.RoleName)
 }
 
-func detachRolePolicies(ctx context.Context, api iamAPI, roleName string, arns []string) error {
-	for _, policyARN := range arns {
-		_, err := api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(roleName), PolicyArn: aws.String(policyARN)})
-		if err := ignoreNotFound(classify("iam:DetachRolePolicy", err)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func deleteInlinePolicies(ctx context.Context, api iamAPI, roleName string) error {
-	inline, err := findInlinePolicyNames(ctx, api, roleName)
-	if err != nil {
-		return ignoreNotFound(err)
-	}
-	for _, name := range inline {
-		_, err := api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String(name)})
-		if err := ignoreNotFound(classify("iam:DeleteRolePolicy", err)); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// deleteRole detaches every managed policy, deletes every inline policy and then the role. A
-// missing role is done; a DeleteConflict names what still holds the role. Workspaces delete
-// their roles with it through the connection role, which may not list instance profiles.
-func deleteRole(ctx context.Context, api iamAPI, roleName string) error {
-	if err := emptyRole(ctx, api, roleName); err != nil {
-		return ignoreNotFound(err)
-	}
-	return deleteEmptiedRole(ctx, api, roleName)
-}
-
 // deleteRoleIn is deleteRole, with the account's credentials, for a role that may be in
 // instance profiles: it takes the role out of each and deletes those named in ns.
 func deleteRoleIn(ctx context.Context, api iamAPI, roleName string, ns namespace) error {
@@ -282,48 +214,4 @@ func deleteRoleIn(ctx context.Context, api iamAPI, roleName string, ns namespace
 		}
 	}
 	return deleteEmptiedRole(ctx, api, roleName)
-}
-
-// emptyRole detaches a role's managed policies and deletes its inline ones; a missing role
-// wraps ErrNotFound.
-func emptyRole(ctx context.Context, api iamAPI, roleName string) error {
-	attached, err := findAttachedPolicyARNs(ctx, api, roleName)
-	if err != nil {
-		return err
-	}
-	if err := detachRolePolicies(ctx, api, roleName, attached); err != nil {
-		return err
-	}
-	return deleteInlinePolicies(ctx, api, roleName)
-}
-
-func deleteEmptiedRole(ctx context.Context, api iamAPI, roleName string) error {
-	_, err := api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(roleName)})
-	err = ignoreNotFound(classify("iam:DeleteRole", err))
-	if isDeleteConflict(err) {
-		return &DeleteBlockedError{Object: "IAM role " + roleName, BlockedBy: roleHolders(ctx, api, roleName),
-			Fix: "they were added while destroy ran; run destroy again", Err: err}
-	}
-	return err
-}
-
-// roleHolders names what still keeps a role from being deleted, as far as it can be listed.
-func roleHolders(ctx context.Context, api iamAPI, roleName string) []string {
-	var out []string
-	if attached, err := findAttachedPolicyARNs(ctx, api, roleName); err == nil {
-		for _, arn := range attached {
-			out = append(out, "managed policy "+arn+" (attached)")
-		}
-	}
-	if inline, err := findInlinePolicyNames(ctx, api, roleName); err == nil {
-		for _, name := range inline {
-			out = append(out, "inline policy "+name)
-		}
-	}
-	if profiles, err := findInstanceProfilesForRole(ctx, api, roleName); err == nil {
-		for _, p := range profiles {
-			out = append(out, "instance profile "+aws.ToString(p.InstanceProfileName))
-		}
-	}
-	return out
 }

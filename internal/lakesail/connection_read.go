@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	awspolicy "github.com/hashicorp/awspolicyequivalence"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
@@ -242,34 +241,9 @@ func (conn *Connection) compareUnmanaged(bundle *connpolicy.Bundle, attached, in
 	conn.Drift = append(conn.Drift, fmt.Sprintf("role %s carries policies the connection does not manage: %v", bundle.RoleName, extra))
 }
 
-// equivalent compares two policy documents semantically (order, single values vs lists).
-func equivalent(actual, expected string) bool {
-	same, err := awspolicy.PoliciesAreEquivalent(actual, expected)
-	return err == nil && same
-}
-
 func digest(text string) string {
 	sum := sha256.Sum256([]byte(text))
 	return hex.EncodeToString(sum[:])
-}
-
-// externalIDs collects every sts:ExternalId condition value of a trust policy.
-func externalIDs(trust string) []string {
-	doc, err := iampolicy.Parse(trust)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, st := range doc.Statement {
-		for _, keys := range st.Condition {
-			for key, values := range keys {
-				if strings.EqualFold(key, "sts:ExternalId") {
-					out = append(out, values...)
-				}
-			}
-		}
-	}
-	return out
 }
 
 // redactExternalIDs replaces external ID values before a trust policy is hashed.

@@ -236,8 +236,3 @@ func deleteInstanceProfile(ctx context.Context, api iamAPI, profileName string) 
 	}
 	return err
 }
-
-func isDeleteConflict(err error) bool {
-	var awsErr *AWSError
-	return errors.As(err, &awsErr) && awsErr.Code == "DeleteConflict"
-}

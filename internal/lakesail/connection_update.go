@@ -107,32 +107,3 @@ func (c *Client) reconcileAttachments(ctx context.Context, api iamAPI, bundle *c
 	}
 	return attachPolicies(ctx, api, bundle.RoleName, missing)
 }
-
-func reconcileRoleTags(ctx context.Context, api iamAPI, roleName string, current, desired map[string]string) error {
-	var stale []string
-	for key := range current {
-		if _, keep := desired[key]; !keep {
-			stale = append(stale, key)
-		}
-	}
-	changed := map[string]string{}
-	for key, value := range desired {
-		if v, ok := current[key]; !ok || v != value {
-			changed[key] = value
-		}
-	}
-	if len(stale) > 0 {
-		slices.Sort(stale)
-		_, err := api.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(roleName), TagKeys: stale})
-		if err != nil {
-			return classify("iam:UntagRole", err)
-		}
-	}
-	if len(changed) > 0 {
-		_, err := api.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(roleName), Tags: iamTags(changed)})
-		if err != nil {
-			return classify("iam:TagRole", err)
-		}
-	}
-	return nil
-}

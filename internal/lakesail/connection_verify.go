@@ -13,10 +13,6 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 
-// PropagationWindow is how long a new or changed role may be refused by STS while IAM
-// propagates it (the AWS provider waits the same two minutes).
-const PropagationWindow = 2 * time.Minute
-
 // PropagationError says the role still refused AssumeRole when the propagation window ran out,
 // although its trust policy admits the caller with the external ID: IAM had not caught up.
 type PropagationError struct {
@@ -68,7 +64,7 @@ func (c *Client) VerifyRole(ctx context.Context, roleARN, externalID string, opt
 		waits.maxDelay = 10 * time.Second
 	}
 	api := c.sts()
-	err := retryWhen(ctx, waits, isAccessDenied, func() error {
+	err := retryWhen(ctx, waits, IsAccessDenied, func() error {
 		_, err := api.AssumeRole(ctx, &sts.AssumeRoleInput{
 			RoleArn:         aws.String(roleARN),
 			RoleSessionName: aws.String(SessionNamePrefix + "verify"),

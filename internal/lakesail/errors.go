@@ -94,8 +94,13 @@ func (e *AWSError) IsAccessDenied() bool {
 
 // IsNotFound reports whether the call named an object that does not exist.
 func (e *AWSError) IsNotFound() bool {
-	return e.Code == "NoSuchEntity" || e.Code == "ResourceNotFoundException" || e.Code == "NotFoundException" ||
-		e.Code == "NoSuchBucket" || e.Code == "NatGatewayNotFound" || strings.HasSuffix(e.Code, ".NotFound")
+	switch e.Code {
+	case "NoSuchEntity", "ResourceNotFoundException", "NotFoundException", "NoSuchBucket", "NatGatewayNotFound",
+		"EntityNotFoundException", // Glue
+		"ParameterNotFound":       // SSM
+		return true
+	}
+	return strings.HasSuffix(e.Code, ".NotFound")
 }
 
 // sdkPlaceholderCode is the code the SDK gives an error answer whose body names none.

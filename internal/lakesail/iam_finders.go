@@ -2,35 +2,12 @@ package lakesail
 
 import (
 	"context"
-	"errors"
 	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
-
-// ErrNotFound marks an object that does not exist; match it with errors.Is.
-var ErrNotFound = errors.New("not found")
-
-// notFound wraps an AWS not-found error so callers can test errors.Is(err, ErrNotFound).
-type notFoundError struct{ *AWSError }
-
-func (e notFoundError) Is(target error) bool { return target == ErrNotFound }
-func (e notFoundError) Unwrap() error        { return e.AWSError }
-
-// classify wraps an SDK error as *AWSError and marks not-found errors.
-func classify(action string, err error) error {
-	if err == nil {
-		return nil
-	}
-	wrapped := wrapAWSError(action, err)
-	var awsErr *AWSError
-	if errors.As(wrapped, &awsErr) && awsErr.IsNotFound() {
-		return notFoundError{awsErr}
-	}
-	return wrapped
-}
 
 func findRole(ctx context.Context, api iamAPI, name string) (*iamtypes.Role, error) {
 	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})

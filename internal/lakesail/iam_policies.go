@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	awspolicy "github.com/hashicorp/awspolicyequivalence"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -111,13 +113,6 @@ func deleteManagedPolicy(ctx context.Context, api iamAPI, arn string) error {
 	return ignoreNotFound(classify("iam:DeletePolicy", err))
 }
 
-func ignoreNotFound(err error) error {
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	return err
-}
-
 // iamTags converts a map to IAM tags in a stable order.
 func iamTags(tags map[string]string) []iamtypes.Tag {
 	keys := make([]string, 0, len(tags))
@@ -138,4 +133,10 @@ func tagMap(tags []iamtypes.Tag) map[string]string {
 		out[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	return out
+}
+
+// equivalent compares two policy documents semantically (order, single values vs lists).
+func equivalent(actual, expected string) bool {
+	same, err := awspolicy.PoliciesAreEquivalent(actual, expected)
+	return err == nil && same
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"net/netip"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -35,8 +34,6 @@ const (
 	MinVPCPrefix = 16
 	MaxVPCPrefix = 24
 )
-
-var lakeSailID = regexp.MustCompile(`^[A-Z0-9]{10}$`)
 
 // privateRanges are the RFC 1918 ranges a network's CIDR must fall in.
 var privateRanges = []netip.Prefix{
@@ -159,8 +156,8 @@ func (s NetworkSpec) Validate() error {
 	if s.TenantID != "" && !lakeSailID.MatchString(s.TenantID) {
 		return specError("TenantID", "must be 10 upper-case letters or digits")
 	}
-	if _, err := roleNameOf(s.RoleARN); err != nil {
-		return err
+	if _, err := RoleNameOf(s.RoleARN); err != nil {
+		return specError("RoleARN", "%v", err)
 	}
 	if s.KMSKeyARN != "" {
 		if parsed, err := arn.Parse(s.KMSKeyARN); err != nil || parsed.Service != "kms" || !strings.HasPrefix(parsed.Resource, "key/") {
@@ -259,15 +256,6 @@ func parseNetworkCIDR(cidr string) (netip.Prefix, error) {
 		}
 	}
 	return invalid("%s is not within a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)", cidr)
-}
-
-// roleNameOf is the role name (without path) of a role ARN.
-func roleNameOf(roleARN string) (string, error) {
-	parsed, err := arn.Parse(roleARN)
-	if err != nil || parsed.Service != "iam" || !strings.HasPrefix(parsed.Resource, "role/") {
-		return "", specError("RoleARN", "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), not %q", roleARN)
-	}
-	return parsed.Resource[strings.LastIndex(parsed.Resource, "/")+1:], nil
 }
 
 // Network is what exists of a network: every object it created (recorded as it goes during a

@@ -69,7 +69,7 @@ func (r *networkRun) policyDeniesRole(policy, action string) bool {
 	if err != nil {
 		return true
 	}
-	roleName, _ := roleNameOf(r.spec.RoleARN)
+	roleName, _ := RoleNameOf(r.spec.RoleARN)
 	req := iampolicy.Request{
 		Caller: iampolicy.Caller{
 			ARN:     "arn:" + r.partition + ":sts::" + r.accountID + ":assumed-role/" + roleName + "/" + NetworkSessionName(r.spec.NetworkID),
@@ -129,7 +129,7 @@ func (r *networkRun) observeBucket(ctx context.Context) (*workspaceBucket, error
 		if errors.As(err, &notFound) || errors.Is(classify("s3:ListBucket", err), ErrNotFound) {
 			return &workspaceBucket{}, nil
 		}
-		return nil, step(classify("s3:ListBucket", err), "looking for bucket %s", r.spec.BucketName())
+		return nil, WrapStep(classify("s3:ListBucket", err), "looking for bucket %s", r.spec.BucketName())
 	}
 	b := &workspaceBucket{exists: true, tags: map[string]string{}}
 	group, gctx := errgroup.WithContext(ctx)
@@ -190,7 +190,7 @@ func (r *networkRun) observeBucket(ctx context.Context) (*workspaceBucket, error
 		return nil
 	})
 	if err := group.Wait(); err != nil {
-		return nil, step(err, "reading bucket %s", r.spec.BucketName())
+		return nil, WrapStep(err, "reading bucket %s", r.spec.BucketName())
 	}
 	return b, nil
 }
@@ -259,7 +259,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 			if errors.As(err, &taken) {
 				return &ConflictError{What: "S3 bucket " + r.spec.BucketName() + " (owned by another account)", Err: classify("s3:CreateBucket", err)}
 			}
-			return step(classify("s3:CreateBucket", err), "creating bucket %s", r.spec.BucketName())
+			return WrapStep(classify("s3:CreateBucket", err), "creating bucket %s", r.spec.BucketName())
 		}
 		bucket = &workspaceBucket{exists: true, tags: map[string]string{}}
 	}
@@ -274,7 +274,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 			return classify("s3:PutBucketPublicAccessBlock", err)
 		})
 		if err != nil {
-			return step(err, "blocking public access to bucket %s", r.spec.BucketName())
+			return WrapStep(err, "blocking public access to bucket %s", r.spec.BucketName())
 		}
 	}
 	group, gctx := errgroup.WithContext(ctx)
@@ -286,7 +286,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 				}})
 				return classify("s3:PutBucketOwnershipControls", err)
 			})
-			return step(err, "disabling ACLs on bucket %s", r.spec.BucketName())
+			return WrapStep(err, "disabling ACLs on bucket %s", r.spec.BucketName())
 		})
 	}
 	if !want.encryption {
@@ -300,7 +300,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 				}})
 				return classify("s3:PutEncryptionConfiguration", err)
 			})
-			return step(err, "setting SSE-KMS on bucket %s", r.spec.BucketName())
+			return WrapStep(err, "setting SSE-KMS on bucket %s", r.spec.BucketName())
 		})
 	}
 	if !want.tags {
@@ -312,7 +312,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 				}
 			}
 			_, err := r.s3.PutBucketTagging(gctx, &s3.PutBucketTaggingInput{Bucket: name, Tagging: &s3types.Tagging{TagSet: s3Tags(tags)}})
-			return step(classify("s3:PutBucketTagging", err), "tagging bucket %s", r.spec.BucketName())
+			return WrapStep(classify("s3:PutBucketTagging", err), "tagging bucket %s", r.spec.BucketName())
 		})
 	}
 	if err := group.Wait(); err != nil {
@@ -324,7 +324,7 @@ func (b *networkBuild) ensureBucket(ctx context.Context, keyARN string) error {
 			_, err := api.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: name, Policy: aws.String(r.bucketPolicy())})
 			return classify("s3:PutBucketPolicy", err)
 		})
-		return step(err, "setting the policy of bucket %s (TLS only; no changes to its protection by the connection role)", r.spec.BucketName())
+		return WrapStep(err, "setting the policy of bucket %s (TLS only; no changes to its protection by the connection role)", r.spec.BucketName())
 	}
 	return nil
 }
@@ -347,7 +347,7 @@ func (r *networkRun) emptyAndDeleteBucket(ctx context.Context) error {
 			if errors.Is(classify("s3:ListBucketVersions", err), ErrNotFound) {
 				return nil
 			}
-			return step(classify("s3:ListBucketVersions", err), "listing the objects of bucket %s", r.spec.BucketName())
+			return WrapStep(classify("s3:ListBucketVersions", err), "listing the objects of bucket %s", r.spec.BucketName())
 		}
 		var objects []s3types.ObjectIdentifier
 		for _, v := range page.Versions {
@@ -361,14 +361,14 @@ func (r *networkRun) emptyAndDeleteBucket(ctx context.Context) error {
 		}
 		out, err := r.s3.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: name, Delete: &s3types.Delete{Objects: objects, Quiet: aws.Bool(true)}})
 		if err != nil {
-			return step(classify("s3:DeleteObjectVersion", err), "emptying bucket %s", r.spec.BucketName())
+			return WrapStep(classify("s3:DeleteObjectVersion", err), "emptying bucket %s", r.spec.BucketName())
 		}
 		if len(out.Errors) > 0 {
 			e := out.Errors[0]
-			return step(&AWSError{Action: "s3:DeleteObjectVersion", Code: aws.ToString(e.Code), Message: aws.ToString(e.Message)},
+			return WrapStep(&AWSError{Action: "s3:DeleteObjectVersion", Code: aws.ToString(e.Code), Message: aws.ToString(e.Message)},
 				"emptying bucket %s (%d objects not deleted, the first %s)", r.spec.BucketName(), len(out.Errors), aws.ToString(e.Key))
 		}
 	}
 	_, err := r.s3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: name})
-	return step(ignoreNotFound(classify("s3:DeleteBucket", err)), "deleting bucket %s", r.spec.BucketName())
+	return WrapStep(ignoreNotFound(classify("s3:DeleteBucket", err)), "deleting bucket %s", r.spec.BucketName())
 }

@@ -51,7 +51,7 @@ func (r *networkRun) observeBrought(ctx context.Context) (*broughtNetwork, error
 		if errors.Is(classify("ec2:DescribeVpcs", err), ErrNotFound) {
 			return out, nil
 		}
-		return nil, step(classify("ec2:DescribeVpcs", err), "reading the brought VPC %s", r.spec.VPCID)
+		return nil, WrapStep(classify("ec2:DescribeVpcs", err), "reading the brought VPC %s", r.spec.VPCID)
 	}
 	if len(vpcs.Vpcs) == 1 {
 		out.vpc = &vpcs.Vpcs[0]
@@ -61,7 +61,7 @@ func (r *networkRun) observeBrought(ctx context.Context) (*broughtNetwork, error
 		{Name: aws.String("subnet-id"), Values: ids},
 	}})
 	if err != nil {
-		return nil, step(classify("ec2:DescribeSubnets", err), "reading the brought subnets")
+		return nil, WrapStep(classify("ec2:DescribeSubnets", err), "reading the brought subnets")
 	}
 	for _, s := range subnets.Subnets {
 		out.subnets[aws.ToString(s.SubnetId)] = s
@@ -148,7 +148,7 @@ func (b *networkBuild) adopt(ctx context.Context, brought *broughtNetwork) error
 		if len(add) > 0 {
 			_, err := r.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: ec2Tags(add)})
 			if err != nil {
-				return step(classify("ec2:CreateTags", err), "marking %s as used by network %s", id, r.spec.NetworkID)
+				return WrapStep(classify("ec2:CreateTags", err), "marking %s as used by network %s", id, r.spec.NetworkID)
 			}
 		}
 		b.note(func(n *Network) {
@@ -190,7 +190,7 @@ func (b *networkBuild) markAdoptable(ctx context.Context, brought *broughtNetwor
 	_, err = api.CreateTags(ctx, &ec2.CreateTagsInput{Resources: missing,
 		Tags: []ec2types.Tag{{Key: aws.String(connpolicy.TagAdoptableBy), Value: aws.String(r.spec.ConnectionID)}}})
 	if err != nil {
-		return step(classify("ec2:CreateTags", err), "marking %s %s=%s with the account's own credentials",
+		return WrapStep(classify("ec2:CreateTags", err), "marking %s %s=%s with the account's own credentials",
 			strings.Join(missing, ", "), connpolicy.TagAdoptableBy, r.spec.ConnectionID)
 	}
 	b.note(func(n *Network) {
@@ -307,7 +307,7 @@ func (r *networkRun) release(ctx context.Context, brought *broughtNetwork, adopt
 		}
 		_, err := r.ec2.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: tags})
 		if err := ignoreNotFound(classify("ec2:DeleteTags", err)); err != nil {
-			return step(err, "removing the network's tags from %s", id)
+			return WrapStep(err, "removing the network's tags from %s", id)
 		}
 	}
 	if len(adoptable) == 0 {
@@ -324,7 +324,7 @@ func (r *networkRun) release(ctx context.Context, brought *broughtNetwork, adopt
 	_, err = api.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: adoptable,
 		Tags: []ec2types.Tag{{Key: aws.String(connpolicy.TagAdoptableBy), Value: aws.String(r.spec.ConnectionID)}}})
 	if err := ignoreNotFound(classify("ec2:DeleteTags", err)); err != nil {
-		return step(err, "removing %s=%s from %s with the account's own credentials", connpolicy.TagAdoptableBy, r.spec.ConnectionID, strings.Join(adoptable, ", "))
+		return WrapStep(err, "removing %s=%s from %s with the account's own credentials", connpolicy.TagAdoptableBy, r.spec.ConnectionID, strings.Join(adoptable, ", "))
 	}
 	return nil
 }

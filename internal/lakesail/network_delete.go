@@ -39,7 +39,7 @@ func (r *networkRun) delete(ctx context.Context, recorded *Network) (Retained, e
 		}
 		inv, err := r.observeEC2(gctx)
 		if err != nil {
-			return step(err, "looking for the network's EC2 objects")
+			return WrapStep(err, "looking for the network's EC2 objects")
 		}
 		r.inv = inv
 		return r.deleteEC2(gctx, inv)
@@ -58,7 +58,7 @@ func (r *networkRun) deleteStorage(ctx context.Context, recorded *Network) (Reta
 	if !r.spec.BringsOwnKey() {
 		var err error
 		if keys, err = r.networkKeys(ctx, recordedKey(recorded)); err != nil {
-			return Retained{}, step(err, "looking for the network's KMS key %s", r.spec.KMSAlias())
+			return Retained{}, WrapStep(err, "looking for the network's KMS key %s", r.spec.KMSAlias())
 		}
 	}
 	bucket, err := r.observeBucket(ctx)
@@ -133,11 +133,11 @@ func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
 			id := aws.ToString(e.VpcEndpointId)
 			out, err := r.ec2.DeleteVpcEndpoints(gctx, &ec2.DeleteVpcEndpointsInput{VpcEndpointIds: []string{id}})
 			if err != nil {
-				return step(ignoreNotFound(classify("ec2:DeleteVpcEndpoints", err)), "deleting S3 endpoint %s", id)
+				return WrapStep(ignoreNotFound(classify("ec2:DeleteVpcEndpoints", err)), "deleting S3 endpoint %s", id)
 			}
 			for _, u := range out.Unsuccessful {
 				if u.Error != nil && !errors.Is(classify("ec2:DeleteVpcEndpoints", &unsuccessful{u.Error}), ErrNotFound) {
-					return step(&AWSError{Action: "ec2:DeleteVpcEndpoints", Code: aws.ToString(u.Error.Code), Message: aws.ToString(u.Error.Message)}, "deleting S3 endpoint %s", id)
+					return WrapStep(&AWSError{Action: "ec2:DeleteVpcEndpoints", Code: aws.ToString(u.Error.Code), Message: aws.ToString(u.Error.Message)}, "deleting S3 endpoint %s", id)
 				}
 			}
 			return nil
@@ -168,7 +168,7 @@ func (r *networkRun) deleteEC2(ctx context.Context, inv *ec2Inventory) error {
 			}
 			group.Go(func() error {
 				_, err := r.ec2.DisassociateRouteTable(gctx, &ec2.DisassociateRouteTableInput{AssociationId: a.RouteTableAssociationId})
-				return step(ignoreNotFound(classify("ec2:DisassociateRouteTable", err)), "disassociating subnet %s from route table %s",
+				return WrapStep(ignoreNotFound(classify("ec2:DisassociateRouteTable", err)), "disassociating subnet %s from route table %s",
 					aws.ToString(a.SubnetId), aws.ToString(rt.RouteTableId))
 			})
 		}
@@ -233,7 +233,7 @@ func (r *networkRun) deleteInternetGateway(ctx context.Context, g ec2types.Inter
 		}
 	}
 	_, err := r.ec2.DeleteInternetGateway(ctx, &ec2.DeleteInternetGatewayInput{InternetGatewayId: aws.String(id)})
-	return step(ignoreNotFound(classify("ec2:DeleteInternetGateway", err)), "deleting internet gateway %s", id)
+	return WrapStep(ignoreNotFound(classify("ec2:DeleteInternetGateway", err)), "deleting internet gateway %s", id)
 }
 
 // retryDependency runs a delete, tolerating not-found and retrying DependencyViolation within
@@ -245,11 +245,11 @@ func (r *networkRun) retryDependency(ctx context.Context, action, what string, c
 	var stopped *retryStopped
 	switch {
 	case errors.As(err, &stopped) && stopped.Cause != nil:
-		return step(fmt.Errorf("%w (last: %w)", stopped.Cause, stopped.Last), "%s", what)
+		return WrapStep(fmt.Errorf("%w (last: %w)", stopped.Cause, stopped.Last), "%s", what)
 	case stopped != nil:
 		return r.explainDependency(ctx, what, stopped.Last)
 	}
-	return step(err, "%s", what)
+	return WrapStep(err, "%s", what)
 }
 
 // isDependencyViolation: EC2 refuses a delete while something still uses the object.

@@ -27,7 +27,7 @@ func (b *networkBuild) ensureVPC(ctx context.Context) (string, error) {
 		TagSpecifications: tagOnCreate(ec2types.ResourceTypeVpc, b.r.objectTags(name, nil)),
 	})
 	if err != nil {
-		return "", step(classify("ec2:CreateVpc", err), "creating VPC %s", name)
+		return "", WrapStep(classify("ec2:CreateVpc", err), "creating VPC %s", name)
 	}
 	id := aws.ToString(out.Vpc.VpcId)
 	b.inv.put(func() { b.inv.vpc, b.inv.dnsSupport, b.inv.dnsHostnames = out.Vpc, true, false })
@@ -48,7 +48,7 @@ func (b *networkBuild) ensureDNS(ctx context.Context, vpcID string) error {
 			continue
 		}
 		if _, err := b.r.ec2.ModifyVpcAttribute(ctx, &attr.input); err != nil {
-			return step(classify("ec2:ModifyVpcAttribute", err), "enabling DNS on VPC %s", vpcID)
+			return WrapStep(classify("ec2:ModifyVpcAttribute", err), "enabling DNS on VPC %s", vpcID)
 		}
 	}
 	return nil
@@ -86,7 +86,7 @@ func (b *networkBuild) ensureSubnet(ctx context.Context, vpcID string, z zonePla
 		TagSpecifications: tagOnCreate(ec2types.ResourceTypeSubnet, b.r.objectTags(name, map[string]string{roleTag: "1"})),
 	})
 	if err != nil {
-		return "", step(classify("ec2:CreateSubnet", err), "creating subnet %s (%s)", name, cidr)
+		return "", WrapStep(classify("ec2:CreateSubnet", err), "creating subnet %s (%s)", name, cidr)
 	}
 	id := aws.ToString(out.Subnet.SubnetId)
 	b.inv.put(func() { b.inv.subnets[name] = *out.Subnet })
@@ -115,7 +115,7 @@ func (b *networkBuild) ensureInternetGateway(ctx context.Context, vpcID string) 
 			TagSpecifications: tagOnCreate(ec2types.ResourceTypeInternetGateway, b.r.objectTags(name, nil)),
 		})
 		if err != nil {
-			return "", step(classify("ec2:CreateInternetGateway", err), "creating internet gateway %s", name)
+			return "", WrapStep(classify("ec2:CreateInternetGateway", err), "creating internet gateway %s", name)
 		}
 		igw = *out.InternetGateway
 		b.inv.put(func() { b.inv.igws[name] = igw })
@@ -127,7 +127,7 @@ func (b *networkBuild) ensureInternetGateway(ctx context.Context, vpcID string) 
 	}
 	_, err := b.r.ec2.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: aws.String(id), VpcId: aws.String(vpcID)})
 	if err != nil {
-		return "", step(classify("ec2:AttachInternetGateway", err), "attaching internet gateway %s to %s", id, vpcID)
+		return "", WrapStep(classify("ec2:AttachInternetGateway", err), "attaching internet gateway %s to %s", id, vpcID)
 	}
 	return id, nil
 }
@@ -163,7 +163,7 @@ func (b *networkBuild) ensureRouteTable(ctx context.Context, vpcID, name, zone s
 		TagSpecifications: tagOnCreate(ec2types.ResourceTypeRouteTable, b.r.objectTags(name, nil)),
 	})
 	if err != nil {
-		return "", step(classify("ec2:CreateRouteTable", err), "creating route table %s", name)
+		return "", WrapStep(classify("ec2:CreateRouteTable", err), "creating route table %s", name)
 	}
 	b.inv.put(func() { b.inv.routeTables[name] = *out.RouteTable })
 	record(aws.ToString(out.RouteTable.RouteTableId))
@@ -191,7 +191,7 @@ func (b *networkBuild) ensureAssociation(ctx context.Context, routeTableID, subn
 		}
 	}
 	_, err := b.r.ec2.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: aws.String(routeTableID), SubnetId: aws.String(subnetID)})
-	return step(classify("ec2:AssociateRouteTable", err), "associating subnet %s with route table %s", subnetID, routeTableID)
+	return WrapStep(classify("ec2:AssociateRouteTable", err), "associating subnet %s with route table %s", subnetID, routeTableID)
 }
 
 // route is a route's target: the internet gateway or a NAT gateway.
@@ -225,11 +225,11 @@ func (b *networkBuild) ensureRoute(ctx context.Context, routeTableID, destinatio
 	if replace {
 		_, err := b.r.ec2.ReplaceRoute(ctx, &ec2.ReplaceRouteInput{RouteTableId: aws.String(routeTableID),
 			DestinationCidrBlock: aws.String(destination), GatewayId: gateway, NatGatewayId: nat})
-		return step(classify("ec2:ReplaceRoute", err), "pointing route %s of %s at %s", destination, routeTableID, target)
+		return WrapStep(classify("ec2:ReplaceRoute", err), "pointing route %s of %s at %s", destination, routeTableID, target)
 	}
 	_, err := b.r.ec2.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(routeTableID),
 		DestinationCidrBlock: aws.String(destination), GatewayId: gateway, NatGatewayId: nat})
-	return step(classify("ec2:CreateRoute", err), "routing %s of %s through %s", destination, routeTableID, target)
+	return WrapStep(classify("ec2:CreateRoute", err), "routing %s of %s through %s", destination, routeTableID, target)
 }
 
 // s3ServiceName is the S3 gateway endpoint's service in the region (cn. prefix in China).
@@ -256,7 +256,7 @@ func (b *networkBuild) ensureS3Endpoint(ctx context.Context, vpcID string, route
 			TagSpecifications: tagOnCreate(ec2types.ResourceTypeVpcEndpoint, b.r.objectTags(name, nil)),
 		})
 		if err != nil {
-			return step(classify("ec2:CreateVpcEndpoint", err), "creating S3 gateway endpoint %s", name)
+			return WrapStep(classify("ec2:CreateVpcEndpoint", err), "creating S3 gateway endpoint %s", name)
 		}
 		b.note(func(n *Network) { n.S3EndpointID = aws.ToString(out.VpcEndpoint.VpcEndpointId) })
 		return nil
@@ -273,5 +273,5 @@ func (b *networkBuild) ensureS3Endpoint(ctx context.Context, vpcID string, route
 		return nil
 	}
 	_, err := b.r.ec2.ModifyVpcEndpoint(ctx, &ec2.ModifyVpcEndpointInput{VpcEndpointId: aws.String(id), AddRouteTableIds: missing})
-	return step(classify("ec2:ModifyVpcEndpoint", err), "adding route tables %v to S3 endpoint %s", missing, id)
+	return WrapStep(classify("ec2:ModifyVpcEndpoint", err), "adding route tables %v to S3 endpoint %s", missing, id)
 }

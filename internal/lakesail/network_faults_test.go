@@ -73,7 +73,7 @@ func TestLibNetworkFaults(t *testing.T) {
 					if awsErr.Action != tc.action || awsErr.Code != "InjectedFault" {
 						t.Fatalf("error names %s %s, want %s InjectedFault: %v", awsErr.Action, awsErr.Code, tc.action, err)
 					}
-					var stepErr *lakesail.NetworkStepError
+					var stepErr *lakesail.StepError
 					if !errors.As(err, &stepErr) {
 						t.Errorf("error does not say which step failed: %v", err)
 					}

@@ -58,7 +58,7 @@ func (c *Client) ImportNetwork(ctx context.Context, base NetworkSpec) (*NetworkS
 			return nil, nil, err
 		}
 		if !bucket.exists && inv.vpc == nil {
-			return nil, nil, notFoundError{&AWSError{Action: "ec2:DescribeVpcs", Code: "NotFound", Message: "network " + spec.NetworkID + " not found", Err: ErrNotFound}}
+			return nil, nil, notFound("ec2:DescribeVpcs", "NotFound", "network "+spec.NetworkID+" not found")
 		}
 		spec.KMSKeyARN = bucket.sseKeyARN
 		if ownTags == nil {
@@ -92,8 +92,7 @@ func (r *networkRun) findBrought(ctx context.Context, spec *NetworkSpec) error {
 		return classify("ec2:DescribeVpcs", err)
 	}
 	if len(vpcs.Vpcs) != 1 {
-		return notFoundError{&AWSError{Action: "ec2:DescribeVpcs", Code: "NotFound",
-			Message: fmt.Sprintf("%d VPCs carry %s=%s", len(vpcs.Vpcs), connpolicy.TagNetwork, spec.NetworkID), Err: ErrNotFound}}
+		return notFound("ec2:DescribeVpcs", "NotFound", fmt.Sprintf("%d VPCs carry %s=%s", len(vpcs.Vpcs), connpolicy.TagNetwork, spec.NetworkID))
 	}
 	spec.VPCID = aws.ToString(vpcs.Vpcs[0].VpcId)
 	subnets, err := r.ec2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: append(marked,

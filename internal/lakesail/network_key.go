@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -21,9 +20,6 @@ import (
 // keyDeletionWindowDays is the waiting period of a force-destroyed key: KMS's shortest, and
 // still a week in which CancelKeyDeletion recovers the data.
 const keyDeletionWindowDays = 7
-
-// rollbackTimeout bounds a rollback that runs after the caller's context has ended.
-const rollbackTimeout = 2 * time.Minute
 
 // networkKey is the network's own KMS key as found in AWS.
 type networkKey struct {
@@ -225,7 +221,7 @@ func (b *networkBuild) ensureKey(ctx context.Context, recordedARN string) (strin
 	r := b.r
 	key, err := r.findNetworkKey(ctx, recordedARN)
 	if err != nil {
-		return "", step(err, "looking for the network's KMS key %s", r.spec.KMSAlias())
+		return "", WrapStep(err, "looking for the network's KMS key %s", r.spec.KMSAlias())
 	}
 	if key == nil {
 		// No tags in CreateKey: tagging a key as it is created is authorized as kms:TagResource on
@@ -240,7 +236,7 @@ func (b *networkBuild) ensureKey(ctx context.Context, recordedARN string) (strin
 			Policy:      aws.String(r.keyPolicy()),
 		})
 		if err != nil {
-			return "", step(classify("kms:CreateKey", err), "creating the network's KMS key")
+			return "", WrapStep(classify("kms:CreateKey", err), "creating the network's KMS key")
 		}
 		key = &networkKey{arn: aws.ToString(out.KeyMetadata.Arn), state: out.KeyMetadata.KeyState, policy: r.keyPolicy(), tags: map[string]string{}}
 		// The tags and the alias are how the key is found again: without them the key would be
@@ -261,11 +257,11 @@ func (b *networkBuild) ensureKey(ctx context.Context, recordedARN string) (strin
 func (r *networkRun) finishNewKey(ctx context.Context, key *networkKey) error {
 	tags := r.keyTags()
 	if _, err := r.kms.TagResource(ctx, &kms.TagResourceInput{KeyId: aws.String(key.arn), Tags: kmsTags(tags)}); err != nil {
-		return r.rollBackNewKey(ctx, key, step(classify("kms:TagResource", err), "tagging the new KMS key %s", key.arn))
+		return r.rollBackNewKey(ctx, key, WrapStep(classify("kms:TagResource", err), "tagging the new KMS key %s", key.arn))
 	}
 	key.tags = tags
 	if _, err := r.kms.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(r.spec.KMSAlias()), TargetKeyId: aws.String(key.arn)}); err != nil {
-		return r.rollBackNewKey(ctx, key, step(classify("kms:CreateAlias", err), "creating alias %s for the new KMS key %s", r.spec.KMSAlias(), key.arn))
+		return r.rollBackNewKey(ctx, key, WrapStep(classify("kms:CreateAlias", err), "creating alias %s for the new KMS key %s", r.spec.KMSAlias(), key.arn))
 	}
 	key.aliased = true
 	return nil
@@ -298,13 +294,13 @@ func (r *networkRun) repairKey(ctx context.Context, key *networkKey) error {
 	if !key.rotation {
 		group.Go(func() error {
 			_, err := r.kms.EnableKeyRotation(gctx, &kms.EnableKeyRotationInput{KeyId: aws.String(key.arn)})
-			return step(classify("kms:EnableKeyRotation", err), "enabling rotation of KMS key %s", key.arn)
+			return WrapStep(classify("kms:EnableKeyRotation", err), "enabling rotation of KMS key %s", key.arn)
 		})
 	}
 	if !key.aliased {
 		group.Go(func() error {
 			_, err := r.kms.CreateAlias(gctx, &kms.CreateAliasInput{AliasName: aws.String(r.spec.KMSAlias()), TargetKeyId: aws.String(key.arn)})
-			return step(classify("kms:CreateAlias", err), "creating alias %s for KMS key %s", r.spec.KMSAlias(), key.arn)
+			return WrapStep(classify("kms:CreateAlias", err), "creating alias %s for KMS key %s", r.spec.KMSAlias(), key.arn)
 		})
 	}
 	if set, remove := tagDiff(key.tags, r.keyTags()); len(set) > 0 || len(remove) > 0 {
@@ -312,7 +308,7 @@ func (r *networkRun) repairKey(ctx context.Context, key *networkKey) error {
 			if len(remove) > 0 {
 				_, err := r.kms.UntagResource(gctx, &kms.UntagResourceInput{KeyId: aws.String(key.arn), TagKeys: remove})
 				if err != nil {
-					return step(classify("kms:UntagResource", err), "removing tags %v from KMS key %s", remove, key.arn)
+					return WrapStep(classify("kms:UntagResource", err), "removing tags %v from KMS key %s", remove, key.arn)
 				}
 			}
 			if len(set) > 0 {
@@ -320,7 +316,7 @@ func (r *networkRun) repairKey(ctx context.Context, key *networkKey) error {
 				// key it is even to a policy that looks only at the request.
 				set[connpolicy.TagConnection] = r.spec.ConnectionID
 				_, err := r.kms.TagResource(gctx, &kms.TagResourceInput{KeyId: aws.String(key.arn), Tags: kmsTags(set)})
-				return step(classify("kms:TagResource", err), "tagging KMS key %s", key.arn)
+				return WrapStep(classify("kms:TagResource", err), "tagging KMS key %s", key.arn)
 			}
 			return nil
 		})
@@ -347,14 +343,14 @@ func (r *networkRun) retireKey(ctx context.Context, key *networkKey) error {
 	if key.aliased {
 		_, err := r.kms.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String(r.spec.KMSAlias())})
 		if err := ignoreNotFound(classify("kms:DeleteAlias", err)); err != nil {
-			return step(err, "deleting alias %s", r.spec.KMSAlias())
+			return WrapStep(err, "deleting alias %s", r.spec.KMSAlias())
 		}
 	}
 	if key.state == kmstypes.KeyStatePendingDeletion {
 		return nil
 	}
 	_, err := r.kms.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(key.arn), PendingWindowInDays: aws.Int32(keyDeletionWindowDays)})
-	return step(ignoreNotFound(classify("kms:ScheduleKeyDeletion", err)), "scheduling the deletion of KMS key %s", key.arn)
+	return WrapStep(ignoreNotFound(classify("kms:ScheduleKeyDeletion", err)), "scheduling the deletion of KMS key %s", key.arn)
 }
 
 func kmsTags(tags map[string]string) []kmstypes.Tag {

@@ -28,10 +28,12 @@ func (c *Client) CreateNetwork(ctx context.Context, spec NetworkSpec, started fu
 	if err != nil {
 		return nil, err
 	}
+	c.Log(ctx, "creating network", map[string]any{"network": spec.NetworkID})
 	rec, err := run.build(ctx, nil, progress)
 	if err != nil {
 		return nil, err
 	}
+	c.Log(ctx, "network created", map[string]any{"network": spec.NetworkID})
 	return run.read(ctx, rec)
 }
 
@@ -70,6 +72,7 @@ func (c *Client) DeleteNetwork(ctx context.Context, spec NetworkSpec, recorded *
 	if err != nil {
 		return Retained{}, err
 	}
+	c.Log(ctx, "deleting network", map[string]any{"network": spec.NetworkID})
 	return run.delete(ctx, recorded)
 }
 
@@ -120,7 +123,7 @@ func (b *networkBuild) buildEC2(ctx context.Context) error {
 	}
 	inv, err := r.observeEC2(ctx)
 	if err != nil {
-		return step(err, "looking for the network's EC2 objects")
+		return WrapStep(err, "looking for the network's EC2 objects")
 	}
 	b.inv, b.before = inv, inv.snapshot()
 	if b.plan, err = r.planNetwork(ctx, inv); err != nil {
@@ -185,7 +188,7 @@ func (r *networkRun) read(ctx context.Context, recorded *Network) (*Network, err
 		return nil, err
 	}
 	if anchorGone || (r.spec.BringsOwnVPC() && bucketGone) {
-		return nil, notFoundError{&AWSError{Action: "ec2:DescribeVpcs", Code: "NotFound", Message: "network " + r.spec.NetworkID + " not found", Err: ErrNotFound}}
+		return nil, notFound("ec2:DescribeVpcs", "NotFound", "network "+r.spec.NetworkID+" not found")
 	}
 	n.Drift = slices.Concat(ec2Drift, storageDrift)
 	return n, nil

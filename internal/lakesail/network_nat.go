@@ -37,7 +37,7 @@ func (b *networkBuild) ensureElasticIP(ctx context.Context, zone string) (string
 			TagSpecifications: tagOnCreate(ec2types.ResourceTypeElasticIp, b.r.objectTags(name, nil)),
 		})
 		if err != nil {
-			return "", step(classify("ec2:AllocateAddress", err), "allocating the elastic IP of NAT gateway %s", name)
+			return "", WrapStep(classify("ec2:AllocateAddress", err), "allocating the elastic IP of NAT gateway %s", name)
 		}
 		id = aws.ToString(out.AllocationId)
 		b.inv.put(func() {
@@ -74,7 +74,7 @@ func (b *networkBuild) ensureNATGateway(ctx context.Context, zone, publicSubnetI
 			TagSpecifications: tagOnCreate(ec2types.ResourceTypeNatgateway, b.r.objectTags(name, nil)),
 		})
 		if err != nil {
-			return "", step(classify("ec2:CreateNatGateway", err), "creating NAT gateway %s", name)
+			return "", WrapStep(classify("ec2:CreateNatGateway", err), "creating NAT gateway %s", name)
 		}
 		id = aws.ToString(out.NatGateway.NatGatewayId)
 		b.inv.put(func() { b.inv.nats[name] = *out.NatGateway })
@@ -87,7 +87,7 @@ func (b *networkBuild) ensureNATGateway(ctx context.Context, zone, publicSubnetI
 	if ok && nat.State == ec2types.NatGatewayStateAvailable {
 		return id, nil
 	}
-	return id, step(b.r.waitNATAvailable(ctx, id), "waiting for NAT gateway %s (%s) to become available", name, id)
+	return id, WrapStep(b.r.waitNATAvailable(ctx, id), "waiting for NAT gateway %s (%s) to become available", name, id)
 }
 
 // waitForAddress waits until no deleting NAT gateway holds the elastic IP.
@@ -109,7 +109,7 @@ func (b *networkBuild) waitForAddress(ctx context.Context, allocationID string) 
 		o.MinDelay, o.MaxDelay = b.r.waits.minDelay, b.r.waits.maxDelay
 	})
 	err := waiter.Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: holders}, waitBudget(ctx))
-	return step(classify("ec2:DescribeNatGateways", err), "waiting for NAT gateways %v to release elastic IP %s", holders, allocationID)
+	return WrapStep(classify("ec2:DescribeNatGateways", err), "waiting for NAT gateways %v to release elastic IP %s", holders, allocationID)
 }
 
 // waitNATAvailable polls with the SDK's waiter; a gateway that failed is reported with AWS's
@@ -136,7 +136,7 @@ func (r *networkRun) deleteNATGateways(ctx context.Context, natIDs, allocationID
 	for _, id := range natIDs {
 		_, err := r.ec2.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(id)})
 		if err := ignoreNotFound(classify("ec2:DeleteNatGateway", err)); err != nil {
-			return step(err, "deleting NAT gateway %s", id)
+			return WrapStep(err, "deleting NAT gateway %s", id)
 		}
 	}
 	if len(natIDs) > 0 {
@@ -145,7 +145,7 @@ func (r *networkRun) deleteNATGateways(ctx context.Context, natIDs, allocationID
 		})
 		err := waiter.Wait(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: natIDs}, waitBudget(ctx))
 		if err != nil {
-			return step(classify("ec2:DescribeNatGateways", err), "waiting for NAT gateways %v to be deleted", natIDs)
+			return WrapStep(classify("ec2:DescribeNatGateways", err), "waiting for NAT gateways %v to be deleted", natIDs)
 		}
 	}
 	group, gctx := errgroup.WithContext(ctx)
@@ -153,7 +153,7 @@ func (r *networkRun) deleteNATGateways(ctx context.Context, natIDs, allocationID
 	for _, id := range allocationIDs {
 		group.Go(func() error {
 			_, err := r.ec2.ReleaseAddress(gctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(id)})
-			return step(ignoreNotFound(classify("ec2:ReleaseAddress", err)), "releasing elastic IP %s", id)
+			return WrapStep(ignoreNotFound(classify("ec2:ReleaseAddress", err)), "releasing elastic IP %s", id)
 		})
 	}
 	return group.Wait()

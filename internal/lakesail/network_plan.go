@@ -97,7 +97,7 @@ func (r *networkRun) zonesFor(ctx context.Context, inv *ec2Inventory, layout Sub
 		{Name: aws.String("zone-type"), Values: []string{"availability-zone"}},
 	}})
 	if err != nil {
-		return nil, step(classify("ec2:DescribeAvailabilityZones", err), "choosing availability zones")
+		return nil, WrapStep(classify("ec2:DescribeAvailabilityZones", err), "choosing availability zones")
 	}
 	var available []string
 	for _, z := range out.AvailabilityZones {

@@ -93,7 +93,7 @@ func (b *networkBuild) ensureSecurityGroup(ctx context.Context, vpcID string) er
 		groupID = aws.ToString(sg.GroupId)
 		var err error
 		if rules, err = b.r.securityGroupRules(ctx, groupID); err != nil {
-			return step(err, "reading the rules of security group %s", groupID)
+			return WrapStep(err, "reading the rules of security group %s", groupID)
 		}
 	} else {
 		out, err := b.r.ec2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
@@ -103,7 +103,7 @@ func (b *networkBuild) ensureSecurityGroup(ctx context.Context, vpcID string) er
 			TagSpecifications: tagOnCreate(ec2types.ResourceTypeSecurityGroup, b.r.objectTags(name, nil)),
 		})
 		if err != nil {
-			return step(classify("ec2:CreateSecurityGroup", err), "creating security group %s", name)
+			return WrapStep(classify("ec2:CreateSecurityGroup", err), "creating security group %s", name)
 		}
 		groupID = aws.ToString(out.GroupId)
 		// A new group comes with the open outbound rule only.
@@ -122,13 +122,13 @@ func (b *networkBuild) repairSecurityGroupRules(ctx context.Context, groupID str
 	if ids := ruleIDs(d.extraIngress); len(ids) > 0 {
 		_, err := b.r.ec2.RevokeSecurityGroupIngress(ctx, &ec2.RevokeSecurityGroupIngressInput{GroupId: aws.String(groupID), SecurityGroupRuleIds: ids})
 		if err != nil {
-			return step(classify("ec2:RevokeSecurityGroupIngress", err), "removing inbound rules %v from security group %s", ids, groupID)
+			return WrapStep(classify("ec2:RevokeSecurityGroupIngress", err), "removing inbound rules %v from security group %s", ids, groupID)
 		}
 	}
 	if ids := ruleIDs(d.extraEgress); len(ids) > 0 {
 		_, err := b.r.ec2.RevokeSecurityGroupEgress(ctx, &ec2.RevokeSecurityGroupEgressInput{GroupId: aws.String(groupID), SecurityGroupRuleIds: ids})
 		if err != nil {
-			return step(classify("ec2:RevokeSecurityGroupEgress", err), "removing outbound rules %v from security group %s", ids, groupID)
+			return WrapStep(classify("ec2:RevokeSecurityGroupEgress", err), "removing outbound rules %v from security group %s", ids, groupID)
 		}
 	}
 	if d.missingSelfIngress {
@@ -138,7 +138,7 @@ func (b *networkBuild) repairSecurityGroupRules(ctx context.Context, groupID str
 			TagSpecifications: ruleTags,
 		})
 		if err != nil {
-			return step(classify("ec2:AuthorizeSecurityGroupIngress", err), "admitting members of security group %s", groupID)
+			return WrapStep(classify("ec2:AuthorizeSecurityGroupIngress", err), "admitting members of security group %s", groupID)
 		}
 	}
 	if d.missingOpenEgress {
@@ -148,7 +148,7 @@ func (b *networkBuild) repairSecurityGroupRules(ctx context.Context, groupID str
 			TagSpecifications: ruleTags,
 		})
 		if err != nil {
-			return step(classify("ec2:AuthorizeSecurityGroupEgress", err), "restoring the outbound rule of security group %s", groupID)
+			return WrapStep(classify("ec2:AuthorizeSecurityGroupEgress", err), "restoring the outbound rule of security group %s", groupID)
 		}
 	}
 	return nil

@@ -117,14 +117,14 @@ func (r *networkRun) retagEC2(ctx context.Context, id string, have, want map[str
 		}
 		_, err := r.ec2.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: keys})
 		if err != nil {
-			return step(classify("ec2:DeleteTags", err), "removing tags %v from %s", remove, id)
+			return WrapStep(classify("ec2:DeleteTags", err), "removing tags %v from %s", remove, id)
 		}
 	}
 	if len(set) > 0 {
 		set[connpolicy.TagConnection] = r.spec.ConnectionID
 		_, err := r.ec2.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: ec2Tags(set)})
 		if err != nil {
-			return step(classify("ec2:CreateTags", err), "tagging %s", id)
+			return WrapStep(classify("ec2:CreateTags", err), "tagging %s", id)
 		}
 	}
 	return nil

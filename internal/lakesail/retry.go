@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 )
 
@@ -28,6 +27,8 @@ type waitOptions struct {
 	window time.Duration
 	// what names the awaited object in progress messages and errors ("EKS cluster x").
 	what string
+	// log hears each change of status of a wait (the client's Logger).
+	log Logger
 	// onRetry, when set, hears each error that is about to be retried.
 	onRetry func(err error)
 
@@ -41,7 +42,7 @@ type waitOptions struct {
 // waits are the client's delays (its WaitMinDelay and WaitMaxDelay options), or defaultMin and
 // defaultMax where the options leave them zero.
 func (c *Client) waits(defaultMin, defaultMax time.Duration) waitOptions {
-	w := waitOptions{minDelay: c.opts.WaitMinDelay, maxDelay: c.opts.WaitMaxDelay}
+	w := waitOptions{minDelay: c.opts.WaitMinDelay, maxDelay: c.opts.WaitMaxDelay, log: c.opts.Logger}
 	if w.minDelay <= 0 {
 		w.minDelay = defaultMin
 	}
@@ -153,37 +154,17 @@ func retryWhen(ctx context.Context, opts waitOptions, retryable func(error) bool
 	}
 }
 
-// waitUntil polls status until it reports one of target, pausing between polls as opts says and
-// logging each change of status. A status in neither pending nor target ends the wait with a
-// *StateError; an error from status ends it as is. Past the window (when opts has one) or when the
-// context ends, the error names the last status and wraps context.DeadlineExceeded or the
-// context's error.
-func waitUntil(ctx context.Context, opts waitOptions, pending, target []string, status func() (string, error)) error {
-	start, last := opts.clock(), ""
-	for attempt := 0; ; attempt++ {
-		current, err := status()
-		if err != nil {
-			return err
-		}
-		if current != last {
-			logf(ctx, "waiting for "+opts.what, map[string]any{"status": current, "elapsed": opts.clock().Sub(start).Round(time.Second).String()})
-			last = current
-		}
-		if slices.Contains(target, current) {
-			return nil
-		}
-		if !slices.Contains(pending, current) {
-			return &StateError{What: opts.what, Status: current}
-		}
-		delay := opts.delay(attempt)
-		waited := opts.clock().Sub(start)
-		if opts.window > 0 && waited+delay > opts.window {
-			return fmt.Errorf("waiting for %s (last status %s after %s): %w", opts.what, last, waited.Round(time.Second), context.DeadlineExceeded)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for %s (last status %s after %s): %w", opts.what, last, opts.clock().Sub(start).Round(time.Second), ctx.Err())
-		case <-opts.timer(delay):
-		}
-	}
+// PropagationWindow is how long a new or changed role may be refused by STS while IAM
+// propagates it (the AWS provider waits the same two minutes).
+const PropagationWindow = 2 * time.Minute
+
+// rollbackTimeout bounds a rollback that runs after the caller's context has ended.
+const rollbackTimeout = 2 * time.Minute
+
+// WithWaitDelays returns a copy of the client whose waiters poll between minDelay and maxDelay
+// (tests and demos against the emulator, where transitions take milliseconds).
+func (c *Client) WithWaitDelays(minDelay, maxDelay time.Duration) *Client {
+	opts := c.options()
+	opts.WaitMinDelay, opts.WaitMaxDelay = minDelay, maxDelay
+	return &Client{cfg: c.cfg, opts: opts, caller: c.caller, clients: c.clients} // same cfg and endpoints
 }

@@ -110,21 +110,18 @@ func (p *progress) record() WorkspaceRecord {
 	return p.rec
 }
 
-// CreateError is a failed create; Record holds what AWS chose for the objects already made,
-// so that the caller can record them and a later delete removes them. AccountActions are what a
-// failed update had already left to the account's own credentials (see Workspace).
-type CreateError struct {
+// WorkspaceProgress is what a failed create or update had made, carried by its error (read it
+// with RecordOf): Record holds what AWS chose for the objects already made, so that the caller can
+// record them and a later delete removes them; AccountActions are what a failed update had already
+// left to the account's own credentials (see Workspace).
+type WorkspaceProgress struct {
 	Record         WorkspaceRecord
 	AccountActions []AccountAction
-	Err            error
 }
-
-func (e *CreateError) Error() string { return e.Err.Error() }
-func (e *CreateError) Unwrap() error { return e.Err }
 
 // CreateWorkspace builds a workspace, acting as the connection role. onStarted runs before the
 // first AWS call, so the caller records the workspace (its names follow from the spec) and a
-// delete can always clean up after a failure. A failure after that returns *CreateError.
+// delete can always clean up after a failure. A failure after that carries a WorkspaceProgress (see RecordOf).
 func (c *Client) CreateWorkspace(ctx context.Context, s WorkspaceSpec, onStarted func()) (*Workspace, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -134,17 +131,17 @@ func (c *Client) CreateWorkspace(ctx context.Context, s WorkspaceSpec, onStarted
 	}
 	p := &progress{}
 	if err := c.createWorkspace(ctx, s, p); err != nil {
-		return nil, &CreateError{Record: p.record(), Err: err}
+		return nil, WithRecord(err, WorkspaceProgress{Record: p.record()})
 	}
 	ws, err := c.ReadWorkspace(ctx, s, p.record())
 	if err != nil {
-		return nil, &CreateError{Record: p.record(), Err: err}
+		return nil, WithRecord(err, WorkspaceProgress{Record: p.record()})
 	}
 	return ws, nil
 }
 
 func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progress) error {
-	logf(ctx, "creating workspace", map[string]any{"workspace": s.ID(), "cluster": s.ClusterName()})
+	c.Log(ctx, "creating workspace", map[string]any{"workspace": s.ID(), "cluster": s.ClusterName()})
 	// The log group first, so EKS finds it and never makes an untagged, unencrypted one.
 	if err := c.ensureLogGroup(ctx, s); err != nil {
 		return err
@@ -190,7 +187,7 @@ func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progre
 	if err := group.Wait(); err != nil {
 		return err
 	}
-	logf(ctx, "workspace created", map[string]any{"workspace": s.ID()})
+	c.Log(ctx, "workspace created", map[string]any{"workspace": s.ID()})
 	return nil
 }
 
@@ -238,13 +235,13 @@ func (c *Client) reimportCertificate(ctx context.Context, s WorkspaceSpec, mater
 	}
 	if !ok {
 		// Named only when it is the workspace's (read as the role, which just read it).
-		if mine, err := isSessionCertificate(ctx, c.acm(), s, certificateARN); err != nil || !mine {
+		if mine, err := c.isSessionCertificate(ctx, c.acm(), s, certificateARN); err != nil || !mine {
 			return false, nil, err
 		}
 		return false, &AccountAction{Object: "ACM certificate " + certificateARN + " (" + s.sessionDomain() + ")",
 			Command: "aws acm delete-certificate --certificate-arn " + certificateARN}, nil
 	}
-	mine, err := isSessionCertificate(ctx, api, s, certificateARN)
+	mine, err := c.isSessionCertificate(ctx, api, s, certificateARN)
 	if err != nil || !mine {
 		return false, nil, err
 	}
@@ -265,7 +262,7 @@ func (c *Client) reimportCertificate(ctx context.Context, s WorkspaceSpec, mater
 func (c *Client) retryWhilePropagating(ctx context.Context, what string, propagating func(error) bool, call func() error) error {
 	opts := c.propagationWaits()
 	opts.onRetry = func(err error) {
-		logf(ctx, what+": waiting for IAM to propagate the new role", map[string]any{"error": err.Error()})
+		c.Log(ctx, what+": waiting for IAM to propagate the new role", map[string]any{"error": err.Error()})
 	}
 	err := retryWhen(ctx, opts, propagating, call)
 	var stopped *retryStopped

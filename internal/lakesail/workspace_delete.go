@@ -28,7 +28,7 @@ import (
 // denied deleting them). Without the account's own credentials everything else is deleted and an
 // *AccountActionRequiredError names the two and how to delete them: a warning, not a failure.
 func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) error {
-	logf(ctx, "deleting workspace", map[string]any{"workspace": s.ID()})
+	c.Log(ctx, "deleting workspace", map[string]any{"workspace": s.ID()})
 	owner := newOwnerAccess(s.AccountClient, s.AccountID)
 	cluster, err := c.findCluster(ctx, s.ClusterName())
 	switch {
@@ -71,7 +71,7 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 	params := c.ssm()
 	for _, name := range s.ParameterNames() {
 		_, err := params.DeleteParameter(ctx, &ssm.DeleteParameterInput{Name: aws.String(name)})
-		if err := ignoreNotFound(classifyWorkspace("ssm:DeleteParameter", err)); err != nil {
+		if err := ignoreNotFound(classify("ssm:DeleteParameter", err)); err != nil {
 			return err
 		}
 	}
@@ -97,10 +97,10 @@ func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec Works
 		}
 	}
 	if len(left) > 0 {
-		logf(ctx, "workspace deleted, except what the account's own credentials must delete", map[string]any{"workspace": s.ID(), "left": len(left)})
+		c.Log(ctx, "workspace deleted, except what the account's own credentials must delete", map[string]any{"workspace": s.ID(), "left": len(left)})
 		return &AccountActionRequiredError{Operation: "destroying workspace " + s.ID(), Reason: owner.unavailable(ctx), Actions: left}
 	}
-	logf(ctx, "workspace deleted", map[string]any{"workspace": s.ID()})
+	c.Log(ctx, "workspace deleted", map[string]any{"workspace": s.ID()})
 	return nil
 }
 
@@ -187,7 +187,7 @@ func (c *Client) deleteOIDCProvider(ctx context.Context, s WorkspaceSpec, owner 
 	}
 	prefix := "arn:" + s.partition() + ":iam::" + s.AccountID + ":oidc-provider/"
 	if providerARN != prefix+wantHost || !eksIssuerHost.MatchString(wantHost) {
-		logf(ctx, "not deleting an OIDC provider that is not the workspace cluster's", map[string]any{"provider": providerARN, "issuer": issuer})
+		c.Log(ctx, "not deleting an OIDC provider that is not the workspace cluster's", map[string]any{"provider": providerARN, "issuer": issuer})
 		return nil, nil
 	}
 	// The workspace's provider: read with the account's credentials, or else as the role (which
@@ -219,7 +219,7 @@ func (c *Client) deleteOIDCProvider(ctx context.Context, s WorkspaceSpec, owner 
 		tags := tagMap(out.Tags)
 		recordedOnly := issuer == "" && (tags[connpolicy.TagConnection] != s.ConnectionID || tags[TagWorkspace] != s.WorkspaceID)
 		if issuerHost(aws.ToString(out.Url)) != wantHost || recordedOnly {
-			logf(ctx, "not deleting an OIDC provider that is not the workspace cluster's", map[string]any{"provider": providerARN, "url": aws.ToString(out.Url)})
+			c.Log(ctx, "not deleting an OIDC provider that is not the workspace cluster's", map[string]any{"provider": providerARN, "url": aws.ToString(out.Url)})
 			return nil, nil
 		}
 	}
@@ -267,7 +267,7 @@ func (c *Client) deleteCertificate(ctx context.Context, s WorkspaceSpec, owner *
 		// tagged with the connection).
 		left := &AccountAction{Object: "ACM certificate " + certificateARN + " (" + s.sessionDomain() + ")", Action: "delete it",
 			Command: "aws acm delete-certificate --certificate-arn " + certificateARN}
-		mine, err := isSessionCertificate(ctx, c.acm(), s, certificateARN)
+		mine, err := c.isSessionCertificate(ctx, c.acm(), s, certificateARN)
 		var awsErr *AWSError
 		switch {
 		case errors.As(err, &awsErr) && awsErr.IsAccessDenied():
@@ -279,7 +279,7 @@ func (c *Client) deleteCertificate(ctx context.Context, s WorkspaceSpec, owner *
 		}
 		return left, nil
 	}
-	mine, err := isSessionCertificate(ctx, api, s, certificateARN)
+	mine, err := c.isSessionCertificate(ctx, api, s, certificateARN)
 	if err != nil || !mine {
 		return nil, err
 	}
@@ -307,7 +307,7 @@ func (c *Client) certificateListed(ctx context.Context, certificateARN string) (
 // isSessionCertificate reads certificateARN with api (the account's own client, or the role's
 // to decide whether to name it) and tells whether it is the workspace's: imported, for the session
 // domain and no other name. A certificate that is gone is not.
-func isSessionCertificate(ctx context.Context, api acmAPI, s WorkspaceSpec, certificateARN string) (bool, error) {
+func (c *Client) isSessionCertificate(ctx context.Context, api acmAPI, s WorkspaceSpec, certificateARN string) (bool, error) {
 	out, err := api.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certificateARN)})
 	if err := classify("acm:DescribeCertificate", err); err != nil {
 		return false, ignoreNotFound(err)
@@ -317,7 +317,7 @@ func isSessionCertificate(ctx context.Context, api acmAPI, s WorkspaceSpec, cert
 	mine := cert.Type == acmtypes.CertificateTypeImported && aws.ToString(cert.DomainName) == s.sessionDomain() &&
 		(len(names) == 0 || (len(names) == 1 && names[0] == s.sessionDomain()))
 	if !mine {
-		logf(ctx, "leaving a certificate that is not the workspace's session certificate", map[string]any{
+		c.Log(ctx, "leaving a certificate that is not the workspace's session certificate", map[string]any{
 			"certificate": certificateARN, "domain": aws.ToString(cert.DomainName), "type": string(cert.Type)})
 	}
 	return mine, nil

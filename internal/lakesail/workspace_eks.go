@@ -91,7 +91,7 @@ func (c *Client) createCluster(ctx context.Context, s WorkspaceSpec) (*clusterIn
 		if existing.Tags[TagWorkspace] != s.WorkspaceID {
 			return nil, &ConflictError{What: "EKS cluster " + s.ClusterName(), Err: classify("eks:CreateCluster", err)}
 		}
-		logf(ctx, "adopting the cluster an earlier attempt created", map[string]any{"cluster": s.ClusterName()})
+		c.Log(ctx, "adopting the cluster an earlier attempt created", map[string]any{"cluster": s.ClusterName()})
 	case err != nil:
 		return nil, classify("eks:CreateCluster", err)
 	}
@@ -334,7 +334,7 @@ func (c *Client) ensureAddons(ctx context.Context, s WorkspaceSpec, kubernetesVe
 				return classify("eks:CreateAddon", err)
 			}
 		case have.Version != version || !sameJSONDocument(have.Configuration, spec.Configuration):
-			logf(ctx, "updating add-on", map[string]any{"addon": name, "from": have.Version, "to": version})
+			c.Log(ctx, "updating add-on", map[string]any{"addon": name, "from": have.Version, "to": version})
 			_, err := api.UpdateAddon(ctx, &eks.UpdateAddonInput{
 				ClusterName: aws.String(s.ClusterName()), AddonName: aws.String(name), AddonVersion: aws.String(version),
 				ConfigurationValues: aws.String(spec.Configuration), ResolveConflicts: ekstypes.ResolveConflictsOverwrite,

@@ -2,7 +2,6 @@ package lakesail_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -32,11 +31,11 @@ func TestLibWorkspaceCreateFaults(t *testing.T) {
 			env.emu.AddFault(awsemu.Fault{Service: step.service, Operation: step.operation, ErrorCode: "InjectedFault",
 				HTTPStatus: 400, Message: "injected by the test", Nth: 1, Times: 1})
 			_, err := env.asRole.CreateWorkspace(ctx, env.spec, nil)
-			var createErr *lakesail.CreateError
-			if !errors.As(err, &createErr) || !strings.Contains(err.Error(), "InjectedFault") {
+			made, ok := lakesail.RecordOf[lakesail.WorkspaceProgress](err)
+			if !ok || !strings.Contains(err.Error(), "InjectedFault") {
 				t.Fatalf("create with %s failing: %v", step.operation, err)
 			}
-			must(t, env.asRole.DeleteWorkspace(ctx, env.spec, createErr.Record))
+			must(t, env.asRole.DeleteWorkspace(ctx, env.spec, made.Record))
 			env.assertNoOrphans(t)
 			ws := env.create(t)
 			must(t, env.asRole.DeleteWorkspace(ctx, env.spec, ws.Record()))

@@ -286,7 +286,7 @@ func (c *Client) readParameters(ctx context.Context, s WorkspaceSpec, w *Workspa
 	api := c.ssm()
 	for batch := range slices.Chunk(s.ParameterNames(), maxParametersPerCall) {
 		out, err := api.GetParameters(ctx, &ssm.GetParametersInput{Names: batch})
-		if err := classifyWorkspace("ssm:GetParameters", err); err != nil {
+		if err := classify("ssm:GetParameters", err); err != nil {
 			return err
 		}
 		found := map[string]bool{}
@@ -329,7 +329,7 @@ func (c *Client) readGlueDatabases(ctx context.Context, s WorkspaceSpec, w *Work
 	api := c.glue()
 	for _, name := range s.GlueDatabaseNames() {
 		_, err := api.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String(name)})
-		err = classifyWorkspace("glue:GetDatabase", err)
+		err = classify("glue:GetDatabase", err)
 		if errors.Is(err, ErrNotFound) {
 			drift("Glue database %s was deleted", name)
 			continue

@@ -48,7 +48,7 @@ func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec Wor
 	params := c.ssm()
 	for _, name := range s.ParameterNames() {
 		_, err := params.GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name)})
-		if err := found("SSM parameter "+name, classifyWorkspace("ssm:GetParameter", err)); err != nil {
+		if err := found("SSM parameter "+name, classify("ssm:GetParameter", err)); err != nil {
 			return nil, err
 		}
 	}
@@ -68,7 +68,7 @@ func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec Wor
 	catalog := c.glue()
 	for _, name := range s.GlueDatabaseNames() {
 		_, err := catalog.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String(name)})
-		if err := found("Glue database "+name, classifyWorkspace("glue:GetDatabase", err)); err != nil {
+		if err := found("Glue database "+name, classify("glue:GetDatabase", err)); err != nil {
 			return nil, err
 		}
 	}

@@ -74,7 +74,7 @@ func (c *Client) findLogGroup(ctx context.Context, s WorkspaceSpec) (*logstypes.
 			}
 		}
 	}
-	return nil, notFoundError{&AWSError{Action: "logs:DescribeLogGroups", Code: "ResourceNotFoundException", Message: "log group " + s.LogGroupName() + " does not exist"}}
+	return nil, notFound("logs:DescribeLogGroups", "ResourceNotFoundException", "log group "+s.LogGroupName()+" does not exist")
 }
 
 // tagLogGroup sets the workspace's tags on the log group and removes any others.
@@ -232,7 +232,7 @@ func (c *Client) ensureGlueDatabases(ctx context.Context, s WorkspaceSpec, remov
 
 func (c *Client) deleteGlueDatabase(ctx context.Context, name string) error {
 	_, err := c.glue().DeleteDatabase(ctx, &glue.DeleteDatabaseInput{Name: aws.String(name)})
-	return ignoreNotFound(classifyWorkspace("glue:DeleteDatabase", err))
+	return ignoreNotFound(classify("glue:DeleteDatabase", err))
 }
 
 func sortedMapKeys[V any](m map[string]V) []string {

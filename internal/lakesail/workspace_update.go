@@ -74,11 +74,11 @@ func (c *Client) UpdateWorkspace(ctx context.Context, prior, s WorkspaceSpec, re
 	}
 	p := &progress{rec: rec}
 	if err := c.updateWorkspace(ctx, prior, s, current, p); err != nil {
-		return nil, &CreateError{Record: p.record(), AccountActions: p.left(), Err: err}
+		return nil, WithRecord(err, WorkspaceProgress{Record: p.record(), AccountActions: p.left()})
 	}
 	ws, err := c.ReadWorkspace(ctx, s, p.record())
 	if err != nil {
-		return nil, &CreateError{Record: p.record(), AccountActions: p.left(), Err: err}
+		return nil, WithRecord(err, WorkspaceProgress{Record: p.record(), AccountActions: p.left()})
 	}
 	ws.AccountActions = p.left()
 	return ws, nil
@@ -159,7 +159,7 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s WorkspaceSpec, cu
 		return err
 	}
 	if current.KubernetesVersion != s.KubernetesVersion {
-		logf(ctx, "upgrading the control plane", map[string]any{"from": current.KubernetesVersion, "to": s.KubernetesVersion})
+		c.Log(ctx, "upgrading the control plane", map[string]any{"from": current.KubernetesVersion, "to": s.KubernetesVersion})
 		out, err := api.UpdateClusterVersion(ctx, &eks.UpdateClusterVersionInput{Name: name, Version: aws.String(s.KubernetesVersion)})
 		if err != nil {
 			return classify("eks:UpdateClusterVersion", err)
@@ -202,7 +202,7 @@ func (c *Client) ensureRoleState(ctx context.Context, s WorkspaceSpec, r workspa
 		// and tags may have changed.
 		return c.repairRole(ctx, s, r)
 	}
-	logf(ctx, "restoring role", map[string]any{"role": r.Name})
+	c.Log(ctx, "restoring role", map[string]any{"role": r.Name})
 	return c.ensureRole(ctx, s, r)
 }
 

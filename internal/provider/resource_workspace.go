@@ -49,11 +49,6 @@ func (r *workspaceResource) Configure(_ context.Context, req resource.ConfigureR
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// withProgress sends the library's progress messages to the Terraform log.
-func withProgress(ctx context.Context) context.Context {
-	return lakesail.WithLogger(ctx, func(ctx context.Context, msg string, fields map[string]any) { tflog.Info(ctx, msg, fields) })
-}
-
 // session acts as the connection role through the library's connection session and returns
 // it with the connection's tenant and the external ID it used, which callers redact from their
 // diagnostics. Without an external ID (neither argument set, or a refresh or destroy of a
@@ -227,7 +222,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWorkspaceCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, true, &resp.Diagnostics)
@@ -248,10 +243,9 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		resp.Diagnostics.Append(resp.State.Set(ctx, &pending)...)
 	})
 	if err != nil {
-		var createErr *lakesail.CreateError
-		if errors.As(err, &createErr) {
-			pending.CertificateARN = types.StringValue(createErr.Record.CertificateARN)
-			pending.OIDCProviderARN = types.StringValue(createErr.Record.OIDCProviderARN)
+		if made, ok := lakesail.RecordOf[lakesail.WorkspaceProgress](err); ok {
+			pending.CertificateARN = types.StringValue(made.Record.CertificateARN)
+			pending.OIDCProviderARN = types.StringValue(made.Record.OIDCProviderARN)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &pending)...)
 		}
 		addWorkspaceError(&resp.Diagnostics, "Cannot Create LakeSail Workspace", err,
@@ -296,7 +290,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ws, err := asRole.ReadWorkspace(withProgress(ctx), spec, recordOf(state))
+	ws, err := asRole.ReadWorkspace(ctx, spec, recordOf(state))
 	if errors.Is(err, lakesail.ErrNotFound) {
 		r.readWithoutCluster(ctx, asRole, spec, &state, resp)
 		return
@@ -318,7 +312,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 // that the next apply replaces it (ModifyPlan) and the delete removes the remnants instead of
 // leaving roles, TLS keys and the rest untracked in the account.
 func (r *workspaceResource) readWithoutCluster(ctx context.Context, asRole *lakesail.Client, spec lakesail.WorkspaceSpec, state *workspaceModel, resp *resource.ReadResponse) {
-	remnants, err := asRole.WorkspaceRemnants(withProgress(ctx), spec, recordOf(*state))
+	remnants, err := asRole.WorkspaceRemnants(ctx, spec, recordOf(*state))
 	if err != nil {
 		addWorkspaceError(&resp.Diagnostics, "Cannot Read LakeSail Workspace", err,
 			"The workspace's EKS cluster is gone and the provider cannot tell whether anything else of it remains; the workspace stays in state.")
@@ -372,7 +366,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultWorkspaceUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, false, &resp.Diagnostics)
@@ -386,13 +380,13 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	ws, err := asRole.UpdateWorkspace(ctx, prior, spec, recordOf(state))
 	if err != nil {
-		var createErr *lakesail.CreateError
-		if errors.As(err, &createErr) && createErr.Record.CertificateARN != state.CertificateARN.ValueString() {
-			state.CertificateARN = types.StringValue(createErr.Record.CertificateARN)
+		made, ok := lakesail.RecordOf[lakesail.WorkspaceProgress](err)
+		if ok && made.Record.CertificateARN != state.CertificateARN.ValueString() {
+			state.CertificateARN = types.StringValue(made.Record.CertificateARN)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		}
-		if createErr != nil && len(createErr.AccountActions) > 0 {
-			addAccountActionsWarning(&resp.Diagnostics, "LakeSail Workspace Left Objects in the Account", r.accountReason(ctx, spec), createErr.AccountActions)
+		if len(made.AccountActions) > 0 {
+			addAccountActionsWarning(&resp.Diagnostics, "LakeSail Workspace Left Objects in the Account", r.accountReason(ctx, spec), made.AccountActions)
 		}
 		addWorkspaceError(&resp.Diagnostics, "Cannot Update LakeSail Workspace", err, "")
 		return
@@ -428,7 +422,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultWorkspaceDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	if !r.deregisterFromPlatform(ctx, state, &resp.Diagnostics) {

@@ -51,7 +51,7 @@ func (s ConnectionSpec) maxSession() time.Duration {
 }
 
 // Bundle renders the connection's documents for this client's account and partition.
-func (c *Client) Bundle(ctx context.Context, spec ConnectionSpec) (*connpolicy.Bundle, error) {
+func (c *ConnectionClient) Bundle(ctx context.Context, spec ConnectionSpec) (*connpolicy.Bundle, error) {
 	policy, err := c.completePolicySpec(ctx, spec.Policy)
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ func (c *Client) Bundle(ctx context.Context, spec ConnectionSpec) (*connpolicy.B
 	return connpolicy.Build(policy)
 }
 
-func (c *Client) completePolicySpec(ctx context.Context, s connpolicy.Spec) (connpolicy.Spec, error) {
+func (c *ConnectionClient) completePolicySpec(ctx context.Context, s connpolicy.Spec) (connpolicy.Spec, error) {
 	if s.AccountID == "" {
 		account, err := c.AccountID(ctx)
 		if err != nil {
@@ -89,7 +89,7 @@ func (c *Client) completePolicySpec(ctx context.Context, s connpolicy.Spec) (con
 // this create deleted again what it had made (a *RollbackError inside names what it could not):
 // the caller must forget what onRoleNamed had it record, or its delete would remove objects
 // another owner holds. A role of the same name that exists already is found before the lock.
-func (c *Client) CreateConnection(ctx context.Context, spec ConnectionSpec, onRoleNamed func(roleName string)) (*Connection, error) {
+func (c *ConnectionClient) CreateConnection(ctx context.Context, spec ConnectionSpec, onRoleNamed func(roleName string)) (*Connection, error) {
 	bundle, err := c.Bundle(ctx, spec)
 	if err != nil {
 		return nil, err

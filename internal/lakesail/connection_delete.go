@@ -34,7 +34,7 @@ const fixPolicyBlocked = "detach the policy from them (or give them another perm
 //     never a policy without the role that records it.
 //
 // Objects already gone count as deleted, so a repeated or resumed destroy finishes the job.
-func (c *Client) DeleteConnection(ctx context.Context, spec ConnectionSpec) error {
+func (c *ConnectionClient) DeleteConnection(ctx context.Context, spec ConnectionSpec) error {
 	bundle, err := c.Bundle(ctx, spec)
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ var workloadServicePrincipals = []string{"eks.amazonaws.com", "ec2.amazonaws.com
 // created is when the connection was made (its OIDC providers are younger). Only the providers
 // destroy would delete count as the connection's: a tagged provider that is the issuer of a
 // cluster of the account's is not (the role can tag providers it did not make).
-func (c *Client) observeOutsideTrust(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, created time.Time) ([]OutsideTrust, error) {
+func (c *ConnectionClient) observeOutsideTrust(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, created time.Time) ([]OutsideTrust, error) {
 	roles, err := findWorkloadRoles(ctx, api, bundle)
 	if err != nil || len(roles) == 0 {
 		return nil, err

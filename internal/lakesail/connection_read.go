@@ -83,14 +83,14 @@ func trustFingerprint(bundle *connpolicy.Bundle) string {
 
 // ReadConnection observes the connection's role and policies and compares them with spec. It
 // returns an error wrapping ErrNotFound when the role does not exist.
-func (c *Client) ReadConnection(ctx context.Context, spec ConnectionSpec) (*Connection, error) {
+func (c *ConnectionClient) ReadConnection(ctx context.Context, spec ConnectionSpec) (*Connection, error) {
 	return c.ReadObservedConnection(ctx, spec, nil)
 }
 
 // ReadObservedConnection is ReadConnection for a role that ObserveConnectionRole has just read
 // (to find the external ID, for instance): that role is not read again. With a nil or another
 // role's observation it reads the role itself.
-func (c *Client) ReadObservedConnection(ctx context.Context, spec ConnectionSpec, observed *RoleObservation) (*Connection, error) {
+func (c *ConnectionClient) ReadObservedConnection(ctx context.Context, spec ConnectionSpec, observed *RoleObservation) (*Connection, error) {
 	bundle, err := c.Bundle(ctx, spec)
 	if err != nil {
 		return nil, err

@@ -159,7 +159,7 @@ func findConnectionOIDCProviders(ctx context.Context, api iamAPI, connectionID s
 // revokeWorkloadIAM deletes the workload roles, the instance profiles of the namespace and the
 // connection's OIDC providers, and returns the tagged providers it kept (keepOthersOIDCProviders).
 // Objects already gone count as deleted.
-func (c *Client) revokeWorkloadIAM(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, roles []workloadRole, created time.Time, haveCreated bool) (kept []string, err error) {
+func (c *ConnectionClient) revokeWorkloadIAM(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle, roles []workloadRole, created time.Time, haveCreated bool) (kept []string, err error) {
 	ns := namespaceOf(bundle)
 	group, gctx := errgroup.WithContext(ctx)
 	group.SetLimit(iamConcurrency)

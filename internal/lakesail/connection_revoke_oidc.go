@@ -30,7 +30,7 @@ func (e *KeptOIDCProvidersError) Error() string {
 // those to keep: a provider whose URL is the issuer of an EKS cluster outside the connection's
 // namespace is that cluster's (the role tagged it), and one whose cluster could not be looked up
 // is kept too rather than risk the account's own.
-func (c *Client) keepOthersOIDCProviders(ctx context.Context, ns namespace, providers []string) (remove, kept []string) {
+func (c *ConnectionClient) keepOthersOIDCProviders(ctx context.Context, ns namespace, providers []string) (remove, kept []string) {
 	byRegion := map[string][]string{}
 	for _, providerARN := range providers {
 		url := providerURL(providerARN)
@@ -62,7 +62,7 @@ func (c *Client) keepOthersOIDCProviders(ctx context.Context, ns namespace, prov
 
 // clusterIssuers maps the OIDC issuer (without https://) of every EKS cluster of a region that
 // is not in the connection's namespace to the cluster's name.
-func (c *Client) clusterIssuers(ctx context.Context, region string, ns namespace) (map[string]string, error) {
+func (c *ConnectionClient) clusterIssuers(ctx context.Context, region string, ns namespace) (map[string]string, error) {
 	api := c.eksIn(region)
 	out := map[string]string{}
 	pages := eks.NewListClustersPaginator(api, &eks.ListClustersInput{})

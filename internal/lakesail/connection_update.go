@@ -15,7 +15,7 @@ import (
 // UpdateConnection brings AWS back in line with spec: it restores or updates documents (through
 // new policy versions), the boundary, attachments, the trust policy, the session length and the
 // role's tags, and removes policies on the role that the connection does not own.
-func (c *Client) UpdateConnection(ctx context.Context, spec ConnectionSpec) (*Connection, error) {
+func (c *ConnectionClient) UpdateConnection(ctx context.Context, spec ConnectionSpec) (*Connection, error) {
 	bundle, err := c.Bundle(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (c *Client) UpdateConnection(ctx context.Context, spec ConnectionSpec) (*Co
 }
 
 // reconcileAttachments attaches the connection's policies and removes anything else on the role.
-func (c *Client) reconcileAttachments(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle) error {
+func (c *ConnectionClient) reconcileAttachments(ctx context.Context, api iamAPI, bundle *connpolicy.Bundle) error {
 	attached, err := findAttachedPolicyARNs(ctx, api, bundle.RoleName)
 	if err != nil {
 		return err

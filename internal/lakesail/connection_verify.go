@@ -52,7 +52,7 @@ type VerifyOptions struct {
 // AccessDenied within the propagation window. When the window runs out it tells a role that is
 // still propagating (PropagationError) from one whose trust or external ID is wrong (TrustError)
 // by evaluating the role's trust policy itself.
-func (c *Client) VerifyRole(ctx context.Context, roleARN, externalID string, opts VerifyOptions) error {
+func (c *ConnectionClient) VerifyRole(ctx context.Context, roleARN, externalID string, opts VerifyOptions) error {
 	waits := waitOptions{minDelay: opts.MinDelay, maxDelay: opts.MaxDelay, window: opts.Window}
 	if waits.window == 0 {
 		waits.window = PropagationWindow
@@ -84,7 +84,7 @@ func (c *Client) VerifyRole(ctx context.Context, roleARN, externalID string, opt
 }
 
 // explainAssumeRoleDenied evaluates the role's trust policy for the caller and external ID.
-func (c *Client) explainAssumeRoleDenied(ctx context.Context, roleARN, externalID string, waited time.Duration, denied error) error {
+func (c *ConnectionClient) explainAssumeRoleDenied(ctx context.Context, roleARN, externalID string, waited time.Duration, denied error) error {
 	identity, err := c.CallerIdentity(ctx)
 	if err != nil {
 		return fmt.Errorf("%w (and the caller could not be identified: %w)", denied, err)

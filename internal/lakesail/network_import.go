@@ -19,7 +19,7 @@ import (
 // describes it: the created VPC's CIDR, zones and NAT layout, or the brought VPC and subnets
 // (found by their LakeSail-Network tag); a brought key; the extra tags. It returns an error
 // wrapping ErrNotFound when the network has neither a VPC nor a bucket.
-func (c *Client) ImportNetwork(ctx context.Context, base NetworkSpec) (*NetworkSpec, *Network, error) {
+func (c *NetworkClient) ImportNetwork(ctx context.Context, base NetworkSpec) (*NetworkSpec, *Network, error) {
 	if !lakeSailID.MatchString(base.ConnectionID) || !lakeSailID.MatchString(base.NetworkID) {
 		return nil, nil, specError("NetworkID", "and ConnectionID must be 10 upper-case letters or digits")
 	}

@@ -17,7 +17,7 @@ import (
 // made, so a failed create leaves a record of everything it made (and Delete, which finds the
 // network's objects by tag, removes them all). Calling it again after a failure completes the
 // network, reusing what exists.
-func (c *Client) CreateNetwork(ctx context.Context, spec NetworkSpec, started func(), progress func(Network)) (*Network, error) {
+func (c *NetworkClient) CreateNetwork(ctx context.Context, spec NetworkSpec, started func(), progress func(Network)) (*Network, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (c *Client) CreateNetwork(ctx context.Context, spec NetworkSpec, started fu
 // last saved (nil when unknown): it finds the network's own key even if its alias is gone, and
 // knows which tags the network added to a brought VPC. It returns an error wrapping ErrNotFound
 // when the network's anchor is gone: its VPC (or, for a brought VPC, its bucket).
-func (c *Client) ReadNetwork(ctx context.Context, spec NetworkSpec, recorded *Network) (*Network, error) {
+func (c *NetworkClient) ReadNetwork(ctx context.Context, spec NetworkSpec, recorded *Network) (*Network, error) {
 	run, err := c.startNetwork(ctx, spec, false)
 	if err != nil {
 		return nil, err
@@ -52,7 +52,7 @@ func (c *Client) ReadNetwork(ctx context.Context, spec NetworkSpec, recorded *Ne
 // UpdateNetwork brings AWS back in line with spec: tags, the NAT layout, and anything changed
 // or removed outside Terraform (routes, NAT gateways, security group rules, bucket settings, key
 // rotation, policy and alias).
-func (c *Client) UpdateNetwork(ctx context.Context, spec NetworkSpec, recorded *Network, progress func(Network)) (*Network, error) {
+func (c *NetworkClient) UpdateNetwork(ctx context.Context, spec NetworkSpec, recorded *Network, progress func(Network)) (*Network, error) {
 	run, err := c.startNetwork(ctx, spec, false)
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ func (c *Client) UpdateNetwork(ctx context.Context, spec NetworkSpec, recorded *
 // DeleteNetwork removes everything tagged with the network, in dependency order, whatever the
 // record says; objects already gone count as deleted. Without ForceDestroy the bucket and the
 // network's key stay, and are returned so the caller can say so.
-func (c *Client) DeleteNetwork(ctx context.Context, spec NetworkSpec, recorded *Network) (Retained, error) {
+func (c *NetworkClient) DeleteNetwork(ctx context.Context, spec NetworkSpec, recorded *Network) (Retained, error) {
 	run, err := c.startNetwork(ctx, spec, false)
 	if err != nil {
 		return Retained{}, err

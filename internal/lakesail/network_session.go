@@ -31,7 +31,7 @@ func NetworkSessionName(networkID string) string { return SessionNamePrefix + "n
 // startNetwork validates the spec and acts as the connection role (see networkSession).
 // waitForPropagation retries a refused AssumeRole for PropagationWindow (a role created in the
 // same apply); otherwise a refusal is final.
-func (c *Client) startNetwork(ctx context.Context, spec NetworkSpec, waitForPropagation bool) (*networkRun, error) {
+func (c *NetworkClient) startNetwork(ctx context.Context, spec NetworkSpec, waitForPropagation bool) (*networkRun, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (c *Client) startNetwork(ctx context.Context, spec NetworkSpec, waitForProp
 // networkSession acts as the connection role for spec, which must name a valid role: through
 // spec.Session when the caller opened one, else through a session opened here
 // (OpenConnectionSession, which finds the external ID and the tenant when they are not given).
-func (c *Client) networkSession(ctx context.Context, spec NetworkSpec, waitForPropagation bool) (*networkRun, error) {
+func (c *NetworkClient) networkSession(ctx context.Context, spec NetworkSpec, waitForPropagation bool) (*networkRun, error) {
 	sess := spec.Session
 	if sess == nil {
 		var err error
@@ -61,7 +61,7 @@ func (c *Client) networkSession(ctx context.Context, spec NetworkSpec, waitForPr
 		spec: spec, tenantID: sess.TenantID, accountID: sess.AccountID, partition: sess.Partition,
 		region: role.cfg.Region, waits: c.waitOptions(),
 		ec2: role.ec2(), s3: role.s3(), kms: role.kms(),
-		owner: &ownerAccess{base: c, accountID: sess.AccountID},
+		owner: &ownerAccess{base: c.Client, accountID: sess.AccountID},
 	}, nil
 }
 

@@ -17,7 +17,7 @@ func (s WorkspaceSpec) clusterAdminPolicy() string {
 
 // hasAdminAccess reports whether the connection role still administers the cluster: its access
 // entry exists with AmazonEKSClusterAdminPolicy on the whole cluster.
-func (c *Client) hasAdminAccess(ctx context.Context, s WorkspaceSpec) (bool, error) {
+func (c *WorkspaceClient) hasAdminAccess(ctx context.Context, s WorkspaceSpec) (bool, error) {
 	api := c.eks()
 	_, err := api.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(s.ClusterName()), PrincipalArn: aws.String(s.ConnectionRoleARN)})
 	err = classify("eks:DescribeAccessEntry", err)
@@ -40,7 +40,7 @@ func (c *Client) hasAdminAccess(ctx context.Context, s WorkspaceSpec) (bool, err
 }
 
 // restoreAdminAccess gives the connection role its cluster administration back.
-func (c *Client) restoreAdminAccess(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) restoreAdminAccess(ctx context.Context, s WorkspaceSpec) error {
 	api := c.eks()
 	_, err := api.CreateAccessEntry(ctx, &eks.CreateAccessEntryInput{ClusterName: aws.String(s.ClusterName()), PrincipalArn: aws.String(s.ConnectionRoleARN),
 		Tags: s.WorkspaceTags()})

@@ -122,7 +122,7 @@ type WorkspaceProgress struct {
 // CreateWorkspace builds a workspace, acting as the connection role. onStarted runs before the
 // first AWS call, so the caller records the workspace (its names follow from the spec) and a
 // delete can always clean up after a failure. A failure after that carries a WorkspaceProgress (see RecordOf).
-func (c *Client) CreateWorkspace(ctx context.Context, s WorkspaceSpec, onStarted func()) (*Workspace, error) {
+func (c *WorkspaceClient) CreateWorkspace(ctx context.Context, s WorkspaceSpec, onStarted func()) (*Workspace, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func (c *Client) CreateWorkspace(ctx context.Context, s WorkspaceSpec, onStarted
 	return ws, nil
 }
 
-func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progress) error {
+func (c *WorkspaceClient) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progress) error {
 	c.Log(ctx, "creating workspace", map[string]any{"workspace": s.ID(), "cluster": s.ClusterName()})
 	// The log group first, so EKS finds it and never makes an untagged, unencrypted one.
 	if err := c.ensureLogGroup(ctx, s); err != nil {
@@ -196,7 +196,7 @@ func (c *Client) createWorkspace(ctx context.Context, s WorkspaceSpec, p *progre
 // in place, keeping the ARN listeners use; only the account may re-import (the role's imports
 // must carry tags, which a re-import cannot), so without the account's own credentials a new
 // certificate is imported through the role and the old one is left to the account (p.leave).
-func (c *Client) installTLS(ctx context.Context, s WorkspaceSpec, p *progress, certificateARN string) error {
+func (c *WorkspaceClient) installTLS(ctx context.Context, s WorkspaceSpec, p *progress, certificateARN string) error {
 	material, err := newWorkspaceTLS(s, time.Now())
 	if err != nil {
 		return fmt.Errorf("generating the workspace's TLS material: %w", err)
@@ -228,7 +228,7 @@ func (c *Client) installTLS(ctx context.Context, s WorkspaceSpec, p *progress, c
 // own credentials, once it is shown to be the workspace's session certificate. done is false when
 // it was not re-imported: left is then the old certificate when the account's credentials were
 // missing, or nil when it is not the workspace's (it is not touched, nor named).
-func (c *Client) reimportCertificate(ctx context.Context, s WorkspaceSpec, material *workspaceTLS, certificateARN string) (done bool, left *AccountAction, err error) {
+func (c *WorkspaceClient) reimportCertificate(ctx context.Context, s WorkspaceSpec, material *workspaceTLS, certificateARN string) (done bool, left *AccountAction, err error) {
 	api, ok, err := newOwnerAccess(s.AccountClient, s.AccountID).acm(ctx)
 	if err != nil {
 		return false, nil, err
@@ -259,7 +259,7 @@ func (c *Client) reimportCertificate(ctx context.Context, s WorkspaceSpec, mater
 
 // retryWhilePropagating retries call while IAM has not caught up with new roles, within the
 // propagation window.
-func (c *Client) retryWhilePropagating(ctx context.Context, what string, propagating func(error) bool, call func() error) error {
+func (c *WorkspaceClient) retryWhilePropagating(ctx context.Context, what string, propagating func(error) bool, call func() error) error {
 	opts := c.propagationWaits()
 	opts.onRetry = func(err error) {
 		c.Log(ctx, what+": waiting for IAM to propagate the new role", map[string]any{"error": err.Error()})

@@ -27,7 +27,7 @@ import (
 // The OIDC provider and the certificate are deleted with s.AccountClient (the connection role is
 // denied deleting them). Without the account's own credentials everything else is deleted and an
 // *AccountActionRequiredError names the two and how to delete them: a warning, not a failure.
-func (c *Client) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) error {
+func (c *WorkspaceClient) DeleteWorkspace(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) error {
 	c.Log(ctx, "deleting workspace", map[string]any{"workspace": s.ID()})
 	owner := newOwnerAccess(s.AccountClient, s.AccountID)
 	cluster, err := c.findCluster(ctx, s.ClusterName())
@@ -112,7 +112,7 @@ func appendAction(actions []AccountAction, action *AccountAction) []AccountActio
 }
 
 // deleteCluster removes the add-ons and the node group, waits for them, then the cluster.
-func (c *Client) deleteCluster(ctx context.Context, s WorkspaceSpec, cluster *ekstypes.Cluster) error {
+func (c *WorkspaceClient) deleteCluster(ctx context.Context, s WorkspaceSpec, cluster *ekstypes.Cluster) error {
 	api := c.eks()
 	if cluster.Status == ekstypes.ClusterStatusCreating || cluster.Status == ekstypes.ClusterStatusUpdating {
 		// EKS refuses to delete a cluster in transition; an interrupted create or update ends first.
@@ -144,7 +144,7 @@ func (c *Client) deleteCluster(ctx context.Context, s WorkspaceSpec, cluster *ek
 	return c.waitClusterGone(ctx, s.ClusterName())
 }
 
-func (c *Client) deleteNodeGroup(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) deleteNodeGroup(ctx context.Context, s WorkspaceSpec) error {
 	ng, err := c.findNodeGroup(ctx, s)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -176,7 +176,7 @@ func (c *Client) deleteNodeGroup(ctx context.Context, s WorkspaceSpec) error {
 // when the cluster still exists; once it is gone, providerARN is the one recorded from that issuer
 // (by the caller, not the role), and the provider must also still carry the workspace's tags,
 // against a stale record. Without the account's credentials it is left and returned as an action.
-func (c *Client) deleteOIDCProvider(ctx context.Context, s WorkspaceSpec, owner *ownerAccess, providerARN, issuer string) (*AccountAction, error) {
+func (c *WorkspaceClient) deleteOIDCProvider(ctx context.Context, s WorkspaceSpec, owner *ownerAccess, providerARN, issuer string) (*AccountAction, error) {
 	listed, err := c.oidcProviderListed(ctx, providerARN)
 	if err != nil || !listed {
 		return nil, err
@@ -236,7 +236,7 @@ var eksIssuerHost = regexp.MustCompile(`^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\
 
 // oidcProviderListed tells, as the role, whether providerARN still exists (reading one is
 // conditioned on its connection tag, which a deleted provider does not have).
-func (c *Client) oidcProviderListed(ctx context.Context, providerARN string) (bool, error) {
+func (c *WorkspaceClient) oidcProviderListed(ctx context.Context, providerARN string) (bool, error) {
 	out, err := c.iam().ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 	if err != nil {
 		return false, classify("iam:ListOpenIDConnectProviders", err)
@@ -253,7 +253,7 @@ func (c *Client) oidcProviderListed(ctx context.Context, providerARN string) (bo
 // still lists it. Its tags prove nothing (the role can add the connection's tags to any
 // certificate), so it must be an imported certificate for the workspace's session domain, which
 // the library chose. Without the account's credentials it is left and returned as an action.
-func (c *Client) deleteCertificate(ctx context.Context, s WorkspaceSpec, owner *ownerAccess, certificateARN string) (*AccountAction, error) {
+func (c *WorkspaceClient) deleteCertificate(ctx context.Context, s WorkspaceSpec, owner *ownerAccess, certificateARN string) (*AccountAction, error) {
 	listed, err := c.certificateListed(ctx, certificateARN)
 	if err != nil || !listed {
 		return nil, err
@@ -288,7 +288,7 @@ func (c *Client) deleteCertificate(ctx context.Context, s WorkspaceSpec, owner *
 }
 
 // certificateListed tells, as the role, whether certificateARN still exists.
-func (c *Client) certificateListed(ctx context.Context, certificateARN string) (bool, error) {
+func (c *WorkspaceClient) certificateListed(ctx context.Context, certificateARN string) (bool, error) {
 	pages := acm.NewListCertificatesPaginator(c.acm(), sessionCertificateFilter())
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
@@ -307,7 +307,7 @@ func (c *Client) certificateListed(ctx context.Context, certificateARN string) (
 // isSessionCertificate reads certificateARN with api (the account's own client, or the role's
 // to decide whether to name it) and tells whether it is the workspace's: imported, for the session
 // domain and no other name. A certificate that is gone is not.
-func (c *Client) isSessionCertificate(ctx context.Context, api acmAPI, s WorkspaceSpec, certificateARN string) (bool, error) {
+func (c *WorkspaceClient) isSessionCertificate(ctx context.Context, api acmAPI, s WorkspaceSpec, certificateARN string) (bool, error) {
 	out, err := api.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certificateARN)})
 	if err := classify("acm:DescribeCertificate", err); err != nil {
 		return false, ignoreNotFound(err)

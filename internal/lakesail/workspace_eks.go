@@ -18,7 +18,7 @@ type clusterInfo struct {
 	issuer string
 }
 
-func (c *Client) findCluster(ctx context.Context, name string) (*ekstypes.Cluster, error) {
+func (c *WorkspaceClient) findCluster(ctx context.Context, name string) (*ekstypes.Cluster, error) {
 	out, err := c.eks().DescribeCluster(ctx, &eks.DescribeClusterInput{Name: aws.String(name)})
 	if err != nil {
 		return nil, classify("eks:DescribeCluster", err)
@@ -56,7 +56,7 @@ func endpointRequest(s WorkspaceSpec) *ekstypes.VpcConfigRequest {
 
 // createCluster creates the EKS cluster (or finds the one an earlier attempt made) and waits
 // for it to be ACTIVE.
-func (c *Client) createCluster(ctx context.Context, s WorkspaceSpec) (*clusterInfo, error) {
+func (c *WorkspaceClient) createCluster(ctx context.Context, s WorkspaceSpec) (*clusterInfo, error) {
 	api := c.eks()
 	vpc := endpointRequest(s)
 	vpc.SubnetIds = s.Network.PrivateSubnetIDs
@@ -105,7 +105,7 @@ func isRolePropagationError(err error) bool {
 		(strings.Contains(invalid.ErrorMessage(), "does not exist") || strings.Contains(invalid.ErrorMessage(), "cannot be assumed"))
 }
 
-func (c *Client) waitClusterActive(ctx context.Context, name string) (*clusterInfo, error) {
+func (c *WorkspaceClient) waitClusterActive(ctx context.Context, name string) (*clusterInfo, error) {
 	var info *clusterInfo
 	opts := c.waitOptions().named("EKS cluster " + name)
 	err := waitUntil(ctx, opts, eksStatuses(ekstypes.ClusterStatusCreating, ekstypes.ClusterStatusUpdating, ekstypes.ClusterStatusPending),
@@ -129,7 +129,7 @@ func (c *Client) waitClusterActive(ctx context.Context, name string) (*clusterIn
 // A deletion wait tolerates every state deletion can start from; DELETE_FAILED ends it.
 const statusDeleted = "deleted"
 
-func (c *Client) waitClusterGone(ctx context.Context, name string) error {
+func (c *WorkspaceClient) waitClusterGone(ctx context.Context, name string) error {
 	opts := c.waitOptions().named("deletion of EKS cluster " + name)
 	return waitUntil(ctx, opts, eksStatuses(ekstypes.ClusterStatusActive, ekstypes.ClusterStatusDeleting, ekstypes.ClusterStatusFailed,
 		ekstypes.ClusterStatusCreating, ekstypes.ClusterStatusUpdating, ekstypes.ClusterStatusPending), []string{statusDeleted},
@@ -162,7 +162,7 @@ func nodeGroupScaling(ng NodeGroupSpec) *ekstypes.NodegroupScalingConfig {
 
 // ensureNodeGroup creates the system node group (or adopts one left by an earlier attempt) and
 // waits for it to be ACTIVE.
-func (c *Client) ensureNodeGroup(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) ensureNodeGroup(ctx context.Context, s WorkspaceSpec) error {
 	api := c.eks()
 	ng := s.SystemNodeGroup
 	input := &eks.CreateNodegroupInput{
@@ -189,7 +189,7 @@ func (c *Client) ensureNodeGroup(ctx context.Context, s WorkspaceSpec) error {
 	return c.waitNodeGroupActive(ctx, s)
 }
 
-func (c *Client) findNodeGroup(ctx context.Context, s WorkspaceSpec) (*ekstypes.Nodegroup, error) {
+func (c *WorkspaceClient) findNodeGroup(ctx context.Context, s WorkspaceSpec) (*ekstypes.Nodegroup, error) {
 	out, err := c.eks().DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{
 		ClusterName: aws.String(s.ClusterName()), NodegroupName: aws.String(s.NodeGroupName())})
 	if err != nil {
@@ -198,7 +198,7 @@ func (c *Client) findNodeGroup(ctx context.Context, s WorkspaceSpec) (*ekstypes.
 	return out.Nodegroup, nil
 }
 
-func (c *Client) waitNodeGroupActive(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) waitNodeGroupActive(ctx context.Context, s WorkspaceSpec) error {
 	what := "node group " + s.NodeGroupName() + " of " + s.ClusterName()
 	return waitUntil(ctx, c.waitOptions().named(what), eksStatuses(ekstypes.NodegroupStatusCreating, ekstypes.NodegroupStatusUpdating),
 		eksStatuses(ekstypes.NodegroupStatusActive), func() (string, error) {
@@ -225,7 +225,7 @@ func healthIssues(h *ekstypes.NodegroupHealth) string {
 	return strings.Join(out, "; ")
 }
 
-func (c *Client) waitNodeGroupGone(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) waitNodeGroupGone(ctx context.Context, s WorkspaceSpec) error {
 	opts := c.waitOptions().named("deletion of node group " + s.NodeGroupName())
 	return waitUntil(ctx, opts, eksStatuses(ekstypes.NodegroupStatusActive, ekstypes.NodegroupStatusDeleting, ekstypes.NodegroupStatusCreateFailed,
 		ekstypes.NodegroupStatusDegraded, ekstypes.NodegroupStatusCreating, ekstypes.NodegroupStatusUpdating), []string{statusDeleted},
@@ -242,7 +242,7 @@ func (c *Client) waitNodeGroupGone(ctx context.Context, s WorkspaceSpec) error {
 }
 
 // latestAddonVersion is the newest version of an add-on that runs on a Kubernetes version.
-func (c *Client) latestAddonVersion(ctx context.Context, name, kubernetesVersion string) (string, error) {
+func (c *WorkspaceClient) latestAddonVersion(ctx context.Context, name, kubernetesVersion string) (string, error) {
 	api := c.eks()
 	pages := eks.NewDescribeAddonVersionsPaginator(api, &eks.DescribeAddonVersionsInput{
 		AddonName: aws.String(name), KubernetesVersion: aws.String(kubernetesVersion)})
@@ -300,7 +300,7 @@ func versionNumbers(v string) []int {
 }
 
 // resolveAddonVersion turns AddonLatest into a concrete version.
-func (c *Client) resolveAddonVersion(ctx context.Context, name string, a AddonSpec, kubernetesVersion string) (string, error) {
+func (c *WorkspaceClient) resolveAddonVersion(ctx context.Context, name string, a AddonSpec, kubernetesVersion string) (string, error) {
 	if a.Version != AddonLatest && a.Version != "" {
 		return a.Version, nil
 	}
@@ -309,7 +309,7 @@ func (c *Client) resolveAddonVersion(ctx context.Context, name string, a AddonSp
 
 // ensureAddons creates missing add-ons and updates those whose version or configuration differs
 // from the spec (current holds the observed ones), then waits for all of them together.
-func (c *Client) ensureAddons(ctx context.Context, s WorkspaceSpec, kubernetesVersion string, current map[string]AddonState) error {
+func (c *WorkspaceClient) ensureAddons(ctx context.Context, s WorkspaceSpec, kubernetesVersion string, current map[string]AddonState) error {
 	api := c.eks()
 	var changed []string
 	for _, name := range sortedMapKeys(s.Addons) {
@@ -356,7 +356,7 @@ func (c *Client) ensureAddons(ctx context.Context, s WorkspaceSpec, kubernetesVe
 	return nil
 }
 
-func (c *Client) findAddon(ctx context.Context, s WorkspaceSpec, name string) (*ekstypes.Addon, error) {
+func (c *WorkspaceClient) findAddon(ctx context.Context, s WorkspaceSpec, name string) (*ekstypes.Addon, error) {
 	out, err := c.eks().DescribeAddon(ctx, &eks.DescribeAddonInput{ClusterName: aws.String(s.ClusterName()), AddonName: aws.String(name)})
 	if err != nil {
 		return nil, classify("eks:DescribeAddon", err)
@@ -364,7 +364,7 @@ func (c *Client) findAddon(ctx context.Context, s WorkspaceSpec, name string) (*
 	return out.Addon, nil
 }
 
-func (c *Client) waitAddonActive(ctx context.Context, s WorkspaceSpec, name string) error {
+func (c *WorkspaceClient) waitAddonActive(ctx context.Context, s WorkspaceSpec, name string) error {
 	opts := c.waitOptions().named("add-on " + name + " of " + s.ClusterName())
 	return waitUntil(ctx, opts, eksStatuses(ekstypes.AddonStatusCreating, ekstypes.AddonStatusUpdating), eksStatuses(ekstypes.AddonStatusActive),
 		func() (string, error) {
@@ -376,7 +376,7 @@ func (c *Client) waitAddonActive(ctx context.Context, s WorkspaceSpec, name stri
 		})
 }
 
-func (c *Client) waitAddonGone(ctx context.Context, s WorkspaceSpec, name string) error {
+func (c *WorkspaceClient) waitAddonGone(ctx context.Context, s WorkspaceSpec, name string) error {
 	opts := c.waitOptions().named("deletion of add-on " + name)
 	return waitUntil(ctx, opts, eksStatuses(ekstypes.AddonStatusActive, ekstypes.AddonStatusDeleting, ekstypes.AddonStatusCreateFailed,
 		ekstypes.AddonStatusDegraded, ekstypes.AddonStatusCreating, ekstypes.AddonStatusUpdating, ekstypes.AddonStatusUpdateFailed), []string{statusDeleted},
@@ -393,7 +393,7 @@ func (c *Client) waitAddonGone(ctx context.Context, s WorkspaceSpec, name string
 }
 
 // waitUpdate polls an EKS update (of the cluster, or of a node group or add-on) until it ends.
-func (c *Client) waitUpdate(ctx context.Context, s WorkspaceSpec, update *ekstypes.Update, nodegroup string) error {
+func (c *WorkspaceClient) waitUpdate(ctx context.Context, s WorkspaceSpec, update *ekstypes.Update, nodegroup string) error {
 	if update == nil {
 		return nil
 	}

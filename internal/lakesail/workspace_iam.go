@@ -143,7 +143,7 @@ func (s WorkspaceSpec) awsManagedPolicyARN(name string) string {
 // ensureRole creates a role with WorkloadBoundary and its policies, or brings one left by an
 // earlier attempt in line (trust, policies, tags). A role of that name without the boundary is
 // never adopted: the connection cannot fix it, so it is an error.
-func (c *Client) ensureRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) error {
+func (c *WorkspaceClient) ensureRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) error {
 	api := c.iam()
 	_, err := api.CreateRole(ctx, &iam.CreateRoleInput{
 		RoleName:                 aws.String(r.Name),
@@ -163,7 +163,7 @@ func (c *Client) ensureRole(ctx context.Context, s WorkspaceSpec, r workspaceRol
 }
 
 // putRolePolicies attaches the managed policies not yet in attached and writes the inline ones.
-func (c *Client) putRolePolicies(ctx context.Context, s WorkspaceSpec, r workspaceRole, attached []string) error {
+func (c *WorkspaceClient) putRolePolicies(ctx context.Context, s WorkspaceSpec, r workspaceRole, attached []string) error {
 	api := c.iam()
 	for _, name := range r.Managed {
 		policyARN := s.awsManagedPolicyARN(name)
@@ -194,7 +194,7 @@ type roleState struct {
 }
 
 // observeRole reads a role and lists every way it differs from r.
-func (c *Client) observeRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) (*roleState, error) {
+func (c *WorkspaceClient) observeRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) (*roleState, error) {
 	api := c.iam()
 	role, err := findRole(ctx, api, r.Name)
 	if errors.Is(err, ErrNotFound) {
@@ -262,7 +262,7 @@ func trustSubject(r workspaceRole) string {
 // repairRole restores a role's boundary, trust, policies and tags. A role that lost
 // WorkloadBoundary gets it back first (the connection may only ever put that boundary); a
 // changed trust policy cannot be edited by the connection, so the role is recreated.
-func (c *Client) repairRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) error {
+func (c *WorkspaceClient) repairRole(ctx context.Context, s WorkspaceSpec, r workspaceRole) error {
 	api := c.iam()
 	role, err := findRole(ctx, api, r.Name)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 
 // completeForImport fills what an imported workspace's spec cannot know from its id: the bucket
 // and catalogs come from the storage role's policy, which names both.
-func (c *Client) completeForImport(ctx context.Context, s WorkspaceSpec) WorkspaceSpec {
+func (c *WorkspaceClient) completeForImport(ctx context.Context, s WorkspaceSpec) WorkspaceSpec {
 	out, err := c.iam().GetRolePolicy(ctx, &iam.GetRolePolicyInput{
 		RoleName: aws.String(s.WorkloadRoleName(PurposeStorage)), PolicyName: aws.String(inlinePolicyName)})
 	if err != nil {
@@ -60,7 +60,7 @@ func (c *Client) completeForImport(ctx context.Context, s WorkspaceSpec) Workspa
 
 // findCertificate finds the session certificate by its domain among the certificates the
 // connection may describe (others are refused and skipped).
-func (c *Client) findCertificate(ctx context.Context, s WorkspaceSpec) (string, error) {
+func (c *WorkspaceClient) findCertificate(ctx context.Context, s WorkspaceSpec) (string, error) {
 	api := c.acm()
 	domain := s.sessionDomain()
 	pages := acm.NewListCertificatesPaginator(api, sessionCertificateFilter())

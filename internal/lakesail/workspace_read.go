@@ -21,7 +21,7 @@ const readConcurrency = 10
 
 // ReadWorkspace observes the workspace and compares it with the spec. It returns an error
 // wrapping ErrNotFound when the cluster does not exist.
-func (c *Client) ReadWorkspace(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) (*Workspace, error) {
+func (c *WorkspaceClient) ReadWorkspace(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) (*Workspace, error) {
 	cluster, err := c.findCluster(ctx, s.ClusterName())
 	if err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (w *Workspace) compareCluster(s WorkspaceSpec) {
 	}
 }
 
-func (c *Client) readNodeGroup(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
+func (c *WorkspaceClient) readNodeGroup(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
 	ng, err := c.findNodeGroup(ctx, s)
 	if errors.Is(err, ErrNotFound) {
 		drift("node group %s was deleted", s.NodeGroupName())
@@ -176,7 +176,7 @@ func (c *Client) readNodeGroup(ctx context.Context, s WorkspaceSpec, w *Workspac
 	return nil
 }
 
-func (c *Client) readAddon(ctx context.Context, s WorkspaceSpec, w *Workspace, name string, mu *sync.Mutex, drift func(string, ...any)) error {
+func (c *WorkspaceClient) readAddon(ctx context.Context, s WorkspaceSpec, w *Workspace, name string, mu *sync.Mutex, drift func(string, ...any)) error {
 	addon, err := c.findAddon(ctx, s, name)
 	if errors.Is(err, ErrNotFound) {
 		drift("add-on %s was deleted", name)
@@ -209,7 +209,7 @@ func (c *Client) readAddon(ctx context.Context, s WorkspaceSpec, w *Workspace, n
 	return nil
 }
 
-func (c *Client) readLogGroup(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
+func (c *WorkspaceClient) readLogGroup(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
 	group, err := c.findLogGroup(ctx, s)
 	if errors.Is(err, ErrNotFound) {
 		drift("log group %s was deleted", s.LogGroupName())
@@ -231,7 +231,7 @@ func (c *Client) readLogGroup(ctx context.Context, s WorkspaceSpec, w *Workspace
 }
 
 // readRole records a role's ARN only when it is within the security envelope.
-func (c *Client) readRole(ctx context.Context, s WorkspaceSpec, w *Workspace, r workspaceRole, mu *sync.Mutex, drift func(string, ...any)) error {
+func (c *WorkspaceClient) readRole(ctx context.Context, s WorkspaceSpec, w *Workspace, r workspaceRole, mu *sync.Mutex, drift func(string, ...any)) error {
 	st, err := c.observeRole(ctx, s, r)
 	if err != nil {
 		return err
@@ -258,7 +258,7 @@ func (c *Client) readRole(ctx context.Context, s WorkspaceSpec, w *Workspace, r 
 	return nil
 }
 
-func (c *Client) readOIDCProvider(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
+func (c *WorkspaceClient) readOIDCProvider(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
 	if w.OIDCIssuerURL == "" {
 		return nil
 	}
@@ -282,7 +282,7 @@ func (c *Client) readOIDCProvider(ctx context.Context, s WorkspaceSpec, w *Works
 
 // readParameters checks that the workspace's parameters exist, ten names per call (GetParameters'
 // limit); it reads no values.
-func (c *Client) readParameters(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
+func (c *WorkspaceClient) readParameters(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
 	api := c.ssm()
 	for batch := range slices.Chunk(s.ParameterNames(), maxParametersPerCall) {
 		out, err := api.GetParameters(ctx, &ssm.GetParametersInput{Names: batch})
@@ -307,7 +307,7 @@ func (c *Client) readParameters(ctx context.Context, s WorkspaceSpec, w *Workspa
 // maxParametersPerCall is how many names one ssm:GetParameters call accepts.
 const maxParametersPerCall = 10
 
-func (c *Client) readCertificate(ctx context.Context, w *Workspace, certificateARN string, drift func(string, ...any)) error {
+func (c *WorkspaceClient) readCertificate(ctx context.Context, w *Workspace, certificateARN string, drift func(string, ...any)) error {
 	if certificateARN == "" {
 		drift("the session certificate was never imported")
 		return nil
@@ -325,7 +325,7 @@ func (c *Client) readCertificate(ctx context.Context, w *Workspace, certificateA
 	return nil
 }
 
-func (c *Client) readGlueDatabases(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
+func (c *WorkspaceClient) readGlueDatabases(ctx context.Context, s WorkspaceSpec, w *Workspace, drift func(string, ...any)) error {
 	api := c.glue()
 	for _, name := range s.GlueDatabaseNames() {
 		_, err := api.GetDatabase(ctx, &glue.GetDatabaseInput{Name: aws.String(name)})

@@ -13,7 +13,7 @@ import (
 // provider, the parameters, the certificate, the log group and the Glue databases. It returns
 // nil when nothing remains, so that a workspace whose cluster is gone can be forgotten only
 // when forgetting it orphans nothing.
-func (c *Client) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) ([]string, error) {
+func (c *WorkspaceClient) WorkspaceRemnants(ctx context.Context, s WorkspaceSpec, rec WorkspaceRecord) ([]string, error) {
 	var out []string
 	found := func(what string, err error) error {
 		switch {

@@ -24,7 +24,7 @@ import (
 
 // ensureLogGroup creates the control-plane log group with its key, tags and retention, or
 // brings an existing one (an earlier attempt's) up to date.
-func (c *Client) ensureLogGroup(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) ensureLogGroup(ctx context.Context, s WorkspaceSpec) error {
 	api := c.logs()
 	_, err := api.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{
 		LogGroupName: aws.String(s.LogGroupName()),
@@ -53,14 +53,14 @@ func (c *Client) ensureLogGroup(ctx context.Context, s WorkspaceSpec) error {
 	return c.putRetention(ctx, s)
 }
 
-func (c *Client) putRetention(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) putRetention(ctx context.Context, s WorkspaceSpec) error {
 	_, err := c.logs().PutRetentionPolicy(ctx, &cloudwatchlogs.PutRetentionPolicyInput{
 		LogGroupName: aws.String(s.LogGroupName()), RetentionInDays: aws.Int32(int32(s.LogRetentionDays))})
 	return classify("logs:PutRetentionPolicy", err)
 }
 
 // findLogGroup finds the control-plane log group (DescribeLogGroups matches by prefix).
-func (c *Client) findLogGroup(ctx context.Context, s WorkspaceSpec) (*logstypes.LogGroup, error) {
+func (c *WorkspaceClient) findLogGroup(ctx context.Context, s WorkspaceSpec) (*logstypes.LogGroup, error) {
 	pages := cloudwatchlogs.NewDescribeLogGroupsPaginator(c.logs(),
 		&cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(s.LogGroupName())})
 	for pages.HasMorePages() {
@@ -78,7 +78,7 @@ func (c *Client) findLogGroup(ctx context.Context, s WorkspaceSpec) (*logstypes.
 }
 
 // tagLogGroup sets the workspace's tags on the log group and removes any others.
-func (c *Client) tagLogGroup(ctx context.Context, s WorkspaceSpec, groupARN string) error {
+func (c *WorkspaceClient) tagLogGroup(ctx context.Context, s WorkspaceSpec, groupARN string) error {
 	api := c.logs()
 	groupARN = trimLogGroupARN(groupARN)
 	out, err := api.ListTagsForResource(ctx, &cloudwatchlogs.ListTagsForResourceInput{ResourceArn: aws.String(groupARN)})
@@ -127,7 +127,7 @@ func workspaceTagDiff(current, desired map[string]string) (stale []string, chang
 }
 
 // ensureOIDCProvider registers the cluster's issuer with IAM for IRSA, audience STS.
-func (c *Client) ensureOIDCProvider(ctx context.Context, s WorkspaceSpec, issuer string) error {
+func (c *WorkspaceClient) ensureOIDCProvider(ctx context.Context, s WorkspaceSpec, issuer string) error {
 	_, err := c.iam().CreateOpenIDConnectProvider(ctx, &iam.CreateOpenIDConnectProviderInput{
 		Url:          aws.String(issuer),
 		ClientIDList: []string{"sts.amazonaws.com"},
@@ -142,7 +142,7 @@ func (c *Client) ensureOIDCProvider(ctx context.Context, s WorkspaceSpec, issuer
 
 // putParameters stores the Konnectivity material as SecureString parameters encrypted with the
 // network's key, replacing what an earlier attempt or rotation left.
-func (c *Client) putParameters(ctx context.Context, s WorkspaceSpec, values map[string]string) error {
+func (c *WorkspaceClient) putParameters(ctx context.Context, s WorkspaceSpec, values map[string]string) error {
 	api := c.ssm()
 	for _, suffix := range konnectivityParameters {
 		name := s.ParameterPath() + suffix
@@ -171,7 +171,7 @@ func (c *Client) putParameters(ctx context.Context, s WorkspaceSpec, values map[
 	return nil
 }
 
-func (c *Client) tagParameter(ctx context.Context, s WorkspaceSpec, name string) error {
+func (c *WorkspaceClient) tagParameter(ctx context.Context, s WorkspaceSpec, name string) error {
 	_, err := c.ssm().AddTagsToResource(ctx, &ssm.AddTagsToResourceInput{
 		ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(name), Tags: ssmTags(s.WorkspaceTags())})
 	return classify("ssm:AddTagsToResource", err)
@@ -187,7 +187,7 @@ func ssmTags(tags map[string]string) []ssmtypes.Tag {
 
 // importCertificate imports the session certificate as a new, tagged certificate through the
 // role (a re-import replaces one in place and is the account's: reimportCertificate).
-func (c *Client) importCertificate(ctx context.Context, s WorkspaceSpec, material *workspaceTLS) (string, error) {
+func (c *WorkspaceClient) importCertificate(ctx context.Context, s WorkspaceSpec, material *workspaceTLS) (string, error) {
 	out, err := c.acm().ImportCertificate(ctx, &acm.ImportCertificateInput{
 		Certificate:      []byte(material.Session.Cert),
 		PrivateKey:       []byte(material.Session.Key),
@@ -210,7 +210,7 @@ func acmTags(tags map[string]string) []acmtypes.Tag {
 
 // ensureGlueDatabases creates the spec's databases that do not exist and deletes those of
 // removed catalogs (names of the workspace only).
-func (c *Client) ensureGlueDatabases(ctx context.Context, s WorkspaceSpec, removed []string) error {
+func (c *WorkspaceClient) ensureGlueDatabases(ctx context.Context, s WorkspaceSpec, removed []string) error {
 	api := c.glue()
 	for _, name := range s.GlueDatabaseNames() {
 		_, err := api.CreateDatabase(ctx, &glue.CreateDatabaseInput{
@@ -230,7 +230,7 @@ func (c *Client) ensureGlueDatabases(ctx context.Context, s WorkspaceSpec, remov
 	return nil
 }
 
-func (c *Client) deleteGlueDatabase(ctx context.Context, name string) error {
+func (c *WorkspaceClient) deleteGlueDatabase(ctx context.Context, name string) error {
 	_, err := c.glue().DeleteDatabase(ctx, &glue.DeleteDatabaseInput{Name: aws.String(name)})
 	return ignoreNotFound(classify("glue:DeleteDatabase", err))
 }

@@ -13,7 +13,7 @@ import (
 func (s WorkspaceSpec) clusterSubnetTag() string { return "kubernetes.io/cluster/" + s.ClusterName() }
 
 // tagSubnets marks the workspace's subnets as shared with its cluster.
-func (c *Client) tagSubnets(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) tagSubnets(ctx context.Context, s WorkspaceSpec) error {
 	_, err := c.ec2().CreateTags(ctx, &ec2.CreateTagsInput{
 		Resources: s.Network.PrivateSubnetIDs,
 		Tags:      []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag()), Value: aws.String("shared")}},
@@ -22,7 +22,7 @@ func (c *Client) tagSubnets(ctx context.Context, s WorkspaceSpec) error {
 }
 
 // untagSubnets removes the cluster's mark from the subnets; subnets already gone are skipped.
-func (c *Client) untagSubnets(ctx context.Context, s WorkspaceSpec) error {
+func (c *WorkspaceClient) untagSubnets(ctx context.Context, s WorkspaceSpec) error {
 	for _, subnet := range s.Network.PrivateSubnetIDs {
 		_, err := c.ec2().DeleteTags(ctx, &ec2.DeleteTagsInput{
 			Resources: []string{subnet}, Tags: []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag())}},

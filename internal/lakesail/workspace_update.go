@@ -61,7 +61,7 @@ func CheckVersionStep(from, to string) error {
 // removed add-ons and databases are deleted. New TLS material is re-imported into the existing
 // certificate with s.AccountClient; without the account's own credentials a new certificate
 // replaces it and the returned Workspace's AccountActions name the old one.
-func (c *Client) UpdateWorkspace(ctx context.Context, prior, s WorkspaceSpec, rec WorkspaceRecord) (*Workspace, error) {
+func (c *WorkspaceClient) UpdateWorkspace(ctx context.Context, prior, s WorkspaceSpec, rec WorkspaceRecord) (*Workspace, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func (c *Client) UpdateWorkspace(ctx context.Context, prior, s WorkspaceSpec, re
 	return ws, nil
 }
 
-func (c *Client) updateWorkspace(ctx context.Context, prior, s WorkspaceSpec, current *Workspace, p *progress) error {
+func (c *WorkspaceClient) updateWorkspace(ctx context.Context, prior, s WorkspaceSpec, current *Workspace, p *progress) error {
 	api := c.eks()
 	name := aws.String(s.ClusterName())
 	if current.ClusterStatus != string(ekstypes.ClusterStatusActive) {
@@ -187,7 +187,7 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s WorkspaceSpec, cu
 }
 
 // ensureRoleState repairs a role the read found outside its envelope (or gone).
-func (c *Client) ensureRoleState(ctx context.Context, s WorkspaceSpec, r workspaceRole, current *Workspace) error {
+func (c *WorkspaceClient) ensureRoleState(ctx context.Context, s WorkspaceSpec, r workspaceRole, current *Workspace) error {
 	var arn string
 	switch r.Purpose {
 	case "cluster":
@@ -206,7 +206,7 @@ func (c *Client) ensureRoleState(ctx context.Context, s WorkspaceSpec, r workspa
 	return c.ensureRole(ctx, s, r)
 }
 
-func (c *Client) updateNodeGroup(ctx context.Context, s WorkspaceSpec, current *Workspace) error {
+func (c *WorkspaceClient) updateNodeGroup(ctx context.Context, s WorkspaceSpec, current *Workspace) error {
 	if current.SystemNodeGroup == nil {
 		return c.ensureNodeGroup(ctx, s)
 	}
@@ -240,7 +240,7 @@ func (c *Client) updateNodeGroup(ctx context.Context, s WorkspaceSpec, current *
 }
 
 // updateClusterTags sets the workspace's tags on everything that carries them.
-func (c *Client) updateClusterTags(ctx context.Context, s WorkspaceSpec, current *Workspace) error {
+func (c *WorkspaceClient) updateClusterTags(ctx context.Context, s WorkspaceSpec, current *Workspace) error {
 	tags := s.WorkspaceTags()
 	if err := c.tagEKSResource(ctx, current.ClusterARN, current.Tags, tags); err != nil {
 		return err
@@ -288,7 +288,7 @@ func (s WorkspaceSpec) glueDatabaseARN(region, name string) string {
 }
 
 // tagEKSResource makes an EKS resource's tags equal to desired.
-func (c *Client) tagEKSResource(ctx context.Context, arn string, current, desired map[string]string) error {
+func (c *WorkspaceClient) tagEKSResource(ctx context.Context, arn string, current, desired map[string]string) error {
 	api := c.eks()
 	stale, changed := workspaceTagDiff(current, desired)
 	if len(stale) > 0 {
@@ -306,7 +306,7 @@ func (c *Client) tagEKSResource(ctx context.Context, arn string, current, desire
 	return nil
 }
 
-func (c *Client) deleteAddon(ctx context.Context, s WorkspaceSpec, name string) error {
+func (c *WorkspaceClient) deleteAddon(ctx context.Context, s WorkspaceSpec, name string) error {
 	_, err := c.eks().DeleteAddon(ctx, &eks.DeleteAddonInput{ClusterName: aws.String(s.ClusterName()), AddonName: aws.String(name)})
 	err = classify("eks:DeleteAddon", err)
 	if errors.Is(err, ErrNotFound) {

@@ -77,7 +77,7 @@ func BuiltinKubernetesVersions(now time.Time) KubernetesVersions {
 
 // KubernetesVersions asks EKS which Kubernetes versions it offers (DescribeClusterVersions,
 // which IAM authorizes as eks:DescribeClusterVersions on "*"), oldest first.
-func (c *Client) KubernetesVersions(ctx context.Context) (KubernetesVersions, error) {
+func (c *WorkspaceClient) KubernetesVersions(ctx context.Context) (KubernetesVersions, error) {
 	api := c.eks()
 	var out KubernetesVersions
 	pages := eks.NewDescribeClusterVersionsPaginator(api, &eks.DescribeClusterVersionsInput{})

@@ -16,11 +16,11 @@ func (e notFoundError) Is(target error) bool { return target == ErrNotFound }
 func (e notFoundError) Unwrap() error        { return e.AWSError }
 
 // classify wraps an SDK error as *AWSError naming action and marks not-found errors; nil stays nil.
-func classify(action string, err error) error {
+func Classify(action string, err error) error {
 	if err == nil {
 		return nil
 	}
-	wrapped := wrapAWSError(action, err)
+	wrapped := WrapAWSError(action, err)
 	var awsErr *AWSError
 	if errors.As(wrapped, &awsErr) && awsErr.IsNotFound() {
 		return notFoundError{awsErr}
@@ -30,7 +30,7 @@ func classify(action string, err error) error {
 
 // notFound is an error wrapping ErrNotFound for an object the library looked for and did not
 // find, in the words of an AWS answer (action, code and message).
-func notFound(action, code, message string) error {
+func NewNotFound(action, code, message string) error {
 	return notFoundError{&AWSError{Action: action, Code: code, Message: message, Err: ErrNotFound}}
 }
 
@@ -56,7 +56,7 @@ func IsThrottled(err error) bool {
 }
 
 // ignoreNotFound drops an error that says the object does not exist.
-func ignoreNotFound(err error) error {
+func IgnoreNotFound(err error) error {
 	if IsNotFound(err) {
 		return nil
 	}

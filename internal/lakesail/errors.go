@@ -109,7 +109,7 @@ const sdkPlaceholderCode = "UnknownError"
 // wrapAWSError turns an SDK error into an *AWSError naming the action; nil stays nil. An answer
 // that is not an AWS error (no code in it, or a body the SDK could not decode) keeps Code empty
 // and records the HTTP status and an excerpt of the body instead.
-func wrapAWSError(action string, err error) error {
+func WrapAWSError(action string, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -12,35 +12,35 @@ import (
 // Shared IAM role helpers: what connections and workspaces both do to the roles they own.
 
 // iamConcurrency bounds parallel IAM calls: IAM throttles bursts per account.
-const iamConcurrency = 4
+const IAMConcurrency = 4
 
 // deleteRole detaches every managed policy, deletes every inline policy and then the role. A
 // missing role is done; a DeleteConflict names what still holds the role. Workspaces delete
 // their roles with it through the connection role, which may not list instance profiles.
-func deleteRole(ctx context.Context, api iamAPI, roleName string) error {
-	if err := emptyRole(ctx, api, roleName); err != nil {
-		return ignoreNotFound(err)
+func DeleteRole(ctx context.Context, api IAMAPI, roleName string) error {
+	if err := EmptyRole(ctx, api, roleName); err != nil {
+		return IgnoreNotFound(err)
 	}
-	return deleteEmptiedRole(ctx, api, roleName)
+	return DeleteEmptiedRole(ctx, api, roleName)
 }
 
 // emptyRole detaches a role's managed policies and deletes its inline ones; a missing role
 // wraps ErrNotFound.
-func emptyRole(ctx context.Context, api iamAPI, roleName string) error {
-	attached, err := findAttachedPolicyARNs(ctx, api, roleName)
+func EmptyRole(ctx context.Context, api IAMAPI, roleName string) error {
+	attached, err := FindAttachedPolicyARNs(ctx, api, roleName)
 	if err != nil {
 		return err
 	}
-	if err := detachRolePolicies(ctx, api, roleName, attached); err != nil {
+	if err := DetachRolePolicies(ctx, api, roleName, attached); err != nil {
 		return err
 	}
-	return deleteInlinePolicies(ctx, api, roleName)
+	return DeleteInlinePolicies(ctx, api, roleName)
 }
 
-func deleteEmptiedRole(ctx context.Context, api iamAPI, roleName string) error {
+func DeleteEmptiedRole(ctx context.Context, api IAMAPI, roleName string) error {
 	_, err := api.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(roleName)})
-	err = ignoreNotFound(classify("iam:DeleteRole", err))
-	if isDeleteConflict(err) {
+	err = IgnoreNotFound(Classify("iam:DeleteRole", err))
+	if IsDeleteConflict(err) {
 		return &DeleteBlockedError{Object: "IAM role " + roleName, BlockedBy: roleHolders(ctx, api, roleName),
 			Fix: "they were added while destroy ran; run destroy again", Err: err}
 	}
@@ -48,19 +48,19 @@ func deleteEmptiedRole(ctx context.Context, api iamAPI, roleName string) error {
 }
 
 // roleHolders names what still keeps a role from being deleted, as far as it can be listed.
-func roleHolders(ctx context.Context, api iamAPI, roleName string) []string {
+func roleHolders(ctx context.Context, api IAMAPI, roleName string) []string {
 	var out []string
-	if attached, err := findAttachedPolicyARNs(ctx, api, roleName); err == nil {
+	if attached, err := FindAttachedPolicyARNs(ctx, api, roleName); err == nil {
 		for _, arn := range attached {
 			out = append(out, "managed policy "+arn+" (attached)")
 		}
 	}
-	if inline, err := findInlinePolicyNames(ctx, api, roleName); err == nil {
+	if inline, err := FindInlinePolicyNames(ctx, api, roleName); err == nil {
 		for _, name := range inline {
 			out = append(out, "inline policy "+name)
 		}
 	}
-	if profiles, err := findInstanceProfilesForRole(ctx, api, roleName); err == nil {
+	if profiles, err := FindInstanceProfilesForRole(ctx, api, roleName); err == nil {
 		for _, p := range profiles {
 			out = append(out, "instance profile "+aws.ToString(p.InstanceProfileName))
 		}
@@ -68,36 +68,36 @@ func roleHolders(ctx context.Context, api iamAPI, roleName string) []string {
 	return out
 }
 
-func detachRolePolicies(ctx context.Context, api iamAPI, roleName string, arns []string) error {
+func DetachRolePolicies(ctx context.Context, api IAMAPI, roleName string, arns []string) error {
 	for _, policyARN := range arns {
 		_, err := api.DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String(roleName), PolicyArn: aws.String(policyARN)})
-		if err := ignoreNotFound(classify("iam:DetachRolePolicy", err)); err != nil {
+		if err := IgnoreNotFound(Classify("iam:DetachRolePolicy", err)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func deleteInlinePolicies(ctx context.Context, api iamAPI, roleName string) error {
-	inline, err := findInlinePolicyNames(ctx, api, roleName)
+func DeleteInlinePolicies(ctx context.Context, api IAMAPI, roleName string) error {
+	inline, err := FindInlinePolicyNames(ctx, api, roleName)
 	if err != nil {
-		return ignoreNotFound(err)
+		return IgnoreNotFound(err)
 	}
 	for _, name := range inline {
 		_, err := api.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String(name)})
-		if err := ignoreNotFound(classify("iam:DeleteRolePolicy", err)); err != nil {
+		if err := IgnoreNotFound(Classify("iam:DeleteRolePolicy", err)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func isDeleteConflict(err error) bool {
+func IsDeleteConflict(err error) bool {
 	var awsErr *AWSError
 	return errors.As(err, &awsErr) && awsErr.Code == "DeleteConflict"
 }
 
-func reconcileRoleTags(ctx context.Context, api iamAPI, roleName string, current, desired map[string]string) error {
+func ReconcileRoleTags(ctx context.Context, api IAMAPI, roleName string, current, desired map[string]string) error {
 	var stale []string
 	for key := range current {
 		if _, keep := desired[key]; !keep {
@@ -114,13 +114,13 @@ func reconcileRoleTags(ctx context.Context, api iamAPI, roleName string, current
 		slices.Sort(stale)
 		_, err := api.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(roleName), TagKeys: stale})
 		if err != nil {
-			return classify("iam:UntagRole", err)
+			return Classify("iam:UntagRole", err)
 		}
 	}
 	if len(changed) > 0 {
-		_, err := api.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(roleName), Tags: iamTags(changed)})
+		_, err := api.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(roleName), Tags: IAMTags(changed)})
 		if err != nil {
-			return classify("iam:TagRole", err)
+			return Classify("iam:TagRole", err)
 		}
 	}
 	return nil

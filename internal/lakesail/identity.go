@@ -52,13 +52,13 @@ func (c *Client) principalARN(ctx context.Context, callerARN string) (string, er
 	}
 	parsed, _ := arn.Parse(callerARN)
 	fallback := arn.ARN{Partition: parsed.Partition, Service: "iam", AccountID: parsed.AccountID, Resource: "role/" + roleName}.String()
-	out, err := c.iam().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
+	out, err := c.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
 	if err != nil {
 		var awsErr *AWSError
-		if errors.As(wrapAWSError("iam:GetRole", err), &awsErr) && awsErr.IsAccessDenied() {
+		if errors.As(WrapAWSError("iam:GetRole", err), &awsErr) && awsErr.IsAccessDenied() {
 			return fallback, nil
 		}
-		return "", wrapAWSError("iam:GetRole", err)
+		return "", WrapAWSError("iam:GetRole", err)
 	}
 	return aws.ToString(out.Role.Arn), nil
 }
@@ -95,4 +95,4 @@ func (e *RoleARNError) Error() string {
 	return fmt.Sprintf("must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), not %q", e.ARN)
 }
 
-var lakeSailID = regexp.MustCompile(`^[A-Z0-9]{10}$`)
+var LakeSailID = regexp.MustCompile(`^[A-Z0-9]{10}$`)

@@ -19,57 +19,57 @@ import (
 
 // newOwnerAccess is the account's own credentials for the connection's account accountID, as
 // far as base has them; nil base means none (every use then reports that the account must act).
-func newOwnerAccess(base *Client, accountID string) *ownerAccess {
+func NewOwnerAccess(base *Client, accountID string) *OwnerAccess {
 	if base == nil {
 		return nil
 	}
-	return &ownerAccess{base: base, accountID: accountID}
+	return &OwnerAccess{Base: base, AccountID: accountID}
 }
 
 // usable reports whether the client's credentials are the account's (asked of STS once).
-func (o *ownerAccess) usable(ctx context.Context) (bool, error) {
-	if o == nil || o.base == nil {
+func (o *OwnerAccess) usable(ctx context.Context) (bool, error) {
+	if o == nil || o.Base == nil {
 		return false, nil
 	}
-	_, _, ok, err := o.clients(ctx)
+	_, _, ok, err := o.Clients(ctx)
 	return ok, err
 }
 
 // iam is the account's own IAM client, or ok == false when the client has no credentials of it.
-func (o *ownerAccess) iam(ctx context.Context) (api iamAPI, ok bool, err error) {
+func (o *OwnerAccess) IAM(ctx context.Context) (api IAMAPI, ok bool, err error) {
 	if ok, err = o.usable(ctx); !ok || err != nil {
 		return nil, ok, err
 	}
-	return o.base.iam(), true, nil
+	return o.Base.IAM(), true, nil
 }
 
 // acm is the account's own ACM client, or ok == false when the client has no credentials of it.
-func (o *ownerAccess) acm(ctx context.Context) (api acmAPI, ok bool, err error) {
+func (o *OwnerAccess) ACM(ctx context.Context) (api ACMAPI, ok bool, err error) {
 	if ok, err = o.usable(ctx); !ok || err != nil {
 		return nil, ok, err
 	}
-	return o.base.acm(), true, nil
+	return o.Base.ACM(), true, nil
 }
 
 // ec2 is the account's own EC2 client, or ok == false when the client has no credentials of it.
-func (o *ownerAccess) ec2(ctx context.Context) (api ec2API, ok bool, err error) {
+func (o *OwnerAccess) EC2(ctx context.Context) (api EC2API, ok bool, err error) {
 	if ok, err = o.usable(ctx); !ok || err != nil {
 		return nil, ok, err
 	}
-	return o.base.ec2(), true, nil
+	return o.Base.EC2(), true, nil
 }
 
 // unavailable says why the account's own credentials were not used; call it after usable
 // reported false.
-func (o *ownerAccess) unavailable(ctx context.Context) string {
-	if o == nil || o.base == nil {
+func (o *OwnerAccess) Unavailable(ctx context.Context) string {
+	if o == nil || o.Base == nil {
 		return "no client with the account's own credentials was given"
 	}
-	account, err := o.base.AccountID(ctx)
+	account, err := o.Base.AccountID(ctx)
 	if err != nil {
 		return "the account of the client's own credentials is unknown"
 	}
-	return fmt.Sprintf("the client's own credentials belong to account %s, not to the connection's account %s", account, o.accountID)
+	return fmt.Sprintf("the client's own credentials belong to account %s, not to the connection's account %s", account, o.AccountID)
 }
 
 // AccountAction is one change that only the account's own credentials may make and that was
@@ -115,14 +115,14 @@ func (e *AccountActionRequiredError) Error() string {
 // the connection's account: LakeSail's control plane uses the library with credentials of its own
 // account, and those must never stand in for the customer's. Resolved on first use, so a network
 // without such drift makes no call with them.
-type ownerAccess struct {
-	base      *Client
-	accountID string // the connection's
+type OwnerAccess struct {
+	Base      *Client
+	AccountID string // the connection's
 
 	mu       sync.Mutex
 	resolved bool
-	s3       s3API // nil when the client's credentials are not the account's
-	kms      kmsAPI
+	s3       S3API // nil when the client's credentials are not the account's
+	kms      KMSAPI
 }
 
 // OwnerCredentialsRequiredError says a setting that keeps the network's data in the account
@@ -140,19 +140,19 @@ type OwnerCredentialsRequiredError struct {
 
 // clients returns the S3 and KMS clients acting with the account's own credentials, or
 // ok == false when the client's credentials belong to another account.
-func (o *ownerAccess) clients(ctx context.Context) (s3c s3API, kmsc kmsAPI, ok bool, err error) {
-	if o == nil || o.base == nil {
+func (o *OwnerAccess) Clients(ctx context.Context) (s3c S3API, kmsc KMSAPI, ok bool, err error) {
+	if o == nil || o.Base == nil {
 		return nil, nil, false, nil
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if !o.resolved {
-		account, err := o.base.AccountID(ctx)
+		account, err := o.Base.AccountID(ctx)
 		if err != nil {
 			return nil, nil, false, fmt.Errorf("finding the account of the client's own credentials: %w", err)
 		}
-		if account == o.accountID {
-			o.s3, o.kms = o.base.s3(), o.base.kms()
+		if account == o.AccountID {
+			o.s3, o.kms = o.Base.S3(), o.Base.KMS()
 		}
 		o.resolved = true
 	}

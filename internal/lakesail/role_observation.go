@@ -27,28 +27,28 @@ type RoleObservation struct {
 	ProvisionerPrincipals []string
 	Tags                  map[string]string
 
-	role *iamtypes.Role // as read, for ReadObservedConnection
+	Role *iamtypes.Role // as read, for ReadObservedConnection
 }
 
 // ObserveConnectionRole reads a connection role's settings from AWS.
 func (c *Client) ObserveConnectionRole(ctx context.Context, roleName string) (*RoleObservation, error) {
-	role, err := findRole(ctx, c.iam(), roleName)
+	role, err := FindRole(ctx, c.IAM(), roleName)
 	if err != nil {
 		return nil, err
 	}
-	trust, err := decodePolicyDocument(aws.ToString(role.AssumeRolePolicyDocument))
+	trust, err := DecodePolicyDocument(aws.ToString(role.AssumeRolePolicyDocument))
 	if err != nil {
 		return nil, fmt.Errorf("decoding the trust policy of %s: %w", roleName, err)
 	}
-	tags := tagMap(role.Tags)
+	tags := TagMap(role.Tags)
 	obs := &RoleObservation{
 		RoleName:           aws.ToString(role.RoleName),
 		RolePath:           aws.ToString(role.Path),
 		TenantID:           tags[connpolicy.TagTenant],
 		MaxSessionDuration: time.Duration(aws.ToInt32(role.MaxSessionDuration)) * time.Second,
-		ExternalIDs:        externalIDs(trust),
+		ExternalIDs:        ExternalIDs(trust),
 		Tags:               tags,
-		role:               role,
+		Role:               role,
 	}
 	if doc, err := iampolicy.Parse(trust); err == nil {
 		for _, st := range doc.Statement {
@@ -62,7 +62,7 @@ func (c *Client) ObserveConnectionRole(ctx context.Context, roleName string) (*R
 }
 
 // externalIDs collects every sts:ExternalId condition value of a trust policy.
-func externalIDs(trust string) []string {
+func ExternalIDs(trust string) []string {
 	doc, err := iampolicy.Parse(trust)
 	if err != nil {
 		return nil

@@ -153,7 +153,7 @@ func (c *Client) OpenConnectionSession(ctx context.Context, access ConnectionAcc
 	}
 	sess.Role = role
 	if sess.TenantID == "" {
-		if sess.TenantID, err = tenantFromRole(ctx, role.iam(), roleName); err != nil {
+		if sess.TenantID, err = tenantFromRole(ctx, role.IAM(), roleName); err != nil {
 			return failed(err)
 		}
 	}
@@ -206,16 +206,16 @@ func (e *DisconnectedError) Unwrap() error { return e.Err }
 // the same apply); otherwise a refusal is final.
 func (c *Client) openSession(ctx context.Context, role *Client, roleARN string, waitForPropagation bool) error {
 	assume := func() error {
-		_, err := role.cfg.Credentials.Retrieve(ctx)
-		return classify("sts:AssumeRole", err)
+		_, err := role.Cfg.Credentials.Retrieve(ctx)
+		return Classify("sts:AssumeRole", err)
 	}
 	var err error
 	if waitForPropagation {
-		err = retryWhen(ctx, c.propagationWaits(), IsAccessDenied, assume)
+		err = RetryWhen(ctx, c.PropagationWaits(), IsAccessDenied, assume)
 	} else {
 		err = assume()
 	}
-	var stopped *retryStopped
+	var stopped *RetryStopped
 	switch {
 	case err == nil:
 		return nil
@@ -233,13 +233,13 @@ func (c *Client) openSession(ctx context.Context, role *Client, roleARN string, 
 }
 
 // tenantFromRole reads the LakeSail-Tenant tag of the connection role, as the role itself.
-func tenantFromRole(ctx context.Context, api iamAPI, roleName string) (string, error) {
+func tenantFromRole(ctx context.Context, api IAMAPI, roleName string) (string, error) {
 	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
 	if err != nil {
-		return "", WrapStep(classify("iam:GetRole", err), "reading the tenant from the connection role's %s tag", connpolicy.TagTenant)
+		return "", WrapStep(Classify("iam:GetRole", err), "reading the tenant from the connection role's %s tag", connpolicy.TagTenant)
 	}
-	tenant := tagMap(out.Role.Tags)[connpolicy.TagTenant]
-	if !lakeSailID.MatchString(tenant) {
+	tenant := TagMap(out.Role.Tags)[connpolicy.TagTenant]
+	if !LakeSailID.MatchString(tenant) {
 		return "", &TenantTagError{RoleName: roleName, Tag: connpolicy.TagTenant}
 	}
 	return tenant, nil

@@ -12,7 +12,7 @@ import (
 // *StateError; an error from status ends it as is. Past the window (when opts has one) or when the
 // context ends, the error names the last status and wraps context.DeadlineExceeded or the
 // context's error.
-func waitUntil(ctx context.Context, opts waitOptions, pending, target []string, status func() (string, error)) error {
+func WaitUntil(ctx context.Context, opts WaitOptions, pending, target []string, status func() (string, error)) error {
 	start, last := opts.clock(), ""
 	for attempt := 0; ; attempt++ {
 		current, err := status()
@@ -31,7 +31,7 @@ func waitUntil(ctx context.Context, opts waitOptions, pending, target []string, 
 		}
 		delay := opts.delay(attempt)
 		waited := opts.clock().Sub(start)
-		if opts.window > 0 && waited+delay > opts.window {
+		if opts.Window > 0 && waited+delay > opts.Window {
 			return fmt.Errorf("waiting for %s (last status %s after %s): %w", opts.what, last, waited.Round(time.Second), context.DeadlineExceeded)
 		}
 		select {

@@ -42,8 +42,11 @@ import (
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 const (
@@ -76,10 +79,10 @@ type world struct {
 	emu     *awsemu.Emulator
 	root    aws.Config
 	account string
-	conn    *lakesail.Connection
+	conn    *connection.Connection
 	bundle  *connpolicy.Bundle
-	net     *lakesail.Network
-	ws      *lakesail.Workspace
+	net     *network.Network
+	ws      *workspace.Workspace
 
 	connection principal
 	workloads  []principal // cluster, node and IRSA roles, escalated to Allow *:* by the connection role
@@ -175,29 +178,29 @@ func newWorld(t *testing.T) *world {
 	must(t, err)
 
 	// The connection, made with the customer's credentials.
-	spec := lakesail.ConnectionSpec{Policy: connpolicy.Spec{ConnectionID: connID, TenantID: tenantID, ExternalID: externalID,
+	spec := connection.Spec{Policy: connpolicy.Spec{ConnectionID: connID, TenantID: tenantID, ExternalID: externalID,
 		ProvisionerPrincipals: []string{"arn:aws:iam::" + w.account + ":root"}}}
-	w.conn, err = client.CreateConnection(bg, spec, nil)
+	w.conn, err = connection.New(client).Create(bg, spec, nil)
 	must(t, err)
-	w.bundle, err = client.Bundle(bg, spec)
+	w.bundle, err = connection.New(client).Bundle(bg, spec)
 	must(t, err)
 
 	// The network and the workspace, built through the connection role.
-	w.net, err = client.CreateNetwork(bg, lakesail.NetworkSpec{ConnectionID: connID, RoleARN: w.conn.RoleARN, ExternalID: externalID,
+	w.net, err = network.New(client).Create(bg, network.Spec{ConnectionID: connID, RoleARN: w.conn.RoleARN, ExternalID: externalID,
 		NetworkID: networkID, CIDRBlock: "10.20.0.0/16"}, nil, nil)
 	must(t, err)
 	asRole, err := client.AssumeRole(lakesail.RoleSession{RoleARN: w.conn.RoleARN, ExternalID: externalID})
 	must(t, err)
 	w.connection = principal{name: "connection-role", cfg: asRole.AWSConfig(), session: ":assumed-role/" + w.conn.RoleName + "/"}
 	w.connection.cfg.Retryer = fastRetryer
-	wsSpec := lakesail.WorkspaceSpec{ConnectionID: connID, TenantID: tenantID, WorkspaceID: workspaceID, AccountID: w.account,
-		Partition: "aws", ConnectionRoleARN: w.conn.RoleARN, KubernetesVersion: "1.32", LogTypes: lakesail.DefaultLogTypes, LogRetentionDays: 30,
-		Network: lakesail.WorkspaceNetwork{VpcID: w.net.VPCID, PrivateSubnetIDs: w.net.PrivateSubnetIDs, SecurityGroupID: w.net.SecurityGroupID,
+	wsSpec := workspace.Spec{ConnectionID: connID, TenantID: tenantID, WorkspaceID: workspaceID, AccountID: w.account,
+		Partition: "aws", ConnectionRoleARN: w.conn.RoleARN, KubernetesVersion: "1.32", LogTypes: workspace.DefaultLogTypes, LogRetentionDays: 30,
+		Network: workspace.Network{VpcID: w.net.VPCID, PrivateSubnetIDs: w.net.PrivateSubnetIDs, SecurityGroupID: w.net.SecurityGroupID,
 			KMSKeyARN: w.net.KMSKeyARN, BucketName: w.net.BucketName},
-		SystemNodeGroup: lakesail.NodeGroupSpec{InstanceTypes: []string{"t3.medium"}, MinSize: 1, DesiredSize: 1, MaxSize: 2, DiskSize: 20,
+		SystemNodeGroup: workspace.NodeGroupSpec{InstanceTypes: []string{"t3.medium"}, MinSize: 1, DesiredSize: 1, MaxSize: 2, DiskSize: 20,
 			AMIType: "AL2023_x86_64_STANDARD"},
-		Addons: lakesail.DefaultAddons(), GlueDatabases: []string{"analytics"}}
-	w.ws, err = asRole.CreateWorkspace(bg, wsSpec, nil)
+		Addons: workspace.DefaultAddons(), GlueDatabases: []string{"analytics"}}
+	w.ws, err = workspace.New(asRole).Create(bg, wsSpec, nil)
 	must(t, err)
 
 	w.buildOurs(t, wsSpec)
@@ -213,7 +216,7 @@ func newWorld(t *testing.T) *world {
 
 // buildOurs records the connection's own resources, and makes, as the connection role, the
 // launch template its node groups launch from (the library does not create one yet).
-func (w *world) buildOurs(t *testing.T, s lakesail.WorkspaceSpec) {
+func (w *world) buildOurs(t *testing.T, s workspace.Spec) {
 	t.Helper()
 	w.roles.ours = s.NodeRoleName()
 	w.policies.ours = w.bundle.WorkloadBoundary.ARN
@@ -438,12 +441,12 @@ func (w *world) buildCustomerAndOther(t *testing.T) {
 // connection role gives it an inline policy allowing everything, so that only WorkloadBoundary
 // stands between it and the account (when the connection role may not do that, the role keeps
 // only its own policies).
-func (w *world) buildWorkloadPrincipals(t *testing.T, s lakesail.WorkspaceSpec) {
+func (w *world) buildWorkloadPrincipals(t *testing.T, s workspace.Spec) {
 	t.Helper()
 	rootIAM := iam.NewFromConfig(w.root)
 	connIAM := iam.NewFromConfig(w.connection.cfg)
 	names := []string{s.ClusterRoleName(), s.NodeRoleName()}
-	for _, p := range lakesail.WorkloadPurposes() {
+	for _, p := range workspace.WorkloadPurposes() {
 		names = append(names, s.WorkloadRoleName(p))
 	}
 	stsAPI := sts.NewFromConfig(w.root)

@@ -33,11 +33,13 @@ type Options struct {
 	// retries); zero keeps AWS's recommended delays. Tests shrink them instead of sleeping.
 	WaitMinDelay time.Duration
 	WaitMaxDelay time.Duration
+	// Logger hears the progress of long operations (creates, deletes, waits); nil discards it.
+	Logger Logger
 }
 
 // Client is the library's entry point, built once from the customer's AWS configuration.
 type Client struct {
-	cfg  aws.Config
+	Cfg  aws.Config
 	opts Options
 
 	accountMu sync.Mutex // guards opts.AccountID while it is resolved lazily
@@ -82,7 +84,7 @@ func NewClient(cfg aws.Config, opts Options) (*Client, error) {
 	cfg = cfg.Copy()
 	// Keep the start of error bodies, so an answer that is not an AWS error can be quoted.
 	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), recordErrorBodies)
-	return &Client{cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts)}, nil
+	return &Client{Cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts)}, nil
 }
 
 // AccountID is the account the client's credentials belong to: the one given in Options, or
@@ -113,9 +115,9 @@ func (c *Client) stsIdentityLocked(ctx context.Context) (Identity, error) {
 	if c.caller.identity != nil {
 		return *c.caller.identity, nil
 	}
-	out, err := c.sts().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	out, err := c.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return Identity{}, wrapAWSError("sts:GetCallerIdentity", err)
+		return Identity{}, WrapAWSError("sts:GetCallerIdentity", err)
 	}
 	c.caller.identity = &Identity{
 		AccountID: aws.ToString(out.Account),
@@ -129,7 +131,7 @@ func (c *Client) stsIdentityLocked(ctx context.Context) (Identity, error) {
 func (c *Client) Partition() string { return c.opts.Partition }
 
 // Region is the region the client works in.
-func (c *Client) Region() string { return c.cfg.Region }
+func (c *Client) Region() string { return c.Cfg.Region }
 
 // LakeSailPrincipal is the principal connection roles trust.
 func (c *Client) LakeSailPrincipal() string { return c.opts.LakeSailPrincipal }
@@ -143,4 +145,4 @@ func (c *Client) options() Options {
 
 // AWSConfig is a copy of the configuration the client acts with (for a client from AssumeRole,
 // the connection role's refreshing credentials), for callers that need other AWS calls.
-func (c *Client) AWSConfig() aws.Config { return c.cfg.Copy() }
+func (c *Client) AWSConfig() aws.Config { return c.Cfg.Copy() }

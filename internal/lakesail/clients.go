@@ -54,26 +54,26 @@ func (l *lazy[T]) get(build func() T) T {
 	return l.value
 }
 
-func (c *Client) iam() iamAPI {
+func (c *Client) IAM() IAMAPI {
 	s := c.clients
 	return s.iam.get(func() *iam.Client { return iamClient(s.cfg, s.endpoints) })
 }
 
-func (c *Client) sts() stsAPI {
+func (c *Client) STS() stsAPI {
 	s := c.clients
 	return s.sts.get(func() *sts.Client { return stsClient(s.cfg, s.endpoints) })
 }
 
-func (c *Client) eks() eksAPI {
+func (c *Client) EKS() eksAPI {
 	s := c.clients
 	return s.eks.get(func() *eks.Client { return eksClient(s.cfg, s.endpoints) })
 }
 
 // eksIn is the EKS client of region, which may differ from the client's own region.
-func (c *Client) eksIn(region string) eksAPI {
+func (c *Client) EKSIn(region string) eksAPI {
 	s := c.clients
 	if region == s.cfg.Region {
-		return c.eks()
+		return c.EKS()
 	}
 	s.eksRegionsMu.Lock()
 	defer s.eksRegionsMu.Unlock()
@@ -90,37 +90,37 @@ func (c *Client) eksIn(region string) eksAPI {
 	return api
 }
 
-func (c *Client) logs() logsAPI {
+func (c *Client) Logs() logsAPI {
 	s := c.clients
 	return s.logs.get(func() *cloudwatchlogs.Client { return logsClient(s.cfg, s.endpoints) })
 }
 
-func (c *Client) ssm() ssmAPI {
+func (c *Client) SSM() ssmAPI {
 	s := c.clients
 	return s.ssm.get(func() *ssm.Client { return ssmClient(s.cfg, s.endpoints) })
 }
 
-func (c *Client) acm() acmAPI {
+func (c *Client) ACM() ACMAPI {
 	s := c.clients
 	return s.acm.get(func() *acm.Client { return acmClient(s.cfg, s.endpoints) })
 }
 
-func (c *Client) glue() glueAPI {
+func (c *Client) Glue() glueAPI {
 	s := c.clients
 	return s.glue.get(func() *glue.Client { return glueClient(s.cfg, s.endpoints) })
 }
 
-func (c *Client) ec2() ec2API {
+func (c *Client) EC2() EC2API {
 	s := c.clients
 	return s.ec2.get(func() *ec2.Client { return ec2Client(s.cfg, s.endpoints) })
 }
 
-func (c *Client) kms() kmsAPI {
+func (c *Client) KMS() KMSAPI {
 	s := c.clients
 	return s.kms.get(func() *kms.Client { return kmsClient(s.cfg, s.endpoints) })
 }
 
-func (c *Client) s3() s3API {
+func (c *Client) S3() S3API {
 	s := c.clients
 	return s.s3.get(func() *s3.Client { return s3Client(s.cfg, s.endpoints) })
 }

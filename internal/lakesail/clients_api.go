@@ -19,7 +19,7 @@ import (
 )
 
 // iamAPI is what the library calls on IAM.
-type iamAPI interface {
+type IAMAPI interface {
 	AttachRolePolicy(ctx context.Context, params *iam.AttachRolePolicyInput, optFns ...func(*iam.Options)) (*iam.AttachRolePolicyOutput, error)
 	CreateOpenIDConnectProvider(ctx context.Context, params *iam.CreateOpenIDConnectProviderInput, optFns ...func(*iam.Options)) (*iam.CreateOpenIDConnectProviderOutput, error)
 	CreatePolicy(ctx context.Context, params *iam.CreatePolicyInput, optFns ...func(*iam.Options)) (*iam.CreatePolicyOutput, error)
@@ -113,7 +113,7 @@ type ssmAPI interface {
 }
 
 // acmAPI is what the library calls on ACM.
-type acmAPI interface {
+type ACMAPI interface {
 	AddTagsToCertificate(ctx context.Context, params *acm.AddTagsToCertificateInput, optFns ...func(*acm.Options)) (*acm.AddTagsToCertificateOutput, error)
 	DeleteCertificate(ctx context.Context, params *acm.DeleteCertificateInput, optFns ...func(*acm.Options)) (*acm.DeleteCertificateOutput, error)
 	DescribeCertificate(ctx context.Context, params *acm.DescribeCertificateInput, optFns ...func(*acm.Options)) (*acm.DescribeCertificateOutput, error)
@@ -130,7 +130,7 @@ type glueAPI interface {
 }
 
 // ec2API is what the library calls on EC2.
-type ec2API interface {
+type EC2API interface {
 	AllocateAddress(ctx context.Context, params *ec2.AllocateAddressInput, optFns ...func(*ec2.Options)) (*ec2.AllocateAddressOutput, error)
 	AssociateRouteTable(ctx context.Context, params *ec2.AssociateRouteTableInput, optFns ...func(*ec2.Options)) (*ec2.AssociateRouteTableOutput, error)
 	AttachInternetGateway(ctx context.Context, params *ec2.AttachInternetGatewayInput, optFns ...func(*ec2.Options)) (*ec2.AttachInternetGatewayOutput, error)
@@ -176,7 +176,7 @@ type ec2API interface {
 }
 
 // kmsAPI is what the library calls on KMS.
-type kmsAPI interface {
+type KMSAPI interface {
 	CreateAlias(ctx context.Context, params *kms.CreateAliasInput, optFns ...func(*kms.Options)) (*kms.CreateAliasOutput, error)
 	CreateKey(ctx context.Context, params *kms.CreateKeyInput, optFns ...func(*kms.Options)) (*kms.CreateKeyOutput, error)
 	DeleteAlias(ctx context.Context, params *kms.DeleteAliasInput, optFns ...func(*kms.Options)) (*kms.DeleteAliasOutput, error)
@@ -193,7 +193,7 @@ type kmsAPI interface {
 }
 
 // s3API is what the library calls on S3.
-type s3API interface {
+type S3API interface {
 	CreateBucket(ctx context.Context, params *s3.CreateBucketInput, optFns ...func(*s3.Options)) (*s3.CreateBucketOutput, error)
 	DeleteBucket(ctx context.Context, params *s3.DeleteBucketInput, optFns ...func(*s3.Options)) (*s3.DeleteBucketOutput, error)
 	DeleteObjects(ctx context.Context, params *s3.DeleteObjectsInput, optFns ...func(*s3.Options)) (*s3.DeleteObjectsOutput, error)
@@ -212,14 +212,14 @@ type s3API interface {
 }
 
 var (
-	_ iamAPI  = (*iam.Client)(nil)
+	_ IAMAPI  = (*iam.Client)(nil)
 	_ stsAPI  = (*sts.Client)(nil)
 	_ eksAPI  = (*eks.Client)(nil)
 	_ logsAPI = (*cloudwatchlogs.Client)(nil)
 	_ ssmAPI  = (*ssm.Client)(nil)
-	_ acmAPI  = (*acm.Client)(nil)
+	_ ACMAPI  = (*acm.Client)(nil)
 	_ glueAPI = (*glue.Client)(nil)
-	_ ec2API  = (*ec2.Client)(nil)
-	_ kmsAPI  = (*kms.Client)(nil)
-	_ s3API   = (*s3.Client)(nil)
+	_ EC2API  = (*ec2.Client)(nil)
+	_ KMSAPI  = (*kms.Client)(nil)
+	_ S3API   = (*s3.Client)(nil)
 )

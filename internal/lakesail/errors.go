@@ -94,8 +94,13 @@ func (e *AWSError) IsAccessDenied() bool {
 
 // IsNotFound reports whether the call named an object that does not exist.
 func (e *AWSError) IsNotFound() bool {
-	return e.Code == "NoSuchEntity" || e.Code == "ResourceNotFoundException" || e.Code == "NotFoundException" ||
-		e.Code == "NoSuchBucket" || e.Code == "NatGatewayNotFound" || strings.HasSuffix(e.Code, ".NotFound")
+	switch e.Code {
+	case "NoSuchEntity", "ResourceNotFoundException", "NotFoundException", "NoSuchBucket", "NatGatewayNotFound",
+		"EntityNotFoundException", // Glue
+		"ParameterNotFound":       // SSM
+		return true
+	}
+	return strings.HasSuffix(e.Code, ".NotFound")
 }
 
 // sdkPlaceholderCode is the code the SDK gives an error answer whose body names none.
@@ -104,7 +109,7 @@ const sdkPlaceholderCode = "UnknownError"
 // wrapAWSError turns an SDK error into an *AWSError naming the action; nil stays nil. An answer
 // that is not an AWS error (no code in it, or a body the SDK could not decode) keeps Code empty
 // and records the HTTP status and an excerpt of the body instead.
-func wrapAWSError(action string, err error) error {
+func WrapAWSError(action string, err error) error {
 	if err == nil {
 		return nil
 	}

@@ -45,30 +45,30 @@ func errorTestClient(t *testing.T, endpoint string, recordBodies bool) *Client {
 	}
 	if !recordBodies {
 		// NewClient records error bodies; this client shows what the SDK alone keeps.
-		client.cfg.APIOptions = nil
-		client.clients = newClientSet(client.cfg, client.opts) // clients built for this cfg
+		client.Cfg.APIOptions = nil
+		client.clients = newClientSet(client.Cfg, client.opts) // clients built for this Cfg
 	}
 	return client
 }
 
 func scheduleKeyDeletion(t *testing.T, c *Client) *AWSError {
 	t.Helper()
-	_, err := c.kms().ScheduleKeyDeletion(context.Background(),
+	_, err := c.KMS().ScheduleKeyDeletion(context.Background(),
 		&kms.ScheduleKeyDeletionInput{KeyId: aws.String("alias/lakesail-demo"), PendingWindowInDays: aws.Int32(7)})
-	return asAWSError(t, wrapAWSError("kms:ScheduleKeyDeletion", err))
+	return asAWSError(t, WrapAWSError("kms:ScheduleKeyDeletion", err))
 }
 
 func getBucketPolicy(t *testing.T, c *Client) *AWSError {
 	t.Helper()
-	_, err := c.s3().GetBucketPolicy(context.Background(),
+	_, err := c.S3().GetBucketPolicy(context.Background(),
 		&s3.GetBucketPolicyInput{Bucket: aws.String("lakesail-demo-ws")})
-	return asAWSError(t, wrapAWSError("s3:GetBucketPolicy", err))
+	return asAWSError(t, WrapAWSError("s3:GetBucketPolicy", err))
 }
 
 func headBucket(t *testing.T, c *Client) *AWSError {
 	t.Helper()
-	_, err := c.s3().HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String("lakesail-demo-ws")})
-	return asAWSError(t, wrapAWSError("s3:HeadBucket", err))
+	_, err := c.S3().HeadBucket(context.Background(), &s3.HeadBucketInput{Bucket: aws.String("lakesail-demo-ws")})
+	return asAWSError(t, WrapAWSError("s3:HeadBucket", err))
 }
 
 func asAWSError(t *testing.T, err error) *AWSError {
@@ -173,15 +173,15 @@ func TestUnitAWSErrorBodyExcerpt(t *testing.T) {
 func TestUnitAWSErrorRecorderBounded(t *testing.T) {
 	long := "<html>" + strings.Repeat("lorem ipsum ", errorBodyLimit) + "</html>"
 	client := errorTestClient(t, answering(t, http.StatusServiceUnavailable, "text/html", long), true)
-	client.cfg.APIOptions = append(client.cfg.APIOptions, recordErrorBodies)
-	client.clients = newClientSet(client.cfg, client.opts) // clients built for this cfg
-	_, err := client.s3().GetBucketPolicy(context.Background(),
+	client.Cfg.APIOptions = append(client.Cfg.APIOptions, recordErrorBodies)
+	client.clients = newClientSet(client.Cfg, client.opts) // clients built for this Cfg
+	_, err := client.S3().GetBucketPolicy(context.Background(),
 		&s3.GetBucketPolicyInput{Bucket: aws.String("lakesail-demo-ws")})
 	var recorded *answerBodyError
 	if !errors.As(err, &recorded) || len(recorded.Body) != errorBodyLimit {
 		t.Fatalf("want %d bytes recorded, got %v", errorBodyLimit, err)
 	}
-	awsErr := asAWSError(t, wrapAWSError("s3:GetBucketPolicy", err))
+	awsErr := asAWSError(t, WrapAWSError("s3:GetBucketPolicy", err))
 	if !strings.HasSuffix(awsErr.Body, "…") || len([]rune(awsErr.Body)) != bodyExcerptRunes+1 {
 		t.Errorf("excerpt not cut at %d characters: %q", bodyExcerptRunes, awsErr.Body)
 	}

@@ -2,7 +2,6 @@ package lakesail
 
 import (
 	"context"
-	"errors"
 	"net/url"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,61 +9,39 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 )
 
-// ErrNotFound marks an object that does not exist; match it with errors.Is.
-var ErrNotFound = errors.New("not found")
-
-// notFound wraps an AWS not-found error so callers can test errors.Is(err, ErrNotFound).
-type notFoundError struct{ *AWSError }
-
-func (e notFoundError) Is(target error) bool { return target == ErrNotFound }
-func (e notFoundError) Unwrap() error        { return e.AWSError }
-
-// classify wraps an SDK error as *AWSError and marks not-found errors.
-func classify(action string, err error) error {
-	if err == nil {
-		return nil
-	}
-	wrapped := wrapAWSError(action, err)
-	var awsErr *AWSError
-	if errors.As(wrapped, &awsErr) && awsErr.IsNotFound() {
-		return notFoundError{awsErr}
-	}
-	return wrapped
-}
-
-func findRole(ctx context.Context, api iamAPI, name string) (*iamtypes.Role, error) {
+func FindRole(ctx context.Context, api IAMAPI, name string) (*iamtypes.Role, error) {
 	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
 	if err != nil {
-		return nil, classify("iam:GetRole", err)
+		return nil, Classify("iam:GetRole", err)
 	}
 	return out.Role, nil
 }
 
-func findPolicy(ctx context.Context, api iamAPI, policyARN string) (*iamtypes.Policy, error) {
+func FindPolicy(ctx context.Context, api IAMAPI, policyARN string) (*iamtypes.Policy, error) {
 	out, err := api.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: aws.String(policyARN)})
 	if err != nil {
-		return nil, classify("iam:GetPolicy", err)
+		return nil, Classify("iam:GetPolicy", err)
 	}
 	return out.Policy, nil
 }
 
 // findPolicyDocument returns the document of one version of a managed policy.
-func findPolicyDocument(ctx context.Context, api iamAPI, policyARN, versionID string) (string, error) {
+func FindPolicyDocument(ctx context.Context, api IAMAPI, policyARN, versionID string) (string, error) {
 	out, err := api.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: aws.String(policyARN), VersionId: aws.String(versionID)})
 	if err != nil {
-		return "", classify("iam:GetPolicyVersion", err)
+		return "", Classify("iam:GetPolicyVersion", err)
 	}
-	return decodePolicyDocument(aws.ToString(out.PolicyVersion.Document))
+	return DecodePolicyDocument(aws.ToString(out.PolicyVersion.Document))
 }
 
 // findAttachedPolicyARNs lists the managed policies attached to a role.
-func findAttachedPolicyARNs(ctx context.Context, api iamAPI, roleName string) ([]string, error) {
+func FindAttachedPolicyARNs(ctx context.Context, api IAMAPI, roleName string) ([]string, error) {
 	var arns []string
 	pages := iam.NewListAttachedRolePoliciesPaginator(api, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, classify("iam:ListAttachedRolePolicies", err)
+			return nil, Classify("iam:ListAttachedRolePolicies", err)
 		}
 		for _, p := range page.AttachedPolicies {
 			arns = append(arns, aws.ToString(p.PolicyArn))
@@ -74,13 +51,13 @@ func findAttachedPolicyARNs(ctx context.Context, api iamAPI, roleName string) ([
 }
 
 // findInlinePolicyNames lists a role's inline policies.
-func findInlinePolicyNames(ctx context.Context, api iamAPI, roleName string) ([]string, error) {
+func FindInlinePolicyNames(ctx context.Context, api IAMAPI, roleName string) ([]string, error) {
 	var names []string
 	pages := iam.NewListRolePoliciesPaginator(api, &iam.ListRolePoliciesInput{RoleName: aws.String(roleName)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, classify("iam:ListRolePolicies", err)
+			return nil, Classify("iam:ListRolePolicies", err)
 		}
 		names = append(names, page.PolicyNames...)
 	}
@@ -88,7 +65,7 @@ func findInlinePolicyNames(ctx context.Context, api iamAPI, roleName string) ([]
 }
 
 // decodePolicyDocument undoes the URL encoding IAM applies to documents in its responses.
-func decodePolicyDocument(encoded string) (string, error) {
+func DecodePolicyDocument(encoded string) (string, error) {
 	decoded, err := url.QueryUnescape(encoded)
 	if err != nil {
 		return "", err
@@ -98,13 +75,13 @@ func decodePolicyDocument(encoded string) (string, error) {
 
 // findRoles lists every role of the account. ListRoles returns each role's trust policy but
 // neither its permissions boundary nor its tags.
-func findRoles(ctx context.Context, api iamAPI) ([]iamtypes.Role, error) {
+func FindRoles(ctx context.Context, api IAMAPI) ([]iamtypes.Role, error) {
 	var roles []iamtypes.Role
 	pages := iam.NewListRolesPaginator(api, &iam.ListRolesInput{MaxItems: aws.Int32(1000)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, classify("iam:ListRoles", err)
+			return nil, Classify("iam:ListRoles", err)
 		}
 		roles = append(roles, page.Roles...)
 	}
@@ -112,21 +89,21 @@ func findRoles(ctx context.Context, api iamAPI) ([]iamtypes.Role, error) {
 }
 
 // policyEntities are the IAM identities a managed policy is used by, by name.
-type policyEntities struct {
+type PolicyEntities struct {
 	Roles, Users, Groups []string
 }
 
 // findPolicyEntities lists who uses a managed policy, either as a permissions policy or as a
 // permissions boundary (usage); a missing policy wraps ErrNotFound.
-func findPolicyEntities(ctx context.Context, api iamAPI, policyARN string, usage iamtypes.PolicyUsageType) (policyEntities, error) {
-	var out policyEntities
+func FindPolicyEntities(ctx context.Context, api IAMAPI, policyARN string, usage iamtypes.PolicyUsageType) (PolicyEntities, error) {
+	var out PolicyEntities
 	pages := iam.NewListEntitiesForPolicyPaginator(api, &iam.ListEntitiesForPolicyInput{
 		PolicyArn: aws.String(policyARN), PolicyUsageFilter: usage, MaxItems: aws.Int32(1000),
 	})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return policyEntities{}, classify("iam:ListEntitiesForPolicy", err)
+			return PolicyEntities{}, Classify("iam:ListEntitiesForPolicy", err)
 		}
 		for _, r := range page.PolicyRoles {
 			out.Roles = append(out.Roles, aws.ToString(r.RoleName))
@@ -142,13 +119,13 @@ func findPolicyEntities(ctx context.Context, api iamAPI, policyARN string, usage
 }
 
 // findInstanceProfilesForRole lists the instance profiles that contain a role.
-func findInstanceProfilesForRole(ctx context.Context, api iamAPI, roleName string) ([]iamtypes.InstanceProfile, error) {
+func FindInstanceProfilesForRole(ctx context.Context, api IAMAPI, roleName string) ([]iamtypes.InstanceProfile, error) {
 	var profiles []iamtypes.InstanceProfile
 	pages := iam.NewListInstanceProfilesForRolePaginator(api, &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String(roleName)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, classify("iam:ListInstanceProfilesForRole", err)
+			return nil, Classify("iam:ListInstanceProfilesForRole", err)
 		}
 		profiles = append(profiles, page.InstanceProfiles...)
 	}
@@ -156,13 +133,13 @@ func findInstanceProfilesForRole(ctx context.Context, api iamAPI, roleName strin
 }
 
 // findInstanceProfiles lists every instance profile of the account, with the roles in each.
-func findInstanceProfiles(ctx context.Context, api iamAPI) ([]iamtypes.InstanceProfile, error) {
+func FindInstanceProfiles(ctx context.Context, api IAMAPI) ([]iamtypes.InstanceProfile, error) {
 	var profiles []iamtypes.InstanceProfile
 	pages := iam.NewListInstanceProfilesPaginator(api, &iam.ListInstanceProfilesInput{MaxItems: aws.Int32(1000)})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, classify("iam:ListInstanceProfiles", err)
+			return nil, Classify("iam:ListInstanceProfiles", err)
 		}
 		profiles = append(profiles, page.InstanceProfiles...)
 	}
@@ -170,10 +147,10 @@ func findInstanceProfiles(ctx context.Context, api iamAPI) ([]iamtypes.InstanceP
 }
 
 // findOIDCProviderARNs lists the account's IAM OIDC providers (the API does not paginate).
-func findOIDCProviderARNs(ctx context.Context, api iamAPI) ([]string, error) {
+func FindOIDCProviderARNs(ctx context.Context, api IAMAPI) ([]string, error) {
 	out, err := api.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 	if err != nil {
-		return nil, classify("iam:ListOpenIDConnectProviders", err)
+		return nil, Classify("iam:ListOpenIDConnectProviders", err)
 	}
 	arns := make([]string, 0, len(out.OpenIDConnectProviderList))
 	for _, p := range out.OpenIDConnectProviderList {
@@ -182,10 +159,10 @@ func findOIDCProviderARNs(ctx context.Context, api iamAPI) ([]string, error) {
 	return arns, nil
 }
 
-func findOIDCProvider(ctx context.Context, api iamAPI, providerARN string) (*iam.GetOpenIDConnectProviderOutput, error) {
+func FindOIDCProvider(ctx context.Context, api IAMAPI, providerARN string) (*iam.GetOpenIDConnectProviderOutput, error) {
 	out, err := api.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String(providerARN)})
 	if err != nil {
-		return nil, classify("iam:GetOpenIDConnectProvider", err)
+		return nil, Classify("iam:GetOpenIDConnectProvider", err)
 	}
 	return out, nil
 }

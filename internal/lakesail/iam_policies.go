@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	awspolicy "github.com/hashicorp/awspolicyequivalence"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -16,7 +18,7 @@ import (
 const maxPolicyVersions = 5
 
 // managedPolicy is one managed policy the library owns.
-type managedPolicy struct {
+type ManagedPolicy struct {
 	Name        string
 	Path        string
 	Description string
@@ -26,33 +28,33 @@ type managedPolicy struct {
 
 // createManagedPolicy creates the policy, or adopts one of the same name left by an earlier
 // failed attempt by bringing its document up to date.
-func createManagedPolicy(ctx context.Context, api iamAPI, arn string, p managedPolicy) error {
+func CreateManagedPolicy(ctx context.Context, api IAMAPI, arn string, p ManagedPolicy) error {
 	_, err := api.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName:     aws.String(p.Name),
 		Path:           aws.String(p.Path),
 		Description:    aws.String(p.Description),
 		PolicyDocument: aws.String(p.Document),
-		Tags:           iamTags(p.Tags),
+		Tags:           IAMTags(p.Tags),
 	})
 	var exists *iamtypes.EntityAlreadyExistsException
 	if errors.As(err, &exists) {
-		return setPolicyDocument(ctx, api, arn, p.Document)
+		return SetPolicyDocument(ctx, api, arn, p.Document)
 	}
-	return classify("iam:CreatePolicy", err)
+	return Classify("iam:CreatePolicy", err)
 }
 
 // setPolicyDocument makes document the policy's default version, deleting the oldest
 // non-default version first when IAM's five-version limit is reached.
-func setPolicyDocument(ctx context.Context, api iamAPI, arn, document string) error {
+func SetPolicyDocument(ctx context.Context, api IAMAPI, arn, document string) error {
 	out, err := api.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
 	if err != nil {
-		return classify("iam:ListPolicyVersions", err)
+		return Classify("iam:ListPolicyVersions", err)
 	}
 	if len(out.Versions) >= maxPolicyVersions {
 		if oldest := oldestNonDefaultVersion(out.Versions); oldest != "" {
 			_, err := api.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: aws.String(oldest)})
 			if err != nil {
-				return classify("iam:DeletePolicyVersion", err)
+				return Classify("iam:DeletePolicyVersion", err)
 			}
 		}
 	}
@@ -61,7 +63,7 @@ func setPolicyDocument(ctx context.Context, api iamAPI, arn, document string) er
 		PolicyDocument: aws.String(document),
 		SetAsDefault:   true,
 	})
-	return classify("iam:CreatePolicyVersion", err)
+	return Classify("iam:CreatePolicyVersion", err)
 }
 
 // versionNumber reads IAM's "v<N>" version ids.
@@ -93,33 +95,26 @@ func oldestNonDefaultVersion(versions []iamtypes.PolicyVersion) string {
 
 // deleteManagedPolicy detaches nothing: callers detach first. It removes the non-default
 // versions IAM requires gone, then the policy; not-found is done.
-func deleteManagedPolicy(ctx context.Context, api iamAPI, arn string) error {
+func DeleteManagedPolicy(ctx context.Context, api IAMAPI, arn string) error {
 	out, err := api.ListPolicyVersions(ctx, &iam.ListPolicyVersionsInput{PolicyArn: aws.String(arn)})
 	if err != nil {
-		return ignoreNotFound(classify("iam:ListPolicyVersions", err))
+		return IgnoreNotFound(Classify("iam:ListPolicyVersions", err))
 	}
 	for _, v := range out.Versions {
 		if v.IsDefaultVersion {
 			continue
 		}
 		_, err := api.DeletePolicyVersion(ctx, &iam.DeletePolicyVersionInput{PolicyArn: aws.String(arn), VersionId: v.VersionId})
-		if err := ignoreNotFound(classify("iam:DeletePolicyVersion", err)); err != nil {
+		if err := IgnoreNotFound(Classify("iam:DeletePolicyVersion", err)); err != nil {
 			return err
 		}
 	}
 	_, err = api.DeletePolicy(ctx, &iam.DeletePolicyInput{PolicyArn: aws.String(arn)})
-	return ignoreNotFound(classify("iam:DeletePolicy", err))
-}
-
-func ignoreNotFound(err error) error {
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	return err
+	return IgnoreNotFound(Classify("iam:DeletePolicy", err))
 }
 
 // iamTags converts a map to IAM tags in a stable order.
-func iamTags(tags map[string]string) []iamtypes.Tag {
+func IAMTags(tags map[string]string) []iamtypes.Tag {
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
 		keys = append(keys, k)
@@ -132,10 +127,16 @@ func iamTags(tags map[string]string) []iamtypes.Tag {
 	return out
 }
 
-func tagMap(tags []iamtypes.Tag) map[string]string {
+func TagMap(tags []iamtypes.Tag) map[string]string {
 	out := make(map[string]string, len(tags))
 	for _, t := range tags {
 		out[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	return out
+}
+
+// equivalent compares two policy documents semantically (order, single values vs lists).
+func EquivalentPolicies(actual, expected string) bool {
+	same, err := awspolicy.PoliciesAreEquivalent(actual, expected)
+	return err == nil && same
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -51,13 +52,13 @@ func (c *Client) principalARN(ctx context.Context, callerARN string) (string, er
 	}
 	parsed, _ := arn.Parse(callerARN)
 	fallback := arn.ARN{Partition: parsed.Partition, Service: "iam", AccountID: parsed.AccountID, Resource: "role/" + roleName}.String()
-	out, err := c.iam().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
+	out, err := c.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
 	if err != nil {
 		var awsErr *AWSError
-		if errors.As(wrapAWSError("iam:GetRole", err), &awsErr) && awsErr.IsAccessDenied() {
+		if errors.As(WrapAWSError("iam:GetRole", err), &awsErr) && awsErr.IsAccessDenied() {
 			return fallback, nil
 		}
-		return "", wrapAWSError("iam:GetRole", err)
+		return "", WrapAWSError("iam:GetRole", err)
 	}
 	return aws.ToString(out.Role.Arn), nil
 }
@@ -77,3 +78,21 @@ func assumedRoleName(callerARN string) (string, bool) {
 
 // String keeps identities readable in logs and errors.
 func (i Identity) String() string { return fmt.Sprintf("%s (account %s)", i.ARN, i.AccountID) }
+
+// RoleNameOf is the role name (without path) of a role ARN, or a *RoleARNError.
+func RoleNameOf(roleARN string) (string, error) {
+	parsed, err := arn.Parse(roleARN)
+	if err != nil || parsed.Service != "iam" || !strings.HasPrefix(parsed.Resource, "role/") {
+		return "", &RoleARNError{ARN: roleARN}
+	}
+	return parsed.Resource[strings.LastIndex(parsed.Resource, "/")+1:], nil
+}
+
+// RoleARNError says a connection role ARN is not an IAM role ARN.
+type RoleARNError struct{ ARN string }
+
+func (e *RoleARNError) Error() string {
+	return fmt.Sprintf("must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), not %q", e.ARN)
+}
+
+var LakeSailID = regexp.MustCompile(`^[A-Z0-9]{10}$`)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 )
 
@@ -21,15 +20,17 @@ const (
 
 // waitOptions space the attempts of a retry (retryWhen) or a wait (waitUntil, the SDK's
 // waiters): exponential backoff from minDelay to maxDelay with jitter, within window.
-type waitOptions struct {
-	minDelay, maxDelay time.Duration
+type WaitOptions struct {
+	MinDelay, MaxDelay time.Duration
 	// window bounds the whole retry or wait: no attempt is made once the next delay would end
 	// past it. Zero leaves only the context to bound it.
-	window time.Duration
+	Window time.Duration
 	// what names the awaited object in progress messages and errors ("EKS cluster x").
 	what string
+	// log hears each change of status of a wait (the client's Logger).
+	log Logger
 	// onRetry, when set, hears each error that is about to be retried.
-	onRetry func(err error)
+	OnRetry func(err error)
 
 	// Tests replace the random source and the clock; nil takes rand.Int64N, time.Now and
 	// time.After.
@@ -40,35 +41,35 @@ type waitOptions struct {
 
 // waits are the client's delays (its WaitMinDelay and WaitMaxDelay options), or defaultMin and
 // defaultMax where the options leave them zero.
-func (c *Client) waits(defaultMin, defaultMax time.Duration) waitOptions {
-	w := waitOptions{minDelay: c.opts.WaitMinDelay, maxDelay: c.opts.WaitMaxDelay}
-	if w.minDelay <= 0 {
-		w.minDelay = defaultMin
+func (c *Client) waits(defaultMin, defaultMax time.Duration) WaitOptions {
+	w := WaitOptions{MinDelay: c.opts.WaitMinDelay, MaxDelay: c.opts.WaitMaxDelay, log: c.opts.Logger}
+	if w.MinDelay <= 0 {
+		w.MinDelay = defaultMin
 	}
-	if w.maxDelay <= 0 {
-		w.maxDelay = max(w.minDelay, defaultMax)
+	if w.MaxDelay <= 0 {
+		w.MaxDelay = max(w.MinDelay, defaultMax)
 	}
-	w.maxDelay = max(w.maxDelay, w.minDelay)
+	w.MaxDelay = max(w.MaxDelay, w.MinDelay)
 	return w
 }
 
 // waitOptions are the delays of polling and of retries on eventual consistency.
-func (c *Client) waitOptions() waitOptions { return c.waits(defaultWaitMinDelay, defaultWaitMaxDelay) }
+func (c *Client) WaitOptions() WaitOptions { return c.waits(defaultWaitMinDelay, defaultWaitMaxDelay) }
 
 // propagationWaits are the delays of retries while IAM propagates a new or changed role, within
 // PropagationWindow.
-func (c *Client) propagationWaits() waitOptions {
-	return c.waits(defaultPropagationMinDelay, defaultPropagationMaxDelay).within(PropagationWindow)
+func (c *Client) PropagationWaits() WaitOptions {
+	return c.waits(defaultPropagationMinDelay, defaultPropagationMaxDelay).Within(PropagationWindow)
 }
 
 // within returns w bounded by window.
-func (w waitOptions) within(window time.Duration) waitOptions {
-	w.window = window
+func (w WaitOptions) Within(window time.Duration) WaitOptions {
+	w.Window = window
 	return w
 }
 
 // named returns w naming what it waits for.
-func (w waitOptions) named(what string) waitOptions {
+func (w WaitOptions) Named(what string) WaitOptions {
 	w.what = what
 	return w
 }
@@ -76,29 +77,29 @@ func (w waitOptions) named(what string) waitOptions {
 // delay is the pause before retry number attempt (0 for the first): drawn uniformly between
 // minDelay and a ceiling that doubles from minDelay each attempt up to maxDelay ("full jitter"
 // above the floor, as the SDK's waiters do), so concurrent callers spread out.
-func (w waitOptions) delay(attempt int) time.Duration {
-	ceiling := w.maxDelay
-	if attempt < 62 && w.minDelay<<attempt > 0 {
-		ceiling = min(w.minDelay<<attempt, w.maxDelay)
+func (w WaitOptions) delay(attempt int) time.Duration {
+	ceiling := w.MaxDelay
+	if attempt < 62 && w.MinDelay<<attempt > 0 {
+		ceiling = min(w.MinDelay<<attempt, w.MaxDelay)
 	}
-	if ceiling <= w.minDelay {
-		return w.minDelay
+	if ceiling <= w.MinDelay {
+		return w.MinDelay
 	}
 	randN := w.randN
 	if randN == nil {
 		randN = rand.Int64N
 	}
-	return w.minDelay + time.Duration(randN(int64(ceiling-w.minDelay)+1))
+	return w.MinDelay + time.Duration(randN(int64(ceiling-w.MinDelay)+1))
 }
 
-func (w waitOptions) clock() time.Time {
+func (w WaitOptions) clock() time.Time {
 	if w.now != nil {
 		return w.now()
 	}
 	return time.Now()
 }
 
-func (w waitOptions) timer(d time.Duration) <-chan time.Time {
+func (w WaitOptions) timer(d time.Duration) <-chan time.Time {
 	if w.after != nil {
 		return w.after(d)
 	}
@@ -107,20 +108,20 @@ func (w waitOptions) timer(d time.Duration) <-chan time.Time {
 
 // retryStopped says a retry ended before its call succeeded, with an error classify retries:
 // the window ran out (Cause nil), or the context ended (Cause is the context's error).
-type retryStopped struct {
+type RetryStopped struct {
 	Last   error         // the call's last error
 	Cause  error         // the context's error, nil when the window ran out
 	Waited time.Duration // since the first attempt
 }
 
-func (e *retryStopped) Error() string {
+func (e *RetryStopped) Error() string {
 	if e.Cause == nil {
 		return e.Last.Error()
 	}
 	return fmt.Sprintf("%v (last: %v)", e.Cause, e.Last)
 }
 
-func (e *retryStopped) Unwrap() []error {
+func (e *RetryStopped) Unwrap() []error {
 	if e.Cause == nil {
 		return []error{e.Last}
 	}
@@ -130,7 +131,7 @@ func (e *retryStopped) Unwrap() []error {
 // retryWhen calls call until it succeeds or fails with an error retryable does not accept,
 // pausing between attempts as opts says. It returns nil, the error retryable refused as is, or a
 // *retryStopped holding the last error when the window runs out or the context ends.
-func retryWhen(ctx context.Context, opts waitOptions, retryable func(error) bool, call func() error) error {
+func RetryWhen(ctx context.Context, opts WaitOptions, retryable func(error) bool, call func() error) error {
 	start := opts.clock()
 	for attempt := 0; ; attempt++ {
 		err := call()
@@ -139,51 +140,31 @@ func retryWhen(ctx context.Context, opts waitOptions, retryable func(error) bool
 		}
 		delay := opts.delay(attempt)
 		waited := opts.clock().Sub(start)
-		if opts.window > 0 && waited+delay > opts.window {
-			return &retryStopped{Last: err, Waited: waited}
+		if opts.Window > 0 && waited+delay > opts.Window {
+			return &RetryStopped{Last: err, Waited: waited}
 		}
-		if opts.onRetry != nil {
-			opts.onRetry(err)
+		if opts.OnRetry != nil {
+			opts.OnRetry(err)
 		}
 		select {
 		case <-ctx.Done():
-			return &retryStopped{Last: err, Cause: ctx.Err(), Waited: opts.clock().Sub(start)}
+			return &RetryStopped{Last: err, Cause: ctx.Err(), Waited: opts.clock().Sub(start)}
 		case <-opts.timer(delay):
 		}
 	}
 }
 
-// waitUntil polls status until it reports one of target, pausing between polls as opts says and
-// logging each change of status. A status in neither pending nor target ends the wait with a
-// *StateError; an error from status ends it as is. Past the window (when opts has one) or when the
-// context ends, the error names the last status and wraps context.DeadlineExceeded or the
-// context's error.
-func waitUntil(ctx context.Context, opts waitOptions, pending, target []string, status func() (string, error)) error {
-	start, last := opts.clock(), ""
-	for attempt := 0; ; attempt++ {
-		current, err := status()
-		if err != nil {
-			return err
-		}
-		if current != last {
-			logf(ctx, "waiting for "+opts.what, map[string]any{"status": current, "elapsed": opts.clock().Sub(start).Round(time.Second).String()})
-			last = current
-		}
-		if slices.Contains(target, current) {
-			return nil
-		}
-		if !slices.Contains(pending, current) {
-			return &StateError{What: opts.what, Status: current}
-		}
-		delay := opts.delay(attempt)
-		waited := opts.clock().Sub(start)
-		if opts.window > 0 && waited+delay > opts.window {
-			return fmt.Errorf("waiting for %s (last status %s after %s): %w", opts.what, last, waited.Round(time.Second), context.DeadlineExceeded)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for %s (last status %s after %s): %w", opts.what, last, opts.clock().Sub(start).Round(time.Second), ctx.Err())
-		case <-opts.timer(delay):
-		}
-	}
+// PropagationWindow is how long a new or changed role may be refused by STS while IAM
+// propagates it (the AWS provider waits the same two minutes).
+const PropagationWindow = 2 * time.Minute
+
+// rollbackTimeout bounds a rollback that runs after the caller's context has ended.
+const RollbackTimeout = 2 * time.Minute
+
+// WithWaitDelays returns a copy of the client whose waiters poll between minDelay and maxDelay
+// (tests and demos against the emulator, where transitions take milliseconds).
+func (c *Client) WithWaitDelays(minDelay, maxDelay time.Duration) *Client {
+	opts := c.options()
+	opts.WaitMinDelay, opts.WaitMaxDelay = minDelay, maxDelay
+	return &Client{Cfg: c.Cfg, opts: opts, caller: c.caller, clients: c.clients} // same cfg and endpoints
 }

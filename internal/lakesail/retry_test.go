@@ -17,7 +17,7 @@ type fakeClock struct {
 }
 
 // drive returns w timed by the fake clock, with jitter drawn by randN.
-func (f *fakeClock) drive(w waitOptions, randN func(int64) int64) waitOptions {
+func (f *fakeClock) drive(w WaitOptions, randN func(int64) int64) WaitOptions {
 	w.randN = randN
 	w.now = func() time.Time { return f.now }
 	w.after = func(d time.Duration) <-chan time.Time {
@@ -39,7 +39,7 @@ var (
 )
 
 func TestUnitRetryDelayJitterBounds(t *testing.T) {
-	w := waitOptions{minDelay: 10 * time.Millisecond, maxDelay: 70 * time.Millisecond}
+	w := WaitOptions{MinDelay: 10 * time.Millisecond, MaxDelay: 70 * time.Millisecond}
 	ceilings := []time.Duration{10, 20, 40, 70, 70, 70}
 	for attempt, ceiling := range ceilings {
 		ceiling *= time.Millisecond
@@ -48,32 +48,32 @@ func TestUnitRetryDelayJitterBounds(t *testing.T) {
 		if got := w.delay(attempt); got != ceiling {
 			t.Errorf("attempt %d: highest delay %s, want the ceiling %s", attempt, got, ceiling)
 		}
-		if attempt > 0 && asked != int64(ceiling-w.minDelay)+1 {
-			t.Errorf("attempt %d: drew from [0, %d), want [0, %d)", attempt, asked, int64(ceiling-w.minDelay)+1)
+		if attempt > 0 && asked != int64(ceiling-w.MinDelay)+1 {
+			t.Errorf("attempt %d: drew from [0, %d), want [0, %d)", attempt, asked, int64(ceiling-w.MinDelay)+1)
 		}
 		w.randN = lowest
-		if got := w.delay(attempt); got != w.minDelay {
-			t.Errorf("attempt %d: lowest delay %s, want the floor %s", attempt, got, w.minDelay)
+		if got := w.delay(attempt); got != w.MinDelay {
+			t.Errorf("attempt %d: lowest delay %s, want the floor %s", attempt, got, w.MinDelay)
 		}
 	}
 	w.randN = nil // the real random source stays within the bounds
 	for attempt := range 200 {
-		ceiling := min(w.maxDelay, w.minDelay<<min(attempt, 10))
-		if got := w.delay(attempt); got < w.minDelay || got > ceiling {
-			t.Fatalf("attempt %d: delay %s outside [%s, %s]", attempt, got, w.minDelay, ceiling)
+		ceiling := min(w.MaxDelay, w.MinDelay<<min(attempt, 10))
+		if got := w.delay(attempt); got < w.MinDelay || got > ceiling {
+			t.Fatalf("attempt %d: delay %s outside [%s, %s]", attempt, got, w.MinDelay, ceiling)
 		}
 	}
 }
 
 func TestUnitRetryWhenStopsAtTheWindow(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
-	opts := clock.drive(waitOptions{minDelay: 10 * time.Millisecond, maxDelay: 40 * time.Millisecond, window: 100 * time.Millisecond}, highest)
+	opts := clock.drive(WaitOptions{MinDelay: 10 * time.Millisecond, MaxDelay: 40 * time.Millisecond, Window: 100 * time.Millisecond}, highest)
 	calls := 0
-	err := retryWhen(context.Background(), opts, func(err error) bool { return errors.Is(err, errThrottled) }, func() error {
+	err := RetryWhen(context.Background(), opts, func(err error) bool { return errors.Is(err, errThrottled) }, func() error {
 		calls++
 		return errThrottled
 	})
-	var stopped *retryStopped
+	var stopped *RetryStopped
 	if !errors.As(err, &stopped) || stopped.Cause != nil || !errors.Is(err, errThrottled) {
 		t.Fatalf("got %v, want the window to stop the retry with the last error", err)
 	}
@@ -88,13 +88,13 @@ func TestUnitRetryWhenStopsAtTheWindow(t *testing.T) {
 
 func TestUnitRetryWhenContextEnds(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	opts := waitOptions{minDelay: time.Hour, maxDelay: time.Hour, after: func(time.Duration) <-chan time.Time {
+	opts := WaitOptions{MinDelay: time.Hour, MaxDelay: time.Hour, after: func(time.Duration) <-chan time.Time {
 		cancel() // the context ends during the pause, whose timer never fires
 		return nil
 	}}
 	calls := 0
-	err := retryWhen(ctx, opts, func(error) bool { return true }, func() error { calls++; return errThrottled })
-	var stopped *retryStopped
+	err := RetryWhen(ctx, opts, func(error) bool { return true }, func() error { calls++; return errThrottled })
+	var stopped *RetryStopped
 	if !errors.As(err, &stopped) || !errors.Is(err, context.Canceled) || !errors.Is(err, errThrottled) || calls != 1 {
 		t.Fatalf("got %v after %d calls, want the context's error and the last error after 1 call", err, calls)
 	}
@@ -102,25 +102,25 @@ func TestUnitRetryWhenContextEnds(t *testing.T) {
 
 func TestUnitRetryWhenTheClassifierDecides(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
-	opts := clock.drive(waitOptions{minDelay: time.Millisecond, maxDelay: time.Millisecond}, lowest)
+	opts := clock.drive(WaitOptions{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}, lowest)
 	retryable := func(err error) bool { return errors.Is(err, errThrottled) }
 
 	answers := []error{errThrottled, errThrottled, errDenied, nil}
 	calls := 0
-	err := retryWhen(context.Background(), opts, retryable, func() error { calls++; return answers[calls-1] })
+	err := RetryWhen(context.Background(), opts, retryable, func() error { calls++; return answers[calls-1] })
 	if err != errDenied || calls != 3 { //nolint:errorlint // the error must come back unchanged, not wrapped
 		t.Errorf("got %v after %d calls, want the refused error as is after 3 calls", err, calls)
 	}
 
 	answers, calls = []error{errThrottled, errThrottled, nil}, 0
-	if err := retryWhen(context.Background(), opts, retryable, func() error { calls++; return answers[calls-1] }); err != nil || calls != 3 {
+	if err := RetryWhen(context.Background(), opts, retryable, func() error { calls++; return answers[calls-1] }); err != nil || calls != 3 {
 		t.Errorf("got %v after %d calls, want success on the third call", err, calls)
 	}
 
 	var heard []error
-	opts.onRetry = func(err error) { heard = append(heard, err) }
+	opts.OnRetry = func(err error) { heard = append(heard, err) }
 	answers, calls = []error{errThrottled, nil}, 0
-	_ = retryWhen(context.Background(), opts, retryable, func() error { calls++; return answers[calls-1] })
+	_ = RetryWhen(context.Background(), opts, retryable, func() error { calls++; return answers[calls-1] })
 	if len(heard) != 1 {
 		t.Errorf("onRetry heard %v, want the one retried error", heard)
 	}
@@ -137,9 +137,9 @@ func statuses(list ...string) (func() (string, error), *int) {
 
 func TestUnitWaitUntilPendingToTarget(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
-	opts := clock.drive(waitOptions{minDelay: time.Millisecond, maxDelay: 4 * time.Millisecond, what: "EKS cluster c"}, highest)
+	opts := clock.drive(WaitOptions{MinDelay: time.Millisecond, MaxDelay: 4 * time.Millisecond, what: "EKS cluster c"}, highest)
 	status, polls := statuses("CREATING", "UPDATING", "CREATING", "ACTIVE")
-	if err := waitUntil(context.Background(), opts, []string{"CREATING", "UPDATING"}, []string{"ACTIVE"}, status); err != nil || *polls != 4 {
+	if err := WaitUntil(context.Background(), opts, []string{"CREATING", "UPDATING"}, []string{"ACTIVE"}, status); err != nil || *polls != 4 {
 		t.Fatalf("got %v after %d polls, want ACTIVE after 4", err, *polls)
 	}
 	if want := []time.Duration{time.Millisecond, 2 * time.Millisecond, 4 * time.Millisecond}; !slices.Equal(clock.slept, want) {
@@ -149,16 +149,16 @@ func TestUnitWaitUntilPendingToTarget(t *testing.T) {
 
 func TestUnitWaitUntilUnexpectedState(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
-	opts := clock.drive(waitOptions{minDelay: time.Millisecond, maxDelay: time.Millisecond, what: "EKS cluster c"}, lowest)
+	opts := clock.drive(WaitOptions{MinDelay: time.Millisecond, MaxDelay: time.Millisecond, what: "EKS cluster c"}, lowest)
 	status, polls := statuses("CREATING", "FAILED")
-	err := waitUntil(context.Background(), opts, []string{"CREATING"}, []string{"ACTIVE"}, status)
+	err := WaitUntil(context.Background(), opts, []string{"CREATING"}, []string{"ACTIVE"}, status)
 	var stateErr *StateError
 	if !errors.As(err, &stateErr) || stateErr.Status != "FAILED" || stateErr.What != "EKS cluster c" || *polls != 2 {
 		t.Fatalf("got %v after %d polls, want a StateError for FAILED after 2", err, *polls)
 	}
 
 	// An error from the status function ends the wait as is.
-	err = waitUntil(context.Background(), opts, []string{"CREATING"}, []string{"ACTIVE"}, func() (string, error) { return "", errDenied })
+	err = WaitUntil(context.Background(), opts, []string{"CREATING"}, []string{"ACTIVE"}, func() (string, error) { return "", errDenied })
 	if err != errDenied { //nolint:errorlint // the error must come back unchanged, not wrapped
 		t.Errorf("got %v, want the status function's error", err)
 	}
@@ -166,18 +166,18 @@ func TestUnitWaitUntilUnexpectedState(t *testing.T) {
 
 func TestUnitWaitUntilWindowAndContext(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(0, 0)}
-	opts := clock.drive(waitOptions{minDelay: 10 * time.Millisecond, maxDelay: 10 * time.Millisecond, window: 35 * time.Millisecond, what: "x"}, lowest)
+	opts := clock.drive(WaitOptions{MinDelay: 10 * time.Millisecond, MaxDelay: 10 * time.Millisecond, Window: 35 * time.Millisecond, what: "x"}, lowest)
 	status, polls := statuses("CREATING")
-	err := waitUntil(context.Background(), opts, []string{"CREATING"}, []string{"ACTIVE"}, status)
+	err := WaitUntil(context.Background(), opts, []string{"CREATING"}, []string{"ACTIVE"}, status)
 	if !errors.Is(err, context.DeadlineExceeded) || *polls != 4 {
 		t.Errorf("got %v after %d polls, want the window to end the wait after 4 polls (30ms + 10ms > 35ms)", err, *polls)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	opts.after = func(time.Duration) <-chan time.Time { cancel(); return nil }
-	opts.window = 0
+	opts.Window = 0
 	status, polls = statuses("CREATING")
-	err = waitUntil(ctx, opts, []string{"CREATING"}, []string{"ACTIVE"}, status)
+	err = WaitUntil(ctx, opts, []string{"CREATING"}, []string{"ACTIVE"}, status)
 	if !errors.Is(err, context.Canceled) || *polls != 1 {
 		t.Errorf("got %v after %d polls, want the context's error after 1 poll", err, *polls)
 	}
@@ -189,22 +189,22 @@ func TestUnitWaitDelaysComeFromOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, w := range map[string]waitOptions{"polling": fast.waitOptions(), "propagation": fast.propagationWaits()} {
-		if w.minDelay != 5*time.Millisecond || w.maxDelay != 20*time.Millisecond {
-			t.Errorf("%s: delays %s..%s, want the options' 5ms..20ms", name, w.minDelay, w.maxDelay)
+	for name, w := range map[string]WaitOptions{"polling": fast.WaitOptions(), "propagation": fast.PropagationWaits()} {
+		if w.MinDelay != 5*time.Millisecond || w.MaxDelay != 20*time.Millisecond {
+			t.Errorf("%s: delays %s..%s, want the options' 5ms..20ms", name, w.MinDelay, w.MaxDelay)
 		}
 	}
-	if w := fast.propagationWaits(); w.window != PropagationWindow {
-		t.Errorf("propagation window %s, want PropagationWindow", w.window)
+	if w := fast.PropagationWaits(); w.Window != PropagationWindow {
+		t.Errorf("propagation Window %s, want PropagationWindow", w.Window)
 	}
 	defaults, err := NewClient(cfg, Options{Partition: "aws"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := defaults.waitOptions(); w.minDelay != defaultWaitMinDelay || w.maxDelay != defaultWaitMaxDelay || w.window != 0 {
+	if w := defaults.WaitOptions(); w.MinDelay != defaultWaitMinDelay || w.MaxDelay != defaultWaitMaxDelay || w.Window != 0 {
 		t.Errorf("default polling %+v, want %s..%s without a window", w, defaultWaitMinDelay, defaultWaitMaxDelay)
 	}
-	if w := defaults.propagationWaits(); w.minDelay != defaultPropagationMinDelay || w.maxDelay != defaultPropagationMaxDelay {
-		t.Errorf("default propagation delays %s..%s, want %s..%s", w.minDelay, w.maxDelay, defaultPropagationMinDelay, defaultPropagationMaxDelay)
+	if w := defaults.PropagationWaits(); w.MinDelay != defaultPropagationMinDelay || w.MaxDelay != defaultPropagationMaxDelay {
+		t.Errorf("default propagation delays %s..%s, want %s..%s", w.MinDelay, w.MaxDelay, defaultPropagationMinDelay, defaultPropagationMaxDelay)
 	}
 }

@@ -9,7 +9,11 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
 // ConnectionAccess says how to act as a connection's role: what a caller passes to
@@ -122,7 +126,7 @@ func ChooseExternalID(trustIDs []string, connectionID, digest string) (externalI
 // session is not nil: it holds only RoleARN and ExternalID, so that the caller can keep the
 // secret out of what it shows (an STS error may quote it).
 func (c *Client) OpenConnectionSession(ctx context.Context, access ConnectionAccess) (*ConnectionSession, error) {
-	roleName, err := roleNameOf(access.RoleARN)
+	roleName, err := RoleNameOf(access.RoleARN)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +153,7 @@ func (c *Client) OpenConnectionSession(ctx context.Context, access ConnectionAcc
 	}
 	sess.Role = role
 	if sess.TenantID == "" {
-		if sess.TenantID, err = tenantFromRole(ctx, role.iam(), roleName); err != nil {
+		if sess.TenantID, err = tenantFromRole(ctx, role.IAM(), roleName); err != nil {
 			return failed(err)
 		}
 	}
@@ -180,4 +184,63 @@ func (c *Client) externalIDFromTrust(ctx context.Context, access ConnectionAcces
 		sess.TenantID = obs.TenantID
 	}
 	return nil
+}
+
+// DisconnectedError says the connection role can no longer be used: it was deleted, or its
+// trust policy no longer admits the caller with the external ID. Whatever the network owns is
+// still in the account; nothing was changed.
+type DisconnectedError struct {
+	RoleARN string
+	Reason  string
+	Err     error
+}
+
+func (e *DisconnectedError) Error() string {
+	return fmt.Sprintf("connection disconnected: %s (%s): %v", e.Reason, e.RoleARN, e.Err)
+}
+
+func (e *DisconnectedError) Unwrap() error { return e.Err }
+
+// openSession assumes the role now, so a revoked connection is reported as such before any
+// network call. waitForPropagation retries a refusal within PropagationWindow (a role created in
+// the same apply); otherwise a refusal is final.
+func (c *Client) openSession(ctx context.Context, role *Client, roleARN string, waitForPropagation bool) error {
+	assume := func() error {
+		_, err := role.Cfg.Credentials.Retrieve(ctx)
+		return Classify("sts:AssumeRole", err)
+	}
+	var err error
+	if waitForPropagation {
+		err = RetryWhen(ctx, c.PropagationWaits(), IsAccessDenied, assume)
+	} else {
+		err = assume()
+	}
+	var stopped *RetryStopped
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &stopped) && stopped.Cause != nil:
+		return fmt.Errorf("waiting for the connection role %s to become assumable: %w", roleARN, stopped.Cause)
+	case IsAccessDenied(err):
+		if stopped != nil {
+			err = stopped.Last
+		}
+		return &DisconnectedError{RoleARN: roleARN,
+			Reason: "STS refuses to let the caller assume the connection role with the external ID (the role was deleted, or its trust policy no longer admits the caller)",
+			Err:    err}
+	}
+	return fmt.Errorf("assuming the connection role %s: %w", roleARN, err)
+}
+
+// tenantFromRole reads the LakeSail-Tenant tag of the connection role, as the role itself.
+func tenantFromRole(ctx context.Context, api IAMAPI, roleName string) (string, error) {
+	out, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
+	if err != nil {
+		return "", WrapStep(Classify("iam:GetRole", err), "reading the tenant from the connection role's %s tag", connpolicy.TagTenant)
+	}
+	tenant := TagMap(out.Role.Tags)[connpolicy.TagTenant]
+	if !LakeSailID.MatchString(tenant) {
+		return "", &TenantTagError{RoleName: roleName, Tag: connpolicy.TagTenant}
+	}
+	return tenant, nil
 }

@@ -14,7 +14,10 @@ import (
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
 )
 
 // rotatedTestExternalID is a second external ID a trust policy may carry during a rotation.
@@ -22,12 +25,12 @@ const rotatedTestExternalID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 // sessionEnv is an emulator with a connection, and a library client acting as its root that
 // polls at the emulator's pace.
-func sessionEnv(t *testing.T, opts awsemu.Options) (*awsemu.Emulator, *lakesail.Client, *lakesail.Connection) {
+func sessionEnv(t *testing.T, opts awsemu.Options) (*awsemu.Emulator, *lakesail.Client, *connection.Connection) {
 	t.Helper()
 	emu := awsemu.Test(t, opts)
 	client, err := lakesail.NewClient(emu.AWSConfig(nil), lakesail.Options{Partition: "aws", WaitMinDelay: 5 * time.Millisecond, WaitMaxDelay: 40 * time.Millisecond})
-	must(t, err)
-	return emu, client, createTestConnection(t, client, testConnectionSpec(emu))
+	lakesailtest.Must(t, err)
+	return emu, client, lakesailtest.CreateConnection(t, client, lakesailtest.ConnectionSpec(emu.AccountID()))
 }
 
 // addTrustedExternalID lets the connection role's trust policy accept a second external ID too,
@@ -37,22 +40,22 @@ func addTrustedExternalID(t *testing.T, emu *awsemu.Emulator, roleName, external
 	ctx := context.Background()
 	api := iam.NewFromConfig(emu.AWSConfig(nil))
 	role, err := api.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
-	must(t, err)
+	lakesailtest.Must(t, err)
 	trust, err := url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument))
-	must(t, err)
-	widened := strings.ReplaceAll(trust, `"`+testExternalID+`"`, `["`+testExternalID+`","`+externalID+`"]`)
+	lakesailtest.Must(t, err)
+	widened := strings.ReplaceAll(trust, `"`+lakesailtest.ExternalID+`"`, `["`+lakesailtest.ExternalID+`","`+externalID+`"]`)
 	if widened == trust {
 		t.Fatalf("the trust policy does not quote the external ID: %s", trust)
 	}
 	_, err = api.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(roleName), PolicyDocument: aws.String(widened)})
-	must(t, err)
+	lakesailtest.Must(t, err)
 }
 
 // assumedAs reports the ARN the session's credentials act as.
 func assumedAs(t *testing.T, sess *lakesail.ConnectionSession) string {
 	t.Helper()
 	out, err := sts.NewFromConfig(sess.Role.AWSConfig()).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
-	must(t, err)
+	lakesailtest.Must(t, err)
 	return aws.ToString(out.Arn)
 }
 
@@ -64,14 +67,14 @@ func TestLibConnectionSessionGivenExternalID(t *testing.T) {
 	emu, client, conn := sessionEnv(t, awsemu.Options{})
 	from := len(emu.Calls())
 	sess, err := client.OpenConnectionSession(context.Background(), lakesail.ConnectionAccess{
-		RoleARN: conn.RoleARN, ExternalID: testExternalID, SessionName: lakesail.SessionNamePrefix + "test",
+		RoleARN: conn.RoleARN, ExternalID: lakesailtest.ExternalID, SessionName: lakesail.SessionNamePrefix + "test",
 	})
-	must(t, err)
-	if sess.ExternalID != testExternalID || sess.ExternalIDFromTrust || sess.ExternalIDStale {
+	lakesailtest.Must(t, err)
+	if sess.ExternalID != lakesailtest.ExternalID || sess.ExternalIDFromTrust || sess.ExternalIDStale {
 		t.Errorf("external ID from trust %v, stale %v; want the given one", sess.ExternalIDFromTrust, sess.ExternalIDStale)
 	}
-	if sess.TenantID != testTenantID {
-		t.Errorf("tenant %q, want the role's tag %q", sess.TenantID, testTenantID)
+	if sess.TenantID != lakesailtest.TenantID {
+		t.Errorf("tenant %q, want the role's tag %q", sess.TenantID, lakesailtest.TenantID)
 	}
 	if sess.RoleName != conn.RoleName || sess.AccountID != emu.AccountID() || sess.Partition != "aws" {
 		t.Errorf("session of %s in %s/%s, want %s in %s/aws", sess.RoleName, sess.AccountID, sess.Partition, conn.RoleName, emu.AccountID())
@@ -91,19 +94,19 @@ func TestLibConnectionSessionGivenExternalID(t *testing.T) {
 func TestLibConnectionSessionExternalIDFromTrust(t *testing.T) {
 	t.Parallel()
 	_, client, conn := sessionEnv(t, awsemu.Options{})
-	sess, err := client.OpenConnectionSession(context.Background(), lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ConnectionID: testConnectionID})
-	must(t, err)
-	if sess.ExternalID != testExternalID || !sess.ExternalIDFromTrust || sess.ExternalIDStale {
+	sess, err := client.OpenConnectionSession(context.Background(), lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ConnectionID: lakesailtest.ConnectionID})
+	lakesailtest.Must(t, err)
+	if sess.ExternalID != lakesailtest.ExternalID || !sess.ExternalIDFromTrust || sess.ExternalIDStale {
 		t.Errorf("external ID from trust %v, stale %v; want the trust policy's only one", sess.ExternalIDFromTrust, sess.ExternalIDStale)
 	}
-	if sess.TenantID != testTenantID {
-		t.Errorf("tenant %q, want %q", sess.TenantID, testTenantID)
+	if sess.TenantID != lakesailtest.TenantID {
+		t.Errorf("tenant %q, want %q", sess.TenantID, lakesailtest.TenantID)
 	}
 	// A digest that matches nothing (the external ID changed since it was taken): the only one, stale.
-	sess, err = client.OpenConnectionSession(context.Background(), lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ConnectionID: testConnectionID,
-		ExternalIDDigest: lakesail.ExternalIDDigest(testConnectionID, rotatedTestExternalID)})
-	must(t, err)
-	if sess.ExternalID != testExternalID || !sess.ExternalIDStale {
+	sess, err = client.OpenConnectionSession(context.Background(), lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ConnectionID: lakesailtest.ConnectionID,
+		ExternalIDDigest: lakesail.ExternalIDDigest(lakesailtest.ConnectionID, rotatedTestExternalID)})
+	lakesailtest.Must(t, err)
+	if sess.ExternalID != lakesailtest.ExternalID || !sess.ExternalIDStale {
 		t.Errorf("stale %v; want the trust policy's only one, reported stale", sess.ExternalIDStale)
 	}
 }
@@ -117,20 +120,20 @@ func TestLibConnectionSessionSeveralExternalIDs(t *testing.T) {
 	emu, client, conn := sessionEnv(t, awsemu.Options{})
 	addTrustedExternalID(t, emu, conn.RoleName, rotatedTestExternalID)
 
-	for _, id := range []string{testExternalID, rotatedTestExternalID} {
-		sess, err := client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ConnectionID: testConnectionID,
-			ExternalIDDigest: lakesail.ExternalIDDigest(testConnectionID, id)})
-		must(t, err)
+	for _, id := range []string{lakesailtest.ExternalID, rotatedTestExternalID} {
+		sess, err := client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ConnectionID: lakesailtest.ConnectionID,
+			ExternalIDDigest: lakesail.ExternalIDDigest(lakesailtest.ConnectionID, id)})
+		lakesailtest.Must(t, err)
 		if sess.ExternalID != id || sess.ExternalIDStale {
 			t.Errorf("the digest of one of two IDs chose another one (stale %v)", sess.ExternalIDStale)
 		}
 	}
 	for name, digest := range map[string]string{
 		"no digest":            "",
-		"digest of neither":    lakesail.ExternalIDDigest(testConnectionID, "11111111-2222-4333-8444-555555555555"),
-		"another connection's": lakesail.ExternalIDDigest("ZZ12CD34EF", testExternalID),
+		"digest of neither":    lakesail.ExternalIDDigest(lakesailtest.ConnectionID, "11111111-2222-4333-8444-555555555555"),
+		"another connection's": lakesail.ExternalIDDigest("ZZ12CD34EF", lakesailtest.ExternalID),
 	} {
-		sess, err := client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ConnectionID: testConnectionID, ExternalIDDigest: digest})
+		sess, err := client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ConnectionID: lakesailtest.ConnectionID, ExternalIDDigest: digest})
 		var needed *lakesail.ExternalIDNeededError
 		if !errors.As(err, &needed) {
 			t.Fatalf("%s: %v (session %v), want ExternalIDNeededError", name, err, sess != nil)
@@ -138,14 +141,14 @@ func TestLibConnectionSessionSeveralExternalIDs(t *testing.T) {
 		if needed.Count != 2 || needed.Digest != (digest != "") || needed.RoleName != conn.RoleName {
 			t.Errorf("%s: %+v, want 2 IDs of %s, digest %v", name, needed, conn.RoleName, digest != "")
 		}
-		if strings.Contains(err.Error(), testExternalID) || strings.Contains(err.Error(), rotatedTestExternalID) {
+		if strings.Contains(err.Error(), lakesailtest.ExternalID) || strings.Contains(err.Error(), rotatedTestExternalID) {
 			t.Errorf("%s: the error quotes an external ID: %v", name, err)
 		}
 	}
 	// The network keeps its own error for it: the spec's ExternalID must be given.
-	_, err := client.ReadNetwork(ctx, lakesail.NetworkSpec{ConnectionID: testConnectionID, NetworkID: testNetworkID, RoleARN: conn.RoleARN,
+	_, err := network.New(client).Read(ctx, network.Spec{ConnectionID: lakesailtest.ConnectionID, NetworkID: "NET0000001", RoleARN: conn.RoleARN,
 		CIDRBlock: "10.20.0.0/16"}, nil)
-	var specErr *lakesail.NetworkSpecError
+	var specErr *network.SpecError
 	if !errors.As(err, &specErr) || specErr.Field != "ExternalID" {
 		t.Errorf("a network read without an external ID: %v, want a NetworkSpecError on ExternalID", err)
 	}
@@ -157,7 +160,7 @@ func TestLibConnectionSessionWaitsForPropagation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, client, conn := sessionEnv(t, awsemu.Options{PropagationDelay: 1500 * time.Millisecond})
-	access := lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ExternalID: testExternalID}
+	access := lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ExternalID: lakesailtest.ExternalID}
 
 	var disconnected *lakesail.DisconnectedError
 	if _, err := client.OpenConnectionSession(ctx, access); !errors.As(err, &disconnected) {
@@ -169,8 +172,8 @@ func TestLibConnectionSessionWaitsForPropagation(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the session should outlast a 1.5s propagation delay: %v", err)
 	}
-	if sess.TenantID != testTenantID {
-		t.Errorf("tenant %q, want %q", sess.TenantID, testTenantID)
+	if sess.TenantID != lakesailtest.TenantID {
+		t.Errorf("tenant %q, want %q", sess.TenantID, lakesailtest.TenantID)
 	}
 	t.Logf("assumed after %s", time.Since(start).Round(time.Millisecond))
 }
@@ -181,14 +184,14 @@ func TestLibConnectionSessionTenant(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	emu, client, conn := sessionEnv(t, awsemu.Options{})
-	sess, err := client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ExternalID: testExternalID, TenantID: "TENANT0002"})
-	must(t, err)
+	sess, err := client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ExternalID: lakesailtest.ExternalID, TenantID: "TENANT0002"})
+	lakesailtest.Must(t, err)
 	if sess.TenantID != "TENANT0002" {
 		t.Errorf("tenant %q, want the given TENANT0002", sess.TenantID)
 	}
 	_, err = iam.NewFromConfig(emu.AWSConfig(nil)).UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(conn.RoleName), TagKeys: []string{connpolicy.TagTenant}})
-	must(t, err)
-	_, err = client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ExternalID: testExternalID})
+	lakesailtest.Must(t, err)
+	_, err = client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{RoleARN: conn.RoleARN, ExternalID: lakesailtest.ExternalID})
 	var untagged *lakesail.TenantTagError
 	if !errors.As(err, &untagged) || untagged.Tag != connpolicy.TagTenant {
 		t.Errorf("a role without its tenant tag: %v, want TenantTagError", err)
@@ -201,10 +204,10 @@ func TestLibConnectionSessionDisconnected(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	emu, client, conn := sessionEnv(t, awsemu.Options{})
-	must(t, client.DeleteConnection(ctx, testConnectionSpec(emu)))
+	lakesailtest.Must(t, connection.New(client).Delete(ctx, lakesailtest.ConnectionSpec(emu.AccountID())))
 	var disconnected *lakesail.DisconnectedError
 	for name, access := range map[string]lakesail.ConnectionAccess{
-		"given":      {RoleARN: conn.RoleARN, ExternalID: testExternalID},
+		"given":      {RoleARN: conn.RoleARN, ExternalID: lakesailtest.ExternalID},
 		"from trust": {RoleARN: conn.RoleARN},
 	} {
 		if _, err := client.OpenConnectionSession(ctx, access); !errors.As(err, &disconnected) {
@@ -215,7 +218,7 @@ func TestLibConnectionSessionDisconnected(t *testing.T) {
 
 // TestUnitChooseExternalID: the digest picks among the trust policy's IDs, else the only one.
 func TestUnitChooseExternalID(t *testing.T) {
-	digest := func(id string) string { return lakesail.ExternalIDDigest(testConnectionID, id) }
+	digest := func(id string) string { return lakesail.ExternalIDDigest(lakesailtest.ConnectionID, id) }
 	cases := []struct {
 		name      string
 		trust     []string
@@ -223,19 +226,19 @@ func TestUnitChooseExternalID(t *testing.T) {
 		want      string
 		wantStale bool
 	}{
-		{"no digest, one ID", []string{testExternalID, testExternalID}, "", testExternalID, false},
-		{"no digest, two IDs", []string{testExternalID, rotatedTestExternalID}, "", "", false},
+		{"no digest, one ID", []string{lakesailtest.ExternalID, lakesailtest.ExternalID}, "", lakesailtest.ExternalID, false},
+		{"no digest, two IDs", []string{lakesailtest.ExternalID, rotatedTestExternalID}, "", "", false},
 		{"no digest, none", nil, "", "", false},
-		{"digest picks among two", []string{rotatedTestExternalID, testExternalID}, digest(testExternalID), testExternalID, false},
-		{"rotated since", []string{rotatedTestExternalID}, digest(testExternalID), rotatedTestExternalID, true},
+		{"digest picks among two", []string{rotatedTestExternalID, lakesailtest.ExternalID}, digest(lakesailtest.ExternalID), lakesailtest.ExternalID, false},
+		{"rotated since", []string{rotatedTestExternalID}, digest(lakesailtest.ExternalID), rotatedTestExternalID, true},
 	}
 	for _, c := range cases {
-		got, stale := lakesail.ChooseExternalID(c.trust, testConnectionID, c.digest)
+		got, stale := lakesail.ChooseExternalID(c.trust, lakesailtest.ConnectionID, c.digest)
 		if got != c.want || stale != c.wantStale {
 			t.Errorf("%s: (%q, %v), want (%q, %v)", c.name, got, stale, c.want, c.wantStale)
 		}
 	}
-	if strings.Contains(digest(testExternalID), testExternalID) {
+	if strings.Contains(digest(lakesailtest.ExternalID), lakesailtest.ExternalID) {
 		t.Error("the digest holds the external ID")
 	}
 }

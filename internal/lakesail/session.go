@@ -41,16 +41,16 @@ func (c *Client) AssumeRole(session RoleSession) (*Client, error) {
 		duration = defaultSessionDuration
 	}
 	opts := c.options()
-	provider := stscreds.NewAssumeRoleProvider(c.sts(), session.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+	provider := stscreds.NewAssumeRoleProvider(c.STS(), session.RoleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.ExternalID = aws.String(session.ExternalID)
 		o.RoleSessionName = name
 		o.Duration = duration
 	})
-	cfg := c.cfg.Copy()
+	cfg := c.Cfg.Copy()
 	cfg.Credentials = aws.NewCredentialsCache(provider, func(o *aws.CredentialsCacheOptions) {
 		// Renew well ahead of expiry so no long wait straddles the end of a session.
 		o.ExpiryWindow = duration / 4
 	})
 	// Other credentials: another identity and other SDK clients.
-	return &Client{cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts)}, nil
+	return &Client{Cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts)}, nil
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
@@ -122,7 +122,7 @@ func (d *connectionPoliciesDataSource) Read(ctx context.Context, req datasource.
 	var bundle *connpolicy.Bundle
 	var err error
 	if d.data != nil {
-		bundle, err = d.data.client.Bundle(ctx, lakesail.ConnectionSpec{Policy: spec})
+		bundle, err = connection.New(d.data.client).Bundle(ctx, connection.Spec{Policy: spec})
 	} else {
 		bundle, err = connpolicy.Build(spec)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/aws-sdk-go-base/v2/logging"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
@@ -253,6 +254,7 @@ func configureClient(ctx context.Context, m providerModel, version string, tune 
 		Partition:         partition,
 		Endpoints:         m.endpoints(),
 		LakeSailPrincipal: m.LakeSailPrincipal.ValueString(),
+		Logger:            libraryProgress,
 	}
 	if tune != nil {
 		tune(&opts)
@@ -297,4 +299,10 @@ func parseOptionalDuration(v types.String) (time.Duration, error) {
 		return 0, nil
 	}
 	return time.ParseDuration(v.ValueString())
+}
+
+// libraryProgress sends the library's progress messages to the Terraform log, under the context
+// of the operation that reports them.
+func libraryProgress(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Info(ctx, msg, fields)
 }

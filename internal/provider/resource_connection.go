@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
@@ -141,12 +142,12 @@ func (r *connectionResource) planPlatform(ctx context.Context, plan *connectionM
 // (the plan modifier's value, or resolveProvisioner's at apply): everything the documents
 // determine, the trust policy's fingerprint unknown while the provisioner is. It returns the
 // library spec.
-func (r *connectionResource) resolve(ctx context.Context, m *connectionModel, externalID string, diags *diag.Diagnostics) (lakesail.ConnectionSpec, bool) {
+func (r *connectionResource) resolve(ctx context.Context, m *connectionModel, externalID string, diags *diag.Diagnostics) (connection.Spec, bool) {
 	if m.RoleName.IsUnknown() {
 		m.RoleName = types.StringNull() // unset: the library's default name
 	}
 	spec := m.spec(ctx, externalID, r.data.defaultTags, diags)
-	bundle, err := r.data.client.Bundle(ctx, spec)
+	bundle, err := connection.New(r.data.client).Bundle(ctx, spec)
 	if err != nil {
 		addSpecError(diags, err)
 		return spec, false
@@ -266,7 +267,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	} else {
 		plan.setPlatformStatus(noPlatformStatus())
 	}
-	conn, err := r.data.client.CreateConnection(ctx, spec, func(string) {
+	conn, err := connection.New(r.data.client).Create(ctx, spec, func(string) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	})
 	var conflict *lakesail.ConflictError
@@ -326,7 +327,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	plan.setPlatformStatus(state.platformStatus())
 	awsChanges := plan.changesFrom(state)
 	if awsChanges {
-		conn, err := r.data.client.UpdateConnection(ctx, spec)
+		conn, err := connection.New(r.data.client).Update(ctx, spec)
 		if err != nil {
 			addConnectionError(&resp.Diagnostics, "Cannot Update LakeSail Connection", err)
 			return
@@ -345,7 +346,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 // finishApply checks what create or update left (conn: what create made, or what update read
 // back) and verifies the role when the provider's principal is the trusted provisioner; caller is
 // that principal when resolveProvisioner looked it up.
-func (r *connectionResource) finishApply(ctx context.Context, plan *connectionModel, conn *lakesail.Connection, externalID, caller string, diags *diag.Diagnostics) {
+func (r *connectionResource) finishApply(ctx context.Context, plan *connectionModel, conn *connection.Connection, externalID, caller string, diags *diag.Diagnostics) {
 	if len(conn.Drift) > 0 {
 		diags.AddError("LakeSail Connection Did Not Converge",
 			"After apply the connection still differs from its configuration: "+strings.Join(conn.Drift, "; ")+
@@ -372,8 +373,8 @@ func (r *connectionResource) finishApply(ctx context.Context, plan *connectionMo
 			map[string]any{"caller": caller, "provisioner": plan.ProvisionerPrincipalARN.ValueString()})
 		return
 	}
-	err := r.data.client.VerifyRole(ctx, conn.RoleARN, externalID, lakesail.VerifyOptions{})
-	var propagating *lakesail.PropagationError
+	err := connection.New(r.data.client).VerifyRole(ctx, conn.RoleARN, externalID, connection.VerifyOptions{})
+	var propagating *connection.PropagationError
 	switch {
 	case err == nil:
 		plan.Verified = types.BoolValue(true)
@@ -410,12 +411,12 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	bundle, err := r.data.client.Bundle(ctx, spec)
+	bundle, err := connection.New(r.data.client).Bundle(ctx, spec)
 	if err != nil {
 		addSpecError(&resp.Diagnostics, err)
 		return
 	}
-	conn, err := r.data.client.ReadObservedConnection(ctx, spec, observed)
+	conn, err := connection.New(r.data.client).ReadObserved(ctx, spec, observed)
 	if errors.Is(err, lakesail.ErrNotFound) {
 		tflog.Warn(ctx, "connection role not found; removing the connection from state", map[string]any{"role": bundle.RoleName})
 		resp.State.RemoveResource(ctx)
@@ -488,8 +489,8 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 	// Names and ARNs do not depend on the external ID.
 	spec := state.spec(ctx, placeholderExternalID, r.data.defaultTags, &resp.Diagnostics)
-	err := r.data.client.DeleteConnection(ctx, spec)
-	var kept *lakesail.KeptOIDCProvidersError
+	err := connection.New(r.data.client).Delete(ctx, spec)
+	var kept *connection.KeptOIDCProvidersError
 	switch {
 	case errors.As(err, &kept):
 		// The connection is gone; what was kept is the account's to look at.
@@ -540,7 +541,7 @@ func addDeleteBlocked(diags *diag.Diagnostics, err error) bool {
 }
 
 // addOutsideTrustWarning names the roles the connection made that trust principals outside it.
-func addOutsideTrustWarning(diags *diag.Diagnostics, roles []lakesail.OutsideTrust) {
+func addOutsideTrustWarning(diags *diag.Diagnostics, roles []connection.OutsideTrust) {
 	lines := make([]string, len(roles))
 	for i, role := range roles {
 		lines[i] = "  - " + role.String()
@@ -666,7 +667,7 @@ func addSpecError(diags *diag.Diagnostics, err error) {
 // addConnectionError explains library errors in the user's terms.
 func addConnectionError(diags *diag.Diagnostics, summary string, err error) {
 	var conflict *lakesail.ConflictError
-	var trust *lakesail.TrustError
+	var trust *connection.TrustError
 	switch {
 	case errors.As(err, &conflict):
 		diags.AddError(summary, err.Error()+"\n\nIt probably belongs to another Terraform state or a CloudFormation stack. "+
@@ -687,7 +688,7 @@ func addConnectionIDInUse(diags *diag.Diagnostics, connectionID string, conflict
 	fmt.Fprintf(&detail, "%s already exists, so connection_id %s is most likely owned by another Terraform state or "+
 		"a CloudFormation stack (or was left by an interrupted apply). This apply recorded nothing in state and did not "+
 		"change or delete anything that already existed; anything it had created itself was deleted again.\n\n", conflict.What, connectionID)
-	var rollback *lakesail.RollbackError
+	var rollback *connection.RollbackError
 	if errors.As(conflict, &rollback) {
 		fmt.Fprintf(&detail, "Except: these objects this apply created could not be deleted, and no state records them. "+
 			"Delete them by hand: %s.\n\n", strings.Join(rollback.LeftBehind, ", "))

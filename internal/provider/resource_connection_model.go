@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
@@ -98,7 +99,7 @@ func (m *connectionModel) leaveTrustFingerprintToApply() {
 
 // spec builds the library's desired state; externalID is passed separately because a
 // write-only value is only in the configuration.
-func (m connectionModel) spec(ctx context.Context, externalID string, defaultTags map[string]string, diags *diag.Diagnostics) lakesail.ConnectionSpec {
+func (m connectionModel) spec(ctx context.Context, externalID string, defaultTags map[string]string, diags *diag.Diagnostics) connection.Spec {
 	tags := maps.Clone(defaultTags)
 	if tags == nil {
 		tags = map[string]string{}
@@ -108,7 +109,7 @@ func (m connectionModel) spec(ctx context.Context, externalID string, defaultTag
 		diags.Append(m.Tags.ElementsAs(ctx, &own, false)...)
 		maps.Copy(tags, own)
 	}
-	return lakesail.ConnectionSpec{
+	return connection.Spec{
 		Policy: connpolicy.Spec{
 			ConnectionID:          m.ConnectionID.ValueString(),
 			TenantID:              m.TenantID.ValueString(),
@@ -124,7 +125,7 @@ func (m connectionModel) spec(ctx context.Context, externalID string, defaultTag
 }
 
 // setFromBundle fills every attribute the documents determine.
-func (m *connectionModel) setFromBundle(bundle *connpolicy.Bundle, spec lakesail.ConnectionSpec) {
+func (m *connectionModel) setFromBundle(bundle *connpolicy.Bundle, spec connection.Spec) {
 	m.ID = m.ConnectionID
 	m.AccountID = types.StringValue(bundle.Spec.AccountID)
 	m.RoleName = types.StringValue(bundle.RoleName)
@@ -135,12 +136,12 @@ func (m *connectionModel) setFromBundle(bundle *connpolicy.Bundle, spec lakesail
 	m.DenyPolicyARN = types.StringValue(bundle.ExplicitDeny.ARN)
 	m.ManagedPolicyARNs = stringMapValue(bundle.ManagedPolicyARNs())
 	m.PolicyBundleVersion = types.StringValue(bundle.Version)
-	m.PolicySHA256 = stringMapValue(lakesail.ExpectedFingerprints(bundle))
+	m.PolicySHA256 = stringMapValue(connection.ExpectedFingerprints(bundle))
 	m.TagsAll = stringMapValue(spec.ConnectionTags())
 }
 
 // setFromObserved records what AWS has, so the next plan shows any difference.
-func (m *connectionModel) setFromObserved(conn *lakesail.Connection) {
+func (m *connectionModel) setFromObserved(conn *connection.Connection) {
 	m.AccountID = types.StringValue(conn.AccountID)
 	m.RoleARN = types.StringValue(conn.RoleARN)
 	m.RolePath = types.StringValue(conn.RolePath)

@@ -25,6 +25,7 @@ import (
 	testresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
@@ -214,7 +215,7 @@ func TestUnitConnectionLibraryErrorsNeverEchoSecret(t *testing.T) {
 			echoed := &lakesail.AWSError{Action: "sts:AssumeRole", Code: "ValidationError",
 				Message: fmt.Sprintf("1 validation error detected: Value '%s' at 'externalId' failed to satisfy constraint", secret)}
 			addConnectionError(&diags, "Cannot Assume the Connection Role", echoed)
-			addConnectionError(&diags, "Cannot Assume the Connection Role", &lakesail.TrustError{RoleARN: "arn:aws:iam::111122223333:role/r", CallerARN: "arn:aws:iam::111122223333:root", Err: echoed})
+			addConnectionError(&diags, "Cannot Assume the Connection Role", &connection.TrustError{RoleARN: "arn:aws:iam::111122223333:role/r", CallerARN: "arn:aws:iam::111122223333:root", Err: echoed})
 			addAWSError(&diags, "Cannot Read LakeSail Connection", fmt.Errorf("wrapped: %w", echoed))
 			diags.AddAttributeWarning(path.Root("external_id"), "Echo "+secret, "detail "+secret)
 			redacted := redactSecrets(diags, secret)

@@ -16,7 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
@@ -76,8 +76,8 @@ func TestAccConnection_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("verified"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("tags_all").AtMapKey("LakeSail-Connection"), knownvalue.StringExact(id)),
 					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("tags_all").AtMapKey("team"), knownvalue.StringExact("data")),
-					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("policy_sha256").AtMapKey(lakesail.UnmanagedPermissionsKey),
-						knownvalue.StringExact(lakesail.FingerprintNone)),
+					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("policy_sha256").AtMapKey(connection.UnmanagedPermissionsKey),
+						knownvalue.StringExact(connection.FingerprintNone)),
 					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("managed_policy_arns").AtMapKey("ExplicitDeny"),
 						knownvalue.StringRegexp(regexp.MustCompile(`:policy/lakesail-`+id+`-ExplicitDeny$`))),
 					statecheck.ExpectKnownValue(connectionAddress, tfjsonpath.New("policy_bundle_version"), knownvalue.StringExact(connpolicy.BundleVersion)),
@@ -204,8 +204,8 @@ func (a *accTarget) deleteConnectionOutOfBand(connectionID string) error {
 	if err != nil {
 		return err
 	}
-	spec := lakesail.ConnectionSpec{Policy: connpolicy.Spec{ConnectionID: connectionID, TenantID: accTenantID, ExternalID: accExternalID}}
-	return client.DeleteConnection(context.Background(), spec)
+	spec := connection.Spec{Policy: connpolicy.Spec{ConnectionID: connectionID, TenantID: accTenantID, ExternalID: accExternalID}}
+	return connection.New(client).Delete(context.Background(), spec)
 }
 
 // TestAccConnection_propagationDelay: IAM refuses to let anyone assume a new role for a while;

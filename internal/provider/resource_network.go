@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	lsnetwork "github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
 )
 
 const (
@@ -82,7 +83,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 	}
 	if !plan.ConnectionID.IsUnknown() && !plan.NetworkID.IsUnknown() {
-		names := lakesail.NetworkSpec{ConnectionID: plan.ConnectionID.ValueString(), NetworkID: plan.NetworkID.ValueString()}
+		names := lsnetwork.Spec{ConnectionID: plan.ConnectionID.ValueString(), NetworkID: plan.NetworkID.ValueString()}
 		plan.ID = types.StringValue(plan.networkID())
 		plan.BucketName = types.StringValue(names.BucketName())
 		if !plan.RoleARN.IsUnknown() {
@@ -104,7 +105,7 @@ func (r *networkResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		if !plan.AvailabilityZones.IsUnknown() && !plan.AvailabilityZones.IsNull() {
 			plan.AvailabilityZoneCount = types.Int64Value(int64(len(plan.AvailabilityZones.Elements())))
 		} else if config.AvailabilityZoneCount.IsNull() && config.AvailabilityZones.IsNull() {
-			plan.AvailabilityZoneCount = types.Int64Value(lakesail.DefaultZoneCount)
+			plan.AvailabilityZoneCount = types.Int64Value(lsnetwork.DefaultZoneCount)
 		}
 	}
 	awsChanges := state == nil
@@ -130,7 +131,7 @@ func (r *networkResource) planRepairs(ctx context.Context, plan *networkModel, s
 	}
 	zones := int(state.AvailabilityZoneCount.ValueInt64())
 	natCount := 1
-	if plan.NATGateways.ValueString() == string(lakesail.NATPerAZ) {
+	if plan.NATGateways.ValueString() == string(lsnetwork.NATPerAZ) {
 		natCount = zones
 	}
 	if !plan.NATGateways.Equal(state.NATGateways) || len(state.NATGatewayIDs.Elements()) != natCount {
@@ -191,7 +192,7 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 	// removes it.
 	saved := plan
 	saved.settle()
-	save := func(n *lakesail.Network) {
+	save := func(n *lsnetwork.Network) {
 		m := saved
 		if n != nil {
 			m.flatten(n)
@@ -199,7 +200,7 @@ func (r *networkResource) Create(ctx context.Context, req resource.CreateRequest
 		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
-	network, err := r.data.client.CreateNetwork(ctx, spec, func() { save(nil) }, func(n lakesail.Network) { save(&n) })
+	network, err := lsnetwork.New(r.data.client).Create(ctx, spec, func() { save(nil) }, func(n lsnetwork.Network) { save(&n) })
 	if err != nil {
 		addNetworkError(&resp.Diagnostics, "Cannot Create LakeSail Network", err)
 		return
@@ -244,7 +245,7 @@ func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	network, err := r.data.client.ReadNetwork(ctx, spec, state.recorded(ctx, private))
+	network, err := lsnetwork.New(r.data.client).Read(ctx, spec, state.recorded(ctx, private))
 	if errors.Is(err, lakesail.ErrNotFound) {
 		tflog.Warn(ctx, "the network's VPC (or, for a brought VPC, its bucket) is gone; removing the network from state", map[string]any{"network": state.networkID()})
 		resp.State.RemoveResource(ctx)
@@ -288,7 +289,7 @@ func (r *networkResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	network, err := r.data.client.UpdateNetwork(ctx, spec, state.recorded(ctx, private), nil)
+	network, err := lsnetwork.New(r.data.client).Update(ctx, spec, state.recorded(ctx, private), nil)
 	if err != nil {
 		addNetworkError(&resp.Diagnostics, "Cannot Update LakeSail Network", err)
 		return
@@ -338,7 +339,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	retained, err := r.data.client.DeleteNetwork(ctx, spec, state.recorded(ctx, private))
+	retained, err := lsnetwork.New(r.data.client).Delete(ctx, spec, state.recorded(ctx, private))
 	if err != nil {
 		addNetworkError(&resp.Diagnostics, "Cannot Delete LakeSail Network", err)
 		return
@@ -352,14 +353,14 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 // library reads the external ID from the trust policy with the provider's own credentials,
 // choosing the one whose digest the last apply recorded; it returns that ID, which the caller
 // redacts from its diagnostics. A failure is reported under summary.
-func (r *networkResource) openSession(ctx context.Context, summary string, spec *lakesail.NetworkSpec,
+func (r *networkResource) openSession(ctx context.Context, summary string, spec *lsnetwork.Spec,
 	getPrivate func(context.Context, string) ([]byte, diag.Diagnostics), diags *diag.Diagnostics) string {
 	digest, getDiags := getPrivate(ctx, privateExternalIDDigest)
 	diags.Append(getDiags...)
 	sess, err := r.data.client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{
 		RoleARN: spec.RoleARN, ExternalID: spec.ExternalID, TenantID: spec.TenantID,
 		ConnectionID: spec.ConnectionID, ExternalIDDigest: privateDigest(digest),
-		SessionName: lakesail.NetworkSessionName(spec.NetworkID),
+		SessionName: lsnetwork.SessionName(spec.NetworkID),
 	})
 	trustExternalID := ""
 	if sess != nil && sess.ExternalID != spec.ExternalID {
@@ -377,7 +378,7 @@ func (r *networkResource) openSession(ctx context.Context, summary string, spec 
 }
 
 // addRetainedWarning names what a destroy without force_destroy kept.
-func addRetainedWarning(diags *diag.Diagnostics, network string, retained lakesail.Retained) {
+func addRetainedWarning(diags *diag.Diagnostics, network string, retained lsnetwork.Retained) {
 	var kept []string
 	if retained.BucketName != "" {
 		kept = append(kept, "the workspace bucket "+retained.BucketName)
@@ -400,7 +401,7 @@ func (r *networkResource) warnRetainedOnPlan(ctx context.Context, req resource.M
 	if diags := req.State.Get(ctx, &state); diags.HasError() || state.ForceDestroy.ValueBool() {
 		return
 	}
-	kept := lakesail.Retained{BucketName: state.BucketName.ValueString()}
+	kept := lsnetwork.Retained{BucketName: state.BucketName.ValueString()}
 	if !state.bringsOwnKey(nil) {
 		kept.KMSKeyARN = state.KMSKeyARN.ValueString()
 	}
@@ -455,7 +456,7 @@ func (r *networkResource) ImportState(ctx context.Context, req resource.ImportSt
 
 // readImported fills the arguments of an imported network from what AWS has.
 func (r *networkResource) readImported(ctx context.Context, state *networkModel, resp *resource.ReadResponse) {
-	spec, network, err := r.data.client.ImportNetwork(ctx, lakesail.NetworkSpec{
+	spec, network, err := lsnetwork.New(r.data.client).Import(ctx, lsnetwork.Spec{
 		ConnectionID: state.ConnectionID.ValueString(), NetworkID: state.NetworkID.ValueString(), RoleARN: state.RoleARN.ValueString(),
 	})
 	if err != nil {
@@ -469,7 +470,7 @@ func (r *networkResource) readImported(ctx context.Context, state *networkModel,
 		state.AvailabilityZones = types.ListNull(types.StringType)
 	} else {
 		state.CIDRBlock = types.StringValue(spec.CIDRBlock)
-		if spec.NATGateways == lakesail.NATPerAZ {
+		if spec.NATGateways == lsnetwork.NATPerAZ {
 			state.NATGateways = types.StringValue(string(spec.NATGateways))
 		}
 	}
@@ -495,13 +496,13 @@ func (r *networkResource) readImported(ctx context.Context, state *networkModel,
 // addNetworkError explains library errors in the user's terms.
 func addNetworkError(diags *diag.Diagnostics, summary string, err error) {
 	var disconnected *lakesail.DisconnectedError
-	var specErr *lakesail.NetworkSpecError
+	var specErr *lsnetwork.SpecError
 	var conflict *lakesail.ConflictError
-	var unusable *lakesail.KeyUnusableError
-	var natFailed *lakesail.NATGatewayFailedError
-	var dependency *lakesail.DependencyError
+	var unusable *lsnetwork.KeyUnusableError
+	var natFailed *lsnetwork.NATGatewayFailedError
+	var dependency *lsnetwork.DependencyError
 	var ownerNeeded *lakesail.OwnerCredentialsRequiredError
-	var adoptable *lakesail.AdoptableTagError
+	var adoptable *lsnetwork.AdoptableTagError
 	var needed *lakesail.ExternalIDNeededError
 	var untagged *lakesail.TenantTagError
 	var awsErr *lakesail.AWSError

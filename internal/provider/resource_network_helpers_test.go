@@ -19,6 +19,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
 )
 
 const (
@@ -106,7 +107,7 @@ func (n *networkTarget) admin() aws.Config {
 }
 
 func (n *networkTarget) bucketName() string {
-	return lakesail.NetworkSpec{ConnectionID: n.connectionID, NetworkID: accNetworkID}.BucketName()
+	return network.Spec{ConnectionID: n.connectionID, NetworkID: accNetworkID}.BucketName()
 }
 
 func (n *networkTarget) alias() string {

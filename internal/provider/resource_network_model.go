@@ -11,8 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
 )
 
 // privateNetworkRecord is the private-state key of what the network added to a brought VPC.
@@ -79,7 +78,7 @@ func configuredExternalID(externalID, externalIDWO types.String) string {
 // spec is the library's desired state. config is the configuration when there is one (create,
 // update), which says whether the key is brought and holds external_id_wo; without it (refresh,
 // destroy) the spec has external_id, and the caller may fill in one read from the trust policy.
-func (m networkModel) spec(ctx context.Context, config *networkModel, defaultTags map[string]string, diags *diag.Diagnostics) lakesail.NetworkSpec {
+func (m networkModel) spec(ctx context.Context, config *networkModel, defaultTags map[string]string, diags *diag.Diagnostics) network.Spec {
 	tags := maps.Clone(defaultTags)
 	if tags == nil {
 		tags = map[string]string{}
@@ -89,7 +88,7 @@ func (m networkModel) spec(ctx context.Context, config *networkModel, defaultTag
 		diags.Append(m.Tags.ElementsAs(ctx, &own, false)...)
 		maps.Copy(tags, own)
 	}
-	spec := lakesail.NetworkSpec{
+	spec := network.Spec{
 		ConnectionID: m.ConnectionID.ValueString(),
 		RoleARN:      m.RoleARN.ValueString(),
 		ExternalID:   m.ExternalID.ValueString(),
@@ -107,7 +106,7 @@ func (m networkModel) spec(ctx context.Context, config *networkModel, defaultTag
 		if !m.AvailabilityZoneCount.IsUnknown() {
 			spec.AvailabilityZoneCount = int(m.AvailabilityZoneCount.ValueInt64())
 		}
-		spec.NATGateways = lakesail.NATMode(m.NATGateways.ValueString())
+		spec.NATGateways = network.NATMode(m.NATGateways.ValueString())
 	}
 	if m.bringsOwnKey(config) {
 		spec.KMSKeyARN = m.KMSKeyARN.ValueString()
@@ -140,8 +139,8 @@ func addStaleExternalIDWarning(diags *diag.Diagnostics, kind, roleARN string) {
 }
 
 // recorded is what state (and private state) says the network made.
-func (m networkModel) recorded(ctx context.Context, private []byte) *lakesail.Network {
-	n := &lakesail.Network{
+func (m networkModel) recorded(ctx context.Context, private []byte) *network.Network {
+	n := &network.Network{
 		ConnectionID: m.ConnectionID.ValueString(), NetworkID: m.NetworkID.ValueString(),
 		VPCID: m.VPCID.ValueString(), SecurityGroupID: m.SecurityGroupID.ValueString(), S3EndpointID: m.S3EndpointID.ValueString(),
 		BucketName: m.BucketName.ValueString(), BucketARN: m.BucketARN.ValueString(),
@@ -167,14 +166,14 @@ type networkPrivateRecord struct {
 	AdoptedTagKeys map[string][]string `json:"adopted_tag_keys,omitempty"`
 }
 
-func privateRecordOf(n *lakesail.Network) []byte {
+func privateRecordOf(n *network.Network) []byte {
 	out, _ := json.Marshal(networkPrivateRecord{AdoptedTagKeys: n.AdoptedTagKeys})
 	return out
 }
 
 // flatten records what the library found or made. Arguments stay as configured; only the
 // computed attributes (and, for a created network, its zones) come from AWS.
-func (m *networkModel) flatten(n *lakesail.Network) {
+func (m *networkModel) flatten(n *network.Network) {
 	m.ID = types.StringValue(m.networkID())
 	if len(n.AvailabilityZones) > 0 {
 		m.AvailabilityZones = stringListValue(n.AvailabilityZones)

@@ -7,8 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
 )
 
 func TestUnitNetworkSpecFromModel(t *testing.T) {
@@ -28,7 +27,7 @@ func TestUnitNetworkSpecFromModel(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	if spec.BringsOwnVPC() || spec.BringsOwnKey() || spec.ZoneCount() != 3 || spec.NATMode() != lakesail.NATPerAZ || !spec.ForceDestroy ||
+	if spec.BringsOwnVPC() || spec.BringsOwnKey() || spec.ZoneCount() != 3 || spec.NATMode() != network.NATPerAZ || !spec.ForceDestroy ||
 		spec.Tags["team"] != "data" || spec.Tags["env"] != "prod" || spec.ExternalID != "" {
 		t.Errorf("created spec %+v", spec)
 	}
@@ -55,7 +54,7 @@ func TestUnitNetworkSpecFromModel(t *testing.T) {
 
 func TestUnitNetworkFlattenAndRecord(t *testing.T) {
 	ctx := context.Background()
-	n := &lakesail.Network{
+	n := &network.Network{
 		VPCID: "vpc-1", AvailabilityZones: []string{"us-east-1a", "us-east-1b"},
 		PublicSubnetIDs: []string{"subnet-1", ""}, PrivateSubnetIDs: []string{"subnet-3", "subnet-4"}, NATGatewayIDs: []string{"nat-1"},
 		SecurityGroupID: "sg-1", S3EndpointID: "vpce-1", BucketName: "b", BucketARN: "arn:aws:s3:::b", KMSKeyARN: "arn:k", KMSAlias: "alias/a",

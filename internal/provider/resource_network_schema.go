@@ -17,8 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
 )
 
 var (
@@ -88,7 +87,7 @@ func networkSchema(ctx context.Context) schema.Schema {
 			Optional:    true,
 			Computed:    true,
 			Validators: []validator.List{
-				listvalidator.SizeBetween(lakesail.MinZones, lakesail.MaxZones),
+				listvalidator.SizeBetween(network.MinZones, network.MaxZones),
 				listvalidator.UniqueValues(),
 				listvalidator.ValueStringsAre(stringvalidator.RegexMatches(networkSubnetIDPattern, "must be a subnet id (subnet-...)")),
 				listvalidator.AlsoRequires(path.MatchRoot("vpc_id")),
@@ -159,7 +158,7 @@ func networkSchema(ctx context.Context) schema.Schema {
 				Optional:    true,
 				Computed:    true,
 				Validators: []validator.List{
-					listvalidator.SizeBetween(lakesail.MinZones, lakesail.MaxZones),
+					listvalidator.SizeBetween(network.MinZones, network.MaxZones),
 					listvalidator.UniqueValues(),
 					listvalidator.ValueStringsAre(stringvalidator.RegexMatches(regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$`), "must be a zone name such as us-east-1a")),
 					listvalidator.ConflictsWith(path.MatchRoot("availability_zone_count"), path.MatchRoot("vpc_id")),
@@ -170,14 +169,14 @@ func networkSchema(ctx context.Context) schema.Schema {
 			"availability_zone_count": schema.Int64Attribute{
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.Int64{int64validator.OneOf(lakesail.MinZones, lakesail.MaxZones), int64validator.ConflictsWith(path.MatchRoot("vpc_id"))},
+				Validators:          []validator.Int64{int64validator.OneOf(network.MinZones, network.MaxZones), int64validator.ConflictsWith(path.MatchRoot("vpc_id"))},
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplace()},
 				MarkdownDescription: "How many zones to use when `availability_zones` is not given: 2 (the default) or 3.",
 			},
 			"nat_gateways": schema.StringAttribute{
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.OneOf(string(lakesail.NATSingle), string(lakesail.NATPerAZ)),
+					stringvalidator.OneOf(string(network.NATSingle), string(network.NATPerAZ)),
 					stringvalidator.ConflictsWith(path.MatchRoot("vpc_id")),
 				},
 				MarkdownDescription: "`single` (the default: one NAT gateway in the first zone for every private subnet) or " +

@@ -16,6 +16,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
 )
 
 func TestAccNetwork_basic(t *testing.T) {
@@ -380,7 +381,7 @@ func (n *networkTarget) deleteNetworkOutOfBand() resource.TestCheckFunc {
 		if err != nil {
 			return err
 		}
-		_, err = client.DeleteNetwork(context.Background(), lakesail.NetworkSpec{
+		_, err = network.New(client).Delete(context.Background(), network.Spec{
 			ConnectionID: n.connectionID, NetworkID: accNetworkID, RoleARN: attrs["role_arn"], ExternalID: accExternalID,
 			CIDRBlock: attrs["cidr_block"], ForceDestroy: true,
 		}, nil)

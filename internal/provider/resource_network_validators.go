@@ -10,8 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
 )
 
 // networkCIDRValidator applies the library's rule for a network's range: IPv4, private, /16 to /24.
@@ -29,14 +28,14 @@ func (v networkCIDRValidator) ValidateString(ctx context.Context, req validator.
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := lakesail.ValidateNetworkCIDR(req.ConfigValue.ValueString()); err != nil {
+	if err := network.ValidateNetworkCIDR(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Network CIDR Block", specProblem(err)+".")
 	}
 }
 
 // specProblem is the problem a library spec error states, without the field name.
 func specProblem(err error) string {
-	var specErr *lakesail.NetworkSpecError
+	var specErr *network.SpecError
 	if errors.As(err, &specErr) {
 		return specErr.Problem
 	}
@@ -53,9 +52,9 @@ func (r *networkResource) ValidateConfig(ctx context.Context, req resource.Valid
 	}
 	if !config.CIDRBlock.IsNull() && !config.CIDRBlock.IsUnknown() {
 		zones, known := config.zoneCount(ctx)
-		if known && zones >= lakesail.MinZones && zones <= lakesail.MaxZones { // other counts have their own error
+		if known && zones >= network.MinZones && zones <= network.MaxZones { // other counts have their own error
 			// An invalid range is cidr_block's validator's to report; only the layout's errors here.
-			if _, err := lakesail.PlanSubnets(config.CIDRBlock.ValueString(), zones); err != nil && !errors.Is(err, lakesail.ErrInvalidNetworkCIDR) {
+			if _, err := network.PlanSubnets(config.CIDRBlock.ValueString(), zones); err != nil && !errors.Is(err, network.ErrInvalidNetworkCIDR) {
 				resp.Diagnostics.AddAttributeError(path.Root("cidr_block"), "Subnets Do Not Fit",
 					fmt.Sprintf("%s cannot be carved into a private and a public subnet for each of %d zones: %s. Use a larger range or fewer zones.",
 						config.CIDRBlock.ValueString(), zones, specProblem(err)))
@@ -93,7 +92,7 @@ func (m networkModel) zoneCount(ctx context.Context) (int, bool) {
 	case !m.AvailabilityZoneCount.IsNull():
 		return int(m.AvailabilityZoneCount.ValueInt64()), true
 	}
-	return lakesail.DefaultZoneCount, true
+	return network.DefaultZoneCount, true
 }
 
 // knownStrings reads a list whose every element is known.

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 const (
@@ -47,11 +48,6 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 
 func (r *workspaceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// withProgress sends the library's progress messages to the Terraform log.
-func withProgress(ctx context.Context) context.Context {
-	return lakesail.WithLogger(ctx, func(ctx context.Context, msg string, fields map[string]any) { tflog.Info(ctx, msg, fields) })
 }
 
 // session acts as the connection role through the library's connection session and returns
@@ -145,7 +141,7 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if state != nil && !plan.KubernetesVersion.IsUnknown() {
-		if err := lakesail.CheckVersionStep(state.KubernetesVersion.ValueString(), plan.KubernetesVersion.ValueString()); err != nil {
+		if err := workspace.CheckVersionStep(state.KubernetesVersion.ValueString(), plan.KubernetesVersion.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("kubernetes_version"), "Unsupported Kubernetes Version Change", err.Error())
 			return
 		}
@@ -166,7 +162,7 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if plan.GlueDatabases.IsUnknown() {
 		return
 	}
-	var spec lakesail.WorkspaceSpec
+	var spec workspace.Spec
 	if plan.knownForPlanning() {
 		spec = plan.spec(ctx, "TENANT0000", nil, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
@@ -191,7 +187,7 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 }
 
 // validate reports the library's plan-time checks on the attribute they concern.
-func (r *workspaceResource) validate(spec lakesail.WorkspaceSpec, diags *diag.Diagnostics) {
+func (r *workspaceResource) validate(spec workspace.Spec, diags *diag.Diagnostics) {
 	err := spec.Validate()
 	if err == nil {
 		return
@@ -202,7 +198,7 @@ func (r *workspaceResource) validate(spec lakesail.WorkspaceSpec, diags *diag.Di
 		errs = joined.Unwrap()
 	}
 	for _, e := range errs {
-		var specErr *lakesail.WorkspaceSpecError
+		var specErr *workspace.SpecError
 		if !errors.As(e, &specErr) || specErr.Field == "tenant_id" || specErr.Field == "account_id" {
 			continue
 		}
@@ -227,7 +223,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultWorkspaceCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, true, &resp.Diagnostics)
@@ -244,14 +240,13 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	pending := plan
 	pending.setPlanned(spec)
 	pending.markUnknownAsEmpty()
-	ws, err := asRole.CreateWorkspace(ctx, spec, func() {
+	ws, err := workspace.New(asRole).Create(ctx, spec, func() {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &pending)...)
 	})
 	if err != nil {
-		var createErr *lakesail.CreateError
-		if errors.As(err, &createErr) {
-			pending.CertificateARN = types.StringValue(createErr.Record.CertificateARN)
-			pending.OIDCProviderARN = types.StringValue(createErr.Record.OIDCProviderARN)
+		if made, ok := lakesail.RecordOf[workspace.Progress](err); ok {
+			pending.CertificateARN = types.StringValue(made.Record.CertificateARN)
+			pending.OIDCProviderARN = types.StringValue(made.Record.OIDCProviderARN)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &pending)...)
 		}
 		addWorkspaceError(&resp.Diagnostics, "Cannot Create LakeSail Workspace", err,
@@ -296,7 +291,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ws, err := asRole.ReadWorkspace(withProgress(ctx), spec, recordOf(state))
+	ws, err := workspace.New(asRole).Read(ctx, spec, recordOf(state))
 	if errors.Is(err, lakesail.ErrNotFound) {
 		r.readWithoutCluster(ctx, asRole, spec, &state, resp)
 		return
@@ -317,8 +312,8 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 // remains is it removed from state; otherwise it stays, with the cluster's values cleared, so
 // that the next apply replaces it (ModifyPlan) and the delete removes the remnants instead of
 // leaving roles, TLS keys and the rest untracked in the account.
-func (r *workspaceResource) readWithoutCluster(ctx context.Context, asRole *lakesail.Client, spec lakesail.WorkspaceSpec, state *workspaceModel, resp *resource.ReadResponse) {
-	remnants, err := asRole.WorkspaceRemnants(withProgress(ctx), spec, recordOf(*state))
+func (r *workspaceResource) readWithoutCluster(ctx context.Context, asRole *lakesail.Client, spec workspace.Spec, state *workspaceModel, resp *resource.ReadResponse) {
+	remnants, err := workspace.New(asRole).Remnants(ctx, spec, recordOf(*state))
 	if err != nil {
 		addWorkspaceError(&resp.Diagnostics, "Cannot Read LakeSail Workspace", err,
 			"The workspace's EKS cluster is gone and the provider cannot tell whether anything else of it remains; the workspace stays in state.")
@@ -351,8 +346,8 @@ func (m *workspaceModel) clusterMissing() bool {
 	return !m.ClusterARN.IsUnknown() && m.ClusterARN.ValueString() == ""
 }
 
-func recordOf(m workspaceModel) lakesail.WorkspaceRecord {
-	return lakesail.WorkspaceRecord{CertificateARN: m.CertificateARN.ValueString(), OIDCProviderARN: m.OIDCProviderARN.ValueString()}
+func recordOf(m workspaceModel) workspace.Record {
+	return workspace.Record{CertificateARN: m.CertificateARN.ValueString(), OIDCProviderARN: m.OIDCProviderARN.ValueString()}
 }
 
 func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -372,7 +367,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultWorkspaceUpdateTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, false, &resp.Diagnostics)
@@ -384,15 +379,15 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ws, err := asRole.UpdateWorkspace(ctx, prior, spec, recordOf(state))
+	ws, err := workspace.New(asRole).Update(ctx, prior, spec, recordOf(state))
 	if err != nil {
-		var createErr *lakesail.CreateError
-		if errors.As(err, &createErr) && createErr.Record.CertificateARN != state.CertificateARN.ValueString() {
-			state.CertificateARN = types.StringValue(createErr.Record.CertificateARN)
+		made, ok := lakesail.RecordOf[workspace.Progress](err)
+		if ok && made.Record.CertificateARN != state.CertificateARN.ValueString() {
+			state.CertificateARN = types.StringValue(made.Record.CertificateARN)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		}
-		if createErr != nil && len(createErr.AccountActions) > 0 {
-			addAccountActionsWarning(&resp.Diagnostics, "LakeSail Workspace Left Objects in the Account", r.accountReason(ctx, spec), createErr.AccountActions)
+		if len(made.AccountActions) > 0 {
+			addAccountActionsWarning(&resp.Diagnostics, "LakeSail Workspace Left Objects in the Account", r.accountReason(ctx, spec), made.AccountActions)
 		}
 		addWorkspaceError(&resp.Diagnostics, "Cannot Update LakeSail Workspace", err, "")
 		return
@@ -428,7 +423,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultWorkspaceDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(withProgress(ctx), timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	if !r.deregisterFromPlatform(ctx, state, &resp.Diagnostics) {
@@ -444,7 +439,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	err := asRole.DeleteWorkspace(ctx, spec, recordOf(state))
+	err := workspace.New(asRole).Delete(ctx, spec, recordOf(state))
 	var left *lakesail.AccountActionRequiredError
 	if errors.As(err, &left) {
 		// Everything else is gone: the workspace leaves state, and the warning names what stays.
@@ -460,13 +455,13 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 // withAccount gives the library the provider's own client, which acts with the account's own
 // credentials: the library deletes (and re-imports) what the connection role may create but not
 // delete or replace with it, and only when those credentials belong to the connection's account.
-func (r *workspaceResource) withAccount(spec lakesail.WorkspaceSpec) lakesail.WorkspaceSpec {
+func (r *workspaceResource) withAccount(spec workspace.Spec) workspace.Spec {
 	spec.AccountClient = r.data.client
 	return spec
 }
 
 // accountReason says why the provider's credentials did not stand in for the account's.
-func (r *workspaceResource) accountReason(ctx context.Context, spec lakesail.WorkspaceSpec) string {
+func (r *workspaceResource) accountReason(ctx context.Context, spec workspace.Spec) string {
 	account, err := r.data.client.AccountID(ctx)
 	if err != nil {
 		return "the account of the provider's credentials is unknown"
@@ -496,7 +491,7 @@ func (r *workspaceResource) ImportState(ctx context.Context, req resource.Import
 		resp.Diagnostics.AddError("Invalid Import ID", "Use <connection_id>/<workspace_id> or <connection_id>/<workspace_id>/<connection role ARN>.")
 		return
 	}
-	connectionID, workspaceID, err := lakesail.ParseWorkspaceID(parts[0] + "/" + parts[1])
+	connectionID, workspaceID, err := workspace.ParseWorkspaceID(parts[0] + "/" + parts[1])
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid Import ID", err.Error())
 		return
@@ -525,7 +520,7 @@ func (r *workspaceResource) ImportState(ctx context.Context, req resource.Import
 		"workspace_id": workspaceID, "role_arn": roleARN} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), value)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("log_types"), workspaceStringSet(lakesail.DefaultLogTypes))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("log_types"), workspaceStringSet(workspace.DefaultLogTypes))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("system_node_group"), defaultNodeGroup())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addons"), defaultAddons())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("log_retention_days"), int64(365))...)
@@ -533,9 +528,9 @@ func (r *workspaceResource) ImportState(ctx context.Context, req resource.Import
 
 // addWorkspaceError explains library errors in the user's terms.
 func addWorkspaceError(diags *diag.Diagnostics, summary string, err error, next string) {
-	var step *lakesail.VersionStepError
+	var step *workspace.VersionStepError
 	var stateErr *lakesail.StateError
-	var specErr *lakesail.WorkspaceSpecError
+	var specErr *workspace.SpecError
 	var conflict *lakesail.ConflictError
 	switch {
 	case errors.As(err, &step):

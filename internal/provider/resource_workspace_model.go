@@ -14,8 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 // workspaceModel is lakesail_workspace's plan and state.
@@ -84,19 +84,19 @@ func roleAccount(roleARN string) (partition, account string) {
 }
 
 // spec expands the model into the library's spec (tenant from the connection role's tag).
-func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags map[string]string, diags *diag.Diagnostics) lakesail.WorkspaceSpec {
+func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags map[string]string, diags *diag.Diagnostics) workspace.Spec {
 	partition, account := roleAccount(m.RoleARN.ValueString())
-	s := lakesail.WorkspaceSpec{
+	s := workspace.Spec{
 		ConnectionID: m.ConnectionID.ValueString(), TenantID: tenantID, WorkspaceID: m.WorkspaceID.ValueString(),
 		AccountID: account, Partition: partition,
-		Network: lakesail.WorkspaceNetwork{
+		Network: workspace.Network{
 			VpcID: m.VpcID.ValueString(), SecurityGroupID: m.SecurityGroupID.ValueString(),
 			KMSKeyARN: m.KMSKeyARN.ValueString(), BucketName: m.BucketName.ValueString(),
 		},
 		KubernetesVersion:    m.KubernetesVersion.ValueString(),
 		EndpointPublicAccess: m.EndpointPublicAccess.ValueBool(),
 		LogRetentionDays:     int(m.LogRetentionDays.ValueInt64()),
-		Addons:               map[string]lakesail.AddonSpec{},
+		Addons:               map[string]workspace.AddonSpec{},
 		Tags:                 maps.Clone(defaultTags),
 		ConnectionRoleARN:    m.RoleARN.ValueString(),
 	}
@@ -110,15 +110,15 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 	}
 	var ng nodeGroupModel
 	diags.Append(m.SystemNodeGroup.As(ctx, &ng, basetypes.ObjectAsOptions{})...)
-	s.SystemNodeGroup = lakesail.NodeGroupSpec{InstanceTypes: ng.InstanceTypes, MinSize: int(ng.MinSize), DesiredSize: int(ng.DesiredSize),
+	s.SystemNodeGroup = workspace.NodeGroupSpec{InstanceTypes: ng.InstanceTypes, MinSize: int(ng.MinSize), DesiredSize: int(ng.DesiredSize),
 		MaxSize: int(ng.MaxSize), DiskSize: int(ng.DiskSize), AMIType: ng.AMIType}
 	if m.Addons.IsNull() || m.Addons.IsUnknown() {
-		s.Addons = lakesail.DefaultAddons()
+		s.Addons = workspace.DefaultAddons()
 	} else {
 		addons := map[string]addonModel{}
 		diags.Append(m.Addons.ElementsAs(ctx, &addons, false)...)
 		for name, a := range addons {
-			s.Addons[name] = lakesail.AddonSpec{Version: a.Version.ValueString(), Configuration: a.Configuration.ValueString()}
+			s.Addons[name] = workspace.AddonSpec{Version: a.Version.ValueString(), Configuration: a.Configuration.ValueString()}
 		}
 	}
 	if s.Tags == nil {
@@ -155,9 +155,9 @@ func (m workspaceModel) knownForPlanning() bool {
 }
 
 // namingSpec is the part of the spec every name and ARN follows from.
-func (m workspaceModel) namingSpec(ctx context.Context, diags *diag.Diagnostics) lakesail.WorkspaceSpec {
+func (m workspaceModel) namingSpec(ctx context.Context, diags *diag.Diagnostics) workspace.Spec {
 	partition, account := roleAccount(m.RoleARN.ValueString())
-	s := lakesail.WorkspaceSpec{ConnectionID: m.ConnectionID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString(), AccountID: account, Partition: partition}
+	s := workspace.Spec{ConnectionID: m.ConnectionID.ValueString(), WorkspaceID: m.WorkspaceID.ValueString(), AccountID: account, Partition: partition}
 	if !m.GlueDatabases.IsNull() {
 		diags.Append(m.GlueDatabases.ElementsAs(ctx, &s.GlueDatabases, false)...)
 	}
@@ -166,14 +166,14 @@ func (m workspaceModel) namingSpec(ctx context.Context, diags *diag.Diagnostics)
 
 // setPlanned fills the computed attributes that follow from the configuration, so the plan shows
 // them and a difference from state (an object outside the envelope) shows as a change.
-func (m *workspaceModel) setPlanned(s lakesail.WorkspaceSpec) {
+func (m *workspaceModel) setPlanned(s workspace.Spec) {
 	m.ID = types.StringValue(s.ID())
 	m.ClusterName = types.StringValue(s.ClusterName())
 	m.LogGroupName = types.StringValue(s.LogGroupName())
 	m.ClusterRoleARN = types.StringValue(s.RoleARN(s.ClusterRoleName()))
 	m.NodeRoleARN = types.StringValue(s.RoleARN(s.NodeRoleName()))
 	roles := map[string]attr.Value{}
-	for _, p := range lakesail.WorkloadPurposes() {
+	for _, p := range workspace.WorkloadPurposes() {
 		roles[p] = types.StringValue(s.RoleARN(s.WorkloadRoleName(p)))
 	}
 	m.WorkloadRoleARNs = types.MapValueMust(types.StringType, roles)
@@ -183,7 +183,7 @@ func (m *workspaceModel) setPlanned(s lakesail.WorkspaceSpec) {
 
 // flatten writes what AWS has into the model. prior is the state before (for "latest" add-ons
 // and the user's own tags).
-func (m *workspaceModel) flatten(ws *lakesail.Workspace, s lakesail.WorkspaceSpec, defaultTags map[string]string) {
+func (m *workspaceModel) flatten(ws *workspace.Workspace, s workspace.Spec, defaultTags map[string]string) {
 	m.ID = types.StringValue(ws.ID)
 	m.ClusterName = types.StringValue(ws.ClusterName)
 	m.ClusterARN = types.StringValue(ws.ClusterARN)
@@ -231,8 +231,8 @@ func (m *workspaceModel) flatten(ws *lakesail.Workspace, s lakesail.WorkspaceSpe
 	addons := map[string]attr.Value{}
 	for name, a := range ws.Addons {
 		version := a.Version
-		if want := s.Addons[name].Version; (want == lakesail.AddonLatest || want == "") && a.Version == a.Latest {
-			version = lakesail.AddonLatest
+		if want := s.Addons[name].Version; (want == workspace.AddonLatest || want == "") && a.Version == a.Latest {
+			version = workspace.AddonLatest
 		}
 		configuration := types.StringNull()
 		if a.Configuration != "" {
@@ -262,7 +262,7 @@ func (m *workspaceModel) flatten(ws *lakesail.Workspace, s lakesail.WorkspaceSpe
 	// cluster carries beyond the LakeSail tags and default_tags. Dropping a carried tag because
 	// it repeats a default or LakeSail key would make apply's result differ from the plan.
 	managed := func(k string) bool {
-		return k == connpolicy.TagService || k == connpolicy.TagConnection || k == connpolicy.TagTenant || k == lakesail.TagWorkspace
+		return k == connpolicy.TagService || k == connpolicy.TagConnection || k == connpolicy.TagTenant || k == workspace.TagWorkspace
 	}
 	user := map[string]attr.Value{}
 	if !m.Tags.IsNull() && !m.Tags.IsUnknown() {

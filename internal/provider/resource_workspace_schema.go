@@ -23,8 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 var (
@@ -53,16 +52,16 @@ func defaultNodeGroup() types.Object {
 
 func defaultAddons() types.Map {
 	values := map[string]attr.Value{}
-	for name := range lakesail.DefaultAddons() {
+	for name := range workspace.DefaultAddons() {
 		values[name] = types.ObjectValueMust(addonAttrTypes, map[string]attr.Value{
-			"version": types.StringValue(lakesail.AddonLatest), "configuration": types.StringNull()})
+			"version": types.StringValue(workspace.AddonLatest), "configuration": types.StringNull()})
 	}
 	return types.MapValueMust(types.ObjectType{AttrTypes: addonAttrTypes}, values)
 }
 
 func retentionValues() []int64 {
-	out := make([]int64, len(lakesail.LogRetentionValues))
-	for i, v := range lakesail.LogRetentionValues {
+	out := make([]int64, len(workspace.LogRetentionValues))
+	for i, v := range workspace.LogRetentionValues {
 		out[i] = int64(v)
 	}
 	return out
@@ -74,8 +73,8 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}}
 	}
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	logTypes := make([]attr.Value, len(lakesail.DefaultLogTypes))
-	for i, t := range lakesail.DefaultLogTypes {
+	logTypes := make([]attr.Value, len(workspace.DefaultLogTypes))
+	for i, t := range workspace.DefaultLogTypes {
 		logTypes[i] = types.StringValue(t)
 	}
 	s := schema.Schema{
@@ -163,9 +162,9 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			"log_types": schema.SetAttribute{
 				Optional: true, Computed: true, ElementType: types.StringType,
 				Default: setdefault.StaticValue(types.SetValueMust(types.StringType, logTypes)),
-				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(lakesail.ClusterLogTypes...)),
+				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(workspace.ClusterLogTypes...)),
 					setvalidator.SizeAtLeast(1)},
-				MarkdownDescription: fmt.Sprintf("Control-plane log types. Default `%v`; `audit` is required.", lakesail.DefaultLogTypes),
+				MarkdownDescription: fmt.Sprintf("Control-plane log types. Default `%v`; `audit` is required.", workspace.DefaultLogTypes),
 			},
 			"log_retention_days": schema.Int64Attribute{
 				Optional: true, Computed: true, Default: int64default.StaticInt64(365),
@@ -201,7 +200,7 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 				Optional: true, Computed: true, Default: mapdefault.StaticValue(defaultAddons()),
 				MarkdownDescription: "EKS add-ons by name. Default: `vpc-cni`, `kube-proxy` and `coredns` at `latest`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"version": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(lakesail.AddonLatest),
+					"version": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(workspace.AddonLatest),
 						MarkdownDescription: "A version EKS offers for the cluster's Kubernetes version, or `latest` (resolved at apply; a newer release shows as a change)."},
 					"configuration": schema.StringAttribute{Optional: true,
 						MarkdownDescription: "Configuration values as JSON (the add-on's configuration schema)."},

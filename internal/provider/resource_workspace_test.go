@@ -20,6 +20,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 const (
@@ -32,7 +33,7 @@ const (
 type workspaceFixture struct {
 	target       *accTarget
 	connectionID string
-	network      lakesail.WorkspaceNetwork
+	network      workspace.Network
 }
 
 func newWorkspaceFixture(t *testing.T, opts awsemu.Options) *workspaceFixture {
@@ -365,9 +366,9 @@ func TestAccWorkspace_outlivesSession(t *testing.T) {
 	})
 }
 
-func (f *workspaceFixture) spec() lakesail.WorkspaceSpec {
-	return lakesail.WorkspaceSpec{ConnectionID: f.connectionID, TenantID: accTenantID, WorkspaceID: accWorkspaceID,
-		Network: f.network, Addons: lakesail.DefaultAddons(), GlueDatabases: []string{"analytics"}}
+func (f *workspaceFixture) spec() workspace.Spec {
+	return workspace.Spec{ConnectionID: f.connectionID, TenantID: accTenantID, WorkspaceID: accWorkspaceID,
+		Network: f.network, Addons: workspace.DefaultAddons(), GlueDatabases: []string{"analytics"}}
 }
 
 // checkWorkspaceDestroyed verifies, as the administrator, that the cluster is gone.
@@ -407,7 +408,7 @@ func (f *workspaceFixture) deleteWorkspaceOutOfBand() error {
 	spec := f.spec()
 	spec.AccountID = identity.AccountID
 	spec.AccountClient = client // the account's own credentials delete the OIDC provider and certificate
-	return asRole.WithWaitDelays(10*time.Millisecond, 100*time.Millisecond).DeleteWorkspace(ctx, spec, lakesail.WorkspaceRecord{})
+	return workspace.New(asRole.WithWaitDelays(10*time.Millisecond, 100*time.Millisecond)).Delete(ctx, spec, workspace.Record{})
 }
 
 func TestAccWorkspace_invalidInput(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 func unitWorkspaceModel() workspaceModel {
@@ -25,7 +26,7 @@ func unitWorkspaceModel() workspaceModel {
 		SecurityGroupID: types.StringValue("sg-0a1b2c3d"), KMSKeyARN: types.StringValue("arn:aws:kms:us-east-1:111122223333:key/k"),
 		BucketName: types.StringValue("lakesail-ab12cd34ef-net0000001-ws"), KubernetesVersion: types.StringValue("1.33"),
 		EndpointPublicAccess: types.BoolValue(false), PublicAccessCIDRs: types.SetNull(types.StringType),
-		LogTypes: workspaceStringSet(lakesail.DefaultLogTypes), LogRetentionDays: types.Int64Value(365),
+		LogTypes: workspaceStringSet(workspace.DefaultLogTypes), LogRetentionDays: types.Int64Value(365),
 		SystemNodeGroup: defaultNodeGroup(), Addons: defaultAddons(), GlueDatabases: workspaceStringSet([]string{"raw"}),
 		Tags: types.MapValueMust(types.StringType, map[string]attr.Value{"team": types.StringValue("data")}),
 	}
@@ -42,7 +43,7 @@ func TestUnitWorkspaceExpand(t *testing.T) {
 	if s.AccountID != "111122223333" || s.Partition != "aws" || s.Tags["team"] != "data" || s.Tags["env"] != "prod" {
 		t.Errorf("spec: %+v", s)
 	}
-	if s.SystemNodeGroup.DesiredSize != 2 || s.Addons["coredns"].Version != lakesail.AddonLatest || len(s.Network.PrivateSubnetIDs) != 2 {
+	if s.SystemNodeGroup.DesiredSize != 2 || s.Addons["coredns"].Version != workspace.AddonLatest || len(s.Network.PrivateSubnetIDs) != 2 {
 		t.Errorf("defaults: %+v", s)
 	}
 	if err := s.Validate(); err != nil {
@@ -57,11 +58,11 @@ func TestUnitWorkspaceFlatten(t *testing.T) {
 	var diags diag.Diagnostics
 	m := unitWorkspaceModel()
 	s := m.spec(context.Background(), "TENANT0001", map[string]string{"env": "prod"}, &diags)
-	ws := &lakesail.Workspace{
+	ws := &workspace.Workspace{
 		ID: s.ID(), ClusterName: s.ClusterName(), KubernetesVersion: "1.33", LogTypes: []string{"api", "audit", "authenticator"},
 		LogGroupName: s.LogGroupName(), LogRetentionDays: 90, Network: s.Network,
-		SystemNodeGroup: &lakesail.NodeGroupSpec{InstanceTypes: []string{"m6i.large"}, MinSize: 2, DesiredSize: 3, MaxSize: 3, DiskSize: 50, AMIType: "AL2023_x86_64_STANDARD"},
-		Addons: map[string]lakesail.AddonState{
+		SystemNodeGroup: &workspace.NodeGroupSpec{InstanceTypes: []string{"m6i.large"}, MinSize: 2, DesiredSize: 3, MaxSize: 3, DiskSize: 50, AMIType: "AL2023_x86_64_STANDARD"},
+		Addons: map[string]workspace.AddonState{
 			"coredns":    {Version: "v1.12.1-eksbuild.2", Latest: "v1.12.1-eksbuild.2"},
 			"kube-proxy": {Version: "v1.32.0-eksbuild.2", Latest: "v1.33.0-eksbuild.2"},
 		},
@@ -103,7 +104,7 @@ func TestUnitWorkspaceVersionStep(t *testing.T) {
 		from, to string
 		ok       bool
 	}{{"1.32", "1.33", true}, {"1.33", "1.33", true}, {"1.31", "1.33", false}, {"1.33", "1.32", false}} {
-		if err := lakesail.CheckVersionStep(tc.from, tc.to); (err == nil) != tc.ok {
+		if err := workspace.CheckVersionStep(tc.from, tc.to); (err == nil) != tc.ok {
 			t.Errorf("%s -> %s: %v", tc.from, tc.to, err)
 		}
 	}
@@ -123,7 +124,7 @@ func TestUnitWorkspaceFlattenKeepsConfiguredTags(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	ws := &lakesail.Workspace{ID: s.ID(), ClusterName: s.ClusterName(), Network: s.Network, Tags: s.WorkspaceTags()}
+	ws := &workspace.Workspace{ID: s.ID(), ClusterName: s.ClusterName(), Network: s.Network, Tags: s.WorkspaceTags()}
 	planned := m.Tags
 	m.flatten(ws, s, defaults)
 	if !m.Tags.Equal(planned) {

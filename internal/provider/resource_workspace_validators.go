@@ -15,8 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 // cidrValidator accepts IPv4 CIDR blocks written in canonical form (EKS rejects host bits).
@@ -87,15 +86,15 @@ func (r *workspaceResource) checkKubernetesVersion(ctx context.Context, plan wor
 		return
 	}
 	attribute := path.Root("kubernetes_version")
-	var versions lakesail.KubernetesVersions
+	var versions workspace.KubernetesVersions
 	listErr := errors.New("the provider is not configured yet")
 	if r.data != nil && r.data.client != nil {
 		askCtx, cancel := context.WithTimeout(ctx, kubernetesVersionsTimeout)
-		versions, listErr = r.data.client.KubernetesVersions(askCtx)
+		versions, listErr = workspace.New(r.data.client).KubernetesVersions(askCtx)
 		cancel()
 	}
 	if listErr != nil {
-		versions = lakesail.BuiltinKubernetesVersions(time.Now())
+		versions = workspace.BuiltinKubernetesVersions(time.Now())
 		diags.AddAttributeWarning(attribute, "Kubernetes Version Checked Against a Built-In List",
 			"The provider could not ask EKS which Kubernetes versions it offers (eks:DescribeClusterVersions with the provider's "+
 				"own credentials), so it checked kubernetes_version against the release calendar built into this provider, "+

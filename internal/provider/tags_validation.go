@@ -14,8 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 // AWS's tag rules common to every service a resource tags (IAM, EC2, S3, KMS, EKS, CloudWatch
@@ -72,7 +72,7 @@ var (
 	workspaceTagRules = tagRules{
 		objects: "every object of the workspace (EKS cluster, node group and add-ons, IAM roles and OIDC provider, " +
 			"log group, SSM parameters, ACM certificate, Glue databases)",
-		added:               [][]string{lakeSailTagKeys(lakesail.TagWorkspace)},
+		added:               [][]string{lakeSailTagKeys(workspace.TagWorkspace)},
 		caseInsensitiveKeys: true,
 	}
 )

@@ -12,7 +12,10 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/authref"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/network"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 // authQuestion is one (action, resource) pair an operation asked authorization for.
@@ -198,66 +201,66 @@ func driveLifecycles(t *testing.T, e *awsemu.Emulator) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	connSpec := lakesail.ConnectionSpec{
+	connSpec := connection.Spec{
 		Policy: connpolicy.Spec{
 			ConnectionID: connID, TenantID: tenantID, ExternalID: externalID,
 			ProvisionerPrincipals: []string{"arn:aws:iam::" + e.AccountID() + ":root"},
 		},
 		Tags: map[string]string{"team": "data"},
 	}
-	conn, err := client.CreateConnection(ctx, connSpec, nil)
+	conn, err := connection.New(client).Create(ctx, connSpec, nil)
 	if err != nil {
 		t.Fatalf("CreateConnection: %v", err)
 	}
-	netSpec := lakesail.NetworkSpec{
+	netSpec := network.Spec{
 		ConnectionID: connID, RoleARN: conn.RoleARN, ExternalID: externalID, NetworkID: "NET0000001",
 		CIDRBlock: "10.20.0.0/16", ForceDestroy: true, Tags: map[string]string{"team": "data"},
 	}
-	network, err := client.CreateNetwork(ctx, netSpec, nil, nil)
+	net, err := network.New(client).Create(ctx, netSpec, nil, nil)
 	if err != nil {
 		t.Fatalf("CreateNetwork: %v", err)
 	}
-	if _, err := client.ReadNetwork(ctx, netSpec, network); err != nil {
+	if _, err := network.New(client).Read(ctx, netSpec, net); err != nil {
 		t.Logf("ReadNetwork: %v", err)
 	}
 	asRole, err := client.AssumeRole(lakesail.RoleSession{RoleARN: conn.RoleARN, ExternalID: externalID})
 	if err != nil {
 		t.Fatalf("AssumeRole: %v", err)
 	}
-	wsSpec := lakesail.WorkspaceSpec{
+	wsSpec := workspace.Spec{
 		ConnectionID: connID, TenantID: tenantID, WorkspaceID: "WS00000001",
 		AccountID: e.AccountID(), Partition: "aws", ConnectionRoleARN: conn.RoleARN,
-		Network: lakesail.WorkspaceNetwork{VpcID: network.VPCID, PrivateSubnetIDs: network.PrivateSubnetIDs,
-			SecurityGroupID: network.SecurityGroupID, KMSKeyARN: network.KMSKeyARN, BucketName: network.BucketName},
+		Network: workspace.Network{VpcID: net.VPCID, PrivateSubnetIDs: net.PrivateSubnetIDs,
+			SecurityGroupID: net.SecurityGroupID, KMSKeyARN: net.KMSKeyARN, BucketName: net.BucketName},
 		KubernetesVersion: "1.32",
-		LogTypes:          lakesail.DefaultLogTypes,
+		LogTypes:          workspace.DefaultLogTypes,
 		LogRetentionDays:  30,
-		SystemNodeGroup: lakesail.NodeGroupSpec{InstanceTypes: []string{"t3.medium"}, MinSize: 1, DesiredSize: 2, MaxSize: 3,
+		SystemNodeGroup: workspace.NodeGroupSpec{InstanceTypes: []string{"t3.medium"}, MinSize: 1, DesiredSize: 2, MaxSize: 3,
 			DiskSize: 20, AMIType: "AL2023_x86_64_STANDARD"},
-		Addons:        lakesail.DefaultAddons(),
+		Addons:        workspace.DefaultAddons(),
 		GlueDatabases: []string{"analytics"},
 		Tags:          map[string]string{"team": "data"},
 	}
 	driveWorkspace(t, asRole, wsSpec)
-	if _, err := client.DeleteNetwork(ctx, netSpec, network); err != nil {
+	if _, err := network.New(client).Delete(ctx, netSpec, net); err != nil {
 		t.Logf("DeleteNetwork: %v", err)
 	}
-	if err := client.DeleteConnection(ctx, connSpec); err != nil {
+	if err := connection.New(client).Delete(ctx, connSpec); err != nil {
 		t.Logf("DeleteConnection: %v", err)
 	}
 }
 
 // driveWorkspace creates, reads, updates and deletes a workspace; a failure is logged and ends
 // the workspace's part of the drive.
-func driveWorkspace(t *testing.T, asRole *lakesail.Client, wsSpec lakesail.WorkspaceSpec) {
+func driveWorkspace(t *testing.T, asRole *lakesail.Client, wsSpec workspace.Spec) {
 	t.Helper()
 	ctx := context.Background()
-	ws, err := asRole.CreateWorkspace(ctx, wsSpec, nil)
+	ws, err := workspace.New(asRole).Create(ctx, wsSpec, nil)
 	if err != nil {
 		t.Logf("CreateWorkspace: %v", err)
 		return
 	}
-	if _, err := asRole.ReadWorkspace(ctx, wsSpec, ws.Record()); err != nil {
+	if _, err := workspace.New(asRole).Read(ctx, wsSpec, ws.Record()); err != nil {
 		t.Logf("ReadWorkspace: %v", err)
 	}
 	next := wsSpec
@@ -265,12 +268,12 @@ func driveWorkspace(t *testing.T, asRole *lakesail.Client, wsSpec lakesail.Works
 	next.Tags = map[string]string{"team": "platform"}
 	next.GlueDatabases = []string{"analytics", "raw"}
 	next.LogRetentionDays = 90
-	if updated, err := asRole.UpdateWorkspace(ctx, wsSpec, next, ws.Record()); err != nil {
+	if updated, err := workspace.New(asRole).Update(ctx, wsSpec, next, ws.Record()); err != nil {
 		t.Logf("UpdateWorkspace: %v", err)
 	} else {
 		ws, wsSpec = updated, next
 	}
-	if err := asRole.DeleteWorkspace(ctx, wsSpec, ws.Record()); err != nil {
+	if err := workspace.New(asRole).Delete(ctx, wsSpec, ws.Record()); err != nil {
 		t.Logf("DeleteWorkspace: %v", err)
 	}
 }

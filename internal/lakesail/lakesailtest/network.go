@@ -14,15 +14,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/workspace"
 )
 
 // BuildNetwork makes, as the account's administrator, the pieces a workspace runs in (a VPC
 // with two private subnets, a security group, a KMS key and the workspace bucket), each tagged
 // for the connection as lakesail_network would. Workspace tests use it so they do not depend
 // on the network resource.
-func BuildNetwork(ctx context.Context, cfg aws.Config, connectionID, networkID string) (lakesail.WorkspaceNetwork, error) {
+func BuildNetwork(ctx context.Context, cfg aws.Config, connectionID, networkID string) (workspace.Network, error) {
 	tags := map[string]string{connpolicy.TagService: connpolicy.ServiceTagValue, connpolicy.TagConnection: connectionID, connpolicy.TagNetwork: networkID}
 	ec2api := ec2.NewFromConfig(cfg)
 	spec := func(kind ec2types.ResourceType) []ec2types.TagSpecification {
@@ -34,14 +34,14 @@ func BuildNetwork(ctx context.Context, cfg aws.Config, connectionID, networkID s
 	}
 	vpc, err := ec2api.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.40.0.0/16"), TagSpecifications: spec(ec2types.ResourceTypeVpc)})
 	if err != nil {
-		return lakesail.WorkspaceNetwork{}, fmt.Errorf("CreateVpc: %w", err)
+		return workspace.Network{}, fmt.Errorf("CreateVpc: %w", err)
 	}
 	vpcID := aws.ToString(vpc.Vpc.VpcId)
 	zones, err := ec2api.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{})
 	if err != nil || len(zones.AvailabilityZones) < 2 {
-		return lakesail.WorkspaceNetwork{}, fmt.Errorf("DescribeAvailabilityZones found fewer than two zones: %w", err)
+		return workspace.Network{}, fmt.Errorf("DescribeAvailabilityZones found fewer than two zones: %w", err)
 	}
-	net := lakesail.WorkspaceNetwork{VpcID: vpcID}
+	net := workspace.Network{VpcID: vpcID}
 	for i := range 2 {
 		subnet, err := ec2api.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpcID), CidrBlock: aws.String(fmt.Sprintf("10.40.%d.0/24", 128+i)),
 			AvailabilityZone: zones.AvailabilityZones[i].ZoneName, TagSpecifications: spec(ec2types.ResourceTypeSubnet)})

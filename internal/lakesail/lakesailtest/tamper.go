@@ -9,7 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
@@ -85,11 +85,11 @@ func ConnectionTamperings() []Tampering {
 				PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::921150455437:root"},"Action":"sts:AssumeRole"}]}`)})
 			return err
 		}},
-		{"administrator access attached", lakesail.UnmanagedPermissionsKey, func(ctx context.Context, api *iam.Client, t Target) error {
+		{"administrator access attached", connection.UnmanagedPermissionsKey, func(ctx context.Context, api *iam.Client, t Target) error {
 			_, err := api.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String(t.RoleName), PolicyArn: aws.String("arn:aws:iam::aws:policy/AdministratorAccess")})
 			return err
 		}},
-		{"inline policy added", lakesail.UnmanagedPermissionsKey, func(ctx context.Context, api *iam.Client, t Target) error {
+		{"inline policy added", connection.UnmanagedPermissionsKey, func(ctx context.Context, api *iam.Client, t Target) error {
 			_, err := api.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(t.RoleName), PolicyName: aws.String("extra"),
 				PolicyDocument: aws.String(allowAll)})
 			return err

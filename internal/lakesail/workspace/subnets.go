@@ -1,0 +1,39 @@
+package workspace
+
+import (
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
+)
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// clusterSubnetTag marks the subnets a cluster's load balancers may use (the session NLB); the
+// connection may set it on its own subnets and on adopted ones alike.
+func (s Spec) clusterSubnetTag() string { return "kubernetes.io/cluster/" + s.ClusterName() }
+
+// tagSubnets marks the workspace's subnets as shared with its cluster.
+func (c *Client) tagSubnets(ctx context.Context, s Spec) error {
+	_, err := c.EC2().CreateTags(ctx, &ec2.CreateTagsInput{
+		Resources: s.Network.PrivateSubnetIDs,
+		Tags:      []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag()), Value: aws.String("shared")}},
+	})
+	return lakesail.Classify("ec2:CreateTags", err)
+}
+
+// untagSubnets removes the cluster's mark from the subnets; subnets already gone are skipped.
+func (c *Client) untagSubnets(ctx context.Context, s Spec) error {
+	for _, subnet := range s.Network.PrivateSubnetIDs {
+		_, err := c.EC2().DeleteTags(ctx, &ec2.DeleteTagsInput{
+			Resources: []string{subnet}, Tags: []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag())}},
+		})
+		if err := lakesail.IgnoreNotFound(lakesail.Classify("ec2:DeleteTags", err)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -22,8 +22,11 @@ type layerRule struct {
 	dirs      []string
 	forbidden []string
 	testsMay  []string
+	flat      bool // only the files directly in dirs, not their subdirectories
 	why       string
 }
+
+const sideBySide = "connection, network and workspace stand side by side over the library's core (internal/lakesail); what two of them share belongs in the core"
 
 // layerRules are the same rules as depguard's in .golangci.yml, and README.md "Layout".
 var layerRules = []layerRule{
@@ -40,13 +43,37 @@ var layerRules = []layerRule{
 	{
 		dirs:      []string{"provider", "lakesail"},
 		forbidden: []string{module + "internal/awsemu"},
-		testsMay:  []string{"provider", "lakesail"},
+		testsMay:  []string{"provider", "lakesail", "lakesail/connection", "lakesail/network", "lakesail/workspace"},
 		why:       "product code never depends on the emulator; only the provider's and the library's own tests start it",
 	},
 	{
 		dirs:      []string{"awsemu"},
 		forbidden: []string{module + "internal/lakesail", module + "internal/provider"},
 		why:       "the emulator judges the product, so it imports nothing of it, tests included (tests that drive the library through the emulator live in internal/sarcheck or internal/envelope)",
+	},
+	{
+		dirs:      []string{"lakesail/connection"},
+		forbidden: []string{module + "internal/lakesail/network", module + "internal/lakesail/workspace"},
+		why:       sideBySide,
+	},
+	{
+		dirs:      []string{"lakesail/network"},
+		forbidden: []string{module + "internal/lakesail/connection", module + "internal/lakesail/workspace"},
+		testsMay:  []string{"lakesail/network"}, // its tests make the connection a network is built through
+		why:       sideBySide,
+	},
+	{
+		dirs:      []string{"lakesail/workspace"},
+		forbidden: []string{module + "internal/lakesail/connection", module + "internal/lakesail/network"},
+		testsMay:  []string{"lakesail/workspace"}, // its tests make the connection a workspace is built through
+		why:       sideBySide,
+	},
+	{
+		dirs:      []string{"lakesail"},
+		flat:      true,
+		forbidden: []string{module + "internal/lakesail/connection", module + "internal/lakesail/network", module + "internal/lakesail/workspace"},
+		testsMay:  []string{"lakesail"},
+		why:       "the library's core knows none of the packages built over it",
 	},
 	{
 		dirs:      []string{"awsemu/core"},
@@ -86,8 +113,14 @@ func TestUnitLayering(t *testing.T) {
 		for _, dir := range rule.dirs {
 			checked := 0
 			err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-				if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+				if err != nil {
 					return err
+				}
+				if d.IsDir() && rule.flat && path != dir {
+					return filepath.SkipDir
+				}
+				if d.IsDir() || !strings.HasSuffix(path, ".go") {
+					return nil
 				}
 				file, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
 				if err != nil {

@@ -1,10 +1,6 @@
 package acm
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
@@ -13,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // acmService is AWS Certificate Manager for imported certificates (JSON 1.1, X-Amz-Target

@@ -1,15 +1,13 @@
 package acm
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 func acmCertificateOps() []*core.Operation {

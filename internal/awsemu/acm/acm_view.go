@@ -1,13 +1,11 @@
 package acm
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto/x509"
 	"encoding/hex"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // JSON shapes of ACM certificates: DescribeCertificate's detail and ListCertificates' summary.

@@ -1,12 +1,10 @@
 package ec2
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto/rand"
 	"fmt"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // ec2EIPLimit is AWS's default quota of Elastic IP addresses per region.

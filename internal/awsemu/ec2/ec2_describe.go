@@ -1,13 +1,11 @@
 package ec2
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // ec2Fields answers a describe filter for one resource: its values under a filter name.

@@ -1,13 +1,11 @@
 package ec2
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"fmt"
 	"hash/fnv"
 	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // ec2Endpoint is a gateway VPC endpoint (S3 or DynamoDB): it adds a route to the service's

@@ -1,14 +1,12 @@
 package ec2
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // ec2Instance is a launched instance: where it runs, what it was launched from, and its tags.

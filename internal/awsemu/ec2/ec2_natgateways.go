@@ -1,10 +1,10 @@
 package ec2
 
 import (
+	"time"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "time"
 
 // ec2NAT is a NAT gateway. It is pending for Options.TransitionDelay after creation, then
 // available (or failed, when AWS would have failed it); deleting lasts as long, then deleted.

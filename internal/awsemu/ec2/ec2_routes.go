@@ -1,10 +1,10 @@
 package ec2
 
 import (
+	"strings"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "strings"
 
 // ec2RouteLimit is AWS's default quota of routes per route table.
 const ec2RouteLimit = 50

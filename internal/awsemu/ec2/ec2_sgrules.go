@@ -1,14 +1,12 @@
 package ec2
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // ec2SGRuleLimit is AWS's default quota of rules per security group and direction.

@@ -1,15 +1,13 @@
 package ec2
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto/rand"
 	"encoding/hex"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // ec2State is one account's EC2 networking in one region. NAT gateways change state on the

@@ -1,10 +1,10 @@
 package ec2
 
 import (
+	"net/netip"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "net/netip"
 
 // ec2VpcLimit is AWS's default quota of VPCs per region.
 const ec2VpcLimit = 5

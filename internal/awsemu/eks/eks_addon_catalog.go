@@ -1,12 +1,10 @@
 package eks
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"strconv"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // eksAddonSpec is one add-on EKS offers, with its versions newest first.

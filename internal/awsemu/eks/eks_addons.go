@@ -1,10 +1,10 @@
 package eks
 
 import (
+	"encoding/json"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "encoding/json"
 
 func eksAddonOps() []*core.Operation {
 	return []*core.Operation{

@@ -2,9 +2,6 @@ package eks
 
 import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 

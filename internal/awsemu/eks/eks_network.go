@@ -1,11 +1,9 @@
 package eks
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // EKS against the emulator's EC2: a cluster's subnets and security groups must exist and share

@@ -1,10 +1,6 @@
 package eks
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -16,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // saSigningKeys holds each emulated cluster's service-account signing key by issuer URL. Issuers

@@ -1,10 +1,10 @@
 package eks
 
 import (
+	"time"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "time"
 
 // eksIAM is what EKS asks of IAM; the iam service's Impl answers it. EKS never reads or
 // writes IAM's state itself.

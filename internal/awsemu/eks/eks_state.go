@@ -1,10 +1,10 @@
 package eks
 
 import (
+	"time"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "time"
 
 // eksState is one account's EKS in one region: clusters by name, each holding its node groups,
 // add-ons, access entries and updates. Transitional states settle lazily: every call first

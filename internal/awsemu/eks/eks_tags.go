@@ -1,10 +1,10 @@
 package eks
 
 import (
+	"strings"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "strings"
 
 func eksTagOps() []*core.Operation {
 	return []*core.Operation{

@@ -1,13 +1,11 @@
 package eks
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 func eksClusterUpdateOps() []*core.Operation {

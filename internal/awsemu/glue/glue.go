@@ -1,14 +1,12 @@
 package glue
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // glueService is the AWS Glue Data Catalog's databases (JSON 1.1, X-Amz-Target AWSGlue.<Operation>).

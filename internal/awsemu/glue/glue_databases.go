@@ -1,10 +1,10 @@
 package glue
 
 import (
+	"unicode/utf8"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "unicode/utf8"
 
 func glueDatabaseOps() []*core.Operation {
 	return []*core.Operation{

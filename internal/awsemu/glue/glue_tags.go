@@ -1,10 +1,10 @@
 package glue
 
 import (
+	"strings"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "strings"
 
 func glueTagOps() []*core.Operation {
 	return []*core.Operation{

@@ -1,13 +1,11 @@
 package iam
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // Instance profiles, as the IAM API reference and the Service Authorization Reference describe

@@ -1,13 +1,10 @@
 package iam
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"regexp"
-
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 func iamOIDCOps() []*core.Operation {

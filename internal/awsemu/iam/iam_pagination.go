@@ -1,12 +1,10 @@
 package iam
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"encoding/base64"
 	"strconv"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // page is one page of a Marker/MaxItems listing (IAM style).

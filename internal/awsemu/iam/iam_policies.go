@@ -1,13 +1,11 @@
 package iam
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 func iamPolicyOps() []*core.Operation {

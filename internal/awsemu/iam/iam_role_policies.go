@@ -2,9 +2,8 @@ package iam
 
 import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
+	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
-
-import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 func iamRolePolicyOps() []*core.Operation {
 	return []*core.Operation{

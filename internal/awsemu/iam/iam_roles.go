@@ -1,10 +1,10 @@
 package iam
 
 import (
+	"strings"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "strings"
 
 func iamRoleOps() []*core.Operation {
 	return []*core.Operation{

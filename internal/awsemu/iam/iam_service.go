@@ -1,10 +1,10 @@
 package iam
 
 import (
+	"strings"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "strings"
 
 // iamService is IAM (awsquery). Each iam_*.go file declares its operations next to their handlers.
 func Service() *core.Service {

@@ -1,14 +1,11 @@
 package iam
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 

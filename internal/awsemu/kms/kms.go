@@ -1,15 +1,13 @@
 package kms
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"encoding/base64"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // Service is KMS (JSON 1.1, X-Amz-Target: TrentService.<Op>). Key policies are decided by

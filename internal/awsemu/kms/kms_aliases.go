@@ -1,13 +1,11 @@
 package kms
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 func kmsAliasOps() []*core.Operation {

@@ -1,10 +1,6 @@
 package kms
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto/rand"
 	"errors"
 	"strconv"
@@ -12,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 

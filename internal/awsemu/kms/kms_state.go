@@ -1,10 +1,6 @@
 package kms
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 

@@ -1,15 +1,13 @@
 package logs
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"regexp"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // Service is CloudWatch Logs (JSON 1.1, X-Amz-Target Logs_20140328.<Operation>).

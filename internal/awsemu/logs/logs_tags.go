@@ -1,10 +1,10 @@
 package logs
 
 import (
+	"strings"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "strings"
 
 func logsTagOps() []*core.Operation {
 	return []*core.Operation{

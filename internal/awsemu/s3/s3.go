@@ -1,13 +1,11 @@
 package s3
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"net"
 	"regexp"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // s3Namespace is the XML namespace of S3 documents.

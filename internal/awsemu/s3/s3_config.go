@@ -1,13 +1,11 @@
 package s3
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"encoding/xml"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 func s3ConfigOps() []*core.Operation {

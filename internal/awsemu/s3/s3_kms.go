@@ -2,9 +2,6 @@ package s3
 
 import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 

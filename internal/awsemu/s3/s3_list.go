@@ -1,14 +1,12 @@
 package s3
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"encoding/base64"
 	"encoding/xml"
 	"strconv"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // listParams are the parameters ListObjectsV2 and ListObjectVersions share.

@@ -1,10 +1,6 @@
 package s3
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"bytes"
 	"crypto/md5"
 	"crypto/sha1"
@@ -17,6 +13,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // S3 payload handling: the X-Amz-Content-Sha256 a request signs, aws-chunked bodies (the SDK

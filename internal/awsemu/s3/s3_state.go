@@ -1,16 +1,13 @@
 package s3
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto/sha256"
 	"encoding/hex"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 )
 

@@ -1,10 +1,6 @@
 package ssm
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -13,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 // Service is AWS Systems Manager Parameter Store (JSON 1.1, X-Amz-Target AmazonSSM.<Operation>).

@@ -1,10 +1,10 @@
 package ssm
 
 import (
+	"strings"
+
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
-
-import "strings"
 
 type ssmFilter struct {
 	Key, Option string

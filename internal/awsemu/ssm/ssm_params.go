@@ -1,14 +1,12 @@
 package ssm
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
-)
-
-import (
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
 
 func ssmParameterOps() []*core.Operation {

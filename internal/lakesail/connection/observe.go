@@ -1,10 +1,6 @@
 package connection
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"fmt"
 	"slices"
@@ -12,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 

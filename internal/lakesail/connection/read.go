@@ -1,10 +1,6 @@
 package connection
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 

@@ -1,10 +1,6 @@
 package connection
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"errors"
 	"regexp"
@@ -13,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // eksIssuerRegion finds the region in the URL of an EKS cluster's OIDC issuer.

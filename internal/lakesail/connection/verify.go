@@ -1,10 +1,6 @@
 package connection
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // PropagationError says the role still refused AssumeRole when the propagation window ran out,

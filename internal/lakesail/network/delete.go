@@ -1,10 +1,6 @@
 package network
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +14,7 @@ import (
 	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 

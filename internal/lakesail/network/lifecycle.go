@@ -1,14 +1,12 @@
 package network
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"slices"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // Every network operation acts through the connection role (see startNetwork). The client's own

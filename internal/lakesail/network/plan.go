@@ -1,10 +1,6 @@
 package network
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"fmt"
 	"slices"
@@ -12,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // networkPlan is the created network's desired objects, by Name.

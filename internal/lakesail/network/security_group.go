@@ -1,15 +1,13 @@
 package network
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // The workspaces' security group admits traffic only from its own members and lets them reach

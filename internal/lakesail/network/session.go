@@ -1,12 +1,10 @@
 package network
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"errors"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // networkRun is one network operation acting as the connection role.

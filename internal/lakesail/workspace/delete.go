@@ -1,10 +1,6 @@
 package workspace
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"errors"
 	"regexp"
@@ -20,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 

@@ -1,10 +1,6 @@
 package workspace
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // workspaceRole is one IAM role a workspace owns.

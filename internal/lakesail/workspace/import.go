@@ -1,10 +1,6 @@
 package workspace
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // completeForImport fills what an imported workspace's spec cannot know from its id: the bucket

@@ -1,10 +1,6 @@
 package workspace
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // readConcurrency bounds the parallel reads of one workspace.

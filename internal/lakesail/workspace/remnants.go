@@ -1,16 +1,14 @@
 package workspace
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // Remnants lists what is left of a workspace besides its cluster: its roles, the OIDC

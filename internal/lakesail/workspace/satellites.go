@@ -1,10 +1,6 @@
 package workspace
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,6 +20,8 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // ensureLogGroup creates the control-plane log group with its key, tags and retention, or

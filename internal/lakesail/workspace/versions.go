@@ -1,10 +1,6 @@
 package workspace
 
 import (
-	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
-)
-
-import (
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
 
 // Support states of a Kubernetes version on EKS, as DescribeClusterVersions' versionStatus

@@ -51,7 +51,7 @@ type Emulator struct {
 }
 
 // services are the services every emulator serves; add new ones here.
-func services() []*core.Service {
+func Services() []*core.Service {
 	return []*core.Service{
 		iam.Service(), sts.Service(),
 		eks.Service(), logs.Service(), ssm.Service(), acm.Service(), glue.Service(),
@@ -62,7 +62,7 @@ func services() []*core.Service {
 }
 
 // New builds an emulator that is not listening; serve its Handler yourself or use Start.
-func New(opts Options) *Emulator { return &Emulator{core.NewEmulator(opts, services())} }
+func New(opts Options) *Emulator { return &Emulator{core.NewEmulator(opts, Services())} }
 
 // Start builds an emulator and serves it on a free 127.0.0.1 port.
 func Start(opts Options) (*Emulator, error) { return StartAt("127.0.0.1:0", opts) }
@@ -101,4 +101,10 @@ func (e *Emulator) ServiceAccountToken(clusterName, namespace, serviceAccount st
 // ServiceAccountTokenFor mints a token with any subject and audience (tests of refusals).
 func (e *Emulator) ServiceAccountTokenFor(clusterName, subject, audience string) (string, error) {
 	return eks.ServiceAccountTokenFor(e.Emulator, clusterName, subject, audience)
+}
+
+// MintServiceAccountToken signs a service-account token for issuer as an EKS cluster's API
+// server would, for clusters the emulator does not hold or other lifetimes (tests of refusals).
+func MintServiceAccountToken(issuer, subject, audience string, issued time.Time, ttl time.Duration) (string, error) {
+	return eks.MintToken(issuer, subject, audience, issued, ttl)
 }

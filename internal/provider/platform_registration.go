@@ -28,7 +28,7 @@ package provider
 // For a network, after the VPC, subnets and bucket exist:
 //
 //	if client := r.data.platform; client != nil {
-//		registered, err := registerPlatformNetwork(ctx, client, platform.CreateNetworkInput{
+//		registered, err := client.RegisterNetwork(ctx, platform.CreateNetworkInput{
 //			ConnectionID: connectionID, Name: name, Region: region,
 //			ProviderNetworkID: vpcID, Config: platform.NetworkConfig{CIDR: cidr},
 //		})
@@ -44,19 +44,20 @@ package provider
 //
 // and in Delete, before the AWS calls:
 //
-//	if err := deregisterPlatformNetwork(ctx, client, state.PlatformID.ValueString()); err != nil {
+//	if err := client.DeregisterNetwork(ctx, state.PlatformID.ValueString()); err != nil {
 //		addPlatformDeregistrationFailed(&resp.Diagnostics, subject, err)
 //		return
 //	}
 //
-// Workspaces do the same with registerPlatformCluster / deregisterPlatformCluster, giving the EKS
-// cluster name as ExternalClusterID. The platform picks network and cluster ids, so the register
-// functions first look for an existing registration of the same VPC or cluster (left by an apply
-// whose answer was lost) and adopt it instead of registering twice. The schema attributes
-// platform_status and platform_status_message come from platformStatusAttributes.
+// Workspaces do the same with client.RegisterCluster / client.DeregisterCluster, giving the EKS
+// cluster name as ExternalClusterID. The platform picks network and cluster ids, so the platform
+// client's Register methods (internal/lakesail/platform/registration.go) first look for an
+// existing registration of the same VPC or cluster (left by an apply whose answer was lost) and
+// adopt it instead of registering twice, and look again after a failure platform.IsAmbiguous
+// reports; its Deregister methods count an empty id or a registration already gone as done. The
+// schema attributes platform_status and platform_status_message come from platformStatusAttributes.
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -233,112 +234,4 @@ func addDiag(diags *diag.Diagnostics, asError bool, summary, detail string) {
 		return
 	}
 	diags.AddWarning(summary, detail)
-}
-
-// registerPlatformNetwork registers a network, adopting an existing registration of the same
-// VPC in the same connection. It is safe to call again after any failure.
-func registerPlatformNetwork(ctx context.Context, client *platform.Client, in platform.CreateNetworkInput) (*platform.Network, error) {
-	if existing, err := findPlatformNetwork(ctx, client, in); err != nil || existing != nil {
-		return existing, err
-	}
-	created, err := client.CreateNetwork(ctx, in)
-	if err == nil || !ambiguousPlatformFailure(err) {
-		return created, err
-	}
-	// The create may have been carried out before the answer was lost.
-	if existing, findErr := findPlatformNetwork(ctx, client, in); findErr == nil && existing != nil {
-		return existing, nil
-	}
-	return nil, err
-}
-
-// findPlatformNetwork returns the registration of in's VPC (or, without a VPC id, of its name)
-// in in's connection and region, or nil.
-func findPlatformNetwork(ctx context.Context, client *platform.Client, in platform.CreateNetworkInput) (*platform.Network, error) {
-	networks, err := client.ListNetworks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range networks {
-		n := &networks[i]
-		if n.ConnectionID != in.ConnectionID || n.Region != in.Region {
-			continue
-		}
-		if (in.ProviderNetworkID != "" && n.ProviderNetworkID == in.ProviderNetworkID) ||
-			(in.ProviderNetworkID == "" && n.Name == in.Name) {
-			return n, nil
-		}
-	}
-	return nil, nil
-}
-
-// deregisterPlatformNetwork deregisters a network; an empty id (never registered) or one the
-// platform no longer has counts as done.
-func deregisterPlatformNetwork(ctx context.Context, client *platform.Client, id string) error {
-	if id == "" {
-		return nil
-	}
-	if err := client.DeleteNetwork(ctx, id); err != nil && !platform.IsNotFound(err) {
-		return err
-	}
-	return nil
-}
-
-// registerPlatformCluster registers a workspace's cluster, adopting an existing registration of
-// the same EKS cluster in the same connection. It is safe to call again after any failure.
-func registerPlatformCluster(ctx context.Context, client *platform.Client, in platform.CreateClusterInput) (*platform.Cluster, error) {
-	if existing, err := findPlatformCluster(ctx, client, in); err != nil || existing != nil {
-		return existing, err
-	}
-	created, err := client.CreateCluster(ctx, in)
-	if err == nil || !ambiguousPlatformFailure(err) {
-		return created, err
-	}
-	if existing, findErr := findPlatformCluster(ctx, client, in); findErr == nil && existing != nil {
-		return existing, nil
-	}
-	return nil, err
-}
-
-// findPlatformCluster returns the registration of in's EKS cluster (or, without one, of its name)
-// in in's connection and region, or nil.
-func findPlatformCluster(ctx context.Context, client *platform.Client, in platform.CreateClusterInput) (*platform.Cluster, error) {
-	clusters, err := client.ListClusters(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range clusters {
-		c := &clusters[i]
-		if c.ConnectionID != in.ConnectionID || c.Region != in.Region {
-			continue
-		}
-		if (in.ExternalClusterID != "" && c.ExternalClusterID == in.ExternalClusterID) ||
-			(in.ExternalClusterID == "" && c.Name == in.Name) {
-			return c, nil
-		}
-	}
-	return nil, nil
-}
-
-// deregisterPlatformCluster deregisters a cluster; an empty id or a missing one counts as done.
-func deregisterPlatformCluster(ctx context.Context, client *platform.Client, id string) error {
-	if id == "" {
-		return nil
-	}
-	if err := client.DeleteCluster(ctx, id); err != nil && !platform.IsNotFound(err) {
-		return err
-	}
-	return nil
-}
-
-// ambiguousPlatformFailure reports a failure after which the platform may or may not have done
-// the work: no answer, a server error, or an answer that could not be read. A 4xx is definite.
-func ambiguousPlatformFailure(err error) bool {
-	var apiErr *platform.APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.IsServerError()
-	}
-	var transportErr *platform.TransportError
-	var decodeErr *platform.DecodeError
-	return errors.As(err, &transportErr) || errors.As(err, &decodeErr)
 }

@@ -3,10 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -131,80 +129,5 @@ func TestUnitPlatformErrorHint(t *testing.T) {
 	}
 	if hint := platformErrorHint(errors.New("other")); hint != "" {
 		t.Errorf("an unknown error needs no hint, got %q", hint)
-	}
-	if !ambiguousPlatformFailure(&platform.APIError{StatusCode: 502}) || ambiguousPlatformFailure(&platform.APIError{StatusCode: 409}) ||
-		!ambiguousPlatformFailure(&platform.TransportError{Err: context.DeadlineExceeded}) {
-		t.Error("ambiguousPlatformFailure: 5xx and no answer are ambiguous, a 4xx is not")
-	}
-}
-
-// TestUnitRegisterPlatformNetwork: a network is registered once, a lost answer is settled by
-// finding the registration, a repeat adopts it, and deregistering twice is fine.
-func TestUnitRegisterPlatformNetwork(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	fake := newFakePlatform(t)
-	client := fake.client(t)
-	in := platform.CreateNetworkInput{ConnectionID: "AB12CD34EF", Name: "main", Region: "us-east-1",
-		ProviderNetworkID: "vpc-0abc", Config: platform.NetworkConfig{CIDR: "10.0.0.0/16"}}
-
-	fake.setLostAnswer(func(r *http.Request) bool { return r.Method == http.MethodPost })
-	first, err := registerPlatformNetwork(ctx, client, in)
-	if err != nil {
-		t.Fatalf("a lost answer must be settled by listing: %v", err)
-	}
-	fake.setLostAnswer(nil)
-	again, err := registerPlatformNetwork(ctx, client, in)
-	if err != nil || again.ID != first.ID {
-		t.Fatalf("a repeat must adopt %s, got %v, %v", first.ID, again, err)
-	}
-	other := in
-	other.ProviderNetworkID, other.Name = "vpc-0def", "second"
-	second, err := registerPlatformNetwork(ctx, client, other)
-	if err != nil || second.ID == first.ID {
-		t.Fatalf("another VPC is another network: %v, %v", second, err)
-	}
-	if n := fake.count(http.MethodPost, "/infra/networks"); n != 2 {
-		t.Errorf("CreateNetwork called %d times, want 2", n)
-	}
-	for range 2 {
-		if err := deregisterPlatformNetwork(ctx, client, first.ID); err != nil {
-			t.Fatalf("deregistering (twice) must succeed: %v", err)
-		}
-	}
-	if err := deregisterPlatformNetwork(ctx, client, ""); err != nil {
-		t.Errorf("an empty id is a network never registered: %v", err)
-	}
-	fake.setOutage(true)
-	if _, err := registerPlatformNetwork(ctx, client, in); err == nil {
-		t.Error("an outage must be an error")
-	}
-	if err := deregisterPlatformNetwork(ctx, client, second.ID); err == nil {
-		t.Error("an outage must fail a deregistration, so destroy keeps the AWS objects")
-	}
-}
-
-func TestUnitRegisterPlatformCluster(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	fake := newFakePlatform(t)
-	client := fake.client(t)
-	in := platform.CreateClusterInput{Name: "analytics", Region: "us-east-1", ConnectionID: "AB12CD34EF",
-		NetworkID: "NET0000001", ExternalClusterID: "lakesail-AB12CD34EF-analytics"}
-	fake.setLostAnswer(func(r *http.Request) bool { return r.Method == http.MethodPost })
-	first, err := registerPlatformCluster(ctx, client, in)
-	if err != nil {
-		t.Fatalf("a lost answer must be settled by listing: %v", err)
-	}
-	fake.setLostAnswer(nil)
-	again, err := registerPlatformCluster(ctx, client, in)
-	if err != nil || again.ID != first.ID || fake.count(http.MethodPost, "/infra/clusters") != 1 {
-		t.Fatalf("a repeat must adopt %s without creating, got %v, %v", first.ID, again, err)
-	}
-	if err := deregisterPlatformCluster(ctx, client, first.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := deregisterPlatformCluster(ctx, client, first.ID); err != nil {
-		t.Errorf("a cluster already gone counts as deregistered: %v", err)
 	}
 }

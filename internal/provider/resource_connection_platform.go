@@ -116,7 +116,7 @@ func registerPlatformConnection(ctx context.Context, client *platform.Client, in
 	if err == nil {
 		return created, nil
 	}
-	if !platform.IsConflict(err) && !ambiguousPlatformFailure(err) {
+	if !platform.IsConflict(err) && !platform.IsAmbiguous(err) {
 		return nil, err
 	}
 	existing, getErr := client.GetConnection(ctx, in.ID)

@@ -55,7 +55,7 @@ func (r *networkResource) registerOnPlatform(ctx context.Context, m *networkMode
 		}
 		return
 	}
-	registered, err := registerPlatformNetwork(ctx, client, platform.CreateNetworkInput{
+	registered, err := client.RegisterNetwork(ctx, platform.CreateNetworkInput{
 		ConnectionID:      m.ConnectionID.ValueString(),
 		Name:              m.NetworkID.ValueString(),
 		Region:            r.data.client.Region(),
@@ -112,7 +112,7 @@ func (r *networkResource) deregisterFromPlatform(ctx context.Context, m networkM
 		}
 		return true
 	}
-	if err := deregisterPlatformNetwork(ctx, client, m.PlatformID.ValueString()); err != nil {
+	if err := client.DeregisterNetwork(ctx, m.PlatformID.ValueString()); err != nil {
 		addPlatformDeregistrationFailed(diags, m.platformSubject(), err)
 		return false
 	}

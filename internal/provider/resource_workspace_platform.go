@@ -63,7 +63,7 @@ func (r *workspaceResource) registerOnPlatform(ctx context.Context, m *workspace
 		}
 		return
 	}
-	registered, err := registerPlatformCluster(ctx, client, platform.CreateClusterInput{
+	registered, err := client.RegisterCluster(ctx, platform.CreateClusterInput{
 		Name: m.WorkspaceID.ValueString(), Region: r.data.client.Region(), ConnectionID: m.ConnectionID.ValueString(),
 		ExternalClusterID: m.ClusterName.ValueString(),
 	})
@@ -115,7 +115,7 @@ func (r *workspaceResource) deregisterFromPlatform(ctx context.Context, m worksp
 		}
 		return true
 	}
-	if err := deregisterPlatformCluster(ctx, client, m.PlatformID.ValueString()); err != nil {
+	if err := client.DeregisterCluster(ctx, m.PlatformID.ValueString()); err != nil {
 		addPlatformDeregistrationFailed(diags, m.platformSubject(), err)
 		return false
 	}

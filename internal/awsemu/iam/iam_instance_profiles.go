@@ -111,7 +111,7 @@ func (a *iamState) sortedInstanceProfiles() []*instanceProfile {
 }
 
 func existingInstanceProfile(c *core.Req) (*instanceProfile, *core.APIError) {
-	if err := Required(c, "InstanceProfileName"); err != nil {
+	if err := core.RequireParams(c, "InstanceProfileName"); err != nil {
 		return nil, err
 	}
 	name := c.Param("InstanceProfileName")
@@ -155,7 +155,7 @@ func xmlInstanceProfileOf(a *core.Account, p *instanceProfile, full bool) xmlIns
 type instanceProfileResult struct{ InstanceProfile xmlInstanceProfile }
 
 func iamCreateInstanceProfile(c *core.Req) (any, error) {
-	if err := Required(c, "InstanceProfileName"); err != nil {
+	if err := core.RequireParams(c, "InstanceProfileName"); err != nil {
 		return nil, err
 	}
 	name := c.Param("InstanceProfileName")
@@ -238,7 +238,7 @@ func instanceProfilePage(c *core.Req, items []*instanceProfile) (any, error) {
 }
 
 func iamAddRoleToInstanceProfile(c *core.Req) (any, error) {
-	if err := Required(c, "InstanceProfileName", "RoleName"); err != nil {
+	if err := core.RequireParams(c, "InstanceProfileName", "RoleName"); err != nil {
 		return nil, err
 	}
 	p, err := existingInstanceProfile(c)
@@ -257,7 +257,7 @@ func iamAddRoleToInstanceProfile(c *core.Req) (any, error) {
 }
 
 func iamRemoveRoleFromInstanceProfile(c *core.Req) (any, error) {
-	if err := Required(c, "InstanceProfileName", "RoleName"); err != nil {
+	if err := core.RequireParams(c, "InstanceProfileName", "RoleName"); err != nil {
 		return nil, err
 	}
 	p, err := existingInstanceProfile(c)

@@ -3,7 +3,6 @@ package iam
 import (
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 )
@@ -51,41 +50,12 @@ func deleteConflict(format string, args ...any) *core.APIError {
 	return core.NewError("DeleteConflict", 409, format, args...)
 }
 
-// Required rejects a missing parameter the way the service model does.
-func Required(c *core.Req, params ...string) *core.APIError {
-	for _, p := range params {
-		if c.Param(p) == "" {
-			return core.ValidationError("Value null at '%s' failed to satisfy constraint: Member must not be null", core.LowerFirst(p))
-		}
-	}
-	return nil
-}
-
-// CheckLen enforces a length range on a parameter value.
-func CheckLen(param, v string, min, max int) *core.APIError {
-	n := utf8.RuneCountInString(v)
-	if n < min {
-		return core.ValidationError("Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", v, core.LowerFirst(param), min)
-	}
-	if n > max {
-		return core.ValidationError("Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", v, core.LowerFirst(param), max)
-	}
-	return nil
-}
-
-func CheckPattern(param, v string, re *regexp.Regexp) *core.APIError {
-	if !re.MatchString(v) {
-		return core.ValidationError("Value '%s' at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: %s", v, core.LowerFirst(param), strings.Trim(re.String(), "^$"))
-	}
-	return nil
-}
-
 // checkName validates a role or policy name.
 func checkName(param, v string, max int) *core.APIError {
-	if err := CheckLen(param, v, 1, max); err != nil {
+	if err := core.CheckLength(param, v, 1, max); err != nil {
 		return err
 	}
-	return CheckPattern(param, v, reIAMName)
+	return core.CheckPattern(param, v, reIAMName)
 }
 
 // checkPath validates a path ("/" by default); it returns the path to use.
@@ -94,7 +64,7 @@ func checkPath(c *core.Req) (string, *core.APIError) {
 	if p == "" {
 		return "/", nil
 	}
-	if err := CheckLen("Path", p, 1, maxPath); err != nil {
+	if err := core.CheckLength("Path", p, 1, maxPath); err != nil {
 		return "", err
 	}
 	if !rePath.MatchString(p) {
@@ -109,7 +79,7 @@ func checkPathPrefix(c *core.Req) (string, *core.APIError) {
 	if p == "" {
 		return "/", nil
 	}
-	if err := CheckLen("PathPrefix", p, 1, maxPath); err != nil {
+	if err := core.CheckLength("PathPrefix", p, 1, maxPath); err != nil {
 		return "", err
 	}
 	if !rePathPrefix.MatchString(p) {
@@ -119,10 +89,10 @@ func checkPathPrefix(c *core.Req) (string, *core.APIError) {
 }
 
 func checkDescription(v string) *core.APIError {
-	if err := CheckLen("Description", v, 0, maxDescription); err != nil {
+	if err := core.CheckLength("Description", v, 0, maxDescription); err != nil {
 		return err
 	}
-	return CheckPattern("Description", v, reDescription)
+	return core.CheckPattern("Description", v, reDescription)
 }
 
 // CheckTags validates tags a request sets: key and value shape, no duplicates (IAM tag keys are
@@ -133,10 +103,10 @@ func CheckTags(tags []core.Tag) *core.APIError {
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
-		if err := CheckLen("Tags.member.key", t.Key, 1, 128); err != nil {
+		if err := core.CheckLength("Tags.member.key", t.Key, 1, 128); err != nil {
 			return err
 		}
-		if err := CheckLen("Tags.member.value", t.Value, 0, 256); err != nil {
+		if err := core.CheckLength("Tags.member.value", t.Value, 0, 256); err != nil {
 			return err
 		}
 		if !reTagText.MatchString(t.Key) || !reTagText.MatchString(t.Value) {
@@ -200,7 +170,7 @@ func checkTagKeys(keys []string) *core.APIError {
 		return core.ValidationError("Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to %d", core.MaxTags)
 	}
 	for _, k := range keys {
-		if err := CheckLen("TagKeys.member", k, 1, 128); err != nil {
+		if err := core.CheckLength("TagKeys.member", k, 1, 128); err != nil {
 			return err
 		}
 	}

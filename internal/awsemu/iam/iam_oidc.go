@@ -50,7 +50,7 @@ func checkClientIDs(ids []string) *core.APIError {
 		return invalidInput("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100")
 	}
 	for _, id := range ids {
-		if err := CheckLen("ClientIDList.member", id, 1, 255); err != nil {
+		if err := core.CheckLength("ClientIDList.member", id, 1, 255); err != nil {
 			return err
 		}
 	}
@@ -63,11 +63,11 @@ type createOIDCResult struct {
 }
 
 func iamCreateOIDC(c *core.Req) (any, error) {
-	if err := Required(c, "Url"); err != nil {
+	if err := core.RequireParams(c, "Url"); err != nil {
 		return nil, err
 	}
 	url := c.Param("Url")
-	if err := CheckLen("Url", url, 1, 255); err != nil {
+	if err := core.CheckLength("Url", url, 1, 255); err != nil {
 		return nil, err
 	}
 	if !strings.HasPrefix(url, "https://") || OidcHost(url) == "" {
@@ -92,7 +92,7 @@ func iamCreateOIDC(c *core.Req) (any, error) {
 }
 
 func existingOIDC(c *core.Req) (*oidcProvider, *core.APIError) {
-	if err := Required(c, "OpenIDConnectProviderArn"); err != nil {
+	if err := core.RequireParams(c, "OpenIDConnectProviderArn"); err != nil {
 		return nil, err
 	}
 	arn := c.Param("OpenIDConnectProviderArn")
@@ -163,7 +163,7 @@ func iamUpdateOIDCThumbprint(c *core.Req) (any, error) {
 }
 
 func iamAddOIDCClientID(c *core.Req) (any, error) {
-	if err := Required(c, "ClientID"); err != nil {
+	if err := core.RequireParams(c, "ClientID"); err != nil {
 		return nil, err
 	}
 	p, err := existingOIDC(c)
@@ -184,7 +184,7 @@ func iamAddOIDCClientID(c *core.Req) (any, error) {
 }
 
 func iamRemoveOIDCClientID(c *core.Req) (any, error) {
-	if err := Required(c, "ClientID"); err != nil {
+	if err := core.RequireParams(c, "ClientID"); err != nil {
 		return nil, err
 	}
 	p, err := existingOIDC(c)

@@ -38,7 +38,7 @@ func newPolicyResource(c *core.Req) []string {
 type policyResult struct{ Policy xmlPolicy }
 
 func iamCreatePolicy(c *core.Req) (any, error) {
-	if err := Required(c, "PolicyName", "PolicyDocument"); err != nil {
+	if err := core.RequireParams(c, "PolicyName", "PolicyDocument"); err != nil {
 		return nil, err
 	}
 	name := c.Param("PolicyName")
@@ -162,7 +162,7 @@ func iamListPolicies(c *core.Req) (any, error) {
 type policyVersionResult struct{ PolicyVersion xmlPolicyVersion }
 
 func iamCreatePolicyVersion(c *core.Req) (any, error) {
-	if err := Required(c, "PolicyArn", "PolicyDocument"); err != nil {
+	if err := core.RequireParams(c, "PolicyArn", "PolicyDocument"); err != nil {
 		return nil, err
 	}
 	p, err := existingPolicy(c, true)
@@ -188,7 +188,7 @@ func iamCreatePolicyVersion(c *core.Req) (any, error) {
 }
 
 func policyVersionOf(c *core.Req, write bool) (*policy, *policyVersion, *core.APIError) {
-	if err := Required(c, "PolicyArn", "VersionId"); err != nil {
+	if err := core.RequireParams(c, "PolicyArn", "VersionId"); err != nil {
 		return nil, nil, err
 	}
 	p, err := existingPolicy(c, write)

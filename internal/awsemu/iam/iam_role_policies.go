@@ -18,7 +18,7 @@ func iamRolePolicyOps() []*core.Operation {
 }
 
 func iamPutRolePolicy(c *core.Req) (any, error) {
-	if err := Required(c, "RoleName", "PolicyName", "PolicyDocument"); err != nil {
+	if err := core.RequireParams(c, "RoleName", "PolicyName", "PolicyDocument"); err != nil {
 		return nil, err
 	}
 	name, text := c.Param("PolicyName"), c.Param("PolicyDocument")
@@ -53,7 +53,7 @@ type rolePolicyResult struct {
 }
 
 func inlineOf(c *core.Req) (*Role, *inlinePolicy, *core.APIError) {
-	if err := Required(c, "RoleName", "PolicyName"); err != nil {
+	if err := core.RequireParams(c, "RoleName", "PolicyName"); err != nil {
 		return nil, nil, err
 	}
 	r, err := existingRole(c)
@@ -107,7 +107,7 @@ func iamListRolePolicies(c *core.Req) (any, error) {
 }
 
 func iamAttachRolePolicy(c *core.Req) (any, error) {
-	if err := Required(c, "RoleName", "PolicyArn"); err != nil {
+	if err := core.RequireParams(c, "RoleName", "PolicyArn"); err != nil {
 		return nil, err
 	}
 	r, err := modifiableRole(c)
@@ -131,7 +131,7 @@ func iamAttachRolePolicy(c *core.Req) (any, error) {
 }
 
 func iamDetachRolePolicy(c *core.Req) (any, error) {
-	if err := Required(c, "RoleName", "PolicyArn"); err != nil {
+	if err := core.RequireParams(c, "RoleName", "PolicyArn"); err != nil {
 		return nil, err
 	}
 	r, err := modifiableRole(c)

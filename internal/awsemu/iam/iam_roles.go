@@ -26,7 +26,7 @@ func iamRoleOps() []*core.Operation {
 type roleResult struct{ Role xmlRole }
 
 func iamCreateRole(c *core.Req) (any, error) {
-	if err := Required(c, "RoleName", "AssumeRolePolicyDocument"); err != nil {
+	if err := core.RequireParams(c, "RoleName", "AssumeRolePolicyDocument"); err != nil {
 		return nil, err
 	}
 	name := c.Param("RoleName")
@@ -162,7 +162,7 @@ func iamUpdateRoleDescription(c *core.Req) (any, error) {
 }
 
 func iamUpdateAssumeRolePolicy(c *core.Req) (any, error) {
-	if err := Required(c, "PolicyDocument"); err != nil {
+	if err := core.RequireParams(c, "PolicyDocument"); err != nil {
 		return nil, err
 	}
 	r, err := modifiableRole(c)
@@ -227,7 +227,7 @@ func iamListRoles(c *core.Req) (any, error) {
 }
 
 func iamPutRolePermissionsBoundary(c *core.Req) (any, error) {
-	if err := Required(c, "PermissionsBoundary"); err != nil {
+	if err := core.RequireParams(c, "PermissionsBoundary"); err != nil {
 		return nil, err
 	}
 	r, err := modifiableRole(c)

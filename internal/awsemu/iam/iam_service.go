@@ -111,7 +111,7 @@ func oidcTags(c *core.Req) map[string][]string {
 
 // existingRole returns the named role or IAM's NoSuchEntity.
 func existingRole(c *core.Req) (*Role, *core.APIError) {
-	if err := Required(c, "RoleName"); err != nil {
+	if err := core.RequireParams(c, "RoleName"); err != nil {
 		return nil, err
 	}
 	name := c.Param("RoleName")
@@ -133,7 +133,7 @@ func modifiableRole(c *core.Req) (*Role, *core.APIError) {
 
 // existingPolicy returns the managed policy named by PolicyArn; write refuses AWS managed ones.
 func existingPolicy(c *core.Req, write bool) (*policy, *core.APIError) {
-	if err := Required(c, "PolicyArn"); err != nil {
+	if err := core.RequireParams(c, "PolicyArn"); err != nil {
 		return nil, err
 	}
 	arn := c.Param("PolicyArn")

@@ -49,7 +49,7 @@ func serviceNameContext(c *core.Req) map[string][]string {
 }
 
 func iamCreateServiceLinkedRole(c *core.Req) (any, error) {
-	if err := Required(c, "AWSServiceName"); err != nil {
+	if err := core.RequireParams(c, "AWSServiceName"); err != nil {
 		return nil, err
 	}
 	svc := c.Param("AWSServiceName")
@@ -106,7 +106,7 @@ func deletionTaskRole(c *core.Req) []string {
 type deletionStatusResult struct{ Status string }
 
 func iamGetServiceLinkedRoleDeletionStatus(c *core.Req) (any, error) {
-	if err := Required(c, "DeletionTaskId"); err != nil {
+	if err := core.RequireParams(c, "DeletionTaskId"); err != nil {
 		return nil, err
 	}
 	return deletionStatusResult{Status: "SUCCEEDED"}, nil

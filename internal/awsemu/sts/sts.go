@@ -54,24 +54,24 @@ type assumeRoleResult struct {
 // that the trust admits only through its account, or from another account, the caller's own
 // policies must allow sts:AssumeRole on the role too.
 func stsAssumeRole(c *core.Req) (any, error) {
-	if err := required(c, "RoleArn", "RoleSessionName"); err != nil {
+	if err := core.RequireParams(c, "RoleArn", "RoleSessionName"); err != nil {
 		return nil, err
 	}
 	roleArn, name, extID := c.Param("RoleArn"), c.Param("RoleSessionName"), c.Param("ExternalId")
-	if err := checkLen("RoleArn", roleArn, 20, 2048); err != nil {
+	if err := core.CheckLength("RoleArn", roleArn, 20, 2048); err != nil {
 		return nil, err
 	}
-	if err := checkLen("RoleSessionName", name, 2, 64); err != nil {
+	if err := core.CheckLength("RoleSessionName", name, 2, 64); err != nil {
 		return nil, err
 	}
-	if err := checkPattern("RoleSessionName", name, reSessionName); err != nil {
+	if err := core.CheckPattern("RoleSessionName", name, reSessionName); err != nil {
 		return nil, err
 	}
 	if c.HasParam("ExternalId") {
-		if err := checkLen("ExternalId", extID, 2, 1224); err != nil {
+		if err := core.CheckLength("ExternalId", extID, 2, 1224); err != nil {
 			return nil, err
 		}
-		if err := checkPattern("ExternalId", extID, reExternalID); err != nil {
+		if err := core.CheckPattern("ExternalId", extID, reExternalID); err != nil {
 			return nil, err
 		}
 	}

@@ -32,14 +32,14 @@ func invalidIdentityToken(format string, args ...any) *core.APIError {
 }
 
 func stsAssumeRoleWithWebIdentity(c *core.Req) (any, error) {
-	if err := required(c, "RoleArn", "RoleSessionName", "WebIdentityToken"); err != nil {
+	if err := core.RequireParams(c, "RoleArn", "RoleSessionName", "WebIdentityToken"); err != nil {
 		return nil, err
 	}
 	roleArn, name := c.Param("RoleArn"), c.Param("RoleSessionName")
-	if err := checkLen("RoleSessionName", name, 2, 64); err != nil {
+	if err := core.CheckLength("RoleSessionName", name, 2, 64); err != nil {
 		return nil, err
 	}
-	if err := checkPattern("RoleSessionName", name, reSessionName); err != nil {
+	if err := core.CheckPattern("RoleSessionName", name, reSessionName); err != nil {
 		return nil, err
 	}
 	m := reRoleARN.FindStringSubmatch(roleArn)

@@ -41,6 +41,10 @@ func ec2NotFound(typ, id string) *core.APIError {
 		return core.NewError("InvalidLaunchTemplateId.NotFound", 400, "The specified launch template, with template ID %s, does not exist.", id)
 	case "instance":
 		return core.NewError("InvalidInstanceID.NotFound", 400, "The instance ID '%s' does not exist", id)
+	case "volume":
+		return core.NewError("InvalidVolume.NotFound", 400, "The volume '%s' does not exist.", id)
+	case "network-interface":
+		return core.NewError("InvalidNetworkInterfaceID.NotFound", 400, "The networkInterface ID '%s' does not exist", id)
 	case "route-table-association":
 		return core.NewError("InvalidAssociationID.NotFound", 400, "The association ID '%s' does not exist", id)
 	}

@@ -10,7 +10,8 @@ import (
 )
 
 // ec2Instance is a launched instance: where it runs, what it was launched from, and its tags.
-// Its root volume and primary network interface are named but not kept as resources of their own.
+// Its root volume and primary network interface are resources of their own (ec2Volume,
+// ec2NetworkInterface), made with it and deleted when it terminates.
 type ec2Instance struct {
 	ec2Meta
 	owner, reservation   string
@@ -22,6 +23,9 @@ type ec2Instance struct {
 	launchTemplateVer    int
 	privateIP            string
 	volumeID, eniID      string
+	rootDevice           string
+	httpTokens           string // metadata options: "optional" | "required"
+	hopLimit             int    // HttpPutResponseHopLimit
 	state                string // "running" | "terminated"
 	launched, terminated time.Time
 }
@@ -30,7 +34,8 @@ func (*ec2Instance) kind() string { return "instance" }
 
 func (i *ec2Instance) authKeys(*core.Req, *ec2State) map[string][]string {
 	return map[string][]string{"ec2:AvailabilityZone": {i.zone}, "ec2:InstanceType": {i.instType}, "ec2:InstanceID": {i.id},
-		"ec2:RootDeviceType": {"ebs"}, "ec2:Tenancy": {"default"}}
+		"ec2:RootDeviceType": {"ebs"}, "ec2:Tenancy": {"default"}, "ec2:MetadataHttpTokens": {i.httpTokens},
+		"ec2:MetadataHttpPutResponseHopLimit": {strconv.Itoa(i.hopLimit)}}
 }
 
 func ec2InstanceSpecs() []ec2Spec {
@@ -69,9 +74,12 @@ type ec2Launch struct {
 	defaultGroup bool // no group given: the VPC's default group
 	profile      string
 	httpTokens   string
+	hopLimit     string
+	deviceName   string
 	volumeSize   string
 	volumeType   string
 	encrypted    string
+	kmsKeyID     string
 	tags         map[string][]core.Tag // by resource type: the template's, then the request's on top
 	tagErr       *core.APIError
 }
@@ -106,9 +114,12 @@ func ec2ResolveLaunch(c *core.Req) *ec2Launch {
 		l.profile, _ = pick("IamInstanceProfile.Name", "IamInstanceProfile.Name")
 	}
 	l.httpTokens, _ = pick("MetadataOptions.HttpTokens", "MetadataOptions.HttpTokens")
+	l.hopLimit, _ = pick("MetadataOptions.HttpPutResponseHopLimit", "MetadataOptions.HttpPutResponseHopLimit")
+	l.deviceName, _ = pick("BlockDeviceMapping.1.DeviceName", "BlockDeviceMapping.1.DeviceName")
 	l.volumeSize, _ = pick("BlockDeviceMapping.1.Ebs.VolumeSize", "BlockDeviceMapping.1.Ebs.VolumeSize")
 	l.volumeType, _ = pick("BlockDeviceMapping.1.Ebs.VolumeType", "BlockDeviceMapping.1.Ebs.VolumeType")
 	l.encrypted, _ = pick("BlockDeviceMapping.1.Ebs.Encrypted", "BlockDeviceMapping.1.Ebs.Encrypted")
+	l.kmsKeyID, _ = pick("BlockDeviceMapping.1.Ebs.KmsKeyId", "BlockDeviceMapping.1.Ebs.KmsKeyId")
 	// The subnet: SubnetId or the primary interface's, from the request, else from the template.
 	switch {
 	case c.Param("SubnetId") != "":
@@ -212,6 +223,9 @@ func (l *ec2Launch) targets(c *core.Req) []ec2Target {
 	instKeys := map[string][]string{"ec2:InstanceType": {instType}, "ec2:Tenancy": {"default"}, "ec2:RootDeviceType": {"ebs"}}
 	if l.httpTokens != "" {
 		instKeys["ec2:MetadataHttpTokens"] = []string{l.httpTokens}
+	}
+	if l.hopLimit != "" {
+		instKeys["ec2:MetadataHttpPutResponseHopLimit"] = []string{l.hopLimit}
 	}
 	if l.profile != "" {
 		profile := l.profile
@@ -331,27 +345,74 @@ func ec2RunInstances(c *core.Req) (any, error) {
 			return nil, ec2Invalid("Security group %s and subnet %s belong to different networks.", g, sn.id)
 		}
 	}
-	instType := l.instTyp
-	if instType == "" {
-		instType = "m1.small"
-	}
 	reservation := ec2NewID("r")
 	out := ec2ReservationXML{ReservationID: reservation, OwnerID: c.Account.Id, GroupSet: ec2Set[ec2GroupIDXML]{}}
 	for n := 0; n < maxCount; n++ {
-		in := &ec2Instance{
-			ec2Meta: s.newMeta("i", append([]core.Tag(nil), l.tags["instance"]...)), owner: c.Account.Id, reservation: reservation,
-			imageID: l.image, instType: instType, subnet: sn.id, vpc: sn.vpc, zone: sn.az.name, groups: append([]string(nil), l.groups...),
-			privateIP: sn.nextIP(), volumeID: ec2NewID("vol"), eniID: ec2NewID("eni"), state: "running", launched: c.Now,
-		}
-		if l.lt != nil {
-			in.launchTemplate, in.launchTemplateVer = l.lt.id, l.ltVer.number
-		}
-		s.compute[in.id] = in
+		in := s.launch(c, l, sn, reservation, l.tags, ec2LaunchDefaults{httpTokens: "optional", hopLimit: 1, volumeSize: 8, volumeType: "gp2"})
 		x := s.instanceXML(in)
 		x.State = ec2InstanceStateXML{Code: 0, Name: "pending"}
 		out.Instances = append(out.Instances, x)
 	}
 	return out, nil
+}
+
+// ec2LaunchDefaults are what an instance gets where neither the request nor its template says:
+// the image's metadata options and root volume.
+type ec2LaunchDefaults struct {
+	httpTokens             string
+	hopLimit               int
+	volumeSize             int
+	volumeType, deviceName string
+}
+
+// launch makes one instance of a resolved launch in subnet sn, with its root volume and primary
+// network interface, each tagged with tags[type].
+func (s *ec2State) launch(c *core.Req, l *ec2Launch, sn *ec2Subnet, reservation string, tags map[string][]core.Tag, def ec2LaunchDefaults) *ec2Instance {
+	instType := l.instTyp
+	if instType == "" {
+		instType = "m1.small"
+	}
+	or := func(v, d string) string {
+		if v == "" {
+			return d
+		}
+		return v
+	}
+	atoi := func(v string, d int) int {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			return n
+		}
+		return d
+	}
+	device := or(l.deviceName, or(def.deviceName, "/dev/xvda"))
+	in := &ec2Instance{
+		ec2Meta: s.newMeta("i", append([]core.Tag(nil), tags["instance"]...)), owner: c.Account.Id, reservation: reservation,
+		imageID: l.image, instType: instType, keyName: l.key, subnet: sn.id, vpc: sn.vpc, zone: sn.az.name,
+		groups: append([]string(nil), l.groups...), privateIP: sn.nextIP(), rootDevice: device,
+		httpTokens: or(l.httpTokens, def.httpTokens), hopLimit: atoi(l.hopLimit, def.hopLimit), state: "running", launched: c.Now,
+	}
+	if l.lt != nil {
+		in.launchTemplate, in.launchTemplateVer = l.lt.id, l.ltVer.number
+	}
+	vol := &ec2Volume{ec2Meta: s.newMeta("vol", append([]core.Tag(nil), tags["volume"]...)), zone: sn.az.name,
+		size: atoi(l.volumeSize, def.volumeSize), volumeType: or(l.volumeType, def.volumeType), encrypted: l.encrypted == "true",
+		kmsKeyID: l.kmsKeyID, instance: in.id, device: device, created: c.Now}
+	eni := &ec2NetworkInterface{ec2Meta: s.newMeta("eni", append([]core.Tag(nil), tags["network-interface"]...)), owner: c.Account.Id,
+		subnet: sn.id, vpc: sn.vpc, zone: sn.az.name, groups: append([]string(nil), l.groups...), primaryIP: in.privateIP,
+		instance: in.id, description: ""}
+	in.volumeID, in.eniID = vol.id, eni.id
+	s.compute[in.id], s.compute[vol.id], s.compute[eni.id] = in, vol, eni
+	return in
+}
+
+// terminate ends a running instance: its root volume and primary interface go with it.
+func (s *ec2State) terminate(in *ec2Instance, now time.Time) {
+	if in.state == "terminated" {
+		return
+	}
+	in.state, in.terminated = "terminated", now
+	delete(s.compute, in.volumeID)
+	delete(s.compute, in.eniID)
 }
 
 type ec2GroupIDXML struct {
@@ -369,19 +430,57 @@ type ec2PlacementXML struct {
 }
 
 type ec2InstanceXML struct {
-	InstanceID       string                `xml:"instanceId"`
-	ImageID          string                `xml:"imageId"`
-	State            ec2InstanceStateXML   `xml:"instanceState"`
-	PrivateIPAddress string                `xml:"privateIpAddress"`
-	KeyName          string                `xml:"keyName,omitempty"`
-	InstanceType     string                `xml:"instanceType"`
-	LaunchTime       ec2Time               `xml:"launchTime"`
-	Placement        ec2PlacementXML       `xml:"placement"`
-	SubnetID         string                `xml:"subnetId"`
-	VpcID            string                `xml:"vpcId"`
-	GroupSet         ec2Set[ec2GroupIDXML] `xml:"groupSet"`
-	RootDeviceType   string                `xml:"rootDeviceType"`
-	TagSet           ec2Set[ec2TagXML]     `xml:"tagSet"`
+	InstanceID       string                    `xml:"instanceId"`
+	ImageID          string                    `xml:"imageId"`
+	State            ec2InstanceStateXML       `xml:"instanceState"`
+	PrivateIPAddress string                    `xml:"privateIpAddress"`
+	KeyName          string                    `xml:"keyName,omitempty"`
+	InstanceType     string                    `xml:"instanceType"`
+	LaunchTime       ec2Time                   `xml:"launchTime"`
+	Placement        ec2PlacementXML           `xml:"placement"`
+	SubnetID         string                    `xml:"subnetId"`
+	VpcID            string                    `xml:"vpcId"`
+	GroupSet         ec2Set[ec2GroupIDXML]     `xml:"groupSet"`
+	RootDeviceType   string                    `xml:"rootDeviceType"`
+	RootDeviceName   string                    `xml:"rootDeviceName,omitempty"`
+	BlockDevices     ec2Set[ec2BlockDeviceXML] `xml:"blockDeviceMapping"`
+	Interfaces       ec2Set[ec2InstanceENIXML] `xml:"networkInterfaceSet"`
+	MetadataOptions  ec2MetadataOptionsXML     `xml:"metadataOptions"`
+	TagSet           ec2Set[ec2TagXML]         `xml:"tagSet"`
+}
+
+// ec2MetadataOptionsXML is an instance's metadataOptions.
+type ec2MetadataOptionsXML struct {
+	State        string `xml:"state"`
+	HTTPTokens   string `xml:"httpTokens"`
+	HopLimit     int    `xml:"httpPutResponseHopLimit"`
+	HTTPEndpoint string `xml:"httpEndpoint"`
+}
+
+// ec2BlockDeviceXML is one blockDeviceMapping item of an instance.
+type ec2BlockDeviceXML struct {
+	DeviceName string `xml:"deviceName"`
+	Ebs        struct {
+		VolumeID            string  `xml:"volumeId"`
+		Status              string  `xml:"status"`
+		AttachTime          ec2Time `xml:"attachTime"`
+		DeleteOnTermination bool    `xml:"deleteOnTermination"`
+	} `xml:"ebs"`
+}
+
+// ec2InstanceENIXML is one networkInterfaceSet item of an instance.
+type ec2InstanceENIXML struct {
+	NetworkInterfaceID string                `xml:"networkInterfaceId"`
+	SubnetID           string                `xml:"subnetId"`
+	VpcID              string                `xml:"vpcId"`
+	OwnerID            string                `xml:"ownerId"`
+	Status             string                `xml:"status"`
+	PrivateIPAddress   string                `xml:"privateIpAddress"`
+	GroupSet           ec2Set[ec2GroupIDXML] `xml:"groupSet"`
+	Attachment         struct {
+		DeviceIndex         int  `xml:"deviceIndex"`
+		DeleteOnTermination bool `xml:"deleteOnTermination"`
+	} `xml:"attachment"`
 }
 
 type ec2ReservationXML struct {
@@ -394,20 +493,38 @@ type ec2ReservationXML struct {
 func (s *ec2State) instanceXML(in *ec2Instance) ec2InstanceXML {
 	x := ec2InstanceXML{InstanceID: in.id, ImageID: in.imageID, PrivateIPAddress: in.privateIP, KeyName: in.keyName,
 		InstanceType: in.instType, LaunchTime: ec2Time(in.launched), SubnetID: in.subnet, VpcID: in.vpc,
-		GroupSet: ec2Set[ec2GroupIDXML]{}, RootDeviceType: "ebs", TagSet: ec2TagSet(in.tags)}
+		GroupSet: ec2Set[ec2GroupIDXML]{}, RootDeviceType: "ebs", RootDeviceName: in.rootDevice, TagSet: ec2TagSet(in.tags),
+		BlockDevices: ec2Set[ec2BlockDeviceXML]{}, Interfaces: ec2Set[ec2InstanceENIXML]{},
+		MetadataOptions: ec2MetadataOptionsXML{State: "applied", HTTPTokens: in.httpTokens, HopLimit: in.hopLimit, HTTPEndpoint: "enabled"}}
 	x.Placement.Zone = in.zone
+	if in.state != "terminated" {
+		bd := ec2BlockDeviceXML{DeviceName: in.rootDevice}
+		bd.Ebs.VolumeID, bd.Ebs.Status, bd.Ebs.AttachTime, bd.Ebs.DeleteOnTermination = in.volumeID, "attached", ec2Time(in.launched), true
+		x.BlockDevices = append(x.BlockDevices, bd)
+		ni := ec2InstanceENIXML{NetworkInterfaceID: in.eniID, SubnetID: in.subnet, VpcID: in.vpc, OwnerID: in.owner, Status: "in-use",
+			PrivateIPAddress: in.privateIP, GroupSet: s.groupSet(in.groups)}
+		ni.Attachment.DeleteOnTermination = true
+		x.Interfaces = append(x.Interfaces, ni)
+	}
 	x.State = ec2InstanceStateXML{Code: 16, Name: "running"}
 	if in.state == "terminated" {
 		x.State = ec2InstanceStateXML{Code: 48, Name: "terminated"}
 	}
-	for _, g := range in.groups {
+	x.GroupSet = s.groupSet(in.groups)
+	return x
+}
+
+// groupSet names security groups by id and name.
+func (s *ec2State) groupSet(ids []string) ec2Set[ec2GroupIDXML] {
+	out := ec2Set[ec2GroupIDXML]{}
+	for _, g := range ids {
 		name := ""
 		if sg := s.sgs[g]; sg != nil {
 			name = sg.name
 		}
-		x.GroupSet = append(x.GroupSet, ec2GroupIDXML{GroupID: g, GroupName: name})
+		out = append(out, ec2GroupIDXML{GroupID: g, GroupName: name})
 	}
-	return x
+	return out
 }
 
 func (s *ec2State) instances() []*ec2Instance {
@@ -516,7 +633,7 @@ func ec2TerminateInstances(c *core.Req) (any, error) {
 		if in.state == "terminated" {
 			prev = ec2InstanceStateXML{Code: 48, Name: "terminated"}
 		} else {
-			in.state, in.terminated = "terminated", c.Now
+			s.terminate(in, c.Now)
 		}
 		out.Instances = append(out.Instances, change{InstanceID: in.id, CurrentState: ec2InstanceStateXML{Code: 32, Name: "shutting-down"}, PreviousState: prev})
 	}

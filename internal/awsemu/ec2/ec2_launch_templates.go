@@ -341,20 +341,43 @@ type ec2LTProfileXML struct {
 }
 
 type ec2LTMetadataXML struct {
-	HTTPTokens string `xml:"httpTokens,omitempty"`
+	State        string `xml:"state,omitempty"`
+	HTTPTokens   string `xml:"httpTokens,omitempty"`
+	HopLimit     string `xml:"httpPutResponseHopLimit,omitempty"`
+	HTTPEndpoint string `xml:"httpEndpoint,omitempty"`
+}
+
+// ec2LTEbsXML is a template block device's ebs, as the request gave it.
+type ec2LTEbsXML struct {
+	DeleteOnTermination string `xml:"deleteOnTermination,omitempty"`
+	Encrypted           string `xml:"encrypted,omitempty"`
+	Iops                string `xml:"iops,omitempty"`
+	KmsKeyID            string `xml:"kmsKeyId,omitempty"`
+	SnapshotID          string `xml:"snapshotId,omitempty"`
+	Throughput          string `xml:"throughput,omitempty"`
+	VolumeSize          string `xml:"volumeSize,omitempty"`
+	VolumeType          string `xml:"volumeType,omitempty"`
+}
+
+type ec2LTBlockDeviceXML struct {
+	DeviceName  string       `xml:"deviceName,omitempty"`
+	VirtualName string       `xml:"virtualName,omitempty"`
+	NoDevice    string       `xml:"noDevice,omitempty"`
+	Ebs         *ec2LTEbsXML `xml:"ebs,omitempty"`
 }
 
 type ec2LTDataXML struct {
-	ImageID             string                    `xml:"imageId,omitempty"`
-	InstanceType        string                    `xml:"instanceType,omitempty"`
-	KeyName             string                    `xml:"keyName,omitempty"`
-	UserData            string                    `xml:"userData,omitempty"`
-	IamInstanceProfile  *ec2LTProfileXML          `xml:"iamInstanceProfile,omitempty"`
-	MetadataOptions     *ec2LTMetadataXML         `xml:"metadataOptions,omitempty"`
-	SecurityGroupIDSet  ec2Set[string]            `xml:"securityGroupIdSet,omitempty"`
-	SecurityGroupSet    ec2Set[string]            `xml:"securityGroupSet,omitempty"`
-	NetworkInterfaceSet ec2Set[ec2LTInterfaceXML] `xml:"networkInterfaceSet,omitempty"`
-	TagSpecificationSet ec2Set[ec2LTTagSpecXML]   `xml:"tagSpecificationSet,omitempty"`
+	ImageID             string                      `xml:"imageId,omitempty"`
+	InstanceType        string                      `xml:"instanceType,omitempty"`
+	KeyName             string                      `xml:"keyName,omitempty"`
+	UserData            string                      `xml:"userData,omitempty"`
+	IamInstanceProfile  *ec2LTProfileXML            `xml:"iamInstanceProfile,omitempty"`
+	MetadataOptions     *ec2LTMetadataXML           `xml:"metadataOptions,omitempty"`
+	BlockDeviceMappings ec2Set[ec2LTBlockDeviceXML] `xml:"blockDeviceMappingSet,omitempty"`
+	SecurityGroupIDSet  ec2Set[string]              `xml:"securityGroupIdSet,omitempty"`
+	SecurityGroupSet    ec2Set[string]              `xml:"securityGroupSet,omitempty"`
+	NetworkInterfaceSet ec2Set[ec2LTInterfaceXML]   `xml:"networkInterfaceSet,omitempty"`
+	TagSpecificationSet ec2Set[ec2LTTagSpecXML]     `xml:"tagSpecificationSet,omitempty"`
 }
 
 type ec2LTVersionXML struct {
@@ -375,8 +398,28 @@ func (lt *ec2LaunchTemplate) versionXML(v *ec2LTVersion) ec2LTVersionXML {
 	if d["IamInstanceProfile.Arn"] != "" || d["IamInstanceProfile.Name"] != "" {
 		out.IamInstanceProfile = &ec2LTProfileXML{Arn: d["IamInstanceProfile.Arn"], Name: d["IamInstanceProfile.Name"]}
 	}
-	if t := d["MetadataOptions.HttpTokens"]; t != "" {
-		out.MetadataOptions = &ec2LTMetadataXML{HTTPTokens: t}
+	if t, h, e := d["MetadataOptions.HttpTokens"], d["MetadataOptions.HttpPutResponseHopLimit"], d["MetadataOptions.HttpEndpoint"]; t != "" || h != "" || e != "" {
+		out.MetadataOptions = &ec2LTMetadataXML{State: "applied", HTTPTokens: t, HopLimit: h, HTTPEndpoint: e}
+	}
+	for i := 1; ; i++ {
+		m := "BlockDeviceMapping." + strconv.Itoa(i) + "."
+		found := false
+		for k := range d {
+			found = found || strings.HasPrefix(k, m)
+		}
+		if !found {
+			break
+		}
+		bd := ec2LTBlockDeviceXML{DeviceName: d[m+"DeviceName"], VirtualName: d[m+"VirtualName"], NoDevice: d[m+"NoDevice"]}
+		for k := range d {
+			if strings.HasPrefix(k, m+"Ebs.") {
+				bd.Ebs = &ec2LTEbsXML{DeleteOnTermination: d[m+"Ebs.DeleteOnTermination"], Encrypted: d[m+"Ebs.Encrypted"], Iops: d[m+"Ebs.Iops"],
+					KmsKeyID: d[m+"Ebs.KmsKeyId"], SnapshotID: d[m+"Ebs.SnapshotId"], Throughput: d[m+"Ebs.Throughput"],
+					VolumeSize: d[m+"Ebs.VolumeSize"], VolumeType: d[m+"Ebs.VolumeType"]}
+				break
+			}
+		}
+		out.BlockDeviceMappings = append(out.BlockDeviceMappings, bd)
 	}
 	for i := 1; ; i++ {
 		m := "NetworkInterface." + strconv.Itoa(i)

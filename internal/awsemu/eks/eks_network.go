@@ -24,6 +24,39 @@ type eksEC2 interface {
 	CreateManagedSecurityGroup(c *core.Req, vpc, name, description string, tags []core.Tag) string
 	// DeleteManagedSecurityGroup removes a group CreateManagedSecurityGroup made.
 	DeleteManagedSecurityGroup(c *core.Req, id string)
+	// LaunchTemplate is the caller's launch template named by id or name (one of them) at
+	// version ("", "$Default", "$Latest" or a number), or EC2's error when there is none.
+	LaunchTemplate(c *core.Req, id, name, version string) (eksLaunchTemplate, *core.APIError)
+	// RunInstancesChecks are the ec2:RunInstances questions a launch of n asks of the caller,
+	// as EC2 authorizes RunInstances from a launch template.
+	RunInstancesChecks(c *core.Req, n eksNodeLaunch) []core.Check
+	// LaunchNode launches one instance of n as EKS's service-linked role (nothing is asked of
+	// the caller) and returns its id ("" when the template or subnet is gone).
+	LaunchNode(c *core.Req, n eksNodeLaunch) string
+	// TerminateNodes terminates instances LaunchNode launched.
+	TerminateNodes(c *core.Req, ids []string)
+}
+
+// eksLaunchTemplate is a launch template version as EKS reads it. It must spell ec2's
+// ec2EKSTemplate exactly (an unnamed struct type), so that the method signatures are identical
+// without either package importing the other.
+type eksLaunchTemplate = struct {
+	ID, Name, ARN         string
+	Version               int
+	ImageID, InstanceType string
+	InstanceProfile       bool     // the version names an IAM instance profile
+	SecurityGroups        []string // the groups the version names (ids, names resolved)
+}
+
+// eksNodeLaunch is a node EKS launches from a launch template version, or asks whether the
+// caller may launch. It must spell ec2's ec2EKSNode exactly.
+type eksNodeLaunch = struct {
+	TemplateID            string
+	TemplateVersion       int
+	Subnet                string
+	ImageID, InstanceType string     // used when the template names none
+	SecurityGroups        []string   // used when the template names none (the cluster security group)
+	Tags                  []core.Tag // EKS's own tags, on the instance, its volume and its interface
 }
 
 // eksEC2Of is EC2 as EKS sees it.

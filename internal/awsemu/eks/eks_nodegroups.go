@@ -2,6 +2,7 @@ package eks
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
@@ -13,7 +14,7 @@ func eksNodegroupOps() []*core.Operation {
 		{Name: "DescribeNodegroup", HTTP: "GET /clusters/{clusterName}/node-groups/{nodegroupName}", Action: "eks:DescribeNodegroup", Resources: eksNodegroupResource, Context: eksNodegroupTags, Handle: eksDescribeNodegroup},
 		{Name: "ListNodegroups", HTTP: "GET /clusters/{clusterName}/node-groups", Action: "eks:ListNodegroups", Resources: eksClusterResource, Context: eksClusterTags, Handle: eksListNodegroups},
 		{Name: "UpdateNodegroupConfig", HTTP: "POST /clusters/{clusterName}/node-groups/{nodegroupName}/update-config", Action: "eks:UpdateNodegroupConfig", Resources: eksNodegroupResource, Context: eksNodegroupTags, Handle: eksUpdateNodegroupConfig},
-		{Name: "UpdateNodegroupVersion", HTTP: "POST /clusters/{clusterName}/node-groups/{nodegroupName}/update-version", Action: "eks:UpdateNodegroupVersion", Resources: eksNodegroupResource, Context: eksNodegroupTags, Handle: eksUpdateNodegroupVersion},
+		{Name: "UpdateNodegroupVersion", HTTP: "POST /clusters/{clusterName}/node-groups/{nodegroupName}/update-version", Action: "eks:UpdateNodegroupVersion", Resources: eksNodegroupResource, Context: eksNodegroupTags, Also: eksUpdateNodegroupVersionAlso, Handle: eksUpdateNodegroupVersion},
 		{Name: "DeleteNodegroup", HTTP: "DELETE /clusters/{clusterName}/node-groups/{nodegroupName}", Action: "eks:DeleteNodegroup", Resources: eksNodegroupResource, Context: eksNodegroupTags, Handle: eksDeleteNodegroup},
 	}
 }
@@ -60,10 +61,16 @@ type eksCreateNodegroupIn struct {
 	Subnets, InstanceTypes                         []string
 	Labels, Tags                                   map[string]string
 	UpdateConfig                                   *struct{ MaxUnavailable *int }
+	LaunchTemplate                                 *eksLaunchTemplateIn
+	RemoteAccess                                   *struct {
+		Ec2SshKey            string
+		SourceSecurityGroups []string
+	}
 }
 
 // eksCreateNodegroupAlso: passing the node role to EKS (the Service Authorization Reference
-// lists iam:PassedToService eks.amazonaws.com for CreateNodegroup) and tagging on create.
+// lists iam:PassedToService eks.amazonaws.com for CreateNodegroup), tagging on create, and with
+// a launch template, the caller's own ec2:RunInstances from it into the node group's subnets.
 func eksCreateNodegroupAlso(c *core.Req) []core.Check {
 	in := core.JSONBody[eksCreateNodegroupIn](c)
 	arn := eksNodegroupARN(c, eksClusterLabel(c), in.NodegroupName)
@@ -72,7 +79,62 @@ func eksCreateNodegroupAlso(c *core.Req) []core.Check {
 		checks = append(checks, core.PassRole(in.NodeRole, "eks.amazonaws.com", arn))
 	}
 	checks = append(checks, eksTagOnCreate(c, arn)...)
+	if in.LaunchTemplate != nil {
+		if lt, err := eksResolveTemplate(c, in.LaunchTemplate); err == nil {
+			ng := &eksNodegroup{subnets: core.Unique(in.Subnets), instanceTypes: in.InstanceTypes}
+			amiType, release := eksNodeImage(c, in, lt)
+			checks = append(checks, eksRunInstancesChecks(c, ng, eksTemplateOf(lt), amiType, release)...)
+		}
+	}
 	return append(checks, eksIAMOf(c).ServiceLinkedRoleCheck(c, "eks-nodegroup.amazonaws.com")...)
+}
+
+// eksTemplateOf is the part of a launch template version a node group keeps.
+func eksTemplateOf(lt eksLaunchTemplate) eksNodegroupLT {
+	return eksNodegroupLT{id: lt.ID, name: lt.Name, version: lt.Version, image: lt.ImageID, instType: lt.InstanceType}
+}
+
+// eksNodeImage is the AMI type and release a new node group's nodes run: CUSTOM and the
+// template's image, or the requested (default) type at the Kubernetes version's release.
+func eksNodeImage(c *core.Req, in eksCreateNodegroupIn, lt eksLaunchTemplate) (amiType, release string) {
+	if lt.ImageID != "" {
+		return "CUSTOM", lt.ImageID
+	}
+	amiType = in.AmiType
+	if amiType == "" {
+		amiType = "AL2023_x86_64_STANDARD"
+	}
+	release = in.ReleaseVersion
+	if release == "" {
+		version := in.Version
+		if cl := eksOf(c).clusters[eksClusterLabel(c)]; version == "" && cl != nil {
+			version = cl.version
+		}
+		release = eksReleaseVersions[version]
+	}
+	return amiType, release
+}
+
+// eksCheckTemplateUse applies EKS's rules for a node group request with a launch template: what
+// the template may not say, and what the request may not say as well as the template.
+func eksCheckTemplateUse(in eksCreateNodegroupIn, lt eksLaunchTemplate) *core.APIError {
+	switch {
+	case lt.InstanceProfile:
+		return eksInvalidParam("Launch template should not specify an instance profile. The noderole in your request will be used to construct an instance profile.")
+	case in.DiskSize != nil:
+		return eksInvalidParam("Disk size must be specified within the launch template.")
+	case in.RemoteAccess != nil:
+		return eksInvalidParam("Remote access configuration cannot be specified with a launch template.")
+	case len(in.InstanceTypes) > 0 && lt.InstanceType != "":
+		return eksInvalidRequest("Cannot specify instance types in launch template and API Request")
+	case lt.ImageID != "" && in.AmiType != "" && in.AmiType != "CUSTOM":
+		return eksInvalidParam("You cannot specify an AMI Type other than CUSTOM, when specifying an image id in your launch template.")
+	case lt.ImageID != "" && (in.Version != "" || in.ReleaseVersion != ""):
+		return eksInvalidParam("You cannot specify a kubernetes version to use when specifying an image id to use within the launch template.")
+	case lt.ImageID == "" && in.AmiType == "CUSTOM":
+		return eksInvalidParam("You must specify an image id in your launch template when using the CUSTOM AMI type.")
+	}
+	return nil
 }
 
 type eksNodegroupOut struct {
@@ -96,9 +158,10 @@ type eksNodegroupOut struct {
 			Name string `json:"name"`
 		} `json:"autoScalingGroups"`
 	} `json:"resources,omitempty"`
-	DiskSize     int       `json:"diskSize"`
-	Health       eksHealth `json:"health"`
-	UpdateConfig struct {
+	DiskSize       *int                  `json:"diskSize,omitempty"`
+	LaunchTemplate *eksLaunchTemplateOut `json:"launchTemplate,omitempty"`
+	Health         eksHealth             `json:"health"`
+	UpdateConfig   struct {
 		MaxUnavailable int `json:"maxUnavailable"`
 	} `json:"updateConfig"`
 	Tags map[string]string `json:"tags,omitempty"`
@@ -115,7 +178,11 @@ func (ng *eksNodegroup) view() eksNodegroupOut {
 		CreatedAt: core.WireTime(ng.created), ModifiedAt: core.WireTime(ng.modified), Status: ng.status, CapacityType: ng.capacityType,
 		ScalingConfig: eksScaling{MinSize: &minSize, MaxSize: &maxSize, DesiredSize: &desired},
 		InstanceTypes: ng.instanceTypes, Subnets: ng.subnets, AmiType: ng.amiType, NodeRole: ng.nodeRole, Labels: labels,
-		DiskSize: ng.diskSize, Health: eksHealth{Issues: []struct{}{}}, Tags: core.JSONTags(ng.tags),
+		Health: eksHealth{Issues: []struct{}{}}, Tags: core.JSONTags(ng.tags), LaunchTemplate: ng.lt.view(),
+	}
+	if ng.lt == nil {
+		diskSize := ng.diskSize
+		out.DiskSize = &diskSize
 	}
 	out.UpdateConfig.MaxUnavailable = ng.maxUnavailable
 	if ng.status != "CREATING" {
@@ -164,6 +231,18 @@ func eksCreateNodegroup(c *core.Req) (any, error) {
 	if err := eksCheckNodeSubnets(c, cl, in.Subnets); err != nil {
 		return nil, err
 	}
+	var lt *eksNodegroupLT
+	if in.LaunchTemplate != nil {
+		found, err := eksResolveTemplate(c, in.LaunchTemplate)
+		if err != nil {
+			return nil, err
+		}
+		if err := eksCheckTemplateUse(in, found); err != nil {
+			return nil, err
+		}
+		v := eksTemplateOf(found)
+		lt = &v
+	}
 	one, two := 1, 2
 	scaling := eksScaling{MinSize: &one, MaxSize: &two, DesiredSize: &two}
 	if s := in.ScalingConfig; s != nil {
@@ -183,6 +262,9 @@ func eksCreateNodegroup(c *core.Req) (any, error) {
 	if amiType == "" {
 		amiType = "AL2023_x86_64_STANDARD"
 	}
+	if lt != nil && lt.image != "" {
+		amiType = "CUSTOM"
+	}
 	if strings.HasPrefix(amiType, "AL2_") && eksMinor(version) > 32 {
 		return nil, eksInvalidParam("AMI Type %s is only supported for kubernetes versions 1.32 or earlier", amiType)
 	}
@@ -201,12 +283,15 @@ func eksCreateNodegroup(c *core.Req) (any, error) {
 		diskSize = *in.DiskSize
 	}
 	instanceTypes := in.InstanceTypes
-	if len(instanceTypes) == 0 {
+	if len(instanceTypes) == 0 && (lt == nil || lt.instType == "") {
 		instanceTypes = []string{"t3.medium"}
 	}
 	release := in.ReleaseVersion
 	if release == "" {
 		release = eksReleaseVersions[version]
+	}
+	if lt != nil && lt.image != "" {
+		release = lt.image // a custom AMI's node group reports its image as its release
 	}
 	if err := checkEKSTags(in.Tags, "InvalidParameterException"); err != nil {
 		return nil, err
@@ -226,10 +311,14 @@ func eksCreateNodegroup(c *core.Req) (any, error) {
 		minSize: *scaling.MinSize, maxSize: *scaling.MaxSize, desiredSize: *scaling.DesiredSize,
 		instanceTypes: instanceTypes, subnets: core.Unique(in.Subnets), diskSize: diskSize, labels: labels,
 		tags: core.TagsOfMap(in.Tags), asgName: "eks-" + in.NodegroupName + "-" + c.RequestID, maxUnavailable: maxUnavailable,
-		clientRequestToken: in.ClientRequestToken,
+		clientRequestToken: in.ClientRequestToken, lt: lt,
+	}
+	if lt != nil {
+		ng.diskSize = 0
 	}
 	eksIAMOf(c).EnsureServiceLinkedRole(c, "eks-nodegroup.amazonaws.com")
 	cl.nodegroups[ng.name] = ng
+	eksReconcileNodes(c, cl, ng)
 	return eksNodegroupResult{ng.view()}, nil
 }
 
@@ -398,11 +487,38 @@ func eksUpdateNodegroupConfig(c *core.Req) (any, error) {
 	return eksUpdateResult{u.view()}, nil
 }
 
-func eksUpdateNodegroupVersion(c *core.Req) (any, error) {
-	var in struct {
-		Version, ReleaseVersion, ClientRequestToken string
-		Force                                       bool
+// eksUpdateNodegroupVersionIn is an UpdateNodegroupVersion request.
+type eksUpdateNodegroupVersionIn struct {
+	Version, ReleaseVersion, ClientRequestToken string
+	Force                                       bool
+	LaunchTemplate                              *eksLaunchTemplateIn
+}
+
+// eksUpdateNodegroupVersionAlso: rolling a launch template node group to another template
+// version asks, as creating it did, whether the caller may launch from that version.
+func eksUpdateNodegroupVersionAlso(c *core.Req) []core.Check {
+	in := core.JSONBody[eksUpdateNodegroupVersionIn](c)
+	cl := eksOf(c).clusters[eksClusterLabel(c)]
+	if in.LaunchTemplate == nil || cl == nil {
+		return nil
 	}
+	ng := cl.nodegroups[c.In.Labels["nodegroupName"]]
+	if ng == nil || ng.lt == nil {
+		return nil
+	}
+	lt, err := eksResolveTemplate(c, in.LaunchTemplate)
+	if err != nil || lt.ID != ng.lt.id || lt.Version == ng.lt.version {
+		return nil
+	}
+	release := ng.releaseVersion
+	if lt.ImageID != "" {
+		release = lt.ImageID
+	}
+	return eksRunInstancesChecks(c, ng, eksTemplateOf(lt), ng.amiType, release)
+}
+
+func eksUpdateNodegroupVersion(c *core.Req) (any, error) {
+	var in eksUpdateNodegroupVersionIn
 	if err := eksDecode(c, &in); err != nil {
 		return nil, err
 	}
@@ -416,6 +532,45 @@ func eksUpdateNodegroupVersion(c *core.Req) (any, error) {
 	if ng.status != "ACTIVE" {
 		return nil, eksInUse("Nodegroup %s is in %s state; an update can only start on an ACTIVE node group", ng.name, ng.status)
 	}
+	lt := ng.lt
+	if in.LaunchTemplate != nil {
+		if ng.lt == nil {
+			return nil, eksInvalidParam("Launch template can't be specified for node group %s, which was not created with a launch template.", ng.name)
+		}
+		found, err := eksResolveTemplate(c, in.LaunchTemplate)
+		if err != nil {
+			return nil, err
+		}
+		if found.ID != ng.lt.id {
+			return nil, eksInvalidParam("The launch template ID or name must match the launch template node group %s was created with (%s).", ng.name, ng.lt.id)
+		}
+		if found.InstanceProfile {
+			return nil, eksInvalidParam("Launch template should not specify an instance profile. The noderole in your request will be used to construct an instance profile.")
+		}
+		if found.ImageID == "" && ng.amiType == "CUSTOM" || found.ImageID != "" && ng.amiType != "CUSTOM" {
+			return nil, eksInvalidParam("The launch template version must keep the node group's AMI type %s.", ng.amiType)
+		}
+		if found.InstanceType != "" && ng.lt.instType == "" {
+			return nil, eksInvalidRequest("Cannot specify instance types in launch template and API Request")
+		}
+		v := eksTemplateOf(found)
+		lt = &v
+	}
+	if lt != nil && lt.image != "" {
+		// A custom AMI node group follows its template: no Kubernetes or release version.
+		if in.Version != "" || in.ReleaseVersion != "" {
+			return nil, eksInvalidParam("You cannot specify a kubernetes version to use when specifying an image id to use within the launch template.")
+		}
+		if lt.version == ng.lt.version {
+			return nil, eksInvalidParam("Requested launch template version %d is same as current launch template version", lt.version)
+		}
+		now, next := c.Now, *lt
+		u := eksStartUpdate(c, cl, "VersionUpdate", ng.name, "", []eksUpdateParam{{"LaunchTemplateName", next.name}, {"LaunchTemplateVersion", strconv.Itoa(next.version)}},
+			func() { *ng.lt, ng.releaseVersion, ng.modified = next, next.image, now })
+		u.token = in.ClientRequestToken
+		ng.status = "UPDATING"
+		return eksUpdateResult{u.view()}, nil
+	}
 	version := in.Version
 	if version == "" {
 		version = cl.version
@@ -427,12 +582,28 @@ func eksUpdateNodegroupVersion(c *core.Req) (any, error) {
 	if release == "" {
 		release = eksReleaseVersions[version]
 	}
-	if version == ng.version && release == ng.releaseVersion {
+	ltChanged := lt != nil && lt.version != ng.lt.version
+	if version == ng.version && release == ng.releaseVersion && !ltChanged {
 		return nil, eksInvalidParam("Requested release version %s is same as current release version", release)
 	}
+	params := []eksUpdateParam{{"Version", version}, {"ReleaseVersion", release}}
+	if lt != nil {
+		params = append(params, eksUpdateParam{"LaunchTemplateName", lt.name}, eksUpdateParam{"LaunchTemplateVersion", strconv.Itoa(lt.version)})
+	}
 	now := c.Now
-	u := eksStartUpdate(c, cl, "VersionUpdate", ng.name, "", []eksUpdateParam{{"Version", version}, {"ReleaseVersion", release}},
-		func() { ng.version, ng.releaseVersion, ng.modified = version, release, now })
+	var next eksNodegroupLT
+	if lt != nil {
+		next = *lt
+	}
+	u := eksStartUpdate(c, cl, "VersionUpdate", ng.name, "", params, func() {
+		ng.version, ng.releaseVersion, ng.modified = version, release, now
+		if ng.lt != nil {
+			*ng.lt = next
+			if release != "" && next.version == ng.nodesVersion {
+				ng.nodesVersion = 0 // a new release replaces the nodes too
+			}
+		}
+	})
 	u.token = in.ClientRequestToken
 	ng.status = "UPDATING"
 	return eksUpdateResult{u.view()}, nil
@@ -451,5 +622,6 @@ func eksDeleteNodegroup(c *core.Req) (any, error) {
 	}
 	ng.status = "DELETING"
 	ng.settleAt = c.Now.Add(c.TransitionDelay())
+	eksReconcileNodes(c, eksOf(c).clusters[ng.cluster], ng) // the nodes are terminated as deletion starts
 	return eksNodegroupResult{ng.view()}, nil
 }

@@ -59,6 +59,19 @@ type eksNodegroup struct {
 	asgName                         string
 	maxUnavailable                  int
 	clientRequestToken              string
+	lt                              *eksNodegroupLT // nil when created without a launch template
+	// nodes are the instances EKS launched for a launch template node group (eks_nodes.go),
+	// from template version nodesVersion.
+	nodes        []string
+	nodesVersion int
+}
+
+// eksNodegroupLT is the launch template a node group was created with and its current version.
+type eksNodegroupLT struct {
+	id, name string
+	version  int
+	image    string // the version's ImageId ("" for the EKS optimized AMI of the AMI type)
+	instType string // the version's InstanceType ("" when the node group's instanceTypes say)
 }
 
 type eksAddon struct {
@@ -139,11 +152,13 @@ func (st *eksState) settle(c *core.Req) {
 			switch {
 			case ng.status == "DELETING" && !now.Before(ng.settleAt):
 				delete(cl.nodegroups, n)
+				continue
 			case ng.status == "CREATING" && !now.Before(ng.settleAt):
 				ng.status = "ACTIVE"
 			case ng.status == "UPDATING" && !cl.busy(n, ""):
 				ng.status = "ACTIVE"
 			}
+			eksReconcileNodes(c, cl, ng)
 		}
 		for n, a := range cl.addons {
 			switch {

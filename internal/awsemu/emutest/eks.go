@@ -42,18 +42,18 @@ func eksRoles(t *testing.T, e *awsemu.Emulator) (clusterRole, nodeRole string) {
 	return *cr.Arn, *nr.Arn
 }
 
-// eksNet is a VPC with a subnet in each of two zones and a security group, made through EC2.
-type eksNet struct {
+// EksNetwork is a VPC with a subnet in each of two zones and a security group, made through EC2.
+type EksNetwork struct {
 	Vpc, Sg string
 	Subnets []string
 }
 
-func eksNetwork(t *testing.T, e *awsemu.Emulator) eksNet {
+func eksNetwork(t *testing.T, e *awsemu.Emulator) EksNetwork {
 	t.Helper()
 	c := ec2.NewFromConfig(e.AWSConfig(Static(e.RootCredentials())), func(o *ec2.Options) { o.Retryer = FastRetry() })
 	vpc, err := c.CreateVpc(Bg, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
 	Must(t, err)
-	net := eksNet{Vpc: *vpc.Vpc.VpcId}
+	net := EksNetwork{Vpc: *vpc.Vpc.VpcId}
 	for i, az := range []string{"us-east-1a", "us-east-1b"} {
 		sn, err := c.CreateSubnet(Bg, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String(fmt.Sprintf("10.0.%d.0/24", i+1)), AvailabilityZone: aws.String(az)})
 		Must(t, err)
@@ -66,14 +66,14 @@ func eksNetwork(t *testing.T, e *awsemu.Emulator) eksNet {
 }
 
 // eksFixture is what a cluster needs: its role, a node role and a network.
-func EksFixture(t *testing.T, e *awsemu.Emulator) (clusterRole, nodeRole string, net eksNet) {
+func EksFixture(t *testing.T, e *awsemu.Emulator) (clusterRole, nodeRole string, net EksNetwork) {
 	t.Helper()
 	clusterRole, nodeRole = eksRoles(t, e)
 	return clusterRole, nodeRole, eksNetwork(t, e)
 }
 
 // eksClusterInput is a minimal valid CreateCluster request.
-func EksClusterInput(name, role string, net eksNet) *eks.CreateClusterInput {
+func EksClusterInput(name, role string, net EksNetwork) *eks.CreateClusterInput {
 	return &eks.CreateClusterInput{
 		Name: aws.String(name), RoleArn: aws.String(role),
 		ResourcesVpcConfig: &ekstypes.VpcConfigRequest{SubnetIds: net.Subnets},

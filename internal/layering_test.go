@@ -93,7 +93,7 @@ var layerRules = []layerRule{
 }
 
 // emulatorServices are the emulator's service packages (internal/awsemu/<service>).
-var emulatorServices = []string{"awsemu/iam", "awsemu/sts", "awsemu/ec2", "awsemu/eks", "awsemu/s3", "awsemu/kms",
+var emulatorServices = []string{"awsemu/iam", "awsemu/sts", "awsemu/ec2", "awsemu/eks", "awsemu/eksauth", "awsemu/s3", "awsemu/kms",
 	"awsemu/logs", "awsemu/ssm", "awsemu/acm", "awsemu/glue", "awsemu/outside"}
 
 func emulatorServicePaths() []string {

@@ -1,7 +1,7 @@
 // Package awsemu is the loopback AWS emulator tests and the demo run against: the shared core
 // (awsemu/core: server, SigV4, protocols, authorization, accounts and sessions, call log,
-// faults) serving the services of awsemu/iam, sts, ec2, eks, s3, kms, logs, ssm, acm, glue and
-// outside. This package assembles them and is what tests import.
+// faults) serving the services of awsemu/iam, sts, ec2, eks, eksauth, s3, kms, logs, ssm, acm,
+// glue and outside. This package assembles them and is what tests import.
 package awsemu
 
 import (
@@ -12,6 +12,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/ec2"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/eks"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/eksauth"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/glue"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/iam"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/kms"
@@ -54,7 +55,7 @@ type Emulator struct {
 func Services() []*core.Service {
 	return []*core.Service{
 		iam.Service(), sts.Service(),
-		eks.Service(), logs.Service(), ssm.Service(), acm.Service(), glue.Service(),
+		eks.Service(), eksauth.Service(), logs.Service(), ssm.Service(), acm.Service(), glue.Service(),
 		ec2.Service(),
 		outside.DynamoDBService(), outside.RDSService(), outside.OrganizationsService(),
 		s3.Service(), kms.Service(),
@@ -101,6 +102,14 @@ func (e *Emulator) ServiceAccountToken(clusterName, namespace, serviceAccount st
 // ServiceAccountTokenFor mints a token with any subject and audience (tests of refusals).
 func (e *Emulator) ServiceAccountTokenFor(clusterName, subject, audience string) (string, error) {
 	return eks.ServiceAccountTokenFor(e.Emulator, clusterName, subject, audience)
+}
+
+// PodIdentityToken mints the token the EKS Pod Identity agent gets from a pod named pod running as
+// namespace/serviceAccount in the cluster (audience pods.eks.amazonaws.com, with the pod's name
+// and uid among its claims, valid one hour on the emulator's clock), for
+// eks-auth:AssumeRoleForPodIdentity. The cluster must exist in the default account and region.
+func (e *Emulator) PodIdentityToken(clusterName, namespace, serviceAccount, pod string) (string, error) {
+	return eks.PodIdentityToken(e.Emulator, clusterName, namespace, serviceAccount, pod)
 }
 
 // MintServiceAccountToken signs a service-account token for issuer as an EKS cluster's API

@@ -20,6 +20,7 @@ func Service() *core.Service {
 	s.Add(eksVersionOps()...)
 	s.Add(eksAccessOps()...)
 	s.Add(eksTagOps()...)
+	s.Add(eksPodIdentityOps(s)...)
 	return s
 }
 

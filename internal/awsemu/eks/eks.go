@@ -20,7 +20,7 @@ func Service() *core.Service {
 	s.Add(eksVersionOps()...)
 	s.Add(eksAccessOps()...)
 	s.Add(eksTagOps()...)
-	s.Add(eksPodIdentityOps(s)...)
+	s.Add(eksPodIdentityOps()...)
 	return s
 }
 

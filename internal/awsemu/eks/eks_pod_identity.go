@@ -36,10 +36,9 @@ import (
 // of the service-account tokens the Pod Identity agent sends to eks-auth.
 const podIdentityService = "pods.eks.amazonaws.com"
 
-// eksPodIdentityOps are the Pod Identity association operations. They also teach the tagging
-// operations of s (eks_tags.go, added before) association ARNs; call it after eksTagOps.
-func eksPodIdentityOps(s *core.Service) []*core.Operation {
-	eksTagPodIdentityAssociations(s)
+// eksPodIdentityOps are the Pod Identity association operations (their tags are served by the
+// tagging operations of eks_tags.go).
+func eksPodIdentityOps() []*core.Operation {
 	base := "/clusters/{name}/pod-identity-associations"
 	return []*core.Operation{
 		{Name: "CreatePodIdentityAssociation", HTTP: "POST " + base, Action: "eks:CreatePodIdentityAssociation", Resources: eksClusterResource, Context: core.Contexts(eksClusterTags, eksRequestTags), Also: eksCreatePIAAlso, Handle: eksCreatePIA},
@@ -368,74 +367,6 @@ func eksPIAOfARN(c *core.Req, arn string) (a *eksPIA, isPIA bool) {
 	return eksPIAsOf(c, cluster)[id], true
 }
 
-func eksTagPodIdentityAssociations(s *core.Service) {
-	for _, op := range s.Operations() {
-		handle, context := op.Handle, op.Context
-		var own func(c *core.Req, a *eksPIA) (any, error)
-		switch op.Name {
-		case "TagResource":
-			own = eksTagPIA
-		case "UntagResource":
-			own = eksUntagPIA
-		case "ListTagsForResource":
-			own = func(_ *core.Req, a *eksPIA) (any, error) {
-				m := core.JSONTags(a.tags)
-				if m == nil {
-					m = map[string]string{}
-				}
-				return eksTagsResult{Tags: m}, nil
-			}
-		default:
-			continue
-		}
-		op.Context = func(c *core.Req) map[string][]string {
-			m := context(c)
-			if a, _ := eksPIAOfARN(c, c.In.Labels["resourceArn"]); a != nil {
-				m = core.MergeContext(m, core.ResourceTagContext(a.tags))
-			}
-			return m
-		}
-		op.Handle = func(c *core.Req) (any, error) {
-			arn := c.In.Labels["resourceArn"]
-			a, isPIA := eksPIAOfARN(c, arn)
-			switch {
-			case !isPIA:
-				return handle(c)
-			case a == nil:
-				return nil, core.NewError("NotFoundException", 404, "Resource %s not found", arn)
-			}
-			return own(c, a)
-		}
-	}
-}
-
-func eksTagPIA(c *core.Req, a *eksPIA) (any, error) {
-	var in struct{ Tags map[string]string }
-	if err := eksDecode(c, &in); err != nil {
-		return nil, err
-	}
-	if len(in.Tags) == 0 {
-		return nil, core.NewError("BadRequestException", 400, "Tags are required")
-	}
-	if err := checkEKSTags(in.Tags, "BadRequestException"); err != nil {
-		return nil, err
-	}
-	merged := core.PutTags(a.tags, core.TagsOfMap(in.Tags))
-	if len(merged) > core.MaxTags {
-		return nil, core.NewError("BadRequestException", 400, "Resource can't have more than %d tags", core.MaxTags)
-	}
-	a.tags = merged
-	return struct{}{}, nil
-}
-
-func eksUntagPIA(c *core.Req, a *eksPIA) (any, error) {
-	keys := c.In.Params["tagKeys"]
-	if len(keys) == 0 {
-		return nil, core.NewError("BadRequestException", 400, "tagKeys are required")
-	}
-	a.tags = core.CutTags(a.tags, keys)
-	return struct{}{}, nil
-}
 
 // What eks-auth asks of EKS (peer.go answers with these).
 

@@ -16,7 +16,8 @@ func eksTagOps() []*core.Operation {
 
 func eksTaggedResource(c *core.Req) []string { return []string{c.In.Labels["resourceArn"]} }
 
-// eksTagged finds the tags of the cluster, node group, add-on or access entry an ARN names; ok is
+// eksTagged finds the tags of the cluster, node group, add-on, access entry or Pod Identity
+// association an ARN names; ok is
 // false for an ARN that is not an EKS resource ARN at all.
 func eksTagged(c *core.Req, arn string) (tags *[]core.Tag, entryKeys map[string][]string, ok bool) {
 	prefix := "arn:aws:eks:" + c.Region + ":" + c.Account.Id + ":"
@@ -27,7 +28,7 @@ func eksTagged(c *core.Req, arn string) (tags *[]core.Tag, entryKeys map[string]
 	kind, path, _ := strings.Cut(rest, "/")
 	parts := strings.Split(path, "/")
 	cl := eksOf(c).clusters[parts[0]]
-	if !core.OneOf(kind, "cluster", "nodegroup", "addon", "access-entry") {
+	if !core.OneOf(kind, "cluster", "nodegroup", "addon", "access-entry", "podidentityassociation") {
 		return nil, nil, false
 	}
 	if cl == nil {
@@ -49,6 +50,10 @@ func eksTagged(c *core.Req, arn string) (tags *[]core.Tag, entryKeys map[string]
 			if a.arn == arn {
 				return &a.tags, nil, true
 			}
+		}
+	case "podidentityassociation":
+		if a, _ := eksPIAOfARN(c, arn); a != nil {
+			return &a.tags, nil, true
 		}
 	case "access-entry":
 		for _, e := range cl.entries {

@@ -214,8 +214,8 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-// buildOurs records the connection's own resources, and makes, as the connection role, the
-// launch template its node groups launch from (the library does not create one yet).
+// buildOurs records the connection's own resources (the node launch template is the one the
+// workspace made) and launches, as the connection role, an instance from that template.
 func (w *world) buildOurs(t *testing.T, s workspace.Spec) {
 	t.Helper()
 	w.roles.ours = s.NodeRoleName()
@@ -241,23 +241,15 @@ func (w *world) buildOurs(t *testing.T, s workspace.Spec) {
 	}
 	w.accessEntries.ours = w.ws.ClusterName + "|" + w.conn.RoleARN
 
-	tags := connTags(connID)
-	lt, err := ec2.NewFromConfig(w.connection.cfg).CreateLaunchTemplate(bg, &ec2.CreateLaunchTemplateInput{
-		LaunchTemplateName: aws.String("lakesail-" + connID + "-" + workspaceID + "-nodes"),
-		TagSpecifications:  ec2Tags(ec2types.ResourceTypeLaunchTemplate, tags),
-		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String(image), InstanceType: ec2types.InstanceTypeT3Medium,
-			MetadataOptions: &ec2types.LaunchTemplateInstanceMetadataOptionsRequest{HttpTokens: ec2types.LaunchTemplateHttpTokensStateRequired},
-			NetworkInterfaces: []ec2types.LaunchTemplateInstanceNetworkInterfaceSpecificationRequest{{DeviceIndex: aws.Int32(0),
-				SubnetId: aws.String(w.subnets.ours), Groups: []string{w.groups.ours}}},
-			TagSpecifications: []ec2types.LaunchTemplateTagSpecificationRequest{
-				{ResourceType: ec2types.ResourceTypeInstance, Tags: ec2Tags(ec2types.ResourceTypeInstance, tags)[0].Tags},
-				{ResourceType: ec2types.ResourceTypeVolume, Tags: ec2Tags(ec2types.ResourceTypeVolume, tags)[0].Tags},
-				{ResourceType: ec2types.ResourceTypeNetworkInterface, Tags: ec2Tags(ec2types.ResourceTypeNetworkInterface, tags)[0].Tags}}}})
-	if err != nil {
-		t.Fatalf("the connection role could not create its node launch template: %v", err)
+	lts := must1[*ec2.DescribeLaunchTemplatesOutput](t)(ec2.NewFromConfig(w.root).DescribeLaunchTemplates(bg, &ec2.DescribeLaunchTemplatesInput{
+		LaunchTemplateNames: []string{s.LaunchTemplateName()}}))
+	if len(lts.LaunchTemplates) != 1 {
+		t.Fatalf("the workspace made no node launch template %s", s.LaunchTemplateName())
 	}
-	w.templates.ours = aws.ToString(lt.LaunchTemplate.LaunchTemplateId)
+	lt := lts.LaunchTemplates[0]
+	w.templates.ours = aws.ToString(lt.LaunchTemplateId)
 	run, err := ec2.NewFromConfig(w.connection.cfg).RunInstances(bg, &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1),
+		ImageId: aws.String(image), SubnetId: aws.String(w.subnets.ours),
 		LaunchTemplate: &ec2types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(w.templates.ours)}})
 	if err != nil {
 		t.Fatalf("the connection role could not launch from its own launch template: %v", err)

@@ -51,6 +51,7 @@ type workspaceModel struct {
 	NodeRoleARN           types.String   `tfsdk:"node_role_arn"`
 	WorkloadRoleARNs      types.Map      `tfsdk:"workload_role_arns"`
 	LogGroupName          types.String   `tfsdk:"log_group_name"`
+	NodeLaunchTemplate    types.String   `tfsdk:"node_launch_template_name"`
 	CertificateARN        types.String   `tfsdk:"certificate_arn"`
 	SSMParameterNames     types.List     `tfsdk:"ssm_parameter_names"`
 	GlueDatabaseNames     types.List     `tfsdk:"glue_database_names"`
@@ -170,6 +171,7 @@ func (m *workspaceModel) setPlanned(s workspace.Spec) {
 	m.ID = types.StringValue(s.ID())
 	m.ClusterName = types.StringValue(s.ClusterName())
 	m.LogGroupName = types.StringValue(s.LogGroupName())
+	m.NodeLaunchTemplate = types.StringValue(s.LaunchTemplateName())
 	m.ClusterRoleARN = types.StringValue(s.RoleARN(s.ClusterRoleName()))
 	m.NodeRoleARN = types.StringValue(s.RoleARN(s.NodeRoleName()))
 	roles := map[string]attr.Value{}
@@ -199,6 +201,7 @@ func (m *workspaceModel) flatten(ws *workspace.Workspace, s workspace.Spec, defa
 	}
 	m.WorkloadRoleARNs = types.MapValueMust(types.StringType, roles)
 	m.LogGroupName = types.StringValue(ws.LogGroupName)
+	m.NodeLaunchTemplate = types.StringValue(ws.LaunchTemplateName)
 	m.CertificateARN = types.StringValue(ws.CertificateARN)
 	m.SSMParameterNames = workspaceStringList(ws.SSMParameterNames)
 	m.GlueDatabaseNames = workspaceStringList(ws.GlueDatabaseNames)

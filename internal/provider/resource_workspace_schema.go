@@ -92,7 +92,7 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			"the connection's `WorkloadBoundary`.\n\n" +
 			"Refresh notices drift in what you control (Kubernetes version, endpoint access, logging, node group sizes, add-on " +
 			"versions, tags) and in the security envelope (an IRSA role without `WorkloadBoundary` or with a widened trust, a " +
-			"deleted OIDC provider, parameter or certificate); the plan shows it and apply restores it. Kubernetes upgrades " +
+			"deleted OIDC provider, parameter or certificate, a node launch template deleted or changed); the plan shows it and apply restores it. Kubernetes upgrades " +
 			"happen in place one minor version at a time (control plane, then the node group, then the add-ons).",
 		Attributes: map[string]schema.Attribute{
 			"id": computed("`<connection_id>/<workspace_id>`; also the import id."),
@@ -174,16 +174,24 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			},
 			"system_node_group": schema.SingleNestedAttribute{
 				Optional: true, Computed: true, Default: objectdefault.StaticValue(defaultNodeGroup()),
-				MarkdownDescription: "The small managed node group for system pods. Sizes change in place; instance types, disk size and AMI type replace the workspace.",
+				MarkdownDescription: "The small managed node group for system pods. It launches from a LakeSail launch template " +
+					"(`node_launch_template_name`) that tags the nodes, their volumes and network interfaces with the workspace's tags, " +
+					"requires IMDSv2 with a hop limit of 1, encrypts the volumes with the network's key and puts the nodes in the " +
+					"network's security group. Sizes change in place (the node group only); a single instance type, the disk size and " +
+					"tags change in place by a new template version the nodes roll to; several instance types and the AMI type replace the workspace.",
 				Attributes: map[string]schema.Attribute{
 					"instance_types": schema.ListAttribute{
 						Optional: true, Computed: true, ElementType: types.StringType,
 						Default: listDefaultStrings("m6i.large"),
 						Validators: []validator.List{listvalidator.SizeAtLeast(1),
 							listvalidator.ValueStringsAre(instanceTypeValidator{})},
-						PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
+						PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplaceIf(instanceTypesNeedReplace,
+							"Replaces the workspace unless one instance type becomes another.",
+							"Replaces the workspace unless one instance type becomes another.")},
 						MarkdownDescription: "EC2 instance types, such as `m6i.large` or `m7g.2xlarge` (the plan checks their form; " +
-							"EC2 says at apply whether the region offers them). Default `[\"m6i.large\"]`.",
+							"EC2 says at apply whether the region offers them). Default `[\"m6i.large\"]`. A single instance type is " +
+							"the node launch template's: changing it to another makes a new template version and rolls the nodes in " +
+							"place. Several instance types are the node group's, which EKS cannot change: changing them replaces the workspace.",
 					},
 					"min_size": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(2),
 						Validators: []validator.Int64{int64validator.AtLeast(0)}, MarkdownDescription: "Minimum nodes. Default 2."},
@@ -192,7 +200,8 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 					"max_size": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(3),
 						Validators: []validator.Int64{int64validator.AtLeast(1)}, MarkdownDescription: "Maximum nodes. Default 3."},
 					"disk_size": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(50),
-						Validators: []validator.Int64{int64validator.AtLeast(20)}, MarkdownDescription: "Root volume size in GiB. Default 50."},
+						Validators: []validator.Int64{int64validator.AtLeast(20)}, MarkdownDescription: "Root volume size in GiB " +
+							"(gp3, encrypted with the network's key). Default 50. A change makes a new launch template version and rolls the nodes in place."},
 					"ami_type": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("AL2023_x86_64_STANDARD"),
 						PlanModifiers: replace, MarkdownDescription: "EKS AMI type. Default `AL2023_x86_64_STANDARD`."},
 				},
@@ -234,7 +243,10 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 					"(`lakesail/sail-worker`, `lakesail/log-forwarder`, `kube-system/cluster-autoscaler`). A role outside the " +
 					"security envelope is missing here until apply restores it.",
 			},
-			"log_group_name":  computed("The control-plane log group."),
+			"log_group_name": computed("The control-plane log group."),
+			"node_launch_template_name": computed("The system node group's launch template, `lakesail-<connection_id>-<workspace_id>-system`. " +
+				"Empty in state when the template is gone, launches anything else than the configuration says, or is not the version " +
+				"the nodes run: the plan shows the change and apply makes a new version and rolls the nodes."),
 			"certificate_arn": computed("The ACM certificate of the session load balancer."),
 			"ssm_parameter_names": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "The SecureString parameters holding the Konnectivity CA certificate and the server and client certificates and keys."},

@@ -148,11 +148,11 @@ func TestAccWorkspace_update(t *testing.T) {
   log_retention_days = 90
   log_types          = ["api", "audit", "authenticator", "scheduler"]
   system_node_group = {
-    instance_types = ["t3.medium"]
+    instance_types = ["t3.large"]
     min_size       = 1
     desired_size   = 2
     max_size       = 4
-    disk_size      = 20
+    disk_size      = 30
   }
   addons = {
     vpc-cni    = {}
@@ -167,6 +167,12 @@ func TestAccWorkspace_update(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("system_node_group").AtMapKey("desired_size"), knownvalue.Int64Exact(2)),
+					// One instance type and the disk size are the launch template's: changed in place.
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("system_node_group").AtMapKey("instance_types"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("t3.large")})),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("system_node_group").AtMapKey("disk_size"), knownvalue.Int64Exact(30)),
+					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("node_launch_template_name"),
+						knownvalue.StringExact("lakesail-"+f.connectionID+"-"+accWorkspaceID+"-system")),
 					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("log_types"), knownvalue.SetSizeExact(4)),
 					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("addons").AtMapKey("coredns").AtMapKey("version"), knownvalue.StringExact("v1.11.4-eksbuild.14")),
 					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("tags").AtMapKey("team"), knownvalue.StringExact("platform")),
@@ -474,6 +480,42 @@ func TestAccWorkspace_envelopeDrift(t *testing.T) {
 						plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionUpdate),
 						plancheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("workload_role_arns").AtMapKey("storage"),
 							knownvalue.StringRegexp(regexp.MustCompile(`-storage$`))),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccWorkspace_launchTemplateDrift: an administrator deletes the node launch template; the
+// plan shows node_launch_template_name coming back as an in-place update, and apply makes a new
+// template and node group (EKS cannot move a node group to another template).
+func TestAccWorkspace_launchTemplateDrift(t *testing.T) {
+	f := newWorkspaceFixture(t, awsemu.Options{})
+	f.target.requireEmulator(t)
+	name := "lakesail-" + f.connectionID + "-" + accWorkspaceID + "-system"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             f.checkWorkspaceDestroyed(),
+		Steps: []resource.TestStep{
+			{
+				Config: f.config(workspaceBasics),
+				Check: func(*terraform.State) error {
+					cfg, err := f.target.adminConfig()
+					if err != nil {
+						return err
+					}
+					return lakesailtest.DeleteLaunchTemplate(context.Background(), cfg, name)
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: f.config(workspaceBasics),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("node_launch_template_name"), knownvalue.StringExact(name)),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

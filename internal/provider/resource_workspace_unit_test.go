@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -180,6 +182,27 @@ func TestUnitWorkspaceAccountActionsWarning(t *testing.T) {
 	for _, want := range []string{provider, certificate, "delete-open-id-connect-provider", "acm delete-certificate", "444455556666", "lakesail_connection"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("the warning does not mention %q:\n%s", want, detail)
+		}
+	}
+}
+
+// TestUnitWorkspaceInstanceTypesReplace: one instance type becoming another rolls a new launch
+// template version in place; a list of several (which lives on the node group) replaces.
+func TestUnitWorkspaceInstanceTypesReplace(t *testing.T) {
+	for _, c := range []struct {
+		old, planned []string
+		replace      bool
+	}{
+		{[]string{"t3.medium"}, []string{"t3.large"}, false},
+		{[]string{"t3.medium"}, []string{"t3.medium", "t3.large"}, true},
+		{[]string{"t3.medium", "t3.large"}, []string{"t3.large"}, true},
+		{[]string{"t3.medium", "t3.large"}, []string{"t3.large", "t3.medium"}, true},
+	} {
+		req := planmodifier.ListRequest{StateValue: workspaceStringList(c.old), PlanValue: workspaceStringList(c.planned)}
+		var resp listplanmodifier.RequiresReplaceIfFuncResponse
+		instanceTypesNeedReplace(context.Background(), req, &resp)
+		if resp.RequiresReplace != c.replace || resp.Diagnostics.HasError() {
+			t.Errorf("%v -> %v: replace %t, want %t (%v)", c.old, c.planned, resp.RequiresReplace, c.replace, resp.Diagnostics)
 		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/defaults"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -131,4 +133,16 @@ func warnOpenPublicEndpoint(ctx context.Context, plan workspaceModel, diags *dia
 			}
 		}
 	}
+}
+
+// instanceTypesNeedReplace: one instance type is the node launch template's and changes in place
+// (a new template version); a list of several is the node group's, which EKS cannot change.
+func instanceTypesNeedReplace(ctx context.Context, req planmodifier.ListRequest, resp *listplanmodifier.RequiresReplaceIfFuncResponse) {
+	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() || req.StateValue.IsUnknown() {
+		return
+	}
+	var old, planned []string
+	resp.Diagnostics.Append(req.StateValue.ElementsAs(ctx, &old, false)...)
+	resp.Diagnostics.Append(req.PlanValue.ElementsAs(ctx, &planned, false)...)
+	resp.RequiresReplace = !workspace.InstanceTypesChangeInPlace(old, planned)
 }

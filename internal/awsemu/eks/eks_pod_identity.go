@@ -367,7 +367,6 @@ func eksPIAOfARN(c *core.Req, arn string) (a *eksPIA, isPIA bool) {
 	return eksPIAsOf(c, cluster)[id], true
 }
 
-
 // What eks-auth asks of EKS (peer.go answers with these).
 
 // eksPodIdentityCluster finds a cluster of the caller's account and region for eks-auth.

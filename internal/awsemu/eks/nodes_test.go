@@ -393,7 +393,7 @@ func TestEmuEKSNodegroupLaunchTemplateAuthz(t *testing.T) {
 	// and groups, and on new instances, volumes, interfaces and images only from such a template.
 	tagged := map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/LakeSail-Connection": "conn1"}}
 	fromTemplate := map[string]any{"ArnLike": map[string]any{"ec2:LaunchTemplate": tc.ltARN}}
-	launch := append(base,
+	launch := append(slices.Clone(base),
 		emutest.Stmt{Effect: "Allow", Action: "ec2:RunInstances", Resource: []string{arn("launch-template", "*"), arn("subnet", "*"), arn("security-group", "*")}, Condition: tagged},
 		emutest.Stmt{Effect: "Allow", Action: "ec2:RunInstances", Resource: []string{arn("instance", "*"), arn("volume", "*"), arn("network-interface", "*"), "arn:aws:ec2:*::image/*"},
 			Condition: fromTemplate})

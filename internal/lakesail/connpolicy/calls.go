@@ -165,6 +165,7 @@ func (t *callTable) networkCalls() {
 	}
 	t.add("", "ec2:DeleteTags", subnet, "workspace destroy: drop its kubernetes.io/cluster tag", t.tagged(),
 		t.tagging("kubernetes.io/cluster/"+t.cluster))
+	t.add("", "ec2:DeleteTags", lt, "workspace update: tags removed from the node launch template", t.tagged(), t.tagging("team"))
 	adopted := kv{"aws:ResourceTag/" + TagAdoptableBy: {t.n.id}}
 	t.in(KindNetworkReadAndTag, "Ec2MarkAdoptedNetworkWithoutConnectionTag").
 		add("", "ec2:CreateTags", vpc, "bring-your-own VPC: mark it adopted",
@@ -276,22 +277,31 @@ func (t *callTable) networkCalls() {
 	t.in(KindAutoScaling, "Ec2CreateTaggedLaunchTemplates").
 		add("", "ec2:CreateLaunchTemplate", lt, "workspace create: the system node group's launch template", t.creating())
 	t.in(KindAutoScaling, "Ec2ManageConnectionLaunchTemplates").
-		each("ec2", lt, "workspace update and destroy",
+		each("ec2", lt, "workspace update (a new version, made the default) and destroy",
 			ops("CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "DeleteLaunchTemplate"), t.tagged())
 	t.in(KindAutoScaling, "Ec2DescribeLaunchTemplatesHasNoResourceScope").
-		each("ec2", "*", "workspace read", ops("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"))
+		each("ec2", "*", "workspace read: the node launch template by name, its latest version", ops("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"))
+	// EKS asks whether the caller may launch from the template when the node group is created
+	// and when it is rolled to another template version.
+	launches := []struct{ op, purpose string }{{"eks:CreateNodegroup", "workspace create"}, {"eks:UpdateNodegroupVersion", "workspace update"}}
 	t.in(KindAutoScaling, "Ec2LaunchIntoConnectionNetwork")
-	for _, r := range []string{lt, subnet, sg} {
-		t.add("eks:CreateNodegroup", "ec2:RunInstances", r, "workspace create: EKS checks the caller may launch from the template into the network",
-			kv{"ec2:LaunchTemplate": {lt}}, t.tagged())
+	for _, l := range launches {
+		for _, r := range []string{lt, subnet, sg} {
+			t.add(l.op, "ec2:RunInstances", r, l.purpose+": EKS checks the caller may launch from the template into the network",
+				kv{"ec2:LaunchTemplate": {lt}}, t.tagged())
+		}
 	}
-	t.in(KindAutoScaling, "Ec2LaunchIntoAdoptedSubnets").
-		add("eks:CreateNodegroup", "ec2:RunInstances", subnet, "workspace create in a bring-your-own network: an adopted subnet",
+	t.in(KindAutoScaling, "Ec2LaunchIntoAdoptedSubnets")
+	for _, l := range launches {
+		t.add(l.op, "ec2:RunInstances", subnet, l.purpose+" in a bring-your-own network: an adopted subnet",
 			kv{"ec2:LaunchTemplate": {lt}, "aws:ResourceTag/" + TagAdoptableBy: {t.n.id}})
+	}
 	t.in(KindAutoScaling, "Ec2LaunchOnlyFromConnectionTemplates")
-	for _, r := range []string{instance, volume, eni, t.n.arn("ec2", t.region, "", "image/ami-0a1b2c3d4e5f60718")} {
-		t.add("eks:CreateNodegroup", "ec2:RunInstances", r, "workspace create: EKS's launch check",
-			kv{"ec2:LaunchTemplate": {lt}})
+	for _, l := range launches {
+		for _, r := range []string{instance, volume, eni, t.n.arn("ec2", t.region, "", "image/ami-0a1b2c3d4e5f60718")} {
+			t.add(l.op, "ec2:RunInstances", r, l.purpose+": EKS's launch check",
+				kv{"ec2:LaunchTemplate": {lt}})
+		}
 	}
 }
 

@@ -86,14 +86,22 @@ func accountOf(ctx context.Context, cfg aws.Config) (string, error) {
 	return aws.ToString(out.Account), nil
 }
 
-// keyPolicy lets the account's IAM policies decide, and CloudWatch Logs encrypt the
-// connection's EKS control-plane log groups, as the network's key policy does.
+// keyPolicy lets the account's IAM policies decide, CloudWatch Logs encrypt the connection's EKS
+// control-plane log groups and Auto Scaling encrypt the node volumes, as the network's key policy
+// does.
 func keyPolicy(account, region, connectionID string) string {
+	autoScaling := "arn:aws:iam::" + account + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 	return `{"Version":"2012-10-17","Statement":[
 {"Sid":"Account","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + account + `:root"},"Action":"kms:*","Resource":"*"},
 {"Sid":"Logs","Effect":"Allow","Principal":{"Service":"logs.` + region + `.amazonaws.com"},
  "Action":["kms:Encrypt","kms:Decrypt","kms:GenerateDataKey*","kms:ReEncrypt*","kms:Describe*"],"Resource":"*",
- "Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:` + region + `:` + account + `:log-group:/aws/eks/lakesail-` + connectionID + `-*"}}}]}`
+ "Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:` + region + `:` + account + `:log-group:/aws/eks/lakesail-` + connectionID + `-*"}}},
+{"Sid":"AutoScaling","Effect":"Allow","Principal":{"AWS":"*"},
+ "Action":["kms:Encrypt","kms:Decrypt","kms:ReEncrypt*","kms:GenerateDataKey*","kms:DescribeKey"],"Resource":"*",
+ "Condition":{"StringEquals":{"kms:CallerAccount":"` + account + `"},"ArnEquals":{"aws:PrincipalArn":"` + autoScaling + `"}}},
+{"Sid":"AutoScalingGrants","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:CreateGrant","Resource":"*",
+ "Condition":{"StringEquals":{"kms:CallerAccount":"` + account + `"},"ArnEquals":{"aws:PrincipalArn":"` + autoScaling + `"},
+  "Bool":{"kms:GrantIsForAWSResource":"true"}}}]}`
 }
 
 // StripBoundary removes a role's permissions boundary, as an administrator might.

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
@@ -76,8 +78,9 @@ func poll(ctx context.Context, done func() (bool, error)) error {
 }
 
 // WorkspaceLeftovers lists, as the administrator, every IAM role, OIDC provider, SSM parameter,
-// ACM certificate, Glue database and log group whose name or tags belong to the workspace
-// (cluster name lakesail-<connection>-<workspace>).
+// ACM certificate, Glue database, log group and launch template whose name or tags belong to the
+// workspace (cluster name lakesail-<connection>-<workspace>), and every instance, volume and
+// network interface tagged with it.
 func WorkspaceLeftovers(ctx context.Context, cfg aws.Config, connectionID, workspaceID string) ([]string, error) {
 	clusterName := "lakesail-" + connectionID + "-" + workspaceID
 	var out []string
@@ -151,6 +154,49 @@ func WorkspaceLeftovers(ctx context.Context, cfg aws.Config, connectionID, works
 			}
 		}
 	}
+	ec2API := ec2.NewFromConfig(cfg)
+	templates, err := ec2API.DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{})
+	if err != nil {
+		return nil, err
+	}
+	for _, lt := range templates.LaunchTemplates {
+		if strings.HasPrefix(aws.ToString(lt.LaunchTemplateName), clusterName) {
+			out = append(out, "launch template "+aws.ToString(lt.LaunchTemplateName))
+		}
+	}
+	// Nothing EC2 holds is tagged with the workspace: no node, volume or interface.
+	tagged := []ec2types.Filter{{Name: aws.String("tag:LakeSail-Workspace"), Values: []string{workspaceID}}}
+	instances, err := ec2API.DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: append(tagged,
+		ec2types.Filter{Name: aws.String("instance-state-name"), Values: []string{"pending", "running", "stopping", "stopped", "shutting-down"}})})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range instances.Reservations {
+		for _, in := range r.Instances {
+			out = append(out, "instance "+aws.ToString(in.InstanceId))
+		}
+	}
+	volumes, err := ec2API.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: tagged})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range volumes.Volumes {
+		out = append(out, "volume "+aws.ToString(v.VolumeId))
+	}
+	interfaces, err := ec2API.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: tagged})
+	if err != nil {
+		return nil, err
+	}
+	for _, ni := range interfaces.NetworkInterfaces {
+		out = append(out, "network interface "+aws.ToString(ni.NetworkInterfaceId))
+	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// DeleteLaunchTemplate deletes a launch template by name, as the account's administrator might
+// outside Terraform.
+func DeleteLaunchTemplate(ctx context.Context, cfg aws.Config, name string) error {
+	_, err := ec2.NewFromConfig(cfg).DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String(name)})
+	return err
 }

@@ -45,11 +45,25 @@ func (r *networkRun) dnsSuffix() string {
 	return "amazonaws.com"
 }
 
+// SidKeyPolicyAutoScalingUsesTheKey and SidKeyPolicyAutoScalingGrantsTheKey are the statements
+// of the network key's policy that let Auto Scaling launch the workspaces' nodes with volumes
+// encrypted with the key.
+const (
+	SidKeyPolicyAutoScalingUsesTheKey   = "AutoScalingEncryptsWorkspaceNodeVolumes"
+	SidKeyPolicyAutoScalingGrantsTheKey = "AutoScalingGrantsTheKeyToWorkspaceNodeVolumes"
+)
+
+// AutoScalingServiceLinkedRoleARN is the role Auto Scaling launches instances as (the managed
+// node groups' Auto Scaling groups use it).
+func AutoScalingServiceLinkedRoleARN(partition, accountID string) string {
+	return "arn:" + partition + ":iam::" + accountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+}
+
 // keyPolicy lets the account administer the key (through its IAM policies, as every key the
 // console makes does), the connection role manage this key (and no other: the grant lives in the
 // key's policy), the connection role and the connection's workload roles use it, but only through
-// S3 (the bucket) and SSM (the workspaces' SecureString parameters), and CloudWatch Logs encrypt
-// the workspaces' control-plane log groups.
+// S3 (the bucket) and SSM (the workspaces' SecureString parameters), Auto Scaling encrypt the
+// workspaces' node volumes, and CloudWatch Logs encrypt the workspaces' control-plane log groups.
 func (r *networkRun) keyPolicy() string {
 	account := "arn:" + r.partition + ":iam::" + r.accountID + ":root"
 	workloadRoles := "arn:" + r.partition + ":iam::" + r.accountID + ":role/" + connpolicy.Spec{ConnectionID: r.spec.ConnectionID}.NamePrefix() + "*"
@@ -58,6 +72,7 @@ func (r *networkRun) keyPolicy() string {
 	s3Service := "s3." + r.region + "." + r.dnsSuffix()
 	ssmService := "ssm." + r.region + "." + r.dnsSuffix()
 	crypto := iampolicy.Values{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
+	autoScaling := AutoScalingServiceLinkedRoleARN(r.partition, r.accountID)
 	doc := iampolicy.Document{Version: iampolicy.Version, Statement: []iampolicy.Statement{
 		{Sid: "AccountAdministersTheKeyThroughIam", Effect: iampolicy.Allow,
 			Principal: &iampolicy.Principal{AWS: iampolicy.Values{account}}, Action: iampolicy.Values{"kms:*"}, Resource: iampolicy.Values{"*"}},
@@ -71,6 +86,28 @@ func (r *networkRun) keyPolicy() string {
 			Condition: iampolicy.Conditions{
 				"StringEquals": {"kms:CallerAccount": iampolicy.Values{r.accountID}, "kms:ViaService": iampolicy.Values{s3Service}},
 				"ArnLike":      {"aws:PrincipalArn": iampolicy.Values{workloadRoles}},
+			}},
+		// The workspaces' node volumes are encrypted with the network's key (their launch
+		// templates say so), and Auto Scaling launches the nodes: its service-linked role must
+		// use the key and grant it to the volumes. Named by aws:PrincipalArn with the account's
+		// principals, not as the statement's principal: KMS refuses a policy naming a role that
+		// does not exist yet, and the role is made with the account's first Auto Scaling group.
+		{Sid: SidKeyPolicyAutoScalingUsesTheKey, Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: iampolicy.Values{"*"}},
+			Action:    iampolicy.Values{"kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"},
+			Resource:  iampolicy.Values{"*"},
+			Condition: iampolicy.Conditions{
+				"StringEquals": {"kms:CallerAccount": iampolicy.Values{r.accountID}},
+				"ArnEquals":    {"aws:PrincipalArn": iampolicy.Values{autoScaling}},
+			}},
+		{Sid: SidKeyPolicyAutoScalingGrantsTheKey, Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: iampolicy.Values{"*"}},
+			Action:    iampolicy.Values{"kms:CreateGrant"},
+			Resource:  iampolicy.Values{"*"},
+			Condition: iampolicy.Conditions{
+				"StringEquals": {"kms:CallerAccount": iampolicy.Values{r.accountID}},
+				"ArnEquals":    {"aws:PrincipalArn": iampolicy.Values{autoScaling}},
+				"Bool":         {"kms:GrantIsForAWSResource": iampolicy.Values{"true"}},
 			}},
 		// Workspaces encrypt their EKS control-plane log groups with the network's key.
 		{Sid: "CloudWatchLogsEncryptsWorkspaceLogGroups", Effect: iampolicy.Allow,

@@ -39,9 +39,13 @@ type Workspace struct {
 	WorkloadRoleARNs     map[string]string
 	LogGroupName         string
 	LogRetentionDays     int
-	CertificateARN       string
-	SSMParameterNames    []string
-	GlueDatabaseNames    []string
+	// LaunchTemplateName is the system node group's launch template, empty when it is gone, is
+	// not the version the node group runs, or launches anything but the spec's nodes (so a
+	// caller comparing it with Spec.LaunchTemplateName sees a change to apply).
+	LaunchTemplateName string
+	CertificateARN     string
+	SSMParameterNames  []string
+	GlueDatabaseNames  []string
 	// Network is what the cluster runs in, as EKS reports it (BucketName is the spec's).
 	Network Network
 	// AdminAccessLost says the connection role's access entry or its admin policy is gone.
@@ -154,6 +158,12 @@ func (c *Client) createWorkspace(ctx context.Context, s Spec, p *progress) error
 	for _, r := range s.baseRoles() {
 		group.Go(func() error { return c.ensureRole(ctx, s, r) })
 	}
+	// The node group's launch template needs only the network: made alongside the roles.
+	var template *nodeTemplate
+	group.Go(func() (err error) {
+		template, err = c.ensureLaunchTemplate(ctx, s)
+		return err
+	})
 	if err := group.Wait(); err != nil {
 		return err
 	}
@@ -178,7 +188,7 @@ func (c *Client) createWorkspace(ctx context.Context, s Spec, p *progress) error
 		return nil
 	})
 	group.Go(func() error {
-		if err := c.ensureNodeGroup(gctx, s); err != nil {
+		if err := c.ensureNodeGroup(gctx, s, template); err != nil {
 			return err
 		}
 		return c.ensureAddons(gctx, s, s.KubernetesVersion, nil)

@@ -21,7 +21,7 @@ import (
 )
 
 // Delete removes everything a workspace owns in dependency order: add-ons and the node
-// group, the cluster, the OIDC provider, the roles, the parameters, the certificate, the log
+// group, the cluster, the node group's launch template, the OIDC provider, the roles, the parameters, the certificate, the log
 // group, the Glue databases and the subnets' cluster tag. Each step treats "already gone" as done, so a delete after a
 // failed create or a failed delete finishes the job. The network (and its bucket) is not touched.
 //
@@ -49,6 +49,10 @@ func (c *Client) Delete(ctx context.Context, s Spec, rec Record) error {
 		if err := c.deleteCluster(ctx, s, cluster); err != nil {
 			return err
 		}
+	}
+	// After the node group: EC2 would delete a template an Auto Scaling group still launches from.
+	if err := c.deleteLaunchTemplate(ctx, s); err != nil {
+		return err
 	}
 	var left []lakesail.AccountAction
 	if oidcARN != "" {

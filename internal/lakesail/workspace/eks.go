@@ -162,25 +162,33 @@ func nodeGroupScaling(ng NodeGroupSpec) *ekstypes.NodegroupScalingConfig {
 	}
 }
 
-// ensureNodeGroup creates the system node group (or adopts one left by an earlier attempt) and
-// waits for it to be ACTIVE.
-func (c *Client) ensureNodeGroup(ctx context.Context, s Spec) error {
+// ensureNodeGroup creates the system node group from the workspace's launch template (or adopts
+// one left by an earlier attempt) and waits for it to be ACTIVE. The disk size and a single
+// instance type are the template's (EKS refuses diskSize with a template); the AMI type stays on
+// the node group (the template names no image), and so do several instance types.
+func (c *Client) ensureNodeGroup(ctx context.Context, s Spec, template *nodeTemplate) error {
 	api := c.EKS()
 	ng := s.SystemNodeGroup
-	input := &eks.CreateNodegroupInput{
-		ClusterName:   aws.String(s.ClusterName()),
-		NodegroupName: aws.String(s.NodeGroupName()),
-		NodeRole:      aws.String(s.roleARN(s.NodeRoleName())),
-		Subnets:       s.Network.PrivateSubnetIDs,
-		ScalingConfig: nodeGroupScaling(ng),
-		InstanceTypes: ng.InstanceTypes,
-		DiskSize:      aws.Int32(int32(ng.DiskSize)),
-		AmiType:       ekstypes.AMITypes(ng.AMIType),
-		Version:       aws.String(s.KubernetesVersion),
-		Labels:        map[string]string{"lakesail.com/node-group": "system"},
-		Tags:          s.WorkspaceTags(),
+	version, err := c.currentLaunchTemplateVersion(ctx, s, template)
+	if err != nil {
+		return err
 	}
-	err := c.retryWhilePropagating(ctx, "eks:CreateNodegroup", isRolePropagationError, func() error {
+	input := &eks.CreateNodegroupInput{
+		ClusterName:    aws.String(s.ClusterName()),
+		NodegroupName:  aws.String(s.NodeGroupName()),
+		NodeRole:       aws.String(s.roleARN(s.NodeRoleName())),
+		Subnets:        s.Network.PrivateSubnetIDs,
+		ScalingConfig:  nodeGroupScaling(ng),
+		LaunchTemplate: &ekstypes.LaunchTemplateSpecification{Id: aws.String(template.id), Version: aws.String(version)},
+		AmiType:        ekstypes.AMITypes(ng.AMIType),
+		Version:        aws.String(s.KubernetesVersion),
+		Labels:         map[string]string{"lakesail.com/node-group": "system"},
+		Tags:           s.WorkspaceTags(),
+	}
+	if ng.templateInstanceType() == "" {
+		input.InstanceTypes = ng.InstanceTypes
+	}
+	err = c.retryWhilePropagating(ctx, "eks:CreateNodegroup", isRolePropagationError, func() error {
 		_, err := api.CreateNodegroup(ctx, input)
 		return err
 	})

@@ -24,6 +24,7 @@ func TestLibWorkspaceCreateFaults(t *testing.T) {
 		{"logs", "CreateLogGroup"}, {"logs", "PutRetentionPolicy"}, {"iam", "CreateRole"}, {"iam", "AttachRolePolicy"},
 		{"eks", "CreateCluster"}, {"iam", "CreateOpenIDConnectProvider"}, {"iam", "PutRolePolicy"}, {"eks", "CreateNodegroup"},
 		{"eks", "CreateAddon"}, {"ssm", "PutParameter"}, {"acm", "ImportCertificate"}, {"glue", "CreateDatabase"}, {"ec2", "CreateTags"},
+		{"ec2", "CreateLaunchTemplate"},
 	}
 	for _, step := range steps {
 		t.Run(step.service+":"+step.operation, func(t *testing.T) {
@@ -52,6 +53,7 @@ func TestLibWorkspaceDeleteFaults(t *testing.T) {
 	steps := []struct{ service, operation string }{
 		{"eks", "DeleteAddon"}, {"eks", "DeleteNodegroup"}, {"eks", "DeleteCluster"}, {"iam", "DeleteOpenIDConnectProvider"},
 		{"iam", "DeleteRole"}, {"ssm", "DeleteParameter"}, {"acm", "DeleteCertificate"}, {"logs", "DeleteLogGroup"}, {"glue", "DeleteDatabase"}, {"ec2", "DeleteTags"},
+		{"ec2", "DeleteLaunchTemplate"},
 	}
 	for _, step := range steps {
 		t.Run(step.service+":"+step.operation, func(t *testing.T) {

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	acmtypes "github.com/aws/aws-sdk-go-v2/service/acm/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -131,7 +133,7 @@ func (e *workspaceEnv) create(t *testing.T) *workspace.Workspace {
 }
 
 // assertNoOrphans lists, as the administrator, everything named for the workspace's
-// connection, and fails on anything left.
+// connection, and everything EC2 holds tagged with the workspace, and fails on anything left.
 func (e *workspaceEnv) assertNoOrphans(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
@@ -173,6 +175,33 @@ func (e *workspaceEnv) assertNoOrphans(t *testing.T) {
 	lakesailtest.Must(t, err)
 	for _, d := range dbs.DatabaseList {
 		left = append(left, "database "+aws.ToString(d.Name))
+	}
+	templates, err := ec2.NewFromConfig(cfg).DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{})
+	lakesailtest.Must(t, err)
+	for _, lt := range templates.LaunchTemplates {
+		if strings.HasPrefix(aws.ToString(lt.LaunchTemplateName), prefix) {
+			left = append(left, "launch template "+aws.ToString(lt.LaunchTemplateName))
+		}
+	}
+	// Nothing EC2 holds is tagged with the workspace: no node, volume or interface.
+	tagged := []ec2types.Filter{{Name: aws.String("tag:" + workspace.TagWorkspace), Values: []string{testWorkspaceID}}}
+	instances, err := ec2.NewFromConfig(cfg).DescribeInstances(ctx, &ec2.DescribeInstancesInput{Filters: append(tagged,
+		ec2types.Filter{Name: aws.String("instance-state-name"), Values: []string{"pending", "running", "stopping", "stopped", "shutting-down"}})})
+	lakesailtest.Must(t, err)
+	for _, r := range instances.Reservations {
+		for _, in := range r.Instances {
+			left = append(left, "instance "+aws.ToString(in.InstanceId))
+		}
+	}
+	volumes, err := ec2.NewFromConfig(cfg).DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: tagged})
+	lakesailtest.Must(t, err)
+	for _, v := range volumes.Volumes {
+		left = append(left, "volume "+aws.ToString(v.VolumeId))
+	}
+	interfaces, err := ec2.NewFromConfig(cfg).DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: tagged})
+	lakesailtest.Must(t, err)
+	for _, ni := range interfaces.NetworkInterfaces {
+		left = append(left, "network interface "+aws.ToString(ni.NetworkInterfaceId))
 	}
 	if len(left) > 0 {
 		t.Errorf("left behind after delete: %v", left)

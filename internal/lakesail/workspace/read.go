@@ -80,7 +80,21 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 	}
 	group, gctx := errgroup.WithContext(ctx)
 	group.SetLimit(readConcurrency)
-	group.Go(func() error { return c.readNodeGroup(gctx, s, w, drift) })
+	var nodeGroup *ekstypes.Nodegroup
+	group.Go(func() (err error) {
+		nodeGroup, err = c.readNodeGroup(gctx, s, w, drift)
+		return err
+	})
+	var template *nodeTemplate
+	group.Go(func() error {
+		t, err := c.findLaunchTemplate(gctx, s)
+		if errors.Is(err, lakesail.ErrNotFound) {
+			drift("launch template %s was deleted", s.LaunchTemplateName())
+			return nil
+		}
+		template = t
+		return err
+	})
 	for _, name := range sortedMapKeys(s.Addons) {
 		group.Go(func() error { return c.readAddon(gctx, s, w, name, &mu, drift) })
 	}
@@ -109,6 +123,17 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 	if err := group.Wait(); err != nil {
 		return nil, err
 	}
+	if imported {
+		// An import knows nothing of the node group: the template is held to what the cluster
+		// shows (its security group and tags) and the node group has, besides the envelope.
+		s.Network.SecurityGroupID, s.Tags = w.Network.SecurityGroupID, w.Tags
+		if w.SystemNodeGroup != nil {
+			s.SystemNodeGroup = *w.SystemNodeGroup
+			s.SystemNodeGroup.InstanceTypes = template.instanceTypes(w.SystemNodeGroup.InstanceTypes)
+			s.SystemNodeGroup.DiskSize = template.diskSize(w.SystemNodeGroup.AMIType)
+		}
+	}
+	w.compareLaunchTemplate(s, nodeGroup, template)
 	slices.Sort(w.Drift)
 	return w, nil
 }
@@ -153,14 +178,14 @@ func (w *Workspace) compareCluster(s Spec) {
 	}
 }
 
-func (c *Client) readNodeGroup(ctx context.Context, s Spec, w *Workspace, drift func(string, ...any)) error {
+func (c *Client) readNodeGroup(ctx context.Context, s Spec, w *Workspace, drift func(string, ...any)) (*ekstypes.Nodegroup, error) {
 	ng, err := c.findNodeGroup(ctx, s)
 	if errors.Is(err, lakesail.ErrNotFound) {
 		drift("node group %s was deleted", s.NodeGroupName())
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	obs := &NodeGroupSpec{InstanceTypes: ng.InstanceTypes, DiskSize: int(aws.ToInt32(ng.DiskSize)), AMIType: string(ng.AmiType)}
 	if sc := ng.ScalingConfig; sc != nil {
@@ -175,7 +200,51 @@ func (c *Client) readNodeGroup(ctx context.Context, s Spec, w *Workspace, drift 
 		drift("node group %s runs Kubernetes %s, not %s", s.NodeGroupName(), v, s.KubernetesVersion)
 	}
 	w.SystemNodeGroup = obs
-	return nil
+	return ng, nil
+}
+
+// compareLaunchTemplate records what the node group launches from: the instance type and disk
+// size the template gives (the spec's when it is gone, so that only its absence shows), and
+// drift when the template is gone, launches anything but the spec's nodes (IMDS, volumes, tags,
+// security group), or is not the version the node group runs. LaunchTemplateName is set only
+// when all is as the spec says.
+func (w *Workspace) compareLaunchTemplate(s Spec, ng *ekstypes.Nodegroup, t *nodeTemplate) {
+	if obs := w.SystemNodeGroup; obs != nil {
+		// Without the template (or one without them), the spec's: its absence alone is the
+		// change to apply, which a new template and node group repair in place.
+		if obs.InstanceTypes = t.instanceTypes(obs.InstanceTypes); len(obs.InstanceTypes) == 0 {
+			obs.InstanceTypes = s.SystemNodeGroup.InstanceTypes
+		}
+		if size := t.diskSize(obs.AMIType); size > 0 {
+			obs.DiskSize = size
+		} else if obs.DiskSize == 0 {
+			obs.DiskSize = s.SystemNodeGroup.DiskSize
+		}
+	}
+	if t == nil {
+		return
+	}
+	drift := t.drift(s)
+	w.Drift = append(w.Drift, drift...)
+	if t.tags[TagWorkspace] != s.WorkspaceID {
+		drift = append(drift, "not the workspace's")
+		w.Drift = append(w.Drift, "launch template "+s.LaunchTemplateName()+" is not tagged "+TagWorkspace+"="+s.WorkspaceID)
+	}
+	if ng != nil {
+		switch lt := ng.LaunchTemplate; {
+		case lt == nil || aws.ToString(lt.Id) != t.id:
+			drift = append(drift, "not the node group's")
+			w.Drift = append(w.Drift, "node group "+s.NodeGroupName()+" does not launch from launch template "+s.LaunchTemplateName()+
+				" (apply replaces the node group)")
+		case aws.ToString(lt.Version) != t.latestVersion():
+			drift = append(drift, "not the latest version")
+			w.Drift = append(w.Drift, fmt.Sprintf("node group %s launches from version %s of launch template %s, not the latest, %d",
+				s.NodeGroupName(), aws.ToString(lt.Version), s.LaunchTemplateName(), t.latest))
+		}
+	}
+	if len(drift) == 0 {
+		w.LaunchTemplateName = s.LaunchTemplateName()
+	}
 }
 
 func (c *Client) readAddon(ctx context.Context, s Spec, w *Workspace, name string, mu *sync.Mutex, drift func(string, ...any)) error {

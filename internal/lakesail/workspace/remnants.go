@@ -12,9 +12,9 @@ import (
 )
 
 // Remnants lists what is left of a workspace besides its cluster: its roles, the OIDC
-// provider, the parameters, the certificate, the log group and the Glue databases. It returns
-// nil when nothing remains, so that a workspace whose cluster is gone can be forgotten only
-// when forgetting it orphans nothing.
+// provider, the node group's launch template, the parameters, the certificate, the log group and
+// the Glue databases. It returns nil when nothing remains, so that a workspace whose cluster is
+// gone can be forgotten only when forgetting it orphans nothing.
 func (c *Client) Remnants(ctx context.Context, s Spec, rec Record) ([]string, error) {
 	var out []string
 	found := func(what string, err error) error {
@@ -63,7 +63,11 @@ func (c *Client) Remnants(ctx context.Context, s Spec, rec Record) ([]string, er
 			out = append(out, "ACM certificate "+rec.CertificateARN)
 		}
 	}
-	_, err := c.findLogGroup(ctx, s)
+	_, err := c.lookUpLaunchTemplate(ctx, s)
+	if err := found("launch template "+s.LaunchTemplateName(), err); err != nil {
+		return nil, err
+	}
+	_, err = c.findLogGroup(ctx, s)
 	if err := found("log group "+s.LogGroupName(), err); err != nil {
 		return nil, err
 	}

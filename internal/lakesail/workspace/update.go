@@ -208,9 +208,17 @@ func (c *Client) ensureRoleState(ctx context.Context, s Spec, r workspaceRole, c
 	return c.ensureRole(ctx, s, r)
 }
 
+// updateNodeGroup brings the system node group in line: its sizes (UpdateNodegroupConfig, nothing
+// else), its launch template (a new version when the nodes would launch differently: instance
+// type, disk size, tags, or a template changed outside Terraform, and the node group rolled to
+// it) and its Kubernetes version (in the same roll).
 func (c *Client) updateNodeGroup(ctx context.Context, s Spec, current *Workspace) error {
+	template, err := c.ensureLaunchTemplate(ctx, s)
+	if err != nil {
+		return err
+	}
 	if current.SystemNodeGroup == nil {
-		return c.ensureNodeGroup(ctx, s)
+		return c.ensureNodeGroup(ctx, s, template)
 	}
 	api := c.EKS()
 	ng, want := current.SystemNodeGroup, s.SystemNodeGroup
@@ -228,9 +236,33 @@ func (c *Client) updateNodeGroup(ctx context.Context, s Spec, current *Workspace
 	if err != nil {
 		return err
 	}
+	if lt := observed.LaunchTemplate; lt == nil || aws.ToString(lt.Id) != template.id {
+		// EKS cannot move a node group to another launch template (nor give one a template it was
+		// created without): the node group is replaced.
+		c.Log(ctx, "replacing the node group: it does not launch from the workspace's launch template", map[string]any{
+			"nodegroup": s.NodeGroupName(), "template": s.LaunchTemplateName()})
+		if err := c.deleteNodeGroup(ctx, s); err != nil {
+			return err
+		}
+		return c.ensureNodeGroup(ctx, s, template)
+	}
+	version, err := c.currentLaunchTemplateVersion(ctx, s, template)
+	if err != nil {
+		return err
+	}
+	input := &eks.UpdateNodegroupVersionInput{ClusterName: aws.String(s.ClusterName()), NodegroupName: aws.String(s.NodeGroupName())}
+	roll := false
+	if aws.ToString(observed.LaunchTemplate.Version) != version {
+		input.LaunchTemplate = &ekstypes.LaunchTemplateSpecification{Id: aws.String(template.id), Version: aws.String(version)}
+		roll = true
+	}
 	if aws.ToString(observed.Version) != s.KubernetesVersion {
-		out, err := api.UpdateNodegroupVersion(ctx, &eks.UpdateNodegroupVersionInput{
-			ClusterName: aws.String(s.ClusterName()), NodegroupName: aws.String(s.NodeGroupName()), Version: aws.String(s.KubernetesVersion)})
+		input.Version = aws.String(s.KubernetesVersion)
+		roll = true
+	}
+	if roll {
+		c.Log(ctx, "rolling the node group", map[string]any{"nodegroup": s.NodeGroupName(), "template_version": version, "kubernetes": s.KubernetesVersion})
+		out, err := api.UpdateNodegroupVersion(ctx, input)
 		if err != nil {
 			return lakesail.Classify("eks:UpdateNodegroupVersion", err)
 		}

@@ -94,7 +94,8 @@ var layerRules = []layerRule{
 
 // emulatorServices are the emulator's service packages (internal/awsemu/<service>).
 var emulatorServices = []string{"awsemu/iam", "awsemu/sts", "awsemu/ec2", "awsemu/eks", "awsemu/eksauth", "awsemu/s3", "awsemu/kms",
-	"awsemu/logs", "awsemu/ssm", "awsemu/acm", "awsemu/glue", "awsemu/outside"}
+	"awsemu/logs", "awsemu/ssm", "awsemu/acm", "awsemu/glue", "awsemu/elbv2", "awsemu/cloudwatch",
+	"awsemu/outside"}
 
 func emulatorServicePaths() []string {
 	out := make([]string, 0, len(emulatorServices))

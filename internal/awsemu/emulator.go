@@ -1,7 +1,7 @@
 // Package awsemu is the loopback AWS emulator tests and the demo run against: the shared core
 // (awsemu/core: server, SigV4, protocols, authorization, accounts and sessions, call log,
 // faults) serving the services of awsemu/iam, sts, ec2, eks, eksauth, s3, kms, logs, ssm, acm,
-// glue and outside. This package assembles them and is what tests import.
+// glue, elbv2, cloudwatch and outside. This package assembles them and is what tests import.
 package awsemu
 
 import (
@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/acm"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/cloudwatch"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/ec2"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/eks"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/eksauth"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/elbv2"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/glue"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/iam"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/kms"
@@ -56,9 +58,9 @@ func Services() []*core.Service {
 	return []*core.Service{
 		iam.Service(), sts.Service(),
 		eks.Service(), eksauth.Service(), logs.Service(), ssm.Service(), acm.Service(), glue.Service(),
-		ec2.Service(),
+		ec2.Service(), elbv2.Service(),
 		outside.DynamoDBService(), outside.RDSService(), outside.OrganizationsService(),
-		s3.Service(), kms.Service(),
+		s3.Service(), kms.Service(), cloudwatch.Service(),
 	}
 }
 

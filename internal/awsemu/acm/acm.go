@@ -16,7 +16,7 @@ import (
 // acmService is AWS Certificate Manager for imported certificates (JSON 1.1, X-Amz-Target
 // CertificateManager.<Operation>).
 func Service() *core.Service {
-	s := &core.Service{Name: "acm", Protocol: core.JSONProtocol{}, Target: "CertificateManager"}
+	s := &core.Service{Name: "acm", Protocol: core.JSONProtocol{}, Target: "CertificateManager", Impl: acmPeer{}}
 	s.Add(acmCertificateOps()...)
 	s.Add(acmTagOps()...)
 	return s

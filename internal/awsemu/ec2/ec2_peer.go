@@ -9,10 +9,10 @@ import (
 )
 
 // ec2Peer is EC2's answer to other services (the small interfaces they declare, such as EKS's
-// eksEC2).
+// eksEC2 and Elastic Load Balancing's elbEC2, whose further methods are in ec2_peer_elbv2.go).
 type ec2Peer struct{}
 
-// Subnet implements eksEC2.
+// Subnet implements eksEC2 and elbEC2.
 func (ec2Peer) Subnet(c *core.Req, id string) (string, string, bool) {
 	sn := ec2Of(c).subnets[id]
 	if sn == nil {
@@ -21,7 +21,7 @@ func (ec2Peer) Subnet(c *core.Req, id string) (string, string, bool) {
 	return sn.vpc, sn.az.name, true
 }
 
-// SecurityGroupVPC implements eksEC2.
+// SecurityGroupVPC implements eksEC2 and elbEC2.
 func (ec2Peer) SecurityGroupVPC(c *core.Req, id string) (string, bool) {
 	sg := ec2Of(c).sgs[id]
 	if sg == nil {

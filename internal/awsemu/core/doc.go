@@ -32,5 +32,9 @@
 // own name; no other package touches it. A service that needs another (EKS needs EC2's subnets,
 // S3 needs KMS keys) declares the small interface it needs and finds it with Peer; the other
 // service answers it from its Service.Impl. Authorization asks IAM through Roles, which the iam
-// service's Impl implements.
+// service's Impl implements. What such an interface returns is plain values, or a view declared
+// as an alias of an unnamed struct type (type stsRole = struct{ ... }) that the answering
+// service spells the same way, so neither package imports the other; a shape that drifts makes
+// the Impl miss the interface, which the asking service's lookup reports by panicking on its
+// first test.
 package core

@@ -74,9 +74,13 @@ module "analytics" {
     bucket_name        = lakesail_network.main.bucket_name
   }
   workspace_id = "WSDEMO0001"
-  node_count   = 1
-  catalogs     = ["analytics"]
-  tags         = { Team = "data" }
+  # IRSA (the default): annotate the service accounts with the workload roles. "pod_identity"
+  # instead runs the eks-pod-identity-agent add-on and associates each role with its service
+  # account (EKS Pod Identity), with nothing to annotate.
+  workload_identity = "irsa"
+  node_count        = 1
+  catalogs          = ["analytics"]
+  tags              = { Team = "data" }
 }
 
 output "cluster_name" {
@@ -84,7 +88,7 @@ output "cluster_name" {
 }
 
 output "workload_role_arns" {
-  description = "Annotate the service accounts with these (eks.amazonaws.com/role-arn)."
+  description = "With IRSA, annotate the service accounts with these (eks.amazonaws.com/role-arn); with Pod Identity they are associated already."
   value       = module.analytics.workload_role_arns
 }
 

@@ -524,6 +524,8 @@ func (r *workspaceResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("system_node_group"), defaultNodeGroup())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addons"), defaultAddons())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("log_retention_days"), int64(365))...)
+	// workload_identity stays null: the read finds the mechanism (Pod Identity when the workload
+	// service accounts have associations).
 }
 
 // addWorkspaceError explains library errors in the user's terms.

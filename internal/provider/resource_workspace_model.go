@@ -40,6 +40,7 @@ type workspaceModel struct {
 	SystemNodeGroup       types.Object   `tfsdk:"system_node_group"`
 	Addons                types.Map      `tfsdk:"addons"`
 	GlueDatabases         types.Set      `tfsdk:"glue_databases"`
+	WorkloadIdentity      types.String   `tfsdk:"workload_identity"`
 	Tags                  types.Map      `tfsdk:"tags"`
 	ClusterName           types.String   `tfsdk:"cluster_name"`
 	ClusterARN            types.String   `tfsdk:"cluster_arn"`
@@ -100,6 +101,7 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 		Addons:               map[string]workspace.AddonSpec{},
 		Tags:                 maps.Clone(defaultTags),
 		ConnectionRoleARN:    m.RoleARN.ValueString(),
+		WorkloadIdentity:     m.WorkloadIdentity.ValueString(),
 	}
 	diags.Append(m.PrivateSubnetIDs.ElementsAs(ctx, &s.Network.PrivateSubnetIDs, false)...)
 	if !m.PublicAccessCIDRs.IsNull() {
@@ -137,7 +139,8 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 // are not until it exists).
 func (m workspaceModel) knownForPlanning() bool {
 	for _, v := range []attr.Value{m.VpcID, m.PrivateSubnetIDs, m.SecurityGroupID, m.KMSKeyARN, m.BucketName, m.KubernetesVersion,
-		m.EndpointPublicAccess, m.PublicAccessCIDRs, m.LogTypes, m.LogRetentionDays, m.SystemNodeGroup, m.Addons, m.GlueDatabases, m.Tags} {
+		m.EndpointPublicAccess, m.PublicAccessCIDRs, m.LogTypes, m.LogRetentionDays, m.SystemNodeGroup, m.Addons, m.GlueDatabases, m.Tags,
+		m.WorkloadIdentity} {
 		if v.IsUnknown() {
 			return false
 		}
@@ -195,6 +198,7 @@ func (m *workspaceModel) flatten(ws *workspace.Workspace, s workspace.Spec, defa
 	m.OIDCProviderARN = types.StringValue(ws.OIDCProviderARN)
 	m.ClusterRoleARN = types.StringValue(ws.ClusterRoleARN)
 	m.NodeRoleARN = types.StringValue(ws.NodeRoleARN)
+	m.WorkloadIdentity = types.StringValue(ws.WorkloadIdentity)
 	roles := map[string]attr.Value{}
 	for p, arn := range ws.WorkloadRoleARNs {
 		roles[p] = types.StringValue(arn)

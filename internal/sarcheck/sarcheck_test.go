@@ -268,6 +268,8 @@ func driveWorkspace(t *testing.T, asRole *lakesail.Client, wsSpec workspace.Spec
 	next.Tags = map[string]string{"team": "platform"}
 	next.GlueDatabases = []string{"analytics", "raw"}
 	next.LogRetentionDays = 90
+	// In place to EKS Pod Identity: the agent, the associations (with iam:PassRole), their reads and deletion.
+	next.WorkloadIdentity = workspace.WorkloadIdentityPodIdentity
 	if updated, err := workspace.New(asRole).Update(ctx, wsSpec, next, ws.Record()); err != nil {
 		t.Logf("UpdateWorkspace: %v", err)
 	} else {

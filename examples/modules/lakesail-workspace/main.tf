@@ -30,6 +30,8 @@ resource "lakesail_workspace" "this" {
     disk_size      = 50
   }
 
+  workload_identity = var.workload_identity
+
   glue_databases = var.catalogs
   tags           = var.tags
 }

@@ -41,6 +41,17 @@ variable "kubernetes_version" {
   default     = "1.33"
 }
 
+variable "workload_identity" {
+  description = "How pods become the workload roles: \"irsa\" (service-account annotations, through the cluster's OIDC provider) or \"pod_identity\" (EKS Pod Identity associations)."
+  type        = string
+  default     = "irsa"
+
+  validation {
+    condition     = contains(["irsa", "pod_identity"], var.workload_identity)
+    error_message = "workload_identity must be \"irsa\" or \"pod_identity\"."
+  }
+}
+
 variable "node_count" {
   description = "Desired size of the system node group (the maximum is twice that)."
   type        = number

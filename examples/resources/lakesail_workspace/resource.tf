@@ -58,6 +58,9 @@ resource "lakesail_workspace" "analytics" {
     coredns    = { configuration = jsonencode({ replicaCount = 2 }) }
   }
 
+  # EKS Pod Identity for the workload roles (the default is "irsa").
+  workload_identity = "pod_identity"
+
   glue_databases = ["analytics", "raw"]
 
   tags = {

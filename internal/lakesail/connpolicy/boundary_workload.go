@@ -76,9 +76,10 @@ func workloadBoundary(n names) iampolicy.Document {
 				"DescribeLaunchTemplateVersions", "GetInstanceTypesFromInstanceRequirements"),
 				"autoscaling:Describe*"),
 			list("*")),
-		// Nodes read their cluster; the autoscaler reads its node groups.
+		// Nodes read their cluster (and the EKS Pod Identity agent, as the node role, gets its
+		// pods' credentials from it); the autoscaler reads its node groups.
 		allow("NodesAndAutoscalerReadOwnClusters",
-			withPrefix("eks", "DescribeCluster", "DescribeNodegroup"),
+			append(withPrefix("eks", "DescribeCluster", "DescribeNodegroup"), "eks-auth:AssumeRoleForPodIdentity"),
 			list(n.clusterARN(), n.own("eks", "nodegroup/"+n.prefix()+"*/*/*"))),
 		// The cluster autoscaler changes only the Auto Scaling groups of this connection's
 		// managed node groups (EKS tags them eks:cluster-name).

@@ -11,7 +11,7 @@ import (
 
 // BundleVersion identifies the set of documents this package renders. Bump it whenever any
 // document changes; TestUnitBundleVersionBumped refuses a changed document under an old version.
-const BundleVersion = "5"
+const BundleVersion = "6"
 
 // Policy is one rendered document of a connection.
 type Policy struct {
@@ -75,7 +75,7 @@ var descriptions = map[PolicyKind]string{
 	KindNetworkCompute:    "LakeSail connection: elastic IPs, NAT gateways, security groups, and the KMS keys of networks and workspaces.",
 	KindNetworkManage:     "LakeSail connection: VPC, subnets, internet gateway, route tables, S3 gateway endpoint and the workspace bucket.",
 	KindIAMAndCloudwatch:  "LakeSail connection: workload roles bounded by WorkloadBoundary, EKS OIDC providers and service-linked roles, cluster log groups.",
-	KindCloudFormationAndObservabilityAndIdentity: "LakeSail connection: caller identity, quota and price reads, read-only inspection of the connection.",
+	KindCloudFormationAndObservabilityAndIdentity: "LakeSail connection: caller identity, quota and price reads, metrics in its own namespace, read-only inspection of the connection.",
 }
 
 // Build renders every document of a connection. It validates the spec and checks every

@@ -310,6 +310,7 @@ func (t *callTable) workspaceCalls() {
 	nodegroup := t.arn("eks", "nodegroup/"+t.cluster+"/system/7ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f")
 	addon := t.arn("eks", "addon/"+t.cluster+"/vpc-cni/5ac5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f")
 	accessEntry := t.arn("eks", "access-entry/"+t.cluster+"/role/"+t.n.account+"/"+t.n.roleName+"/9ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f")
+	podIdentity := t.arn("eks", "podidentityassociation/"+t.cluster+"/a-0a1b2c3d4e5f60718")
 	certificate := t.arn("acm", "certificate/12345678-1234-1234-1234-123456789012")
 	parameter := t.arn("ssm", "parameter/lakesail/"+t.n.id+"/ws00000001/konnectivity/server-key")
 	database := "lakesail_" + t.n.idLower + "_ws00000001"
@@ -329,6 +330,14 @@ func (t *callTable) workspaceCalls() {
 				"DescribeUpdate", "TagResource", "UntagResource")).
 		each("eks", addon, "workspace: vpc-cni, kube-proxy, coredns",
 			ops("DescribeAddon", "UpdateAddon", "DeleteAddon", "DescribeUpdate", "TagResource", "UntagResource"))
+	// Pod Identity (workload_identity = "pod_identity"): one association per workload role.
+	t.in(KindEKS, "EksManageConnectionClusters").
+		add("", "eks:CreatePodIdentityAssociation", cluster, "workspace with Pod Identity: each workload role's association", t.creating()).
+		add("", "eks:ListPodIdentityAssociations", cluster, "workspace with Pod Identity: find the associations (create, read, destroy)")
+	t.in(KindEKS, "EksManageConnectionNodegroupsAndAddons").
+		add("eks:CreatePodIdentityAssociation", "eks:TagResource", podIdentity, "workspace with Pod Identity: tags in the create call", t.creating()).
+		each("eks", podIdentity, "workspace with Pod Identity: read (drift), repair, tags, destroy",
+			ops("DescribePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation", "TagResource", "UntagResource"))
 	t.in(KindEKS, "EksManageConnectionAccessEntries").
 		each("eks", accessEntry, "workspace: cluster access for the connection role",
 			ops("DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy", "DisassociateAccessPolicy",
@@ -376,6 +385,11 @@ func (t *callTable) workspaceCalls() {
 	t.in(KindIAMAndCloudwatch, "IamPassNodeRolesToEksAndEc2").
 		add("eks:CreateNodegroup", "iam:PassRole", t.workloadRole, "workspace create: the node role",
 			kv{"iam:PassedToService": {"eks.amazonaws.com"}})
+	t.in(KindIAMAndCloudwatch, "IamPassWorkloadRolesToPodIdentity")
+	for _, op := range []string{"eks:CreatePodIdentityAssociation", "eks:UpdatePodIdentityAssociation"} {
+		t.add(op, "iam:PassRole", t.n.iam("role/"+t.cluster+"-storage"), "workspace with Pod Identity: the association's workload role",
+			kv{"iam:PassedToService": {"pods.eks.amazonaws.com"}, "iam:AssociatedResourceArn": {podIdentity}})
+	}
 	t.in(KindIAMAndCloudwatch, "IamCreateEksServiceLinkedRoles").
 		add("", "iam:CreateServiceLinkedRole", t.n.iam("role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS"),
 			"workspace create in a fresh account", kv{"iam:AWSServiceName": {"eks.amazonaws.com"}}).
@@ -424,6 +438,13 @@ func (t *callTable) identityCalls() {
 			ops("GetPolicy", "GetPolicyVersion"))
 	t.in(KindCloudFormationAndObservabilityAndIdentity, "LambdaReadCallbackFunction").
 		add("", "lambda:GetFunction", t.arn("lambda", "function:"+t.n.callbackFunction()), "connection verify (template path)")
+	// Made by LakeSail's control plane through the role, not by this library.
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudWatchPutConnectionMetricsHasNoResourceScope").
+		add("", "cloudwatch:PutMetricData", "*", "LakeSail control plane: emit the clusters' metrics",
+			kv{"cloudwatch:namespace": {t.n.metricNamespace()}})
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudWatchMetricReadsHaveNoResourceScope").
+		each("cloudwatch", "*", "LakeSail control plane: read the clusters' metrics",
+			ops("GetMetricData", "GetMetricStatistics", "ListMetrics"))
 }
 
 func (t *callTable) workloadCalls() []Call {
@@ -475,7 +496,8 @@ func (t *callTable) workloadCalls() []Call {
 				"DescribeScalingActivities", "DescribeTags"))
 	t.in(wb, "NodesAndAutoscalerReadOwnClusters").
 		add("", "eks:DescribeCluster", cluster, "nodes: bootstrap").
-		add("", "eks:DescribeNodegroup", nodegroup, "cluster autoscaler: node group templates")
+		add("", "eks:DescribeNodegroup", nodegroup, "cluster autoscaler: node group templates").
+		add("", "eks-auth:AssumeRoleForPodIdentity", cluster, "EKS Pod Identity agent (node role): credentials of the pods' workload roles", t.tagged())
 	t.in(wb, "AutoscalerResizesOwnNodeGroups").
 		each("autoscaling", asg, "cluster autoscaler: scale the system node group",
 			ops("SetDesiredCapacity", "TerminateInstanceInAutoScalingGroup"),

@@ -58,13 +58,16 @@ const (
 )
 
 // templateNames are the documents' strings as CloudFormation references: Fn::Sub resolves
-// them from the parameters and pseudo parameters when the stack is deployed.
+// them from the parameters and pseudo parameters when the stack is deployed. The connection id
+// is spelled out, as its lower-case form is: the template is rendered for one connection and its
+// parameter admits that id alone (AllowedValues), so a reference would only cost the documents
+// 13 to 19 characters at each of its ~80 uses, against TemplateBodyLimit.
 func templateNames(opts TemplateOptions) names {
 	return names{
 		partition: "${AWS::Partition}",
 		account:   "${AWS::AccountId}",
 		dnsSuffix: "${AWS::URLSuffix}",
-		id:        "${" + ParamConnectionID + "}",
+		id:        opts.ConnectionID,
 		idLower:   strings.ToLower(opts.ConnectionID),
 		roleName:  "${" + ParamRoleName + "}",
 		rolePath:  opts.RolePath,

@@ -63,6 +63,9 @@ var closureExceptions = []closureException{
 	{"ecr:GetAuthorizationToken", "", "no resource-level permission; a registry login token, images are authorized separately", nil},
 	{"cloudformation:DescribeStackDriftDetectionStatus", "", "no resource-level permission; the detection id is its input", nil},
 	{"logs:DescribeLogGroups", "", "authorized against every log group of the account whatever the name prefix asked", nil},
+	{"cloudwatch:GetMetricData", "", "no resource-level permission nor namespace key; reads any metric of the account (guide: residuals)", nil},
+	{"cloudwatch:GetMetricStatistics", "", "no resource-level permission nor namespace key; reads any metric of the account (guide: residuals)", nil},
+	{"cloudwatch:ListMetrics", "", "no resource-level permission nor namespace key; lists every metric of the account (guide: residuals)", nil},
 	// Creates without resource-level permissions: they make something new and change nothing
 	// that exists.
 	{"kms:CreateKey", "", "no resource-level permission; makes a new key (a single-region symmetric one)", nil},
@@ -242,7 +245,7 @@ func attackerContexts(action string, grants []iampolicy.Statement) []map[string]
 		contexts := []map[string][]string{{}}
 		for operator, keys := range s.Condition {
 			for key, values := range keys {
-				if isResourceFact(key) {
+				if isResourceFact(key) || targetKeys[key] != nil {
 					continue
 				}
 				choices := satisfying(operator, values)
@@ -352,8 +355,10 @@ func closure(t *testing.T, spec Spec, docs map[PolicyKind]*iampolicy.Document) [
 			act, _ := authref.Lookup(action)
 			contexts := attackerContexts(action, p.grants)
 			if act.Unscoped() {
-				if sid := allowedSomehow(decide, action, foreignResource{owner: "anyone", arn: "*"}, contexts); sid != "" {
-					out = append(out, closureViolation{p.name, action, "", "anyone", "*", sid})
+				for _, r := range unscopedTargets(spec, act) {
+					if sid := allowedSomehow(decide, action, r, contexts); sid != "" {
+						out = append(out, closureViolation{p.name, action, "", r.owner, r.arn, sid})
+					}
 				}
 				continue
 			}
@@ -364,6 +369,36 @@ func closure(t *testing.T, spec Spec, docs map[PolicyKind]*iampolicy.Document) [
 					}
 				}
 			}
+		}
+	}
+	return out
+}
+
+// targetKeys are condition keys that name what an action without resource types acts on, as an
+// ARN does for other actions: the request chooses them, but the closure tries the foreign values
+// (another connection's, the customer's, AWS's) in their place instead of the values a grant
+// admits, as it tries foreign resources.
+var targetKeys = map[string]func(n names) []foreignResource{
+	// PutMetricData's namespace: LakeSail/<ID> is the connection's.
+	"cloudwatch:namespace": func(n names) []foreignResource {
+		ns := func(owner, value string) foreignResource {
+			return foreignResource{owner: owner, arn: "*", facts: map[string][]string{"cloudwatch:namespace": {value}}}
+		}
+		return []foreignResource{
+			ns("customer", "Customer/App"), ns("other connection", "LakeSail/"+otherConnection),
+			ns("other connection", "LakeSail/"+otherConnection+"/"+n.id), ns("lookalike", "LakeSail/"+n.id+"X"),
+			ns("lookalike", "LakeSail/"+n.id+"/sub"), ns("AWS", "AWS/EC2"), ns("AWS", "AWS/EKS"),
+		}
+	},
+}
+
+// unscopedTargets are what an action without resource types is tried on: "*" with no target
+// key, and "*" with each foreign value of every target key the action has.
+func unscopedTargets(spec Spec, act authref.Action) []foreignResource {
+	out := []foreignResource{{owner: "anyone", arn: "*"}}
+	for _, key := range slices.Sorted(maps.Keys(targetKeys)) {
+		if act.HasConditionKey(key) {
+			out = append(out, targetKeys[key](namesFor(spec.withDefaults()))...)
 		}
 	}
 	return out
@@ -507,5 +542,40 @@ func TestUnitClosureFlagsBundle3(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("flagged: %s", strings.Join(slices.Compact(flagged), "\n"))
+	}
+}
+
+// TestUnitClosureFlagsWideMetricNamespaces: the check flags a PutMetricData grant wider than the
+// connection's namespace (a wildcard over LakeSail/*, or no namespace condition at all), so the
+// namespace targets can fail it.
+func TestUnitClosureFlagsWideMetricNamespaces(t *testing.T) {
+	spec := testSpec()
+	for _, tc := range []struct {
+		cond iampolicy.Conditions
+		want []string
+	}{
+		{cond("StringLike", "cloudwatch:namespace", "LakeSail/*"), []string{"other connection", "lookalike"}},
+		{nil, []string{"anyone", "customer", "other connection", "AWS"}},
+	} {
+		docs := bundleDocuments(mustBuild(t, spec))
+		doc := *docs[KindCloudFormationAndObservabilityAndIdentity]
+		doc.Statement = slices.Clone(doc.Statement)
+		for i, s := range doc.Statement {
+			if s.Sid == "CloudWatchPutConnectionMetricsHasNoResourceScope" {
+				doc.Statement[i].Condition = tc.cond
+			}
+		}
+		docs[KindCloudFormationAndObservabilityAndIdentity] = &doc
+		flagged := map[string]bool{}
+		for _, v := range closure(t, spec, docs) {
+			if _, ok := excepted(v); !ok && v.action == "cloudwatch:PutMetricData" {
+				flagged[v.owner] = true
+			}
+		}
+		for _, owner := range tc.want {
+			if !flagged[owner] {
+				t.Errorf("PutMetricData with condition %v: not flagged for %s's namespaces (flagged %v)", tc.cond, owner, flagged)
+			}
+		}
 	}
 }

@@ -2,13 +2,15 @@ package connpolicy
 
 import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
-// policyEKS: the workspace's EKS cluster with its node groups, add-ons and access entries,
+// policyEKS: the workspace's EKS cluster with its node groups, add-ons, access entries and Pod
+// Identity associations,
 // and the cluster's satellites: the Konnectivity TLS material in SSM, the session NLB's ACM
 // certificate and the workspace's Glue database.
 func policyEKS(n names) iampolicy.Document {
 	nodegroups := n.own("eks", "nodegroup/"+n.prefix()+"*/*/*")
 	addons := n.own("eks", "addon/"+n.prefix()+"*/*/*")
 	accessEntries := n.own("eks", "access-entry/"+n.prefix()+"*/*")
+	podIdentityAssociations := n.own("eks", "podidentityassociation/"+n.prefix()+"*/*")
 	certificate := n.own("acm", "certificate/*")
 	glueDatabase := n.own("glue", "database/lakesail_"+n.idLower+"_*")
 	return document(
@@ -20,13 +22,17 @@ func policyEKS(n names) iampolicy.Document {
 		allow("EksManageConnectionClusters",
 			withPrefix("eks", "DescribeCluster", "UpdateClusterConfig", "UpdateClusterVersion",
 				"DescribeUpdate", "DeleteCluster", "TagResource", "UntagResource",
-				"CreateNodegroup", "CreateAddon", "CreateAccessEntry"),
+				"CreateNodegroup", "CreateAddon", "CreateAccessEntry",
+				"CreatePodIdentityAssociation", "ListPodIdentityAssociations"),
 			list(n.clusterARN())),
+		// The clusters' node groups, add-ons and Pod Identity associations (an association's
+		// role is passed under IamPassWorkloadRolesToPodIdentity).
 		allow("EksManageConnectionNodegroupsAndAddons",
 			withPrefix("eks", "DescribeNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion",
 				"DeleteNodegroup", "DescribeAddon", "UpdateAddon", "DeleteAddon",
-				"DescribeUpdate", "TagResource", "UntagResource"),
-			list(nodegroups, addons)),
+				"DescribeUpdate", "TagResource", "UntagResource",
+				"DescribePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation"),
+			list(nodegroups, addons, podIdentityAssociations)),
 		// Access entries of the connection's clusters (associating an access policy is
 		// authorized on the entry alone).
 		allow("EksManageConnectionAccessEntries",

@@ -42,7 +42,7 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 				"TagRole", "UntagRole", "DeleteRole"),
 			list(roles)),
 		// Each role only to the service that runs it: the cluster role to EKS, the node role
-		// to EKS (managed node groups) and EC2 (instance profiles). Pod roles are never passed.
+		// to EKS (managed node groups) and EC2 (instance profiles).
 		allow("IamPassClusterRolesToEks",
 			list("iam:PassRole"),
 			list(n.iam("role/"+n.prefix()+"*-cluster")),
@@ -51,6 +51,12 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 			list("iam:PassRole"),
 			list(n.iam("role/"+n.prefix()+"*-node")),
 			cond("StringEquals", "iam:PassedToService", "eks.amazonaws.com", n.servicePrincipal("ec2"))),
+		// Workload roles only to EKS Pod Identity (an association names the role); the explicit
+		// deny keeps the connection and callback roles out of reach.
+		allow("IamPassWorkloadRolesToPodIdentity",
+			list("iam:PassRole"),
+			list(roles),
+			cond("StringEquals", "iam:PassedToService", "pods.eks.amazonaws.com")),
 		allow("IamCreateEksServiceLinkedRoles",
 			list("iam:CreateServiceLinkedRole"),
 			list(n.iam("role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS"),

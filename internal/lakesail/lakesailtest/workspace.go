@@ -77,10 +77,10 @@ func poll(ctx context.Context, done func() (bool, error)) error {
 	return errors.New("timed out")
 }
 
-// WorkspaceLeftovers lists, as the administrator, every IAM role, OIDC provider, SSM parameter,
-// ACM certificate, Glue database, log group and launch template whose name or tags belong to the
-// workspace (cluster name lakesail-<connection>-<workspace>), and every instance, volume and
-// network interface tagged with it.
+// WorkspaceLeftovers lists, as the administrator, every EKS cluster, IAM role, OIDC provider, SSM
+// parameter, ACM certificate, Glue database, log group and launch template whose name or tags
+// belong to the workspace (cluster name lakesail-<connection>-<workspace>), and every instance,
+// volume, network interface and Pod Identity association tagged with it.
 func WorkspaceLeftovers(ctx context.Context, cfg aws.Config, connectionID, workspaceID string) ([]string, error) {
 	clusterName := "lakesail-" + connectionID + "-" + workspaceID
 	var out []string
@@ -189,6 +189,31 @@ func WorkspaceLeftovers(ctx context.Context, cfg aws.Config, connectionID, works
 	}
 	for _, ni := range interfaces.NetworkInterfaces {
 		out = append(out, "network interface "+aws.ToString(ni.NetworkInterfaceId))
+	}
+	// The cluster (its add-ons and Pod Identity associations go with it), and any association
+	// tagged with the workspace in another cluster.
+	eksAPI := eks.NewFromConfig(cfg)
+	clusters, err := eksAPI.ListClusters(ctx, &eks.ListClustersInput{})
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range clusters.Clusters {
+		if name == clusterName {
+			out = append(out, "EKS cluster "+name)
+		}
+		associations, err := eksAPI.ListPodIdentityAssociations(ctx, &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(name)})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range associations.Associations {
+			got, err := eksAPI.DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{ClusterName: aws.String(name), AssociationId: a.AssociationId})
+			if err != nil {
+				return nil, err
+			}
+			if got.Association.Tags["LakeSail-Workspace"] == workspaceID {
+				out = append(out, "Pod Identity association "+aws.ToString(a.AssociationArn))
+			}
+		}
 	}
 	slices.Sort(out)
 	return out, nil

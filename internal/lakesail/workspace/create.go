@@ -61,6 +61,20 @@ type Workspace struct {
 	SystemNodeGroup *NodeGroupSpec
 	// Addons are the spec's add-ons that exist, with their versions.
 	Addons map[string]AddonState
+	// WorkloadIdentity is how the workspace's pods become their roles, WorkloadIdentityIRSA or
+	// WorkloadIdentityPodIdentity: the spec's, or for an import the one found (Pod Identity when
+	// the workload service accounts have associations). With Pod Identity, a role whose
+	// association is missing or names another role, or every role when the agent add-on is gone,
+	// is left out of WorkloadRoleARNs.
+	WorkloadIdentity string
+	// PodIdentityAssociations are the Pod Identity associations' ARNs by purpose, of those that
+	// name the purpose's role (Pod Identity only).
+	PodIdentityAssociations map[string]string
+	// agent is the Pod Identity agent add-on when the spec runs it without listing it.
+	agent                *AddonState
+	podIdentityAgentRuns bool
+	agentARN             string
+	agentTags            map[string]string
 	// Tags are the cluster's tags.
 	Tags map[string]string
 	// Drift describes, in words, every difference from the spec.
@@ -171,7 +185,7 @@ func (c *Client) createWorkspace(ctx context.Context, s Spec, p *progress) error
 	if err != nil {
 		return err
 	}
-	issuer := cluster.issuer
+	issuer, clusterARN := cluster.issuer, aws.ToString(cluster.raw.Arn)
 	p.set(func(r *Record) { r.OIDCProviderARN = s.OIDCProviderARN(issuer) })
 
 	gctx := ctx
@@ -180,10 +194,13 @@ func (c *Client) createWorkspace(ctx context.Context, s Spec, p *progress) error
 		if err := c.ensureOIDCProvider(gctx, s, issuer); err != nil {
 			return err
 		}
-		for _, r := range s.workloadRoles(issuer) {
+		for _, r := range s.workloadRoles(issuer, clusterARN) {
 			if err := c.ensureRole(gctx, s, r); err != nil {
 				return err
 			}
+		}
+		if s.PodIdentity() {
+			return c.ensureAssociations(gctx, s)
 		}
 		return nil
 	})

@@ -20,8 +20,8 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
-// Delete removes everything a workspace owns in dependency order: add-ons and the node
-// group, the cluster, the node group's launch template, the OIDC provider, the roles, the parameters, the certificate, the log
+// Delete removes everything a workspace owns in dependency order: add-ons, Pod Identity
+// associations and the node group, the cluster, the node group's launch template, the OIDC provider, the roles, the parameters, the certificate, the log
 // group, the Glue databases and the subnets' cluster tag. Each step treats "already gone" as done, so a delete after a
 // failed create or a failed delete finishes the job. The network (and its bucket) is not touched.
 //
@@ -130,8 +130,12 @@ func (c *Client) deleteCluster(ctx context.Context, s Spec, cluster *ekstypes.Cl
 	}
 	if cluster.Status != ekstypes.ClusterStatusDeleting {
 		group, gctx := errgroup.WithContext(ctx)
-		for _, name := range sortedMapKeys(s.Addons) {
+		for _, name := range sortedMapKeys(s.effectiveAddons()) {
 			group.Go(func() error { return c.deleteAddon(gctx, s, name) })
+		}
+		if s.PodIdentity() {
+			// Before the roles they name (EKS would also delete them with the cluster).
+			group.Go(func() error { return c.deleteAssociations(gctx, s) })
 		}
 		group.Go(func() error { return c.deleteNodeGroup(gctx, s) })
 		if err := group.Wait(); err != nil {

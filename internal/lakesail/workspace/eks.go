@@ -317,13 +317,15 @@ func (c *Client) resolveAddonVersion(ctx context.Context, name string, a AddonSp
 	return c.latestAddonVersion(ctx, name, kubernetesVersion)
 }
 
-// ensureAddons creates missing add-ons and updates those whose version or configuration differs
-// from the spec (current holds the observed ones), then waits for all of them together.
+// ensureAddons creates missing add-ons (the spec's, with the Pod Identity agent when the spec
+// uses it) and updates those whose version or configuration differs from the spec (current holds
+// the observed ones), then waits for all of them together.
 func (c *Client) ensureAddons(ctx context.Context, s Spec, kubernetesVersion string, current map[string]AddonState) error {
 	api := c.EKS()
 	var changed []string
-	for _, name := range sortedMapKeys(s.Addons) {
-		spec := s.Addons[name]
+	addons := s.effectiveAddons()
+	for _, name := range sortedMapKeys(addons) {
+		spec := addons[name]
 		version, err := c.resolveAddonVersion(ctx, name, spec, kubernetesVersion)
 		if err != nil {
 			return err

@@ -22,6 +22,8 @@ type workspaceRole struct {
 	Managed  []string          // AWS-managed policy names, all from connpolicy.AllowedAWSManagedPolicies
 	Inline   map[string]string // inline policy name -> document
 	Describe string
+	// PodIdentity: a workload role that trusts EKS Pod Identity rather than the OIDC provider.
+	PodIdentity bool
 }
 
 // inlinePolicyName is the name of the single inline policy a workload role carries.
@@ -63,7 +65,31 @@ func (s Spec) workloadTrust(issuerURL, purpose string) string {
 	})
 }
 
-// workloadPolicy is what each IRSA role may do (WorkloadBoundary caps it further).
+// podIdentityService is the service principal EKS Pod Identity assumes roles as.
+const podIdentityService = "pods.eks.amazonaws.com"
+
+// podIdentityTrust admits EKS Pod Identity (sts:AssumeRole, and sts:TagSession for the session
+// tags it always adds) for exactly one service account of the workspace's cluster: the EKS User
+// Guide (pod-id-role.html) scopes a Pod Identity role with the session tags EKS Pod Identity sets
+// (aws:RequestTag/eks-cluster-arn, kubernetes-namespace, kubernetes-service-account), and
+// aws:SourceAccount keeps another account's EKS from using the role (the confused deputy).
+// Without the tags (an association with session tags disabled) the role cannot be assumed.
+func (s Spec) podIdentityTrust(clusterARN, purpose string) string {
+	sa := workloadServiceAccounts[purpose]
+	return policyJSON(map[string]any{
+		"Effect":    "Allow",
+		"Principal": map[string]any{"Service": podIdentityService},
+		"Action":    []string{"sts:AssumeRole", "sts:TagSession"},
+		"Condition": map[string]any{"StringEquals": map[string]any{
+			"aws:SourceAccount":                         s.AccountID,
+			"aws:RequestTag/eks-cluster-arn":            clusterARN,
+			"aws:RequestTag/kubernetes-namespace":       sa.Namespace,
+			"aws:RequestTag/kubernetes-service-account": sa.Name,
+		}},
+	})
+}
+
+// workloadPolicy is what each workload role may do (WorkloadBoundary caps it further).
 func (s Spec) workloadPolicy(purpose string) string {
 	arn := func(service, resource string) string {
 		return "arn:" + s.partition() + ":" + service + ":*:" + s.AccountID + ":" + resource
@@ -126,12 +152,17 @@ func (s Spec) baseRoles() []workspaceRole {
 	}
 }
 
-// workloadRoles are the IRSA roles, which need the cluster's issuer.
-func (s Spec) workloadRoles(issuerURL string) []workspaceRole {
+// workloadRoles are the workload roles, which trust the cluster's issuer (IRSA) or EKS Pod
+// Identity for the cluster (its ARN).
+func (s Spec) workloadRoles(issuerURL, clusterARN string) []workspaceRole {
 	var out []workspaceRole
 	for _, purpose := range WorkloadPurposes() {
+		trust := s.workloadTrust(issuerURL, purpose)
+		if s.PodIdentity() {
+			trust = s.podIdentityTrust(clusterARN, purpose)
+		}
 		out = append(out, workspaceRole{Name: s.WorkloadRoleName(purpose), Purpose: purpose,
-			Trust:    s.workloadTrust(issuerURL, purpose),
+			Trust: trust, PodIdentity: s.PodIdentity(),
 			Inline:   map[string]string{inlinePolicyName: s.workloadPolicy(purpose)},
 			Describe: purpose + " pods (" + WorkloadServiceAccount(purpose) + ") of LakeSail workspace " + s.WorkspaceID})
 	}
@@ -255,7 +286,9 @@ func (c *Client) observeRole(ctx context.Context, s Spec, r workspaceRole) (*rol
 }
 
 func trustSubject(r workspaceRole) string {
-	if sa, ok := workloadServiceAccounts[r.Purpose]; ok {
+	if sa, ok := workloadServiceAccounts[r.Purpose]; ok && r.PodIdentity {
+		return "service account " + sa.Namespace + "/" + sa.Name + " of the cluster through EKS Pod Identity"
+	} else if ok {
 		return "service account " + sa.Namespace + "/" + sa.Name + " through the cluster's OIDC provider"
 	}
 	return "its AWS service"

@@ -68,6 +68,15 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 	if imported {
 		s.Network.KMSKeyARN = w.Network.KMSKeyARN
 		w.ImportedGlueDatabases = s.GlueDatabases
+		// An import knows no mechanism: the workspace uses Pod Identity when its service
+		// accounts have associations.
+		pods, err := c.hasAssociations(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		if pods {
+			s.WorkloadIdentity = WorkloadIdentityPodIdentity
+		}
 	}
 	w.LogTypes = enabledLogTypes(cluster.Logging)
 	w.compareCluster(s)
@@ -100,8 +109,12 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 	}
 	group.Go(func() error { return c.readLogGroup(gctx, s, w, drift) })
 	roles := s.baseRoles()
-	if w.OIDCIssuerURL != "" {
-		roles = append(roles, s.workloadRoles(w.OIDCIssuerURL)...)
+	if w.OIDCIssuerURL != "" || s.PodIdentity() {
+		roles = append(roles, s.workloadRoles(w.OIDCIssuerURL, w.ClusterARN)...)
+	}
+	w.WorkloadIdentity = s.workloadIdentity()
+	if s.PodIdentity() {
+		group.Go(func() error { return c.readPodIdentity(gctx, s, w, drift) })
 	}
 	for _, r := range roles {
 		group.Go(func() error { return c.readRole(gctx, s, w, r, &mu, drift) })
@@ -132,6 +145,9 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 			s.SystemNodeGroup.InstanceTypes = template.instanceTypes(w.SystemNodeGroup.InstanceTypes)
 			s.SystemNodeGroup.DiskSize = template.diskSize(w.SystemNodeGroup.AMIType)
 		}
+	}
+	if s.PodIdentity() {
+		w.prunePodIdentityRoles()
 	}
 	w.compareLaunchTemplate(s, nodeGroup, template)
 	slices.Sort(w.Drift)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -114,8 +115,19 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s Spec, current *Wo
 		}
 		p.set(func(r *Record) { r.OIDCProviderARN = s.OIDCProviderARN(current.OIDCIssuerURL) })
 	}
-	for _, r := range s.workloadRoles(current.OIDCIssuerURL) {
+	if prior.PodIdentity() && !s.PodIdentity() {
+		// Back to IRSA: the associations go before the roles stop trusting EKS Pod Identity.
+		if err := c.deleteAssociations(ctx, s); err != nil {
+			return err
+		}
+	}
+	for _, r := range s.workloadRoles(current.OIDCIssuerURL, current.ClusterARN) {
 		if err := c.ensureRoleState(ctx, s, r, current); err != nil {
+			return err
+		}
+	}
+	if s.PodIdentity() {
+		if err := c.ensureAssociations(ctx, s); err != nil {
 			return err
 		}
 	}
@@ -174,11 +186,16 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s Spec, current *Wo
 		return err
 	}
 	// Add-ons after the node group, against the version the control plane now runs.
-	if err := c.ensureAddons(ctx, s, s.KubernetesVersion, current.Addons); err != nil {
+	have := current.Addons
+	if current.agent != nil {
+		have = maps.Clone(current.Addons)
+		have[PodIdentityAgentAddon] = *current.agent
+	}
+	if err := c.ensureAddons(ctx, s, s.KubernetesVersion, have); err != nil {
 		return err
 	}
-	for name := range prior.Addons {
-		if _, keep := s.Addons[name]; keep {
+	for name := range prior.effectiveAddons() {
+		if _, keep := s.effectiveAddons()[name]; keep {
 			continue
 		}
 		if err := c.deleteAddon(ctx, s, name); err != nil {
@@ -289,6 +306,9 @@ func (c *Client) updateClusterTags(ctx context.Context, s Spec, current *Workspa
 			}
 			return c.tagEKSResource(gctx, aws.ToString(addon.AddonArn), addon.Tags, tags)
 		})
+	}
+	if current.agent != nil {
+		group.Go(func() error { return c.tagEKSResource(gctx, current.agentARN, current.agentTags, tags) })
 	}
 	for _, name := range current.SSMParameterNames {
 		group.Go(func() error { return c.tagParameter(gctx, s, name) })

@@ -19,7 +19,23 @@ const TagWorkspace = "LakeSail-Workspace"
 // AddonLatest asks for the newest add-on version that runs on the cluster's Kubernetes version.
 const AddonLatest = "latest"
 
-// Workload purposes: each is an IRSA role trusted by one Kubernetes service account.
+// Workload identity mechanisms: how pods become their workload roles.
+const (
+	// WorkloadIdentityIRSA: IAM roles for service accounts, through the cluster's OIDC provider
+	// (sts:AssumeRoleWithWebIdentity). The default.
+	WorkloadIdentityIRSA = "irsa"
+	// WorkloadIdentityPodIdentity: EKS Pod Identity, through the eks-pod-identity-agent add-on
+	// and one Pod Identity association per workload role (eks-auth:AssumeRoleForPodIdentity).
+	WorkloadIdentityPodIdentity = "pod_identity"
+)
+
+// WorkloadIdentities are the accepted values of Spec.WorkloadIdentity.
+var WorkloadIdentities = []string{WorkloadIdentityIRSA, WorkloadIdentityPodIdentity}
+
+// PodIdentityAgentAddon is the add-on that serves Pod Identity credentials on every node.
+const PodIdentityAgentAddon = "eks-pod-identity-agent"
+
+// Workload purposes: each is a role trusted by one Kubernetes service account.
 const (
 	PurposeStorage     = "storage"
 	PurposeLogging     = "logging"
@@ -88,6 +104,9 @@ type Spec struct {
 	LogRetentionDays     int
 	SystemNodeGroup      NodeGroupSpec
 	Addons               map[string]AddonSpec
+	// WorkloadIdentity is how pods become their workload roles: WorkloadIdentityIRSA (also when
+	// empty) or WorkloadIdentityPodIdentity.
+	WorkloadIdentity string
 	// GlueDatabases are catalog names; each becomes lakesail_<conn>_<ws>_<name>.
 	GlueDatabases []string
 	// Tags are extra tags; the LakeSail tags win over them.
@@ -189,6 +208,9 @@ func (s Spec) Validate() error {
 	if ng.DiskSize < 20 {
 		bad("system_node_group.disk_size", "must be at least 20 GiB, got %d", ng.DiskSize)
 	}
+	if s.WorkloadIdentity != "" && !slices.Contains(WorkloadIdentities, s.WorkloadIdentity) {
+		bad("workload_identity", "must be %q or %q, got %q", WorkloadIdentityIRSA, WorkloadIdentityPodIdentity, s.WorkloadIdentity)
+	}
 	for name := range s.Addons {
 		if !addonNamePattern.MatchString(name) {
 			bad("addons", "%q is not an EKS add-on name", name)
@@ -213,6 +235,40 @@ func joinInts(values []int) string {
 		out[i] = strconv.Itoa(v)
 	}
 	return strings.Join(out, ", ")
+}
+
+// PodIdentity tells whether the spec's pods use EKS Pod Identity.
+func (s Spec) PodIdentity() bool { return s.WorkloadIdentity == WorkloadIdentityPodIdentity }
+
+// workloadIdentity is the spec's mechanism, with the default made explicit.
+func (s Spec) workloadIdentity() string {
+	if s.WorkloadIdentity == "" {
+		return WorkloadIdentityIRSA
+	}
+	return s.WorkloadIdentity
+}
+
+// effectiveAddons are the add-ons the cluster runs: the spec's, and with Pod Identity the
+// agent (at AddonLatest unless the spec names it itself).
+func (s Spec) effectiveAddons() map[string]AddonSpec {
+	if !s.PodIdentity() {
+		return s.Addons
+	}
+	if _, listed := s.Addons[PodIdentityAgentAddon]; listed {
+		return s.Addons
+	}
+	out := maps.Clone(s.Addons)
+	if out == nil {
+		out = map[string]AddonSpec{}
+	}
+	out[PodIdentityAgentAddon] = AddonSpec{Version: AddonLatest}
+	return out
+}
+
+// implicitAgent tells whether the Pod Identity agent is the spec's add-on without being listed.
+func (s Spec) implicitAgent() bool {
+	_, listed := s.Addons[PodIdentityAgentAddon]
+	return s.PodIdentity() && !listed
 }
 
 // policySpec is the connection's naming context.
@@ -323,7 +379,7 @@ func (s Spec) WorkspaceTags() map[string]string {
 	return tags
 }
 
-// serviceAccount is the Kubernetes service account an IRSA role trusts.
+// serviceAccount is the Kubernetes service account a workload role trusts.
 type serviceAccount struct{ Namespace, Name string }
 
 // workloadServiceAccounts: the only service account each IRSA role admits.
@@ -336,7 +392,7 @@ var workloadServiceAccounts = map[string]serviceAccount{
 // WorkloadPurposes lists the IRSA purposes in creation order.
 func WorkloadPurposes() []string { return []string{PurposeStorage, PurposeLogging, PurposeAutoscaling} }
 
-// WorkloadServiceAccount is the namespace/name the IRSA role of a purpose trusts.
+// WorkloadServiceAccount is the namespace/name the workload role of a purpose trusts.
 func WorkloadServiceAccount(purpose string) string {
 	sa := workloadServiceAccounts[purpose]
 	return sa.Namespace + "/" + sa.Name

@@ -12,6 +12,7 @@ func Service() *core.Service {
 		ec2AZSpecs(), ec2VpcSpecs(), ec2SubnetSpecs(), ec2IGWSpecs(), ec2AddressSpecs(), ec2NATSpecs(),
 		ec2RouteTableSpecs(), ec2RouteSpecs(), ec2SecurityGroupSpecs(), ec2SGRuleSpecs(), ec2EndpointSpecs(),
 		ec2TagSpecs(), ec2NetworkACLSpecs(), ec2PrefixListSpecs(), ec2NetworkExtraSpecs(), ec2LaunchTemplateSpecs(), ec2InstanceSpecs(), ec2VolumeSpecs(),
+		ec2FleetSpecs(), ec2CatalogSpecs(),
 	} {
 		for _, sp := range group {
 			s.Add(sp.op())

@@ -45,6 +45,8 @@ func ec2NotFound(typ, id string) *core.APIError {
 		return core.NewError("InvalidVolume.NotFound", 400, "The volume '%s' does not exist.", id)
 	case "network-interface":
 		return core.NewError("InvalidNetworkInterfaceID.NotFound", 400, "The networkInterface ID '%s' does not exist", id)
+	case "fleet":
+		return core.NewError("InvalidFleetId.NotFound", 400, "The fleet ID '%s' does not exist", id)
 	case "route-table-association":
 		return core.NewError("InvalidAssociationID.NotFound", 400, "The association ID '%s' does not exist", id)
 	}

@@ -14,20 +14,21 @@ import (
 // ec2NetworkInterface), made with it and deleted when it terminates.
 type ec2Instance struct {
 	ec2Meta
-	owner, reservation   string
-	imageID, instType    string
-	keyName              string
-	subnet, vpc, zone    string
-	groups               []string
-	launchTemplate       string // id ("" when launched without one)
-	launchTemplateVer    int
-	privateIP            string
-	volumeID, eniID      string
-	rootDevice           string
-	httpTokens           string // metadata options: "optional" | "required"
-	hopLimit             int    // HttpPutResponseHopLimit
-	state                string // "running" | "terminated"
-	launched, terminated time.Time
+	owner, reservation    string
+	imageID, instType     string
+	keyName               string
+	subnet, vpc, zone     string
+	groups                []string
+	launchTemplate        string // id ("" when launched without one)
+	launchTemplateVer     int
+	privateIP             string
+	volumeID, eniID       string
+	rootDevice            string
+	httpTokens            string // metadata options: "optional" | "required"
+	hopLimit              int    // HttpPutResponseHopLimit
+	profileARN, profileID string // its IAM instance profile, when IAM was asked (CreateFleet)
+	state                 string // "running" | "terminated"
+	launched, terminated  time.Time
 }
 
 func (*ec2Instance) kind() string { return "instance" }
@@ -446,7 +447,14 @@ type ec2InstanceXML struct {
 	BlockDevices     ec2Set[ec2BlockDeviceXML] `xml:"blockDeviceMapping"`
 	Interfaces       ec2Set[ec2InstanceENIXML] `xml:"networkInterfaceSet"`
 	MetadataOptions  ec2MetadataOptionsXML     `xml:"metadataOptions"`
+	IamProfile       *ec2InstanceProfileXML    `xml:"iamInstanceProfile,omitempty"`
 	TagSet           ec2Set[ec2TagXML]         `xml:"tagSet"`
+}
+
+// ec2InstanceProfileXML is an instance's iamInstanceProfile.
+type ec2InstanceProfileXML struct {
+	Arn string `xml:"arn"`
+	ID  string `xml:"id"`
 }
 
 // ec2MetadataOptionsXML is an instance's metadataOptions.
@@ -497,6 +505,9 @@ func (s *ec2State) instanceXML(in *ec2Instance) ec2InstanceXML {
 		BlockDevices: ec2Set[ec2BlockDeviceXML]{}, Interfaces: ec2Set[ec2InstanceENIXML]{},
 		MetadataOptions: ec2MetadataOptionsXML{State: "applied", HTTPTokens: in.httpTokens, HopLimit: in.hopLimit, HTTPEndpoint: "enabled"}}
 	x.Placement.Zone = in.zone
+	if in.profileARN != "" {
+		x.IamProfile = &ec2InstanceProfileXML{Arn: in.profileARN, ID: in.profileID}
+	}
 	if in.state != "terminated" {
 		bd := ec2BlockDeviceXML{DeviceName: in.rootDevice}
 		bd.Ebs.VolumeID, bd.Ebs.Status, bd.Ebs.AttachTime, bd.Ebs.DeleteOnTermination = in.volumeID, "attached", ec2Time(in.launched), true

@@ -24,7 +24,7 @@ type ec2State struct {
 	sgs     map[string]*ec2SecurityGroup
 	vpces   map[string]*ec2Endpoint
 	acls    map[string]*ec2NetworkACL
-	compute map[string]ec2Object // launch templates, instances, their volumes and interfaces (ec2_launch_templates.go, ec2_instances.go, ec2_volumes.go, ec2_network_extra.go)
+	compute map[string]ec2Object // launch templates, instances, their volumes and interfaces, fleets (ec2_launch_templates.go, ec2_instances.go, ec2_volumes.go, ec2_network_extra.go, ec2_fleets.go)
 	tokens  map[string]string    // ClientToken -> id of what it created (idempotent creates)
 }
 
@@ -80,7 +80,7 @@ func ec2TypeOfID(id string) string {
 	return map[string]string{
 		"vpc": "vpc", "subnet": "subnet", "igw": "internet-gateway", "eipalloc": "elastic-ip", "nat": "natgateway",
 		"rtb": "route-table", "sg": "security-group", "vpce": "vpc-endpoint", "acl": "network-acl",
-		"lt": "launch-template", "i": "instance", "vol": "volume", "eni": "network-interface",
+		"lt": "launch-template", "i": "instance", "vol": "volume", "eni": "network-interface", "fleet": "fleet",
 	}[prefix]
 }
 
@@ -124,7 +124,7 @@ func (s *ec2State) object(id string) ec2Object {
 		if v := s.acls[id]; v != nil {
 			obj = v
 		}
-	case "launch-template", "instance", "volume", "network-interface":
+	case "launch-template", "instance", "volume", "network-interface", "fleet":
 		obj = s.compute[id]
 	}
 	return obj

@@ -18,15 +18,14 @@ import (
 // in the same VPC, the node role in an instance profile and another role in another profile,
 // and a session whose policy is Karpenter's controller policy scoped to the workspace.
 type karpenterEnv struct {
-	root, karpenter           *ec2.Client
-	subnet, customerSubnet    string
-	group, customerGroup      string
-	nodeRole                  string
-	scope                     emutest.KarpenterScope
-	templateTags              []string // Karpenter's and the workspace's
-	image                     string
-	fleetTags                 []ec2types.TagSpecification
-	customerTemplateGroupData []string
+	root, karpenter        *ec2.Client
+	subnet, customerSubnet string
+	group, customerGroup   string
+	nodeRole               string
+	scope                  emutest.KarpenterScope
+	templateTags           []string // Karpenter's and the workspace's
+	image                  string
+	fleetTags              []ec2types.TagSpecification
 }
 
 const (

@@ -35,6 +35,9 @@ type Options struct {
 	WaitMaxDelay time.Duration
 	// Logger hears the progress of long operations (creates, deletes, waits); nil discards it.
 	Logger Logger
+	// Now is the clock certificates are issued by and their renewal is judged against; nil is
+	// time.Now. Tests set the emulator's clock, which they move forward.
+	Now func() time.Time
 }
 
 // Client is the library's entry point, built once from the customer's AWS configuration.
@@ -129,6 +132,14 @@ func (c *Client) stsIdentityLocked(ctx context.Context) (Identity, error) {
 
 // Partition is the AWS partition of the client's account ("aws", "aws-cn", "aws-us-gov").
 func (c *Client) Partition() string { return c.opts.Partition }
+
+// Now is the time on the client's clock (Options.Now, else the system's).
+func (c *Client) Now() time.Time {
+	if now := c.options().Now; now != nil {
+		return now()
+	}
+	return time.Now()
+}
 
 // Region is the region the client works in.
 func (c *Client) Region() string { return c.Cfg.Region }

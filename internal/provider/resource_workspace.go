@@ -183,7 +183,30 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if state == nil || state.OIDCProviderARN.ValueString() == "" {
 		plan.OIDCProviderARN = types.StringUnknown()
 	}
+	if state != nil && r.data != nil && certificateRenewalDue(*state, plan, r.data.client.Now()) {
+		// The renewal is the change: apply re-imports new material into the same ARN.
+		tflog.Info(ctx, "the session certificate is due for renewal", map[string]any{
+			"not_after": state.CertificateNotAfter.ValueString(), "renewal_days": plan.CertificateRenewal.ValueInt64()})
+		plan.CertificateNotAfter = types.StringUnknown()
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// certificateRenewalDue tells whether the session certificate recorded in state expires within
+// the planned certificate_renewal_days of now (the provider's clock: the library client's).
+func certificateRenewalDue(state, plan workspaceModel, now time.Time) bool {
+	if plan.CertificateRenewal.IsUnknown() || state.CertificateARN.ValueString() == "" {
+		return false
+	}
+	notAfter, err := time.Parse(time.RFC3339, state.CertificateNotAfter.ValueString())
+	if err != nil {
+		return false // unknown (e.g. a state written before the attribute existed): the next refresh records it
+	}
+	days := int(plan.CertificateRenewal.ValueInt64())
+	if plan.CertificateRenewal.IsNull() {
+		days = workspace.DefaultCertificateRenewalDays
+	}
+	return workspace.CertificateRenewalDue(notAfter, now, days)
 }
 
 // validate reports the library's plan-time checks on the attribute they concern.
@@ -261,7 +284,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 // markUnknownAsEmpty sets computed values AWS has not chosen yet to "" for the saved state.
 func (m *workspaceModel) markUnknownAsEmpty() {
 	for _, v := range []*types.String{&m.ClusterARN, &m.Endpoint, &m.CertificateAuthority, &m.OIDCIssuerURL, &m.OIDCProviderARN, &m.CertificateARN,
-		&m.PlatformID, &m.PlatformStatus, &m.PlatformStatusMessage} {
+		&m.CertificateNotAfter, &m.PlatformID, &m.PlatformStatus, &m.PlatformStatusMessage} {
 		if v.IsUnknown() {
 			*v = types.StringValue("")
 		}
@@ -379,6 +402,9 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// ModifyPlan left the recorded certificate_not_after unknown: the certificate is due for
+	// renewal (a state without the attribute plans it unknown too, and is not renewed).
+	spec.RenewCertificate = plan.CertificateNotAfter.IsUnknown() && !state.CertificateNotAfter.IsNull() && state.CertificateNotAfter.ValueString() != ""
 	ws, err := workspace.New(asRole).Update(ctx, prior, spec, recordOf(state))
 	if err != nil {
 		made, ok := lakesail.RecordOf[workspace.Progress](err)

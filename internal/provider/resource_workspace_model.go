@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -37,6 +38,7 @@ type workspaceModel struct {
 	PublicAccessCIDRs     types.Set      `tfsdk:"public_access_cidrs"`
 	LogTypes              types.Set      `tfsdk:"log_types"`
 	LogRetentionDays      types.Int64    `tfsdk:"log_retention_days"`
+	CertificateRenewal    types.Int64    `tfsdk:"certificate_renewal_days"`
 	SystemNodeGroup       types.Object   `tfsdk:"system_node_group"`
 	Addons                types.Map      `tfsdk:"addons"`
 	GlueDatabases         types.Set      `tfsdk:"glue_databases"`
@@ -54,6 +56,7 @@ type workspaceModel struct {
 	LogGroupName          types.String   `tfsdk:"log_group_name"`
 	NodeLaunchTemplate    types.String   `tfsdk:"node_launch_template_name"`
 	CertificateARN        types.String   `tfsdk:"certificate_arn"`
+	CertificateNotAfter   types.String   `tfsdk:"certificate_not_after"`
 	SSMParameterNames     types.List     `tfsdk:"ssm_parameter_names"`
 	GlueDatabaseNames     types.List     `tfsdk:"glue_database_names"`
 	PlatformID            types.String   `tfsdk:"platform_id"`
@@ -207,6 +210,13 @@ func (m *workspaceModel) flatten(ws *workspace.Workspace, s workspace.Spec, defa
 	m.LogGroupName = types.StringValue(ws.LogGroupName)
 	m.NodeLaunchTemplate = types.StringValue(ws.LaunchTemplateName)
 	m.CertificateARN = types.StringValue(ws.CertificateARN)
+	m.CertificateNotAfter = types.StringValue("")
+	if !ws.CertificateNotAfter.IsZero() {
+		m.CertificateNotAfter = types.StringValue(ws.CertificateNotAfter.UTC().Format(time.RFC3339))
+	}
+	if m.CertificateRenewal.IsNull() || m.CertificateRenewal.IsUnknown() {
+		m.CertificateRenewal = types.Int64Value(workspace.DefaultCertificateRenewalDays)
+	}
 	m.SSMParameterNames = workspaceStringList(ws.SSMParameterNames)
 	m.GlueDatabaseNames = workspaceStringList(ws.GlueDatabaseNames)
 

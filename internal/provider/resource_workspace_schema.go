@@ -173,6 +173,14 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 				Validators:          []validator.Int64{int64validator.OneOf(retentionValues()...)},
 				MarkdownDescription: "How long the control-plane log group keeps logs, in days: one of the values CloudWatch Logs accepts. Default 365.",
 			},
+			"certificate_renewal_days": schema.Int64Attribute{
+				Optional: true, Computed: true, Default: int64default.StaticInt64(workspace.DefaultCertificateRenewalDays),
+				Validators: []validator.Int64{int64validator.Between(1, workspace.MaxCertificateRenewalDays)},
+				MarkdownDescription: fmt.Sprintf("How many days before it expires the session certificate is renewed: once "+
+					"`certificate_not_after` is this close, the plan shows the renewal and apply re-imports new TLS material into the "+
+					"same certificate ARN (so the session load balancer's listener keeps serving it) and replaces the TLS material in "+
+					"SSM. Between 1 and %d; default %d.", workspace.MaxCertificateRenewalDays, workspace.DefaultCertificateRenewalDays),
+			},
 			"system_node_group": schema.SingleNestedAttribute{
 				Optional: true, Computed: true, Default: objectdefault.StaticValue(defaultNodeGroup()),
 				MarkdownDescription: "The small managed node group for system pods. It launches from a LakeSail launch template " +
@@ -264,6 +272,8 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 				"Empty in state when the template is gone, launches anything else than the configuration says, or is not the version " +
 				"the nodes run: the plan shows the change and apply makes a new version and rolls the nodes."),
 			"certificate_arn": computed("The ACM certificate of the session load balancer."),
+			"certificate_not_after": computed("When the session certificate expires (RFC 3339). Unknown in a plan that renews it " +
+				"(see `certificate_renewal_days`)."),
 			"ssm_parameter_names": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "The SecureString parameters holding the Konnectivity CA certificate and the server and client certificates and keys."},
 			"glue_database_names": schema.ListAttribute{Computed: true, ElementType: types.StringType,

@@ -225,3 +225,13 @@ func DeleteLaunchTemplate(ctx context.Context, cfg aws.Config, name string) erro
 	_, err := ec2.NewFromConfig(cfg).DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateName: aws.String(name)})
 	return err
 }
+
+// CertificateBody is the PEM certificate ACM serves under arn, read with cfg's credentials (the
+// account's own: the connection role may not read certificate bodies).
+func CertificateBody(ctx context.Context, cfg aws.Config, arn string) (string, error) {
+	out, err := acm.NewFromConfig(cfg).GetCertificate(ctx, &acm.GetCertificateInput{CertificateArn: aws.String(arn)})
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.Certificate), nil
+}

@@ -44,8 +44,10 @@ type Workspace struct {
 	// caller comparing it with Spec.LaunchTemplateName sees a change to apply).
 	LaunchTemplateName string
 	CertificateARN     string
-	SSMParameterNames  []string
-	GlueDatabaseNames  []string
+	// CertificateNotAfter is when the session certificate expires (zero when it is gone).
+	CertificateNotAfter time.Time
+	SSMParameterNames   []string
+	GlueDatabaseNames   []string
 	// Network is what the cluster runs in, as EKS reports it (BucketName is the spec's).
 	Network Network
 	// AdminAccessLost says the connection role's access entry or its admin policy is gone.
@@ -226,7 +228,7 @@ func (c *Client) createWorkspace(ctx context.Context, s Spec, p *progress) error
 // must carry tags, which a re-import cannot), so without the account's own credentials a new
 // certificate is imported through the role and the old one is left to the account (p.leave).
 func (c *Client) installTLS(ctx context.Context, s Spec, p *progress, certificateARN string) error {
-	material, err := newWorkspaceTLS(s, time.Now())
+	material, err := newWorkspaceTLS(s, c.Now())
 	if err != nil {
 		return fmt.Errorf("generating the workspace's TLS material: %w", err)
 	}

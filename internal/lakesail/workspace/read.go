@@ -399,7 +399,7 @@ func (c *Client) readCertificate(ctx context.Context, w *Workspace, certificateA
 		drift("the session certificate was never imported")
 		return nil
 	}
-	_, err := c.ACM().DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certificateARN)})
+	out, err := c.ACM().DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(certificateARN)})
 	err = lakesail.Classify("acm:DescribeCertificate", err)
 	if errors.Is(err, lakesail.ErrNotFound) {
 		drift("the session certificate %s was deleted", certificateARN)
@@ -409,6 +409,9 @@ func (c *Client) readCertificate(ctx context.Context, w *Workspace, certificateA
 		return err
 	}
 	w.CertificateARN = certificateARN
+	if out.Certificate != nil {
+		w.CertificateNotAfter = aws.ToTime(out.Certificate.NotAfter)
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
@@ -60,7 +61,8 @@ func CheckVersionStep(from, to string) error {
 // node group and add-ons after the control plane), endpoint access, logging, node group
 // scaling, add-ons, log retention, Glue databases, tags, and anything outside the security
 // envelope (a role without WorkloadBoundary or with a widened trust, a missing OIDC provider,
-// parameter or certificate). prior is the spec the workspace was last applied with, so that
+// parameter or certificate). s.RenewCertificate renews the session certificate and the TLS
+// material in SSM. prior is the spec the workspace was last applied with, so that
 // removed add-ons and databases are deleted. New TLS material is re-imported into the existing
 // certificate with s.AccountClient; without the account's own credentials a new certificate
 // replaces it and the returned Workspace's AccountActions name the old one.
@@ -131,8 +133,12 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s Spec, current *Wo
 			return err
 		}
 	}
-	if len(current.SSMParameterNames) != len(konnectivityParameters) || current.CertificateARN == "" {
-		// The CA key is not kept: missing material means new material throughout.
+	if len(current.SSMParameterNames) != len(konnectivityParameters) || current.CertificateARN == "" || s.RenewCertificate {
+		// The CA key is not kept: missing material, or a renewal, means new material throughout.
+		if s.RenewCertificate {
+			c.Log(ctx, "renewing the session certificate", map[string]any{"certificate": current.CertificateARN,
+				"not_after": current.CertificateNotAfter.UTC().Format(time.RFC3339)})
+		}
 		if err := c.installTLS(ctx, s, p, current.CertificateARN); err != nil {
 			return err
 		}

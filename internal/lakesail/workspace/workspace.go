@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
@@ -107,6 +108,10 @@ type Spec struct {
 	// WorkloadIdentity is how pods become their workload roles: WorkloadIdentityIRSA (also when
 	// empty) or WorkloadIdentityPodIdentity.
 	WorkloadIdentity string
+	// RenewCertificate asks Update for new TLS material: the session certificate re-imported
+	// into its ARN (see AccountClient) and the SSM parameters replaced. Callers set it when
+	// CertificateRenewalDue says so.
+	RenewCertificate bool
 	// GlueDatabases are catalog names; each becomes lakesail_<conn>_<ws>_<name>.
 	GlueDatabases []string
 	// Tags are extra tags; the LakeSail tags win over them.
@@ -333,6 +338,23 @@ func (s Spec) NodeGroupName() string { return "system" }
 // library chose; a certificate for another name is not the workspace's.
 func (s Spec) sessionDomain() string {
 	return "sessions." + strings.ToLower(s.WorkspaceID) + "." + strings.ToLower(s.ConnectionID) + ".lakesail.internal"
+}
+
+// DefaultCertificateRenewalDays is how long before its expiry the session certificate is
+// renewed unless told otherwise.
+const DefaultCertificateRenewalDays = 30
+
+// MaxCertificateRenewalDays bounds the renewal window: a window as long as the certificate's
+// validity would renew it on every apply.
+const MaxCertificateRenewalDays = 365
+
+// CertificateRenewalDue tells whether a certificate valid until notAfter is within days of its
+// expiry (or past it) at now. A zero notAfter (unknown) is never due.
+func CertificateRenewalDue(notAfter, now time.Time, days int) bool {
+	if notAfter.IsZero() {
+		return false
+	}
+	return !now.Before(notAfter.Add(-time.Duration(days) * 24 * time.Hour))
 }
 
 // ParameterPath is the SSM path of the workspace's parameters.

@@ -72,7 +72,11 @@ module "analytics" {
     security_group_id  = lakesail_network.main.security_group_id
     kms_key_arn        = lakesail_network.main.kms_key_arn
     bucket_name        = lakesail_network.main.bucket_name
+    public_subnet_ids  = lakesail_network.main.public_subnet_ids
   }
+  # The session load balancer stays internal (the default); "internet-facing" puts it in the
+  # network's public subnets, admitting only allowed_cidrs:
+  # session_load_balancer = { scheme = "internet-facing", allowed_cidrs = ["203.0.113.0/24"] }
   workspace_id = "WSDEMO0001"
   # IRSA (the default): annotate the service accounts with the workload roles. "pod_identity"
   # instead runs the eks-pod-identity-agent add-on and associates each role with its service
@@ -94,4 +98,9 @@ output "workload_role_arns" {
 
 output "glue_database_names" {
   value = module.analytics.glue_database_names
+}
+
+output "session_load_balancer" {
+  description = "The internal NLB in front of the Sail sessions (TLS on 443 with the workspace's certificate)."
+  value       = module.analytics.session_load_balancer
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -34,6 +35,7 @@ type clientSet struct {
 	ec2  lazy[*ec2.Client]
 	kms  lazy[*kms.Client]
 	s3   lazy[*s3.Client]
+	elb  lazy[*elasticloadbalancingv2.Client]
 
 	eksRegionsMu sync.Mutex
 	eksRegions   map[string]*eks.Client // EKS in regions other than cfg's (clusterIssuers)
@@ -123,4 +125,10 @@ func (c *Client) KMS() KMSAPI {
 func (c *Client) S3() S3API {
 	s := c.clients
 	return s.s3.get(func() *s3.Client { return s3Client(s.cfg, s.endpoints) })
+}
+
+// ELB is Elastic Load Balancing (v2): the workspace's session load balancer.
+func (c *Client) ELB() ELBAPI {
+	s := c.clients
+	return s.elb.get(func() *elasticloadbalancingv2.Client { return elbClient(s.cfg, s.endpoints) })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -18,7 +19,7 @@ import (
 
 // services are the endpoint ids the provider's endpoints block accepts, one per AWS service the
 // library calls.
-var services = []string{"acm", "ec2", "eks", "glue", "iam", "kms", "logs", "s3", "ssm", "sts"}
+var services = []string{"acm", "ec2", "eks", "elbv2", "glue", "iam", "kms", "logs", "s3", "ssm", "sts"}
 
 // Services lists the service ids that accept an endpoint override.
 func Services() []string { return slices.Clone(services) }
@@ -86,5 +87,11 @@ func s3Client(cfg aws.Config, opts Options) *s3.Client {
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.BaseEndpoint = orDefault(endpointFor(opts, "s3"), o.BaseEndpoint)
 		o.UsePathStyle = o.BaseEndpoint != nil
+	})
+}
+
+func elbClient(cfg aws.Config, opts Options) *elasticloadbalancingv2.Client {
+	return elasticloadbalancingv2.NewFromConfig(cfg, func(o *elasticloadbalancingv2.Options) {
+		o.BaseEndpoint = orDefault(endpointFor(opts, "elbv2"), o.BaseEndpoint)
 	})
 }

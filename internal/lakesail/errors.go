@@ -96,8 +96,9 @@ func (e *AWSError) IsAccessDenied() bool {
 func (e *AWSError) IsNotFound() bool {
 	switch e.Code {
 	case "NoSuchEntity", "ResourceNotFoundException", "NotFoundException", "NoSuchBucket", "NatGatewayNotFound",
-		"EntityNotFoundException", // Glue
-		"ParameterNotFound":       // SSM
+		"EntityNotFoundException",                                         // Glue
+		"ParameterNotFound",                                               // SSM
+		"LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound": // Elastic Load Balancing
 		return true
 	}
 	return strings.HasSuffix(e.Code, ".NotFound")

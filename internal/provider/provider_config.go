@@ -72,6 +72,7 @@ type endpointsModel struct {
 	ACM  types.String `tfsdk:"acm"`
 	EC2  types.String `tfsdk:"ec2"`
 	EKS  types.String `tfsdk:"eks"`
+	ELB  types.String `tfsdk:"elbv2"`
 	Glue types.String `tfsdk:"glue"`
 	IAM  types.String `tfsdk:"iam"`
 	KMS  types.String `tfsdk:"kms"`
@@ -124,7 +125,7 @@ func (m providerModel) endpoints() map[string]string {
 	overrides := map[string]string{}
 	for id, v := range map[string]types.String{
 		"acm": e.ACM, "ec2": e.EC2, "eks": e.EKS, "glue": e.Glue, "iam": e.IAM,
-		"kms": e.KMS, "logs": e.Logs, "s3": e.S3, "ssm": e.SSM, "sts": e.STS,
+		"elbv2": e.ELB, "kms": e.KMS, "logs": e.Logs, "s3": e.S3, "ssm": e.SSM, "sts": e.STS,
 	} {
 		if s := v.ValueString(); s != "" {
 			overrides[id] = s

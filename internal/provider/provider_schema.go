@@ -237,8 +237,11 @@ func endpointsBlock() schema.SingleNestedBlock {
 
 // envServiceName is the service's name in AWS_ENDPOINT_URL_<SERVICE> (its SDK service id).
 func envServiceName(id string) string {
-	if id == "logs" {
+	switch id {
+	case "logs":
 		return "cloudwatch_logs"
+	case "elbv2":
+		return "elastic_load_balancing_v2"
 	}
 	return id
 }

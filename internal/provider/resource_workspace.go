@@ -183,6 +183,24 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if state == nil || state.OIDCProviderARN.ValueString() == "" {
 		plan.OIDCProviderARN = types.StringUnknown()
 	}
+	// The session load balancer's names come from AWS: unknown until made, or while drifted.
+	for _, v := range []struct {
+		plan  *types.String
+		state func(workspaceModel) types.String
+	}{
+		{&plan.SessionLBDNSName, func(m workspaceModel) types.String { return m.SessionLBDNSName }},
+		{&plan.SessionLBARN, func(m workspaceModel) types.String { return m.SessionLBARN }},
+		{&plan.SessionListenerARN, func(m workspaceModel) types.String { return m.SessionListenerARN }},
+		{&plan.SessionTargetGroupARN, func(m workspaceModel) types.String { return m.SessionTargetGroupARN }},
+	} {
+		if state == nil || v.state(*state).ValueString() == "" || state.SessionListenerARN.ValueString() == "" {
+			*v.plan = types.StringUnknown()
+		}
+	}
+	if state != nil && sessionLoadBalancerReplaced(*state, plan) {
+		// Another scheme or other public subnets: a new load balancer with a new listener.
+		plan.SessionLBDNSName, plan.SessionLBARN, plan.SessionListenerARN = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	}
 	if state != nil && r.data != nil && certificateRenewalDue(*state, plan, r.data.client.Now()) {
 		// The renewal is the change: apply re-imports new material into the same ARN.
 		tflog.Info(ctx, "the session certificate is due for renewal", map[string]any{
@@ -190,6 +208,24 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		plan.CertificateNotAfter = types.StringUnknown()
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// sessionLoadBalancerReplaced tells whether the plan replaces the session load balancer: its
+// scheme changes, or an internet-facing one's public subnets do.
+func sessionLoadBalancerReplaced(state, plan workspaceModel) bool {
+	scheme := func(m workspaceModel) string {
+		if v, ok := m.SessionLoadBalancer.Attributes()["scheme"].(types.String); ok && !m.SessionLoadBalancer.IsNull() {
+			if v.IsUnknown() {
+				return "unknown"
+			}
+			return v.ValueString()
+		}
+		return workspace.SchemeInternal
+	}
+	if scheme(state) != scheme(plan) {
+		return true
+	}
+	return scheme(plan) == workspace.SchemeInternetFacing && !plan.PublicSubnetIDs.Equal(state.PublicSubnetIDs)
 }
 
 // certificateRenewalDue tells whether the session certificate recorded in state expires within
@@ -225,8 +261,12 @@ func (r *workspaceResource) validate(spec workspace.Spec, diags *diag.Diagnostic
 		if !errors.As(e, &specErr) || specErr.Field == "tenant_id" || specErr.Field == "account_id" {
 			continue
 		}
-		attribute := strings.Split(specErr.Field, ".")[0]
-		diags.AddAttributeError(path.Root(attribute), "Invalid LakeSail Workspace", specErr.Error())
+		attribute := strings.Split(specErr.Field, ".")
+		at := path.Root(attribute[0])
+		if attribute[0] == "session_load_balancer" && len(attribute) > 1 {
+			at = at.AtName(attribute[1])
+		}
+		diags.AddAttributeError(at, "Invalid LakeSail Workspace", specErr.Error())
 	}
 }
 

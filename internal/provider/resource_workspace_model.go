@@ -30,6 +30,8 @@ type workspaceModel struct {
 	WorkspaceID           types.String   `tfsdk:"workspace_id"`
 	VpcID                 types.String   `tfsdk:"vpc_id"`
 	PrivateSubnetIDs      types.List     `tfsdk:"private_subnet_ids"`
+	PublicSubnetIDs       types.List     `tfsdk:"public_subnet_ids"`
+	SessionLoadBalancer   types.Object   `tfsdk:"session_load_balancer"`
 	SecurityGroupID       types.String   `tfsdk:"security_group_id"`
 	KMSKeyARN             types.String   `tfsdk:"kms_key_arn"`
 	BucketName            types.String   `tfsdk:"bucket_name"`
@@ -56,6 +58,10 @@ type workspaceModel struct {
 	LogGroupName          types.String   `tfsdk:"log_group_name"`
 	NodeLaunchTemplate    types.String   `tfsdk:"node_launch_template_name"`
 	CertificateARN        types.String   `tfsdk:"certificate_arn"`
+	SessionLBDNSName      types.String   `tfsdk:"session_load_balancer_dns_name"`
+	SessionLBARN          types.String   `tfsdk:"session_load_balancer_arn"`
+	SessionListenerARN    types.String   `tfsdk:"session_listener_arn"`
+	SessionTargetGroupARN types.String   `tfsdk:"session_target_group_arn"`
 	CertificateNotAfter   types.String   `tfsdk:"certificate_not_after"`
 	SSMParameterNames     types.List     `tfsdk:"ssm_parameter_names"`
 	GlueDatabaseNames     types.List     `tfsdk:"glue_database_names"`
@@ -72,6 +78,11 @@ type nodeGroupModel struct {
 	MaxSize       int64    `tfsdk:"max_size"`
 	DiskSize      int64    `tfsdk:"disk_size"`
 	AMIType       string   `tfsdk:"ami_type"`
+}
+
+type sessionLBModel struct {
+	Scheme       types.String `tfsdk:"scheme"`
+	AllowedCIDRs types.Set    `tfsdk:"allowed_cidrs"`
 }
 
 type addonModel struct {
@@ -107,6 +118,17 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 		WorkloadIdentity:     m.WorkloadIdentity.ValueString(),
 	}
 	diags.Append(m.PrivateSubnetIDs.ElementsAs(ctx, &s.Network.PrivateSubnetIDs, false)...)
+	if !m.PublicSubnetIDs.IsNull() && !m.PublicSubnetIDs.IsUnknown() {
+		diags.Append(m.PublicSubnetIDs.ElementsAs(ctx, &s.Network.PublicSubnetIDs, false)...)
+	}
+	if !m.SessionLoadBalancer.IsNull() && !m.SessionLoadBalancer.IsUnknown() {
+		var lb sessionLBModel
+		diags.Append(m.SessionLoadBalancer.As(ctx, &lb, basetypes.ObjectAsOptions{})...)
+		s.SessionLoadBalancer.Scheme = lb.Scheme.ValueString()
+		if !lb.AllowedCIDRs.IsNull() && !lb.AllowedCIDRs.IsUnknown() {
+			diags.Append(lb.AllowedCIDRs.ElementsAs(ctx, &s.SessionLoadBalancer.AllowedCIDRs, false)...)
+		}
+	}
 	if !m.PublicAccessCIDRs.IsNull() {
 		diags.Append(m.PublicAccessCIDRs.ElementsAs(ctx, &s.PublicAccessCIDRs, false)...)
 	}
@@ -143,7 +165,17 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 func (m workspaceModel) knownForPlanning() bool {
 	for _, v := range []attr.Value{m.VpcID, m.PrivateSubnetIDs, m.SecurityGroupID, m.KMSKeyARN, m.BucketName, m.KubernetesVersion,
 		m.EndpointPublicAccess, m.PublicAccessCIDRs, m.LogTypes, m.LogRetentionDays, m.SystemNodeGroup, m.Addons, m.GlueDatabases, m.Tags,
-		m.WorkloadIdentity} {
+		m.WorkloadIdentity, m.PublicSubnetIDs, m.SessionLoadBalancer} {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	for _, v := range m.SessionLoadBalancer.Attributes() {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	for _, v := range m.PublicSubnetIDs.Elements() {
 		if v.IsUnknown() {
 			return false
 		}
@@ -210,6 +242,7 @@ func (m *workspaceModel) flatten(ws *workspace.Workspace, s workspace.Spec, defa
 	m.LogGroupName = types.StringValue(ws.LogGroupName)
 	m.NodeLaunchTemplate = types.StringValue(ws.LaunchTemplateName)
 	m.CertificateARN = types.StringValue(ws.CertificateARN)
+	m.flattenSessionLoadBalancer(ws.SessionLoadBalancer)
 	m.CertificateNotAfter = types.StringValue("")
 	if !ws.CertificateNotAfter.IsZero() {
 		m.CertificateNotAfter = types.StringValue(ws.CertificateNotAfter.UTC().Format(time.RFC3339))
@@ -330,4 +363,27 @@ func workspaceSameJSON(a, b string) bool {
 		return a == b
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+// flattenSessionLoadBalancer writes the session load balancer as found: its scheme and CIDRs (so
+// a change outside Terraform shows against the configuration), the load balancer's DNS name and
+// ARN and the target group's when they exist, and the listener's only when everything is as the
+// configuration says (its absence is the change a plan shows).
+func (m *workspaceModel) flattenSessionLoadBalancer(lb *workspace.SessionLoadBalancer) {
+	if lb == nil {
+		lb = &workspace.SessionLoadBalancer{Scheme: workspace.SchemeInternal}
+	}
+	cidrs := types.SetNull(types.StringType)
+	if len(lb.AllowedCIDRs) > 0 {
+		cidrs = workspaceStringSet(lb.AllowedCIDRs)
+	}
+	m.SessionLoadBalancer = types.ObjectValueMust(sessionLBAttrTypes, map[string]attr.Value{
+		"scheme": types.StringValue(lb.Scheme), "allowed_cidrs": cidrs})
+	m.SessionLBDNSName = types.StringValue(lb.DNSName)
+	m.SessionLBARN = types.StringValue(lb.ARN)
+	m.SessionTargetGroupARN = types.StringValue(lb.TargetGroupARN)
+	m.SessionListenerARN = types.StringValue("")
+	if lb.InSpec {
+		m.SessionListenerARN = types.StringValue(lb.ListenerARN)
+	}
 }

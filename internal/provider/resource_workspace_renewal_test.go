@@ -100,6 +100,14 @@ func TestAccWorkspace_certificateRenewal(t *testing.T) {
 					if renewed == body {
 						return fmt.Errorf("ACM still serves the old certificate under %s", arn)
 					}
+					// The session listener still names the certificate (now serving the new body).
+					listener, cert, _, err := f.sessionListener()
+					if err != nil {
+						return err
+					}
+					if cert != arn || attrs["session_listener_arn"] != listener {
+						return fmt.Errorf("after the renewal listener %s serves %s (state: %s), not %s", listener, cert, attrs["session_listener_arn"], arn)
+					}
 					return nil
 				},
 			},
@@ -115,4 +123,13 @@ func (f *workspaceFixture) certificateBody(arn string) (string, error) {
 		return "", err
 	}
 	return lakesailtest.CertificateBody(context.Background(), cfg, arn)
+}
+
+// sessionListener is the session load balancer's listener on 443, its certificate and policy.
+func (f *workspaceFixture) sessionListener() (arn, certificateARN, policy string, err error) {
+	cfg, err := f.target.adminConfig()
+	if err != nil {
+		return "", "", "", err
+	}
+	return lakesailtest.SessionListener(context.Background(), cfg, "lakesail-"+f.connectionID+"-"+accWorkspaceID)
 }

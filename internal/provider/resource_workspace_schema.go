@@ -40,8 +40,15 @@ var (
 		"instance_types": types.ListType{ElemType: types.StringType}, "min_size": types.Int64Type,
 		"desired_size": types.Int64Type, "max_size": types.Int64Type, "disk_size": types.Int64Type, "ami_type": types.StringType,
 	}
-	addonAttrTypes = map[string]attr.Type{"version": types.StringType, "configuration": types.StringType}
+	addonAttrTypes     = map[string]attr.Type{"version": types.StringType, "configuration": types.StringType}
+	sessionLBAttrTypes = map[string]attr.Type{"scheme": types.StringType, "allowed_cidrs": types.SetType{ElemType: types.StringType}}
 )
+
+// defaultSessionLoadBalancer is the session load balancer when the configuration names none: internal.
+func defaultSessionLoadBalancer() types.Object {
+	return types.ObjectValueMust(sessionLBAttrTypes, map[string]attr.Value{
+		"scheme": types.StringValue(workspace.SchemeInternal), "allowed_cidrs": types.SetNull(types.StringType)})
+}
 
 func defaultNodeGroup() types.Object {
 	return types.ObjectValueMust(nodeGroupAttrTypes, map[string]attr.Value{
@@ -225,6 +232,32 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 						MarkdownDescription: "Configuration values as JSON (the add-on's configuration schema)."},
 				}},
 			},
+			"public_subnet_ids": schema.ListAttribute{
+				Optional: true, ElementType: types.StringType,
+				Validators: []validator.List{listvalidator.ValueStringsAre(stringvalidator.RegexMatches(subnetIDRegexp, "must be a subnet id"))},
+				MarkdownDescription: "The network's public subnets (`lakesail_network.public_subnet_ids`): required only with " +
+					"`session_load_balancer.scheme = \"internet-facing\"`, whose load balancer they hold.",
+			},
+			"session_load_balancer": schema.SingleNestedAttribute{
+				Optional: true, Computed: true, Default: objectdefault.StaticValue(defaultSessionLoadBalancer()),
+				MarkdownDescription: "The Network Load Balancer in front of the workspace's Sail sessions; every workspace has one. " +
+					"It is named `lakesail-<connection_id>-<workspace_id>` like its IP target group (TCP 8443, the session proxy) and " +
+					"has a TLS listener on 443 with the session certificate (`certificate_arn`, renewed in place) and the " +
+					"`" + workspace.SessionTLSPolicy + "` security policy, and its own security group " +
+					"(`lakesail-<connection_id>-<workspace_id>-sessions`): 443 in, from the network's security group when internal " +
+					"or from `allowed_cidrs` when internet-facing, and 8443 out to the network's security group only. A listener, " +
+					"rule or security group changed outside Terraform shows in the plan and apply restores it; a changed scheme " +
+					"replaces the load balancer (its DNS name changes).",
+				Attributes: map[string]schema.Attribute{
+					"scheme": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(workspace.SchemeInternal),
+						Validators: []validator.String{stringvalidator.OneOf(workspace.SchemeInternal, workspace.SchemeInternetFacing)},
+						MarkdownDescription: "`internal` (default): in the network's private subnets, reachable from the network's " +
+							"security group only. `internet-facing`: in `public_subnet_ids`, reachable from `allowed_cidrs`."},
+					"allowed_cidrs": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+						MarkdownDescription: "The IPv4 CIDR blocks an internet-facing load balancer admits on 443; required with " +
+							"`scheme = \"internet-facing\"` and refused otherwise (`0.0.0.0/0` is never assumed)."},
+				},
+			},
 			"workload_identity": schema.StringAttribute{
 				Optional: true, Computed: true, Default: stringdefault.StaticString(workspace.WorkloadIdentityIRSA),
 				Validators: []validator.String{stringvalidator.OneOf(workspace.WorkloadIdentities...)},
@@ -271,7 +304,13 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			"node_launch_template_name": computed("The system node group's launch template, `lakesail-<connection_id>-<workspace_id>-system`. " +
 				"Empty in state when the template is gone, launches anything else than the configuration says, or is not the version " +
 				"the nodes run: the plan shows the change and apply makes a new version and rolls the nodes."),
-			"certificate_arn": computed("The ACM certificate of the session load balancer."),
+			"certificate_arn":                computed("The ACM certificate of the session load balancer."),
+			"session_load_balancer_dns_name": computed("The session load balancer's DNS name."),
+			"session_load_balancer_arn":      computed("The session load balancer's ARN."),
+			"session_listener_arn": computed("The session load balancer's TLS listener on 443. Empty in state when the listener, " +
+				"the load balancer or its security group is gone or differs from the configuration (another certificate, a weaker " +
+				"policy, other rules): the plan shows the change and apply restores it."),
+			"session_target_group_arn": computed("The session proxy's IP target group (TCP 8443), which the listener forwards to."),
 			"certificate_not_after": computed("When the session certificate expires (RFC 3339). Unknown in a plan that renews it " +
 				"(see `certificate_renewal_days`)."),
 			"ssm_parameter_names": schema.ListAttribute{Computed: true, ElementType: types.StringType,

@@ -15,6 +15,11 @@ resource "lakesail_workspace" "this" {
   security_group_id  = var.network.security_group_id
   kms_key_arn        = var.network.kms_key_arn
   bucket_name        = var.network.bucket_name
+  public_subnet_ids  = var.network.public_subnet_ids
+
+  # The Network Load Balancer in front of the Sail sessions (every workspace has one): internal
+  # unless internet-facing is asked for, with the CIDR blocks it admits.
+  session_load_balancer = var.session_load_balancer
 
   kubernetes_version     = var.kubernetes_version
   endpoint_public_access = length(var.public_access_cidrs) > 0

@@ -22,3 +22,13 @@ output "glue_database_names" {
   description = "The Glue databases of the catalogs."
   value       = lakesail_workspace.this.glue_database_names
 }
+
+output "session_load_balancer" {
+  description = "The Network Load Balancer in front of the Sail sessions: its DNS name and the ARNs of it, its TLS listener and the session proxy's target group."
+  value = {
+    dns_name         = lakesail_workspace.this.session_load_balancer_dns_name
+    arn              = lakesail_workspace.this.session_load_balancer_arn
+    listener_arn     = lakesail_workspace.this.session_listener_arn
+    target_group_arn = lakesail_workspace.this.session_target_group_arn
+  }
+}

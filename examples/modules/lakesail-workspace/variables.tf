@@ -27,7 +27,17 @@ variable "network" {
     security_group_id  = string
     kms_key_arn        = string
     bucket_name        = string
+    public_subnet_ids  = optional(list(string))
   })
+}
+
+variable "session_load_balancer" {
+  description = "The session load balancer: scheme \"internal\" (default) or \"internet-facing\" (then in the network's public subnets, admitting only allowed_cidrs)."
+  type = object({
+    scheme        = optional(string, "internal")
+    allowed_cidrs = optional(set(string))
+  })
+  default = {}
 }
 
 variable "workspace_id" {

@@ -58,6 +58,14 @@ resource "lakesail_workspace" "analytics" {
     coredns    = { configuration = jsonencode({ replicaCount = 2 }) }
   }
 
+  # The session load balancer, here internet-facing in the network's public subnets and
+  # admitting one office range (the default is internal, reachable from the network only).
+  public_subnet_ids = lakesail_network.main.public_subnet_ids
+  session_load_balancer = {
+    scheme        = "internet-facing"
+    allowed_cidrs = ["203.0.113.0/24"]
+  }
+
   # EKS Pod Identity for the workload roles (the default is "irsa").
   workload_identity = "pod_identity"
 

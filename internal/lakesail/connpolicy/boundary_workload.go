@@ -23,7 +23,7 @@ func workloadBoundary(n names) iampolicy.Document {
 		// bucket's configuration or policy. Only the lower-case pattern: S3 has rejected
 		// upper-case bucket names since 2018, so lakesail-<ID>-* could only match a legacy
 		// bucket LakeSail never created.
-		allow("S3DataPlaneOnConnectionBuckets",
+		allow("S3DataPlaneOnOwnBuckets",
 			withPrefix("s3", "GetObject", "PutObject", "DeleteObject",
 				"AbortMultipartUpload", "ListMultipartUploadParts",
 				"ListBucket", "ListBucketMultipartUploads", "GetBucketLocation"),
@@ -32,7 +32,7 @@ func workloadBoundary(n names) iampolicy.Document {
 		// SSE-KMS on the workspace bucket: the key may be LakeSail's or the customer's, so the
 		// scope is the use, not the key: only through S3, and only for the connection's
 		// buckets (S3 puts the bucket or object ARN in the encryption context).
-		allow("KmsOnlyThroughS3ForConnectionBuckets",
+		allow("KmsOnlyThroughS3ForOwnBuckets",
 			withPrefix("kms", "Decrypt", "GenerateDataKey"),
 			list(n.own("kms", "key/*")),
 			cond("StringLike", "kms:ViaService", n.viaService("s3")),
@@ -44,10 +44,7 @@ func workloadBoundary(n names) iampolicy.Document {
 			withPrefix("ecr", "BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"),
 			list(n.arn("ecr", "*", "*", "repository/*")),
 			cond("StringNotEquals", "aws:ResourceAccount", n.account)),
-		// GetAuthorizationToken has no resource-level permission.
-		allow("EcrTokenHasNoResourceScope",
-			list("ecr:GetAuthorizationToken"), list("*")),
-		allow("LogsUnderConnectionPrefix",
+		allow("LogsUnderOwnPrefix",
 			withPrefix("logs", "CreateLogGroup", "CreateLogStream", "PutLogEvents", "DescribeLogStreams"),
 			list(n.own("logs", "log-group:/lakesail/"+n.id+"/*"))),
 		// The Glue Data Catalog of the account, but only the connection's databases and what
@@ -55,26 +52,26 @@ func workloadBoundary(n names) iampolicy.Document {
 		// catalog is authorized alongside the database of every call, and naming actions
 		// (not glue:*) keeps account-wide ones (resource policy, catalog encryption settings,
 		// databases of others) out of reach.
-		allow("GlueOnConnectionDatabases",
+		allow("GlueOnOwnDatabases",
 			glueDataPlaneActions(),
 			list(n.own("glue", "catalog"),
 				n.own("glue", "database/lakesail_"+n.idLower+"_*"),
 				n.own("glue", "table/lakesail_"+n.idLower+"_*/*"),
 				n.own("glue", "userDefinedFunction/lakesail_"+n.idLower+"_*/*"))),
-		// Describe calls have no resource-level permissions. Who uses them: the EKS control
-		// plane's node lifecycle controller (instances, zones, network), kubelet and nodeadm
-		// (AmazonEKSWorkerNodePolicy), the VPC CNI (interfaces, subnets, instance types, tags)
+		// Describe calls and ecr:GetAuthorizationToken (image pulls) have no resource-level
+		// permissions. Who uses the describes: the EKS control plane's node lifecycle
+		// controller (instances, zones, network), kubelet and nodeadm (AmazonEKSWorkerNodePolicy), the VPC CNI (interfaces, subnets, instance types, tags)
 		// and the cluster autoscaler (groups, launch templates, images, instance types). EC2 is
 		// listed call by call because some EC2 describes expose user data (for example
 		// DescribeInstanceAttribute); every Auto Scaling describe is metadata and the
 		// autoscaler's set changes between releases.
-		allow("DescribeCallsHaveNoResourceScope",
+		allow("ReadsHaveNoResourceScope",
 			append(withPrefix("ec2", "DescribeInstances", "DescribeInstanceTypes",
 				"DescribeInstanceTopology", "DescribeAvailabilityZones", "DescribeNetworkInterfaces",
 				"DescribeSubnets", "DescribeSecurityGroups", "DescribeVpcs", "DescribeRouteTables",
 				"DescribeDhcpOptions", "DescribeTags", "DescribeImages",
 				"DescribeLaunchTemplateVersions", "GetInstanceTypesFromInstanceRequirements"),
-				"autoscaling:Describe*"),
+				"autoscaling:Describe*", "ecr:GetAuthorizationToken"),
 			list("*")),
 		// Nodes read their cluster (and the EKS Pod Identity agent, as the node role, gets its
 		// pods' credentials from it); the autoscaler reads its node groups.
@@ -95,12 +92,12 @@ func workloadBoundary(n names) iampolicy.Document {
 			list("ec2:CreateNetworkInterface"),
 			list(n.ec2("network-interface")),
 			cond("StringLike", "aws:RequestTag/"+eniClusterTag, n.prefix()+"*")),
-		allow("CniCreatesInterfacesInAccountSubnets",
+		allow("CniCreatesInterfacesInSubnets",
 			list("ec2:CreateNetworkInterface"),
 			list(n.ec2("subnet"))),
 		// Security groups are restricted, so that a node cannot give itself the network access
 		// of another workload's group: the connection's own groups (see
-		// CniUsesConnectionNodesAndGroups) and the cluster security group EKS creates, which
+		// CniUsesOwnNodesAndGroups) and the cluster security group EKS creates, which
 		// EKS tags aws:eks:cluster-name.
 		allow("CniUsesOwnClusterSecurityGroups",
 			withPrefix("ec2", "CreateNetworkInterface", "ModifyNetworkInterfaceAttribute"),
@@ -121,7 +118,7 @@ func workloadBoundary(n names) iampolicy.Document {
 		// What the launch template tagged: the node instances (interfaces are attached to and
 		// detached from them only), their primary interfaces (which receive secondary IPs),
 		// and the connection's security groups.
-		allow("CniUsesConnectionNodesAndGroups",
+		allow("CniUsesOwnNodesAndGroups",
 			withPrefix("ec2", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
 				"ModifyNetworkInterfaceAttribute", "AttachNetworkInterface", "DetachNetworkInterface",
 				"CreateNetworkInterface"),
@@ -130,7 +127,7 @@ func workloadBoundary(n names) iampolicy.Document {
 		// Kubernetes secrets envelope encryption: the EKS control plane uses the key as the
 		// cluster role, through the grant CreateCluster made; a boundary must not cut that
 		// use off, and it is limited to the connection's keys.
-		allow("ClusterRoleUsesConnectionKeys",
+		allow("ClusterRoleUsesOwnKeys",
 			withPrefix("kms", "Encrypt", "Decrypt", "DescribeKey"),
 			list(n.own("kms", "key/*")),
 			n.resourceTagged()),

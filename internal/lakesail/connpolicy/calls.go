@@ -125,6 +125,7 @@ func ops(names ...string) []string { return names }
 func (t *callTable) roleCalls() []Call {
 	t.networkCalls()
 	t.workspaceCalls()
+	t.sessionLoadBalancerCalls()
 	t.identityCalls()
 	return t.calls
 }
@@ -190,7 +191,7 @@ func (t *callTable) networkCalls() {
 	t.in(KindNetworkManage, "Ec2CreateTaggedS3GatewayEndpoint").
 		add("", "ec2:CreateVpcEndpoint", vpce, "network create: S3 gateway endpoint", t.creating(),
 			kv{"ec2:VpceServiceName": {serviceName}})
-	t.in(KindNetworkManage, "Ec2ManageConnectionNetwork").
+	t.in(KindNetworkManage, "Ec2ManageNetwork").
 		add("ec2:CreateSubnet", "ec2:CreateSubnet", vpc, "network create: the subnet's VPC", t.tagged()).
 		add("ec2:CreateRouteTable", "ec2:CreateRouteTable", vpc, "network create: the route table's VPC", t.tagged()).
 		add("ec2:CreateVpcEndpoint", "ec2:CreateVpcEndpoint", vpc, "network create: the endpoint's VPC", t.tagged()).
@@ -221,7 +222,7 @@ func (t *callTable) networkCalls() {
 				"PutBucketPublicAccessBlock", "GetBucketPublicAccessBlock",
 				"PutBucketOwnershipControls", "GetBucketOwnershipControls",
 				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging"), t.ownAccount())
-	t.in(KindNetworkManage, "S3EmptyConnectionBucketsOnDestroy").
+	t.in(KindNetworkManage, "S3EmptyBucketsOnDestroy").
 		each("s3", t.bucket+"/warehouse/part-0000.parquet", "network destroy with force_destroy: empty the bucket",
 			ops("DeleteObject", "DeleteObjectVersion"), t.ownAccount())
 
@@ -276,15 +277,15 @@ func (t *callTable) networkCalls() {
 
 	t.in(KindAutoScaling, "Ec2CreateTaggedLaunchTemplates").
 		add("", "ec2:CreateLaunchTemplate", lt, "workspace create: the system node group's launch template", t.creating())
-	t.in(KindAutoScaling, "Ec2ManageConnectionLaunchTemplates").
+	t.in(KindAutoScaling, "Ec2ManageLaunchTemplates").
 		each("ec2", lt, "workspace update (a new version, made the default) and destroy",
 			ops("CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "DeleteLaunchTemplate"), t.tagged())
-	t.in(KindAutoScaling, "Ec2DescribeLaunchTemplatesHasNoResourceScope").
+	t.in(KindAutoScaling, "ReadsHaveNoResourceScope").
 		each("ec2", "*", "workspace read: the node launch template by name, its latest version", ops("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"))
 	// EKS asks whether the caller may launch from the template when the node group is created
 	// and when it is rolled to another template version.
 	launches := []struct{ op, purpose string }{{"eks:CreateNodegroup", "workspace create"}, {"eks:UpdateNodegroupVersion", "workspace update"}}
-	t.in(KindAutoScaling, "Ec2LaunchIntoConnectionNetwork")
+	t.in(KindAutoScaling, "Ec2LaunchIntoOwnNetwork")
 	for _, l := range launches {
 		for _, r := range []string{lt, subnet, sg} {
 			t.add(l.op, "ec2:RunInstances", r, l.purpose+": EKS checks the caller may launch from the template into the network",
@@ -296,7 +297,7 @@ func (t *callTable) networkCalls() {
 		t.add(l.op, "ec2:RunInstances", subnet, l.purpose+" in a bring-your-own network: an adopted subnet",
 			kv{"ec2:LaunchTemplate": {lt}, "aws:ResourceTag/" + TagAdoptableBy: {t.n.id}})
 	}
-	t.in(KindAutoScaling, "Ec2LaunchOnlyFromConnectionTemplates")
+	t.in(KindAutoScaling, "Ec2LaunchOnlyFromOwnTemplates")
 	for _, l := range launches {
 		for _, r := range []string{instance, volume, eni, t.n.arn("ec2", t.region, "", "image/ami-0a1b2c3d4e5f60718")} {
 			t.add(l.op, "ec2:RunInstances", r, l.purpose+": EKS's launch check",
@@ -320,61 +321,61 @@ func (t *callTable) workspaceCalls() {
 
 	t.in(KindEKS, "EksCreateTaggedClusters").
 		add("", "eks:CreateCluster", "*", "workspace create", t.creating())
-	t.in(KindEKS, "EksManageConnectionClusters").
+	t.in(KindEKS, "EksManageClusters").
 		each("eks", cluster, "workspace create, read, update and destroy",
 			ops("DescribeCluster", "UpdateClusterConfig", "UpdateClusterVersion", "DescribeUpdate",
 				"DeleteCluster", "TagResource", "UntagResource", "CreateNodegroup", "CreateAddon", "CreateAccessEntry"))
-	t.in(KindEKS, "EksManageConnectionNodegroupsAndAddons").
+	t.in(KindEKS, "EksManageNodegroupsAndAddons").
 		each("eks", nodegroup, "workspace: the system node group",
 			ops("DescribeNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion", "DeleteNodegroup",
 				"DescribeUpdate", "TagResource", "UntagResource")).
 		each("eks", addon, "workspace: vpc-cni, kube-proxy, coredns",
 			ops("DescribeAddon", "UpdateAddon", "DeleteAddon", "DescribeUpdate", "TagResource", "UntagResource"))
 	// Pod Identity (workload_identity = "pod_identity"): one association per workload role.
-	t.in(KindEKS, "EksManageConnectionClusters").
+	t.in(KindEKS, "EksManageClusters").
 		add("", "eks:CreatePodIdentityAssociation", cluster, "workspace with Pod Identity: each workload role's association", t.creating()).
 		add("", "eks:ListPodIdentityAssociations", cluster, "workspace with Pod Identity: find the associations (create, read, destroy)")
-	t.in(KindEKS, "EksManageConnectionNodegroupsAndAddons").
+	t.in(KindEKS, "EksManageNodegroupsAndAddons").
 		add("eks:CreatePodIdentityAssociation", "eks:TagResource", podIdentity, "workspace with Pod Identity: tags in the create call", t.creating()).
 		each("eks", podIdentity, "workspace with Pod Identity: read (drift), repair, tags, destroy",
 			ops("DescribePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation", "TagResource", "UntagResource"))
-	t.in(KindEKS, "EksManageConnectionAccessEntries").
+	t.in(KindEKS, "EksManageAccessEntries").
 		each("eks", accessEntry, "workspace: cluster access for the connection role",
 			ops("DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy", "DisassociateAccessPolicy",
 				"ListAssociatedAccessPolicies", "TagResource"))
-	t.in(KindEKS, "EksDescribeAddonVersionsHasNoResourceScope").
+	t.in(KindEKS, "ReadsHaveNoResourceScope").
 		add("", "eks:DescribeAddonVersions", "*", "workspace: resolve the default add-on versions")
-	t.in(KindEKS, "SsmManageConnectionParameters").
+	t.in(KindEKS, "SsmManageParameters").
 		each("ssm", parameter, "workspace: Konnectivity TLS material",
 			ops("PutParameter", "GetParameter", "GetParameters", "DeleteParameter", "AddTagsToResource"))
 	t.in(KindEKS, "AcmImportTaggedCertificates").
 		add("", "acm:ImportCertificate", certificate, "workspace create: the session NLB's certificate", t.creating()).
 		add("acm:ImportCertificate", "acm:AddTagsToCertificate", certificate, "workspace create: tags in ImportCertificate", t.creating())
-	t.in(KindEKS, "AcmListCertificatesHasNoResourceScope").
+	t.in(KindEKS, "ReadsHaveNoResourceScope").
 		add("", "acm:ListCertificates", "*", "workspace destroy: is the session certificate still there")
 	t.in(KindEKS, "AcmImportTaggedCertificates").
 		add("", "acm:AddTagsToCertificate", certificate, "workspace update: tags or default_tags changed", t.tagged(), t.creating())
-	t.in(KindEKS, "AcmReadConnectionCertificates").
+	t.in(KindEKS, "AcmReadCertificates").
 		add("", "acm:DescribeCertificate", certificate, "workspace read", t.tagged())
-	t.in(KindEKS, "GlueManageConnectionDatabases")
+	t.in(KindEKS, "GlueManageDatabases")
 	for _, r := range []string{t.arn("glue", "catalog"), t.arn("glue", "database/"+database)} {
 		t.each("glue", r, "workspace: the Glue database", ops("CreateDatabase", "GetDatabase", "DeleteDatabase"))
 	}
-	t.in(KindEKS, "GlueTagConnectionDatabases").
+	t.in(KindEKS, "GlueTagDatabases").
 		add("", "glue:TagResource", t.arn("glue", "database/"+database), "workspace create: tags")
-	t.in(KindEKS, "GlueManageConnectionDatabases").
+	t.in(KindEKS, "GlueManageDatabases").
 		add("glue:DeleteDatabase", "glue:DeleteDatabase", t.arn("glue", "table/"+database+"/events"), "workspace destroy: the database's tables").
 		add("glue:DeleteDatabase", "glue:DeleteDatabase", t.arn("glue", "userDefinedFunction/"+database+"/parse_event"), "workspace destroy: the database's functions")
 
-	t.in(KindIAMAndCloudwatch, "IamCreateWorkloadRolesOnlyWithWorkloadBoundary").
+	t.in(KindIAMAndCloudwatch, "IamCreateBoundedRoles").
 		add("", "iam:CreateRole", t.workloadRole, "workspace create: cluster, node and IRSA roles", workloadBoundary, t.creating())
-	t.in(KindIAMAndCloudwatch, "IamChangeInlinePoliciesOfBoundedRoles").
+	t.in(KindIAMAndCloudwatch, "IamChangeBoundedRoles").
 		each("iam", t.workloadRole, "workspace: inline policies of its roles",
 			ops("PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy"), workloadBoundary)
-	t.in(KindIAMAndCloudwatch, "IamAttachAllowListedPoliciesToBoundedRoles").
+	t.in(KindIAMAndCloudwatch, "IamAttachAllowListedPolicies").
 		add("", "iam:AttachRolePolicy", t.workloadRole, "workspace create: AmazonEKSWorkerNodePolicy on the node role",
 			workloadBoundary, kv{"iam:PolicyARN": {t.n.awsManagedPolicyARN("AmazonEKSWorkerNodePolicy")}})
-	t.in(KindIAMAndCloudwatch, "IamRestoreWorkloadBoundaryOnWorkloadRoles").
+	t.in(KindIAMAndCloudwatch, "IamChangeBoundedRoles").
 		add("", "iam:PutRolePermissionsBoundary", t.workloadRole, "workspace update: a workload role stripped of WorkloadBoundary", workloadBoundary)
 	t.in(KindIAMAndCloudwatch, "IamReadTagAndDeleteWorkloadRoles").
 		each("iam", t.workloadRole, "workspace read (drift), tags, destroy",
@@ -400,36 +401,66 @@ func (t *callTable) workspaceCalls() {
 		add("iam:CreateOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", oidc, "workspace create: tags in the create call", t.creating())
 	t.in(KindIAMAndCloudwatch, "IamCreateTaggedEksOidcProviders").
 		add("", "iam:TagOpenIDConnectProvider", oidc, "workspace update: tags changed", t.creating(), t.tagged())
-	t.in(KindIAMAndCloudwatch, "IamListOidcProvidersHasNoResourceScope").
+	t.in(KindIAMAndCloudwatch, "ReadsHaveNoResourceScope").
 		add("", "iam:ListOpenIDConnectProviders", "*", "workspace destroy: is the cluster's provider still there")
-	t.in(KindIAMAndCloudwatch, "IamReadConnectionOidcProviders").
+	t.in(KindIAMAndCloudwatch, "IamReadOwnOidcProviders").
 		add("", "iam:GetOpenIDConnectProvider", oidc, "workspace read", t.tagged())
-	t.in(KindIAMAndCloudwatch, "LogsCreateTaggedClusterLogGroups").
+	t.in(KindIAMAndCloudwatch, "LogsCreateTaggedLogGroups").
 		add("", "logs:CreateLogGroup", logGroup, "workspace create: the control-plane log group", t.creating()).
 		add("", "logs:CreateLogGroup", logGroup+":*", "workspace create (ARN form with :*)", t.creating())
-	t.in(KindIAMAndCloudwatch, "LogsManageClusterLogGroups").
+	t.in(KindIAMAndCloudwatch, "LogsManageLogGroups").
 		each("logs", logGroup, "workspace: retention, encryption, tags, destroy",
 			ops("PutRetentionPolicy", "AssociateKmsKey", "TagResource", "UntagResource", "ListTagsForResource", "DeleteLogGroup")).
 		add("", "logs:PutRetentionPolicy", logGroup+":*", "workspace (ARN form with :*)")
-	t.in(KindIAMAndCloudwatch, "LogsDescribeLogGroupsHasNoResourceScope").
+	t.in(KindIAMAndCloudwatch, "ReadsHaveNoResourceScope").
 		add("", "logs:DescribeLogGroups", "*", "workspace read: find the log group")
+}
+
+// sessionLoadBalancerCalls: the workspace's session NLB, its target group and TLS listener
+// (its security group is made by the EC2 calls above).
+func (t *callTable) sessionLoadBalancerCalls() {
+	lb := t.arn("elasticloadbalancing", "loadbalancer/net/"+t.cluster+"/50dc6c495c0c9188")
+	tg := t.arn("elasticloadbalancing", "targetgroup/"+t.cluster+"/73e2d6bc24d8a067")
+	listener := t.arn("elasticloadbalancing", "listener/net/"+t.cluster+"/50dc6c495c0c9188/f2f7dc8efc522ab2")
+	sg, subnet := t.ec2("security-group/sg-0a1b2c3d4e5f60718"), "subnet-0a1b2c3d4e5f60718"
+	tls := kv{"elasticloadbalancing:ListenerProtocol": {"TLS"}, "elasticloadbalancing:SecurityPolicy": {"ELBSecurityPolicy-TLS13-1-2-2021-06"}}
+	t.in(KindNetworkCompute, "ElbCreateTaggedNlbsAndTargetGroups").
+		add("", "elasticloadbalancing:CreateLoadBalancer", lb, "workspace create: the session load balancer", t.creating(),
+			kv{"elasticloadbalancing:Scheme": {"internal"}, "elasticloadbalancing:Subnet": {subnet}, "elasticloadbalancing:SecurityGroup": {sg}}).
+		add("", "elasticloadbalancing:CreateTargetGroup", tg, "workspace create: the session proxy's target group", t.creating())
+	t.in(KindNetworkCompute, "ElbManageConnectionNlbs").
+		add("", "elasticloadbalancing:CreateListener", lb, "workspace create: the TLS listener", t.tagged(), t.creating(), tls).
+		add("", "elasticloadbalancing:ModifyListener", listener, "workspace update: certificate, policy or target group repaired", t.tagged(), tls).
+		add("", "elasticloadbalancing:SetSecurityGroups", lb, "workspace update: the load balancer's security group restored", t.tagged(),
+			kv{"elasticloadbalancing:SecurityGroup": {sg}}).
+		each("elasticloadbalancing", listener, "workspace destroy", ops("DeleteListener"), t.tagged()).
+		each("elasticloadbalancing", lb, "workspace destroy", ops("DeleteLoadBalancer"), t.tagged()).
+		each("elasticloadbalancing", tg, "workspace destroy", ops("DeleteTargetGroup"), t.tagged())
+	t.in(KindNetworkReadAndTag, "ElbDescribeHasNoResourceScope").
+		each("elasticloadbalancing", "*", "workspace read: the load balancer by name, its listeners, its target group by name",
+			ops("DescribeLoadBalancers", "DescribeListeners", "DescribeTargetGroups"))
+	t.in(KindNetworkReadAndTag, "ElbTagOnlyWhileCreating")
+	for _, c := range []struct{ op, resource string }{{"CreateLoadBalancer", lb}, {"CreateTargetGroup", tg}, {"CreateListener", listener}} {
+		t.add("elasticloadbalancing:"+c.op, "elasticloadbalancing:AddTags", c.resource, "tags in the create call",
+			t.creating(), kv{"elasticloadbalancing:CreateAction": {c.op}})
+	}
 }
 
 func (t *callTable) identityCalls() {
 	stack := t.arn("cloudformation", "stack/"+t.n.stackName+"/51af3dc0-da77-11e4-872e-1234567db123")
-	t.in(KindCloudFormationAndObservabilityAndIdentity, "StsGetCallerIdentityHasNoResourceScope").
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "ReadsHaveNoResourceScope").
 		add("", "sts:GetCallerIdentity", "*", "connection verify")
-	t.in(KindCloudFormationAndObservabilityAndIdentity, "PreflightQuotaAndPriceReadsHaveNoResourceScope").
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "ReadsHaveNoResourceScope").
 		add("", "servicequotas:GetServiceQuota", "*", "preflight: VPC, EIP, NAT and EKS quotas").
 		add("", "servicequotas:GetAWSDefaultServiceQuota", "*", "preflight: quota not yet applied in the account").
 		add("", "pricing:GetProducts", "*", "cost estimate of a network or workspace")
-	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudFormationReadConnectionStack").
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "CfnReadOwnStack").
 		each("cloudformation", stack, "connection verify (template path): stack status and drift",
 			ops("DescribeStacks", "DescribeStackEvents", "DescribeStackResources", "DetectStackDrift",
 				"DescribeStackResourceDrifts"))
-	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudFormationDriftStatusHasNoResourceScope").
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "ReadsHaveNoResourceScope").
 		add("", "cloudformation:DescribeStackDriftDetectionStatus", "*", "connection verify (template path): drift detection result")
-	t.in(KindCloudFormationAndObservabilityAndIdentity, "IamReadConnectionRolesAndPolicies").
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "IamReadOwnRolesAndPolicies").
 		each("iam", t.n.roleARN(), "connection verify: the role, its policies and boundary",
 			ops("GetRole", "ListAttachedRolePolicies", "ListRolePolicies")).
 		add("", "iam:GetRole", t.n.roleARN(), "network: the tenant from the role's own LakeSail-Tenant tag").
@@ -439,10 +470,10 @@ func (t *callTable) identityCalls() {
 	t.in(KindCloudFormationAndObservabilityAndIdentity, "LambdaReadCallbackFunction").
 		add("", "lambda:GetFunction", t.arn("lambda", "function:"+t.n.callbackFunction()), "connection verify (template path)")
 	// Made by LakeSail's control plane through the role, not by this library.
-	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudWatchPutConnectionMetricsHasNoResourceScope").
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "PutOwnMetricsHasNoResourceScope").
 		add("", "cloudwatch:PutMetricData", "*", "LakeSail control plane: emit the clusters' metrics",
 			kv{"cloudwatch:namespace": {t.n.metricNamespace()}})
-	t.in(KindCloudFormationAndObservabilityAndIdentity, "CloudWatchMetricReadsHaveNoResourceScope").
+	t.in(KindCloudFormationAndObservabilityAndIdentity, "ReadsHaveNoResourceScope").
 		each("cloudwatch", "*", "LakeSail control plane: read the clusters' metrics",
 			ops("GetMetricData", "GetMetricStatistics", "ListMetrics"))
 }
@@ -460,11 +491,11 @@ func (t *callTable) workloadCalls() []Call {
 	onCluster := kv{"aws:ResourceTag/" + eniClusterTag: {t.cluster}}
 	wb := KindWorkloadBoundary
 
-	t.in(wb, "S3DataPlaneOnConnectionBuckets").
+	t.in(wb, "S3DataPlaneOnOwnBuckets").
 		each("s3", object, "pods: read and write workspace data",
 			ops("GetObject", "PutObject", "DeleteObject", "AbortMultipartUpload", "ListMultipartUploadParts"), t.ownAccount()).
 		each("s3", t.bucket, "pods: list workspace data", ops("ListBucket", "ListBucketMultipartUploads", "GetBucketLocation"), t.ownAccount())
-	t.in(wb, "KmsOnlyThroughS3ForConnectionBuckets")
+	t.in(wb, "KmsOnlyThroughS3ForOwnBuckets")
 	for _, a := range []string{"kms:Decrypt", "kms:GenerateDataKey"} {
 		t.add("s3:GetObject", a, t.keyARN, "pods: SSE-KMS on the workspace bucket",
 			kv{"kms:ViaService": {"s3." + t.region + "." + t.n.dnsSuffix}, "kms:EncryptionContext:aws:s3:arn": {t.bucket}})
@@ -473,19 +504,19 @@ func (t *callTable) workloadCalls() []Call {
 		each("ecr", t.n.arn("ecr", t.region, "602401143452", "repository/amazon-k8s-cni"), "nodes: pull add-on images",
 			ops("BatchGetImage", "GetDownloadUrlForLayer", "BatchCheckLayerAvailability"),
 			kv{"aws:ResourceAccount": {"602401143452"}})
-	t.in(wb, "EcrTokenHasNoResourceScope").
+	t.in(wb, "ReadsHaveNoResourceScope").
 		add("", "ecr:GetAuthorizationToken", "*", "nodes: registry login")
-	t.in(wb, "LogsUnderConnectionPrefix").
+	t.in(wb, "LogsUnderOwnPrefix").
 		each("logs", t.arn("logs", "log-group:/lakesail/"+t.n.id+"/ws00000001/sessions:log-stream:driver"), "pods: session logs",
 			ops("CreateLogGroup", "CreateLogStream", "PutLogEvents", "DescribeLogStreams"))
-	t.in(wb, "GlueOnConnectionDatabases").
+	t.in(wb, "GlueOnOwnDatabases").
 		add("", "glue:GetDatabase", t.arn("glue", "catalog"), "pods: the catalog").
 		add("", "glue:GetTable", t.arn("glue", "database/"+database), "pods: the workspace database").
 		add("", "glue:GetUserDefinedFunction", t.arn("glue", "userDefinedFunction/"+database+"/parse_event"), "pods: functions")
 	for _, action := range glueDataPlaneCalls() {
 		t.add("", action, t.arn("glue", "table/"+database+"/events"), "pods: Spark's Hive-compatible catalog")
 	}
-	t.in(wb, "DescribeCallsHaveNoResourceScope").
+	t.in(wb, "ReadsHaveNoResourceScope").
 		each("ec2", "*", "control plane, kubelet, VPC CNI and cluster autoscaler reads",
 			ops("DescribeInstances", "DescribeInstanceTypes", "DescribeInstanceTopology", "DescribeAvailabilityZones",
 				"DescribeNetworkInterfaces", "DescribeSubnets", "DescribeSecurityGroups", "DescribeVpcs",
@@ -505,7 +536,7 @@ func (t *callTable) workloadCalls() []Call {
 	t.in(wb, "CniCreatesInterfacesForOwnClusters").
 		add("", "ec2:CreateNetworkInterface", eni, "VPC CNI: a pod interface",
 			kv{"aws:RequestTag/" + eniClusterTag: {t.cluster}, "aws:RequestTag/eks:eni:owner": {"amazon-vpc-cni"}})
-	t.in(wb, "CniCreatesInterfacesInAccountSubnets").
+	t.in(wb, "CniCreatesInterfacesInSubnets").
 		add("", "ec2:CreateNetworkInterface", t.ec2("subnet/subnet-0a1b2c3d4e5f60718"), "VPC CNI: the node's subnet")
 	t.in(wb, "CniUsesOwnClusterSecurityGroups").
 		each("ec2", sg, "VPC CNI: the EKS cluster security group", ops("CreateNetworkInterface", "ModifyNetworkInterfaceAttribute"),
@@ -517,13 +548,13 @@ func (t *callTable) workloadCalls() []Call {
 		each("ec2", eni, "VPC CNI: pod interfaces; the cluster role deletes leaked ones",
 			ops("AttachNetworkInterface", "DetachNetworkInterface", "DeleteNetworkInterface",
 				"AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "ModifyNetworkInterfaceAttribute", "CreateTags"), onCluster)
-	t.in(wb, "CniUsesConnectionNodesAndGroups").
+	t.in(wb, "CniUsesOwnNodesAndGroups").
 		each("ec2", t.ec2("network-interface/eni-0f1e2d3c4b5a69788"), "VPC CNI: the node's primary interface",
 			ops("AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "ModifyNetworkInterfaceAttribute"), t.tagged()).
 		each("ec2", instance, "VPC CNI: the node instance",
 			ops("AttachNetworkInterface", "DetachNetworkInterface"), t.tagged()).
 		add("", "ec2:CreateNetworkInterface", sg, "VPC CNI: the nodes' security group", t.tagged())
-	t.in(wb, "ClusterRoleUsesConnectionKeys").
+	t.in(wb, "ClusterRoleUsesOwnKeys").
 		each("kms", t.keyARN, "EKS control plane: secrets envelope encryption",
 			ops("Encrypt", "Decrypt", "DescribeKey"), t.tagged())
 	return t.calls

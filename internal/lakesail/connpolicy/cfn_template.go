@@ -130,8 +130,8 @@ func CloudFormationTemplate(opts TemplateOptions) (string, error) {
 	var attached []any
 	for _, kind := range ManagedPolicyKinds() {
 		resources[string(kind)] = resource("AWS::IAM::ManagedPolicy", map[string]any{
+			// Path is left to its default, "/" (as for the callback role), to save template size.
 			"ManagedPolicyName": sub(n.policyName(kind)),
-			"Path":              "/",
 			"Description":       descriptions[kind],
 			"PolicyDocument":    cfnDocument(docs[kind]),
 		})
@@ -156,7 +156,6 @@ func CloudFormationTemplate(opts TemplateOptions) (string, error) {
 	})
 	resources[LogicalCallbackRole] = resource("AWS::IAM::Role", map[string]any{
 		"RoleName":                 sub(CallbackRoleNameFor(n.id)),
-		"Path":                     "/",
 		"Description":              "Runs the LakeSail lifecycle-notification function.",
 		"AssumeRolePolicyDocument": cfnDocument(docs[KindCallbackTrust]),
 		"Policies": []any{map[string]any{

@@ -53,6 +53,7 @@ var closureExceptions = []closureException{
 	{"ec2:Describe*", "", "EC2 describe calls have no resource-level permissions", nil},
 	{"ec2:GetInstanceTypesFromInstanceRequirements", "", "no resource-level permission; instance type metadata", nil},
 	{"autoscaling:Describe*", "", "Auto Scaling describe calls have no resource-level permissions", nil},
+	{"elasticloadbalancing:Describe*", "", "ELB describe calls have no resource-level permissions", nil},
 	{"eks:DescribeAddonVersions", "", "no resource-level permission; add-on catalog", nil},
 	{"acm:ListCertificates", "", "no resource-level permission; lists ARNs and domains", nil},
 	{"iam:ListOpenIDConnectProviders", "", "no resource-level permission; lists ARNs", nil},
@@ -561,7 +562,7 @@ func TestUnitClosureFlagsWideMetricNamespaces(t *testing.T) {
 		doc := *docs[KindCloudFormationAndObservabilityAndIdentity]
 		doc.Statement = slices.Clone(doc.Statement)
 		for i, s := range doc.Statement {
-			if s.Sid == "CloudWatchPutConnectionMetricsHasNoResourceScope" {
+			if s.Sid == "PutOwnMetricsHasNoResourceScope" {
 				doc.Statement[i].Condition = tc.cond
 			}
 		}

@@ -4,17 +4,16 @@ import "github.com/lakehq/terraform-provider-lakesail/internal/iampolicy"
 
 // Explicit-deny Sids, referred to by tests and by drift diagnostics.
 const (
-	SidDenyConnectionRoleBoundaryChange = "DenyChangingConnectionRoleBoundary"
-	SidDenyProtectedRoleChanges         = "DenyChangingConnectionAndCallbackRoles"
-	SidDenyConnectionPolicyEdits        = "DenyEditingConnectionManagedPolicies"
+	SidDenyConnectionRoleBoundaryChange = "DenyChangingOwnBoundary"
+	SidDenyProtectedRoleChanges         = "DenyChangingProtectedRoles"
+	SidDenyConnectionPolicyEdits        = "DenyEditingOwnPolicies"
 	SidDenyRoleWithoutWorkloadBoundary  = "DenyRolesWithoutWorkloadBoundary"
-	SidDenyBoundaryRemoval              = "DenyRemovingAnyRoleBoundary"
-	SidDenyUnlistedManagedPolicies      = "DenyAttachingUnlistedManagedPolicies"
-	SidDenyLongLivedCredentials         = "DenyIamUsersAndLongLivedCredentials"
+	SidDenyUnlistedManagedPolicies      = "DenyUnlistedManagedPolicies"
 	SidDenyKeyPolicyLockout             = "DenyKmsKeyPolicyLockout"
-	SidDenyKeyPolicyChanges             = "DenyChangingKmsKeyPolicies"
-	SidDenyWideningS3Access             = "DenyWideningS3Access"
-	SidDenyProviderAndCertificateChange = "DenyChangingOidcProvidersAndCertificates"
+	// SidDenyOnAnyResource is one statement for every unconditional deny on "*" (see
+	// anyResourceDenials): removing a boundary, IAM users and long-lived credentials, key
+	// policy changes, widening S3 access, changing OIDC providers and certificates.
+	SidDenyOnAnyResource = "DenyOnAnyResource"
 )
 
 // wideningS3Actions could let a bucket's data or its listing reach other principals: ACLs, a
@@ -54,43 +53,44 @@ func explicitDeny(n names) iampolicy.Document {
 			withPrefix("iam", "CreateRole", "PutRolePermissionsBoundary"),
 			list("*"),
 			cond("StringNotEquals", "iam:PermissionsBoundary", n.policyARN(KindWorkloadBoundary))),
-		deny(SidDenyBoundaryRemoval,
-			list("iam:DeleteRolePermissionsBoundary"),
-			list("*")),
 		// Only the short allow-list of AWS-managed policies may be attached (never
 		// AdministratorAccess, PowerUserAccess, IAMFullAccess, ...).
 		deny(SidDenyUnlistedManagedPolicies,
 			list("iam:AttachRolePolicy"),
 			list("*"),
 			cond("ArnNotEquals", "iam:PolicyARN", n.allowedManagedPolicyARNs()...)),
-		deny(SidDenyLongLivedCredentials,
-			withPrefix("iam", "CreateUser", "CreateAccessKey", "CreateLoginProfile", "UpdateLoginProfile",
-				"CreateServiceSpecificCredential"),
-			list("*")),
 		// Keys the connection manages must stay manageable by the account: no key policy that
 		// skips KMS's lockout safety check.
 		deny(SidDenyKeyPolicyLockout,
 			withPrefix("kms", "CreateKey", "PutKeyPolicy"),
 			list("*"),
 			cond("Bool", "kms:BypassPolicyLockoutSafetyCheck", "true")),
-		// A key's policy is written when LakeSail creates the key; nothing the role does
-		// afterwards can widen who uses a key, its own keys included (even if a key policy
-		// granted it). Key-policy drift is repaired with the account's own credentials.
-		deny(SidDenyKeyPolicyChanges,
-			list("kms:PutKeyPolicy"),
-			list("*")),
-		deny(SidDenyWideningS3Access,
-			wideningS3Actions(),
-			list("*")),
-		// OIDC providers and certificates are created with tags, and IAM cannot keep the role
-		// from adding those tags to ones it did not create: so their tags grant nothing, and
-		// changing or deleting them is left to the account.
-		deny(SidDenyProviderAndCertificateChange,
-			append(withPrefix("iam", "DeleteOpenIDConnectProvider", "UntagOpenIDConnectProvider",
-				"UpdateOpenIDConnectProvider*", "*ClientIDToOpenIDConnectProvider", "*ClientIDFromOpenIDConnectProvider"),
-				withPrefix("acm", "DeleteCertificate", "RemoveTagsFromCertificate", "ExportCertificate")...),
+		deny(SidDenyOnAnyResource,
+			anyResourceDenials(),
 			list("*")),
 	)
+}
+
+// anyResourceDenials are denied on every resource, unconditionally; they share one statement
+// (SidDenyOnAnyResource) to keep the template within its inline size.
+func anyResourceDenials() []string {
+	var out []string
+	// No role's boundary can be removed (the connection role's, a workload role's, anyone's).
+	out = append(out, "iam:DeleteRolePermissionsBoundary")
+	// No IAM users and no long-lived credentials.
+	out = append(out, withPrefix("iam", "CreateUser", "CreateAccessKey", "CreateLoginProfile", "UpdateLoginProfile",
+		"CreateServiceSpecificCredential")...)
+	// A key's policy is written when LakeSail creates the key; nothing the role does
+	// afterwards can widen who uses a key, its own keys included (even if a key policy
+	// granted it). Key-policy drift is repaired with the account's own credentials.
+	out = append(out, "kms:PutKeyPolicy")
+	out = append(out, wideningS3Actions()...)
+	// OIDC providers and certificates are created with tags, and IAM cannot keep the role
+	// from adding those tags to ones it did not create: so their tags grant nothing, and
+	// changing or deleting them is left to the account.
+	out = append(out, withPrefix("iam", "DeleteOpenIDConnectProvider", "UntagOpenIDConnectProvider",
+		"UpdateOpenIDConnectProvider*", "*ClientIDToOpenIDConnectProvider", "*ClientIDFromOpenIDConnectProvider")...)
+	return append(out, withPrefix("acm", "DeleteCertificate", "RemoveTagsFromCertificate", "ExportCertificate")...)
 }
 
 func (n names) allowedManagedPolicyARNs() []string {

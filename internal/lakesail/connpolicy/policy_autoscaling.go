@@ -12,18 +12,18 @@ func policyAutoScaling(n names) iampolicy.Document {
 			list("ec2:CreateLaunchTemplate"),
 			list(template),
 			n.requestTagged()),
-		allow("Ec2ManageConnectionLaunchTemplates",
+		allow("Ec2ManageLaunchTemplates",
 			withPrefix("ec2", "CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "DeleteLaunchTemplate"),
 			list(template),
 			n.resourceTagged()),
 		// Describe calls have no resource-level permissions.
-		allow("Ec2DescribeLaunchTemplatesHasNoResourceScope",
+		allow("ReadsHaveNoResourceScope",
 			withPrefix("ec2", "DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"),
 			list("*")),
 		// eks:CreateNodegroup with a launch template checks that the caller could launch
 		// instances from it, and RunInstances checks every resource of a launch. The template,
 		// subnet and security groups must be the connection's ...
-		allow("Ec2LaunchIntoConnectionNetwork",
+		allow("Ec2LaunchIntoOwnNetwork",
 			list("ec2:RunInstances"),
 			n.ec2All("launch-template", "subnet", "security-group"),
 			n.resourceTagged()),
@@ -35,7 +35,7 @@ func policyAutoScaling(n names) iampolicy.Document {
 			cond("StringEquals", "aws:ResourceTag/"+TagAdoptableBy, n.id)),
 		// ... and the new instance, its volumes and interfaces, and its image are allowed only
 		// when the launch uses such a template.
-		allow("Ec2LaunchOnlyFromConnectionTemplates",
+		allow("Ec2LaunchOnlyFromOwnTemplates",
 			list("ec2:RunInstances"),
 			append(n.ec2All("instance", "volume", "network-interface"), n.arn("ec2", "*", "", "image/*")),
 			cond("ArnLike", "ec2:LaunchTemplate", template)),

@@ -15,26 +15,26 @@ func (n names) metricNamespace() string { return "LakeSail/" + n.id }
 // clusters' metrics. The only write is metric datapoints, to the connection's own namespace.
 func policyCloudFormationAndObservabilityAndIdentity(n names) iampolicy.Document {
 	return document(
-		// GetCallerIdentity needs no permission (AWS answers it even under a deny); it is listed
-		// so the policy documents every call the connection makes.
-		allow("StsGetCallerIdentityHasNoResourceScope",
-			list("sts:GetCallerIdentity"),
+		// Reads AWS offers no resource-level permission for, in one statement:
+		//   - GetCallerIdentity needs no permission (AWS answers it even under a deny); it is
+		//     listed so the policy documents every call the connection makes;
+		//   - Service Quotas and Price List reads (preflight);
+		//   - DescribeStackDriftDetectionStatus (the detection id is its only input);
+		//   - the CloudWatch metric reads, which have neither resource types nor a namespace
+		//     condition key: IAM cannot keep them to the connection's namespace, so they reach
+		//     every metric of the account (a residual the guide lists; metrics hold numbers and
+		//     dimension values, no data).
+		allow("ReadsHaveNoResourceScope",
+			append(list("sts:GetCallerIdentity", "servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota",
+				"pricing:GetProducts", "cloudformation:DescribeStackDriftDetectionStatus"),
+				withPrefix("cloudwatch", "GetMetricData", "GetMetricStatistics", "ListMetrics")...),
 			list("*")),
-		// Service Quotas and Price List reads have no resource-level permissions.
-		allow("PreflightQuotaAndPriceReadsHaveNoResourceScope",
-			list("servicequotas:GetServiceQuota", "servicequotas:GetAWSDefaultServiceQuota", "pricing:GetProducts"),
-			list("*")),
-		allow("CloudFormationReadConnectionStack",
+		allow("CfnReadOwnStack",
 			withPrefix("cloudformation", "DescribeStacks", "DescribeStackEvents", "DescribeStackResources",
 				"DetectStackDrift", "DescribeStackResourceDrifts"),
 			list(n.own("cloudformation", "stack/"+n.stackName+"/*"))),
-		// DescribeStackDriftDetectionStatus has no resource-level permission (the detection id
-		// is its only input).
-		allow("CloudFormationDriftStatusHasNoResourceScope",
-			list("cloudformation:DescribeStackDriftDetectionStatus"),
-			list("*")),
 		// What drift detection and connection verification read.
-		allow("IamReadConnectionRolesAndPolicies",
+		allow("IamReadOwnRolesAndPolicies",
 			withPrefix("iam", "GetRole", "ListAttachedRolePolicies", "ListRolePolicies", "GetRolePolicy",
 				"GetPolicy", "GetPolicyVersion"),
 			list(n.roleARN(), n.callbackRoleARN(), n.allPoliciesARN())),
@@ -46,15 +46,9 @@ func policyCloudFormationAndObservabilityAndIdentity(n names) iampolicy.Document
 		// StringEquals on LakeSail/<ID> admits that namespace alone: not another connection's,
 		// not a customer's, not AWS/*. No wildcard: sub-namespaces are not needed (dimensions
 		// tell workspaces apart) and "LakeSail/<ID>*" would also match longer lookalikes.
-		allow("CloudWatchPutConnectionMetricsHasNoResourceScope",
+		allow("PutOwnMetricsHasNoResourceScope",
 			list("cloudwatch:PutMetricData"),
 			list("*"),
 			cond("StringEquals", "cloudwatch:namespace", n.metricNamespace())),
-		// The reads have neither resource types nor a namespace condition key: IAM cannot keep
-		// them to the connection's namespace, so they reach every metric of the account (a
-		// residual the guide lists; metrics hold numbers and dimension values, no data).
-		allow("CloudWatchMetricReadsHaveNoResourceScope",
-			withPrefix("cloudwatch", "GetMetricData", "GetMetricStatistics", "ListMetrics"),
-			list("*")),
 	)
 }

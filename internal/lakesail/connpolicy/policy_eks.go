@@ -19,7 +19,7 @@ func policyEKS(n names) iampolicy.Document {
 			list("eks:CreateCluster"),
 			list("*"),
 			n.requestTagged()),
-		allow("EksManageConnectionClusters",
+		allow("EksManageClusters",
 			withPrefix("eks", "DescribeCluster", "UpdateClusterConfig", "UpdateClusterVersion",
 				"DescribeUpdate", "DeleteCluster", "TagResource", "UntagResource",
 				"CreateNodegroup", "CreateAddon", "CreateAccessEntry",
@@ -27,7 +27,7 @@ func policyEKS(n names) iampolicy.Document {
 			list(n.clusterARN())),
 		// The clusters' node groups, add-ons and Pod Identity associations (an association's
 		// role is passed under IamPassWorkloadRolesToPodIdentity).
-		allow("EksManageConnectionNodegroupsAndAddons",
+		allow("EksManageNodegroupsAndAddons",
 			withPrefix("eks", "DescribeNodegroup", "UpdateNodegroupConfig", "UpdateNodegroupVersion",
 				"DeleteNodegroup", "DescribeAddon", "UpdateAddon", "DeleteAddon",
 				"DescribeUpdate", "TagResource", "UntagResource",
@@ -35,15 +35,16 @@ func policyEKS(n names) iampolicy.Document {
 			list(nodegroups, addons, podIdentityAssociations)),
 		// Access entries of the connection's clusters (associating an access policy is
 		// authorized on the entry alone).
-		allow("EksManageConnectionAccessEntries",
+		allow("EksManageAccessEntries",
 			withPrefix("eks", "DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy",
 				"DisassociateAccessPolicy", "ListAssociatedAccessPolicies", "TagResource"),
 			list(accessEntries)),
-		// DescribeAddonVersions has no resource-level permission.
-		allow("EksDescribeAddonVersionsHasNoResourceScope",
-			list("eks:DescribeAddonVersions"),
+		// DescribeAddonVersions and ListCertificates have no resource-level permission (whether
+		// a certificate still exists, and its metadata, are public by nature).
+		allow("ReadsHaveNoResourceScope",
+			list("eks:DescribeAddonVersions", "acm:ListCertificates"),
 			list("*")),
-		allow("SsmManageConnectionParameters",
+		allow("SsmManageParameters",
 			withPrefix("ssm", "PutParameter", "GetParameter", "GetParameters", "DeleteParameter", "AddTagsToResource"),
 			list(n.own("ssm", "parameter/lakesail/"+n.id+"/*"))),
 		// A certificate is imported with its tags (acm:AddTagsToCertificate is checked on the
@@ -58,23 +59,19 @@ func policyEKS(n names) iampolicy.Document {
 			list(certificate),
 			n.requestTagged(),
 			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
-		// Whether a certificate still exists, and its metadata (public by nature).
-		allow("AcmListCertificatesHasNoResourceScope",
-			list("acm:ListCertificates"),
-			list("*")),
-		allow("AcmReadConnectionCertificates",
+		allow("AcmReadCertificates",
 			list("acm:DescribeCertificate"),
 			list(certificate),
 			n.resourceTagged()),
 		// Glue authorizes database calls on the catalog and the database; deleting a database
 		// also on the tables and functions in it. The catalog is named only with these three
 		// database actions, each of which is also checked on the database itself.
-		allow("GlueManageConnectionDatabases",
+		allow("GlueManageDatabases",
 			withPrefix("glue", "CreateDatabase", "GetDatabase", "DeleteDatabase"),
 			list(n.own("glue", "catalog"), glueDatabase,
 				n.own("glue", "table/lakesail_"+n.idLower+"_*/*"),
 				n.own("glue", "userDefinedFunction/lakesail_"+n.idLower+"_*/*"))),
-		allow("GlueTagConnectionDatabases",
+		allow("GlueTagDatabases",
 			list("glue:TagResource"),
 			list(glueDatabase)),
 	)

@@ -14,27 +14,24 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 	oidc := n.iam("oidc-provider/oidc.eks.*")
 	logGroup := n.own("logs", "log-group:/aws/eks/"+n.prefix()+"*/cluster")
 	return document(
-		allow("IamCreateWorkloadRolesOnlyWithWorkloadBoundary",
+		allow("IamCreateBoundedRoles",
 			list("iam:CreateRole"),
 			list(roles),
 			workloadBoundary,
 			n.requestTagged()),
-		allow("IamChangeInlinePoliciesOfBoundedRoles",
-			withPrefix("iam", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy"),
+		// Inline policies and detachments of bounded roles, and restoring WorkloadBoundary on a
+		// workload role an administrator stripped it from: the requested boundary must be
+		// WorkloadBoundary, so that can only ever narrow a role (the explicit deny keeps the
+		// connection and callback roles out of reach).
+		allow("IamChangeBoundedRoles",
+			withPrefix("iam", "PutRolePolicy", "DeleteRolePolicy", "DetachRolePolicy", "PutRolePermissionsBoundary"),
 			list(roles),
 			workloadBoundary),
-		allow("IamAttachAllowListedPoliciesToBoundedRoles",
+		allow("IamAttachAllowListedPolicies",
 			list("iam:AttachRolePolicy"),
 			list(roles),
 			workloadBoundary,
 			cond("ArnEquals", "iam:PolicyARN", n.allowedManagedPolicyARNs()...)),
-		// Restoring WorkloadBoundary on a workload role an administrator stripped it from: the
-		// requested boundary must be WorkloadBoundary, so this can only ever narrow a role (the
-		// explicit deny keeps the connection and callback roles out of reach).
-		allow("IamRestoreWorkloadBoundaryOnWorkloadRoles",
-			list("iam:PutRolePermissionsBoundary"),
-			list(roles),
-			workloadBoundary),
 		// Reads, tags (CreateRole with tags checks iam:TagRole) and deletion. The explicit
 		// deny keeps the connection and callback roles out of reach.
 		allow("IamReadTagAndDeleteWorkloadRoles",
@@ -73,28 +70,25 @@ func policyIAMAndCloudwatch(n names) iampolicy.Document {
 			list(oidc),
 			n.requestTagged(),
 			cond("StringEqualsIfExists", "aws:ResourceTag/"+TagConnection, n.id)),
-		// Whether a provider still exists: the read below is conditioned on its tag.
-		allow("IamListOidcProvidersHasNoResourceScope",
-			list("iam:ListOpenIDConnectProviders"),
+		// Whether a provider still exists (the read below is conditioned on its tag), and
+		// DescribeLogGroups (a name prefix in the request does not narrow the check): neither
+		// has a resource-level permission.
+		allow("ReadsHaveNoResourceScope",
+			list("iam:ListOpenIDConnectProviders", "logs:DescribeLogGroups"),
 			list("*")),
-		allow("IamReadConnectionOidcProviders",
+		allow("IamReadOwnOidcProviders",
 			list("iam:GetOpenIDConnectProvider"),
 			list(oidc),
 			n.resourceTagged()),
 		// The control-plane log group EKS writes to, created ahead of the cluster so that it
 		// has retention, encryption and tags.
-		allow("LogsCreateTaggedClusterLogGroups",
+		allow("LogsCreateTaggedLogGroups",
 			list("logs:CreateLogGroup"),
 			list(logGroup, logGroup+":*"),
 			n.requestTagged()),
-		allow("LogsManageClusterLogGroups",
+		allow("LogsManageLogGroups",
 			withPrefix("logs", "PutRetentionPolicy", "AssociateKmsKey", "TagResource", "UntagResource",
 				"ListTagsForResource", "DeleteLogGroup"),
 			list(logGroup, logGroup+":*")),
-		// DescribeLogGroups has no resource-level permission (a name prefix in the request
-		// does not narrow the check).
-		allow("LogsDescribeLogGroupsHasNoResourceScope",
-			list("logs:DescribeLogGroups"),
-			list("*")),
 	)
 }

@@ -30,6 +30,17 @@ func policyNetworkCompute(n names) iampolicy.Document {
 		allow("Ec2RulesOfConnectionSecurityGroups",
 			withPrefix("ec2", "AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress"),
 			list(n.ec2("security-group-rule"))),
+		// The workspaces' session load balancers: named lakesail-<ID>-* and created tagged.
+		allow("ElbCreateTaggedNlbsAndTargetGroups",
+			withPrefix("elasticloadbalancing", "CreateLoadBalancer", "CreateTargetGroup"),
+			n.elb("loadbalancer/net", "targetgroup"),
+			n.requestTagged()),
+		// CreateListener is authorized on the load balancer; the rest on what they change.
+		allow("ElbManageConnectionNlbs",
+			withPrefix("elasticloadbalancing", "CreateListener", "ModifyListener", "DeleteListener",
+				"DeleteLoadBalancer", "DeleteTargetGroup", "SetSecurityGroups"),
+			n.elb("loadbalancer/net", "targetgroup", "listener/net"),
+			n.resourceTagged()),
 		// kms:CreateKey has no resource-level permission. Keys are created without tags (a tag in
 		// CreateKey needs kms:TagResource on every key of the account, which would let the role
 		// tag, and so take over, a key the customer made): the new key's own policy grants the
@@ -75,4 +86,13 @@ func policyNetworkCompute(n names) iampolicy.Document {
 			n.resourceTagged(),
 			cond("StringLike", "kms:ViaService", n.viaService("ssm"))),
 	)
+}
+
+// elb are the connection's load balancer resources of each type: <type>/lakesail-<ID>-*.
+func (n names) elb(types ...string) []string {
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = n.own("elasticloadbalancing", t+"/"+n.prefix()+"*")
+	}
+	return out
 }

@@ -31,7 +31,7 @@ func policyNetworkManage(n names) iampolicy.Document {
 		// the parents of the creates above. CreateRoute and ReplaceRoute are authorized on the
 		// route table alone, whatever gateway they name; a route is replaced in one step (never
 		// deleted and re-added, which would leave the private subnets without egress between).
-		allow("Ec2ManageConnectionNetwork",
+		allow("Ec2ManageNetwork",
 			withPrefix("ec2", "CreateSubnet", "CreateRouteTable", "CreateVpcEndpoint", "CreateSecurityGroup",
 				"ModifyVpcAttribute", "AttachInternetGateway", "DetachInternetGateway",
 				"CreateRoute", "ReplaceRoute", "AssociateRouteTable", "DisassociateRouteTable",
@@ -56,7 +56,7 @@ func policyNetworkManage(n names) iampolicy.Document {
 				"PutBucketPolicy", "GetBucketPolicy", "PutBucketTagging", "GetBucketTagging"),
 			list(bucket),
 			n.inOwnAccount()),
-		allow("S3EmptyConnectionBucketsOnDestroy",
+		allow("S3EmptyBucketsOnDestroy",
 			withPrefix("s3", "DeleteObject", "DeleteObjectVersion"),
 			list(bucket+"/*"),
 			n.inOwnAccount()),

@@ -56,6 +56,15 @@ func policyNetworkReadAndTag(n names) iampolicy.Document {
 			n.ec2All(ec2TaggedTypes()...),
 			n.resourceTagged(),
 			cond("StringEqualsIfExists", "aws:RequestTag/"+TagConnection, n.id)),
+		// ELB Describe calls have no resource-level permissions.
+		allow("ElbDescribeHasNoResourceScope",
+			withPrefix("elasticloadbalancing", "DescribeLoadBalancers", "DescribeListeners", "DescribeTargetGroups"),
+			list("*")),
+		// Tags only in the create calls above (each requires the connection's tag or load balancer).
+		allow("ElbTagOnlyWhileCreating",
+			list("elasticloadbalancing:AddTags"),
+			n.elb("loadbalancer/net", "targetgroup", "listener/net"),
+			cond("StringEquals", "elasticloadbalancing:CreateAction", "CreateListener", "CreateLoadBalancer", "CreateTargetGroup")),
 		// Adopting a bring-your-own VPC and its subnets: marker tags only, and only on what
 		// the account itself marked LakeSail-Adoptable-By=<ID> (a tag the role cannot set).
 		allow("Ec2MarkAdoptedNetworkWithoutConnectionTag",

@@ -80,7 +80,8 @@ func poll(ctx context.Context, done func() (bool, error)) error {
 // WorkspaceLeftovers lists, as the administrator, every EKS cluster, IAM role, OIDC provider, SSM
 // parameter, ACM certificate, Glue database, log group and launch template whose name or tags
 // belong to the workspace (cluster name lakesail-<connection>-<workspace>), and every instance,
-// volume, network interface and Pod Identity association tagged with it.
+// volume, network interface, Pod Identity association and security group tagged with it, and
+// the session load balancer and target group.
 func WorkspaceLeftovers(ctx context.Context, cfg aws.Config, connectionID, workspaceID string) ([]string, error) {
 	clusterName := "lakesail-" + connectionID + "-" + workspaceID
 	var out []string
@@ -190,6 +191,12 @@ func WorkspaceLeftovers(ctx context.Context, cfg aws.Config, connectionID, works
 	for _, ni := range interfaces.NetworkInterfaces {
 		out = append(out, "network interface "+aws.ToString(ni.NetworkInterfaceId))
 	}
+	// The session load balancer, its target group and its security group.
+	lbLeft, err := sessionLoadBalancerLeftovers(ctx, cfg, clusterName, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, lbLeft...)
 	// The cluster (its add-ons and Pod Identity associations go with it), and any association
 	// tagged with the workspace in another cluster.
 	eksAPI := eks.NewFromConfig(cfg)

@@ -18,20 +18,17 @@ func (s Spec) clusterAdminPolicy() string {
 }
 
 // hasAdminAccess reports whether the connection role still administers the cluster: its access
-// entry exists with AmazonEKSClusterAdminPolicy on the whole cluster.
+// entry exists with AmazonEKSClusterAdminPolicy on the whole cluster. One call answers both:
+// ListAssociatedAccessPolicies fails with ResourceNotFoundException when the entry is gone.
 func (c *Client) hasAdminAccess(ctx context.Context, s Spec) (bool, error) {
 	api := c.EKS()
-	_, err := api.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(s.ClusterName()), PrincipalArn: aws.String(s.ConnectionRoleARN)})
-	err = lakesail.Classify("eks:DescribeAccessEntry", err)
+	out, err := api.ListAssociatedAccessPolicies(ctx, &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String(s.ClusterName()), PrincipalArn: aws.String(s.ConnectionRoleARN)})
+	err = lakesail.Classify("eks:ListAssociatedAccessPolicies", err)
 	if errors.Is(err, lakesail.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
-	}
-	out, err := api.ListAssociatedAccessPolicies(ctx, &eks.ListAssociatedAccessPoliciesInput{ClusterName: aws.String(s.ClusterName()), PrincipalArn: aws.String(s.ConnectionRoleARN)})
-	if err != nil {
-		return false, lakesail.Classify("eks:ListAssociatedAccessPolicies", err)
 	}
 	for _, p := range out.AssociatedAccessPolicies {
 		if aws.ToString(p.PolicyArn) == s.clusterAdminPolicy() && p.AccessScope != nil && p.AccessScope.Type == ekstypes.AccessScopeTypeCluster {

@@ -44,6 +44,8 @@ type Workspace struct {
 	// caller comparing it with Spec.LaunchTemplateName sees a change to apply).
 	LaunchTemplateName string
 	CertificateARN     string
+	// SessionLoadBalancer is the session load balancer as found (see load_balancer.go).
+	SessionLoadBalancer *SessionLoadBalancer
 	// CertificateNotAfter is when the session certificate expires (zero when it is gone).
 	CertificateNotAfter time.Time
 	SSMParameterNames   []string
@@ -212,7 +214,12 @@ func (c *Client) createWorkspace(ctx context.Context, s Spec, p *progress) error
 		}
 		return c.ensureAddons(gctx, s, s.KubernetesVersion, nil)
 	})
-	group.Go(func() error { return c.installTLS(gctx, s, p, "") })
+	group.Go(func() error {
+		if err := c.installTLS(gctx, s, p, ""); err != nil {
+			return err
+		}
+		return c.ensureSessionLoadBalancer(gctx, s, p.record().CertificateARN)
+	})
 	group.Go(func() error { return c.ensureGlueDatabases(gctx, s, nil) })
 	group.Go(func() error { return c.tagSubnets(gctx, s) })
 	if err := group.Wait(); err != nil {

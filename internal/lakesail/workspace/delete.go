@@ -21,7 +21,8 @@ import (
 )
 
 // Delete removes everything a workspace owns in dependency order: add-ons, Pod Identity
-// associations and the node group, the cluster, the node group's launch template, the OIDC provider, the roles, the parameters, the certificate, the log
+// associations and the node group, the cluster, the node group's launch template, the session
+// load balancer (listener, target group, load balancer, its security group), the OIDC provider, the roles, the parameters, the certificate, the log
 // group, the Glue databases and the subnets' cluster tag. Each step treats "already gone" as done, so a delete after a
 // failed create or a failed delete finishes the job. The network (and its bucket) is not touched.
 //
@@ -52,6 +53,9 @@ func (c *Client) Delete(ctx context.Context, s Spec, rec Record) error {
 	}
 	// After the node group: EC2 would delete a template an Auto Scaling group still launches from.
 	if err := c.deleteLaunchTemplate(ctx, s); err != nil {
+		return err
+	}
+	if err := c.deleteSessionLoadBalancer(ctx, s); err != nil {
 		return err
 	}
 	var left []lakesail.AccountAction

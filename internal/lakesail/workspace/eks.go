@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
@@ -253,30 +254,91 @@ func (c *Client) waitNodeGroupGone(ctx context.Context, s Spec) error {
 
 // latestAddonVersion is the newest version of an add-on that runs on a Kubernetes version.
 func (c *Client) latestAddonVersion(ctx context.Context, name, kubernetesVersion string) (string, error) {
-	api := c.EKS()
-	pages := eks.NewDescribeAddonVersionsPaginator(api, &eks.DescribeAddonVersionsInput{
+	latest, err := c.describeAddonVersions(ctx, &eks.DescribeAddonVersionsInput{
 		AddonName: aws.String(name), KubernetesVersion: aws.String(kubernetesVersion)})
-	best := ""
+	if err != nil {
+		return "", err
+	}
+	return pickAddonVersion(latest, name, kubernetesVersion)
+}
+
+// latestAddonVersions is the newest version of every add-on that runs on a Kubernetes version:
+// DescribeAddonVersions without addonName lists them all, so one listing (one call, unless EKS
+// offers more than a page of add-ons) serves every add-on of a workspace.
+func (c *Client) latestAddonVersions(ctx context.Context, kubernetesVersion string) (map[string]string, error) {
+	return c.describeAddonVersions(ctx, &eks.DescribeAddonVersionsInput{
+		KubernetesVersion: aws.String(kubernetesVersion), MaxResults: aws.Int32(100)})
+}
+
+// describeAddonVersions lists add-on versions and keeps, per add-on, the newest one compatible
+// with the input's Kubernetes version.
+func (c *Client) describeAddonVersions(ctx context.Context, in *eks.DescribeAddonVersionsInput) (map[string]string, error) {
+	kubernetesVersion := aws.ToString(in.KubernetesVersion)
+	latest := map[string]string{}
+	pages := eks.NewDescribeAddonVersionsPaginator(c.EKS(), in)
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return "", lakesail.Classify("eks:DescribeAddonVersions", err)
+			return nil, lakesail.Classify("eks:DescribeAddonVersions", err)
 		}
 		for _, addon := range page.Addons {
+			name := aws.ToString(addon.AddonName)
 			for _, v := range addon.AddonVersions {
 				compatible := slices.ContainsFunc(v.Compatibilities, func(c ekstypes.Compatibility) bool {
 					return aws.ToString(c.ClusterVersion) == kubernetesVersion
 				})
-				if compatible && compareAddonVersions(aws.ToString(v.AddonVersion), best) > 0 {
-					best = aws.ToString(v.AddonVersion)
+				if compatible && compareAddonVersions(aws.ToString(v.AddonVersion), latest[name]) > 0 {
+					latest[name] = aws.ToString(v.AddonVersion)
 				}
 			}
 		}
 	}
-	if best == "" {
-		return "", &SpecError{Field: "addons", Problem: "EKS offers no version of " + name + " for Kubernetes " + kubernetesVersion}
+	return latest, nil
+}
+
+// pickAddonVersion is an add-on's entry of latestAddonVersions, or why there is none.
+func pickAddonVersion(latest map[string]string, name, kubernetesVersion string) (string, error) {
+	if v := latest[name]; v != "" {
+		return v, nil
 	}
-	return best, nil
+	return "", &SpecError{Field: "addons", Problem: "EKS offers no version of " + name + " for Kubernetes " + kubernetesVersion}
+}
+
+// addonVersionResolver answers latest-version questions of one read: with several add-ons to
+// resolve, the first question lists every add-on's versions once and the others share it.
+type addonVersionResolver struct {
+	c                 *Client
+	kubernetesVersion string
+	shared            bool
+	once              sync.Once
+	latest            map[string]string
+	err               error
+}
+
+// addonsAtLatest counts the spec's add-ons that follow AddonLatest.
+func (s Spec) addonsAtLatest() int {
+	n := 0
+	for _, a := range s.Addons {
+		if a.Version == AddonLatest || a.Version == "" {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *Client) newAddonVersionResolver(kubernetesVersion string, addons int) *addonVersionResolver {
+	return &addonVersionResolver{c: c, kubernetesVersion: kubernetesVersion, shared: addons > 1}
+}
+
+func (r *addonVersionResolver) latestVersion(ctx context.Context, name string) (string, error) {
+	if !r.shared {
+		return r.c.latestAddonVersion(ctx, name, r.kubernetesVersion)
+	}
+	r.once.Do(func() { r.latest, r.err = r.c.latestAddonVersions(ctx, r.kubernetesVersion) })
+	if r.err != nil {
+		return "", r.err
+	}
+	return pickAddonVersion(r.latest, name, r.kubernetesVersion)
 }
 
 // compareAddonVersions orders v1.19.5-eksbuild.1 style versions numerically.

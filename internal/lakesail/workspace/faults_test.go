@@ -24,7 +24,8 @@ func TestLibWorkspaceCreateFaults(t *testing.T) {
 		{"logs", "CreateLogGroup"}, {"logs", "PutRetentionPolicy"}, {"iam", "CreateRole"}, {"iam", "AttachRolePolicy"},
 		{"eks", "CreateCluster"}, {"iam", "CreateOpenIDConnectProvider"}, {"iam", "PutRolePolicy"}, {"eks", "CreateNodegroup"},
 		{"eks", "CreateAddon"}, {"ssm", "PutParameter"}, {"acm", "ImportCertificate"}, {"glue", "CreateDatabase"}, {"ec2", "CreateTags"},
-		{"ec2", "CreateLaunchTemplate"},
+		{"ec2", "CreateLaunchTemplate"}, {"ec2", "CreateSecurityGroup"}, {"ec2", "AuthorizeSecurityGroupIngress"},
+		{"elasticloadbalancing", "CreateTargetGroup"}, {"elasticloadbalancing", "CreateLoadBalancer"}, {"elasticloadbalancing", "CreateListener"},
 	}
 	for _, step := range steps {
 		t.Run(step.service+":"+step.operation, func(t *testing.T) {
@@ -53,7 +54,8 @@ func TestLibWorkspaceDeleteFaults(t *testing.T) {
 	steps := []struct{ service, operation string }{
 		{"eks", "DeleteAddon"}, {"eks", "DeleteNodegroup"}, {"eks", "DeleteCluster"}, {"iam", "DeleteOpenIDConnectProvider"},
 		{"iam", "DeleteRole"}, {"ssm", "DeleteParameter"}, {"acm", "DeleteCertificate"}, {"logs", "DeleteLogGroup"}, {"glue", "DeleteDatabase"}, {"ec2", "DeleteTags"},
-		{"ec2", "DeleteLaunchTemplate"},
+		{"ec2", "DeleteLaunchTemplate"}, {"elasticloadbalancing", "DeleteListener"}, {"elasticloadbalancing", "DeleteTargetGroup"},
+		{"elasticloadbalancing", "DeleteLoadBalancer"}, {"ec2", "DeleteSecurityGroup"},
 	}
 	for _, step := range steps {
 		t.Run(step.service+":"+step.operation, func(t *testing.T) {

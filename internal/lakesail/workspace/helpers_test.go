@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -202,6 +203,22 @@ func (e *workspaceEnv) assertNoOrphans(t *testing.T) {
 	lakesailtest.Must(t, err)
 	for _, ni := range interfaces.NetworkInterfaces {
 		left = append(left, "network interface "+aws.ToString(ni.NetworkInterfaceId))
+	}
+	// Nor anything of the session load balancer.
+	lbs, err := elb.NewFromConfig(cfg).DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
+	lakesailtest.Must(t, err)
+	for _, lb := range lbs.LoadBalancers {
+		left = append(left, "load balancer "+aws.ToString(lb.LoadBalancerName))
+	}
+	tgs, err := elb.NewFromConfig(cfg).DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{})
+	lakesailtest.Must(t, err)
+	for _, tg := range tgs.TargetGroups {
+		left = append(left, "target group "+aws.ToString(tg.TargetGroupName))
+	}
+	sgs, err := ec2.NewFromConfig(cfg).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: tagged})
+	lakesailtest.Must(t, err)
+	for _, g := range sgs.SecurityGroups {
+		left = append(left, "security group "+aws.ToString(g.GroupName))
 	}
 	if len(left) > 0 {
 		t.Errorf("left behind after delete: %v", left)

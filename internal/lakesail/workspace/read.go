@@ -104,8 +104,9 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 		template = t
 		return err
 	})
+	resolver := c.newAddonVersionResolver(w.KubernetesVersion, s.addonsAtLatest())
 	for _, name := range sortedMapKeys(s.Addons) {
-		group.Go(func() error { return c.readAddon(gctx, s, w, name, &mu, drift) })
+		group.Go(func() error { return c.readAddon(gctx, s, w, name, resolver, &mu, drift) })
 	}
 	group.Go(func() error { return c.readLogGroup(gctx, s, w, drift) })
 	roles := s.baseRoles()
@@ -122,6 +123,7 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 	group.Go(func() error { return c.readOIDCProvider(gctx, s, w, drift) })
 	group.Go(func() error { return c.readParameters(gctx, s, w, drift) })
 	group.Go(func() error { return c.readCertificate(gctx, w, rec.CertificateARN, drift) })
+	group.Go(func() error { return c.readSessionLoadBalancer(gctx, s, w, rec.CertificateARN, imported, drift) })
 	group.Go(func() error { return c.readGlueDatabases(gctx, s, w, drift) })
 	if s.ConnectionRoleARN != "" && cluster.Status == ekstypes.ClusterStatusActive {
 		group.Go(func() error {
@@ -263,7 +265,8 @@ func (w *Workspace) compareLaunchTemplate(s Spec, ng *ekstypes.Nodegroup, t *nod
 	}
 }
 
-func (c *Client) readAddon(ctx context.Context, s Spec, w *Workspace, name string, mu *sync.Mutex, drift func(string, ...any)) error {
+func (c *Client) readAddon(ctx context.Context, s Spec, w *Workspace, name string, versions *addonVersionResolver, mu *sync.Mutex,
+	drift func(string, ...any)) error {
 	addon, err := c.findAddon(ctx, s, name)
 	if errors.Is(err, lakesail.ErrNotFound) {
 		drift("add-on %s was deleted", name)
@@ -276,7 +279,7 @@ func (c *Client) readAddon(ctx context.Context, s Spec, w *Workspace, name strin
 	spec := s.Addons[name]
 	if spec.Version == AddonLatest || spec.Version == "" {
 		// Resolved against the version the cluster runs, so that an upgrade plans new add-ons.
-		latest, err := c.latestAddonVersion(ctx, name, w.KubernetesVersion)
+		latest, err := versions.latestVersion(ctx, name)
 		if err != nil {
 			return err
 		}

@@ -12,7 +12,7 @@ import (
 )
 
 // Remnants lists what is left of a workspace besides its cluster: its roles, the OIDC
-// provider, the node group's launch template, the parameters, the certificate, the log group and
+// provider, the node group's launch template, the session load balancer's pieces, the parameters, the certificate, the log group and
 // the Glue databases. It returns nil when nothing remains, so that a workspace whose cluster is
 // gone can be forgotten only when forgetting it orphans nothing.
 func (c *Client) Remnants(ctx context.Context, s Spec, rec Record) ([]string, error) {
@@ -67,6 +67,11 @@ func (c *Client) Remnants(ctx context.Context, s Spec, rec Record) ([]string, er
 	if err := found("launch template "+s.LaunchTemplateName(), err); err != nil {
 		return nil, err
 	}
+	lb, err := c.sessionLoadBalancerRemnants(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, lb...)
 	_, err = c.findLogGroup(ctx, s)
 	if err := found("log group "+s.LogGroupName(), err); err != nil {
 		return nil, err

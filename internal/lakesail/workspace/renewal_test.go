@@ -79,6 +79,13 @@ func TestLibWorkspaceCertificateRenewal(t *testing.T) {
 	if newBody.chain != newCA {
 		t.Fatal("the CA in SSM is not the renewed certificate's chain")
 	}
+	// The session listener still names the certificate, which now serves the new body.
+	if l := env.sessionLoadBalancer(t).listener; l == nil || len(l.Certificates) != 1 || aws.ToString(l.Certificates[0].CertificateArn) != ws.CertificateARN {
+		t.Fatalf("after the renewal the listener serves %+v, not %s", l, ws.CertificateARN)
+	}
+	if renewed.SessionLoadBalancer.CertificateARN != ws.CertificateARN || !renewed.SessionLoadBalancer.InSpec {
+		t.Fatalf("after the renewal the workspace's load balancer is %+v", renewed.SessionLoadBalancer)
+	}
 	lakesailtest.Must(t, assume().Delete(ctx, env.spec, renewed.Record()))
 }
 

@@ -143,6 +143,11 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s Spec, current *Wo
 			return err
 		}
 	}
+	if lb := current.SessionLoadBalancer; lb == nil || !lb.InSpec || lb.CertificateARN != p.record().CertificateARN {
+		if err := c.ensureSessionLoadBalancer(ctx, s, p.record().CertificateARN); err != nil {
+			return err
+		}
+	}
 	var removed []string
 	for _, name := range prior.GlueDatabaseNames() {
 		if !slices.Contains(s.GlueDatabaseNames(), name) {

@@ -65,7 +65,9 @@ func DefaultAddons() map[string]AddonSpec {
 type Network struct {
 	VpcID            string
 	PrivateSubnetIDs []string
-	SecurityGroupID  string
+	// PublicSubnetIDs are where an internet-facing session load balancer goes (optional otherwise).
+	PublicSubnetIDs []string
+	SecurityGroupID string
 	// KMSKeyARN encrypts Kubernetes secrets, the control-plane log group and the SSM parameters.
 	KMSKeyARN string
 	// BucketName is the workspace bucket the storage role may use.
@@ -112,6 +114,8 @@ type Spec struct {
 	// into its ARN (see AccountClient) and the SSM parameters replaced. Callers set it when
 	// CertificateRenewalDue says so.
 	RenewCertificate bool
+	// SessionLoadBalancer is how the session load balancer is reached (internal by default).
+	SessionLoadBalancer SessionLoadBalancerSpec
 	// GlueDatabases are catalog names; each becomes lakesail_<conn>_<ws>_<name>.
 	GlueDatabases []string
 	// Tags are extra tags; the LakeSail tags win over them.
@@ -221,6 +225,7 @@ func (s Spec) Validate() error {
 			bad("addons", "%q is not an EKS add-on name", name)
 		}
 	}
+	s.validateSessionLoadBalancer(bad)
 	seen := map[string]bool{}
 	for _, db := range s.GlueDatabases {
 		if !catalogNamePattern.MatchString(db) {

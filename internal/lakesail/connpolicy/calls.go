@@ -341,7 +341,7 @@ func (t *callTable) workspaceCalls() {
 			ops("DescribePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation", "TagResource", "UntagResource"))
 	t.in(KindEKS, "EksManageAccessEntries").
 		each("eks", accessEntry, "workspace: cluster access for the connection role",
-			ops("DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy", "DisassociateAccessPolicy",
+			ops("DeleteAccessEntry", "AssociateAccessPolicy", "DisassociateAccessPolicy",
 				"ListAssociatedAccessPolicies", "TagResource"))
 	t.in(KindEKS, "ReadsHaveNoResourceScope").
 		add("", "eks:DescribeAddonVersions", "*", "workspace: resolve the default add-on versions")

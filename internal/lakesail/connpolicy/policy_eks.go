@@ -36,7 +36,7 @@ func policyEKS(n names) iampolicy.Document {
 		// Access entries of the connection's clusters (associating an access policy is
 		// authorized on the entry alone).
 		allow("EksManageAccessEntries",
-			withPrefix("eks", "DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy",
+			withPrefix("eks", "DeleteAccessEntry", "AssociateAccessPolicy",
 				"DisassociateAccessPolicy", "ListAssociatedAccessPolicies", "TagResource"),
 			list(accessEntries)),
 		// DescribeAddonVersions and ListCertificates have no resource-level permission (whether

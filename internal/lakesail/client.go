@@ -55,6 +55,10 @@ type Client struct {
 	// clients are the SDK clients of cfg, built once each (see clientSet); shared by copies that
 	// keep cfg.
 	clients *clientSet
+
+	// roles are the connection roles read for a refresh or plan (ObserveConnectionRoleCached);
+	// shared by copies that keep cfg, like caller.
+	roles *roleCache
 }
 
 // callerCache holds the answers about the client's own credentials; failures are not kept.
@@ -87,7 +91,7 @@ func NewClient(cfg aws.Config, opts Options) (*Client, error) {
 	cfg = cfg.Copy()
 	// Keep the start of error bodies, so an answer that is not an AWS error can be quoted.
 	cfg.APIOptions = append(slices.Clone(cfg.APIOptions), recordErrorBodies)
-	return &Client{Cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts)}, nil
+	return &Client{Cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts), roles: &roleCache{}}, nil
 }
 
 // AccountID is the account the client's credentials belong to: the one given in Options, or

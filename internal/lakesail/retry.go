@@ -166,5 +166,5 @@ const RollbackTimeout = 2 * time.Minute
 func (c *Client) WithWaitDelays(minDelay, maxDelay time.Duration) *Client {
 	opts := c.options()
 	opts.WaitMinDelay, opts.WaitMaxDelay = minDelay, maxDelay
-	return &Client{Cfg: c.Cfg, opts: opts, caller: c.caller, clients: c.clients} // same cfg and endpoints
+	return &Client{Cfg: c.Cfg, opts: opts, caller: c.caller, clients: c.clients, roles: c.roles} // same cfg and endpoints
 }

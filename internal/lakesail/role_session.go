@@ -28,6 +28,11 @@ type ConnectionAccess struct {
 	// (a caller that keeps only the digest of a write-only external ID).
 	ConnectionID     string
 	ExternalIDDigest string
+	// Cached reads the trust policy, when the external ID is not given, through the client's
+	// cache of connection roles (ObserveConnectionRoleCached), so that the resources of one
+	// refresh or plan read the role once. Only a refresh or a plan may set it: anything that
+	// changes AWS reads the trust policy afresh.
+	Cached bool
 	// TenantID of the connection; when empty it is the role's LakeSail-Tenant tag.
 	TenantID string
 	// SessionName names the role session in CloudTrail; it should start with SessionNamePrefix.
@@ -163,7 +168,13 @@ func (c *Client) OpenConnectionSession(ctx context.Context, access ConnectionAcc
 // externalIDFromTrust fills in the session's external ID (and, when not given, its tenant) from
 // the connection role as the client's own credentials read it: the one call made with them.
 func (c *Client) externalIDFromTrust(ctx context.Context, access ConnectionAccess, sess *ConnectionSession) error {
-	obs, err := c.ObserveConnectionRole(ctx, sess.RoleName)
+	var obs *RoleObservation
+	var err error
+	if access.Cached {
+		obs, err = c.ObserveConnectionRoleCached(ctx, access.RoleARN)
+	} else {
+		obs, err = c.ObserveConnectionRole(ctx, sess.RoleName)
+	}
 	if errors.Is(err, ErrNotFound) {
 		return &DisconnectedError{RoleARN: access.RoleARN, Reason: "the connection role no longer exists", Err: err}
 	}

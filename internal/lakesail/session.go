@@ -52,5 +52,5 @@ func (c *Client) AssumeRole(session RoleSession) (*Client, error) {
 		o.ExpiryWindow = duration / 4
 	})
 	// Other credentials: another identity and other SDK clients.
-	return &Client{Cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts)}, nil
+	return &Client{Cfg: cfg, opts: opts, caller: &callerCache{}, clients: newClientSet(cfg, opts), roles: &roleCache{}}, nil
 }

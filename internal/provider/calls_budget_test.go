@@ -30,7 +30,7 @@ import (
 // apply"). A budget is a ceiling, not a target: lower it when the provider gets cheaper.
 const (
 	budgetApplyCalls    = 190
-	budgetRefreshCalls  = 80
+	budgetRefreshCalls  = 78 // the connection role is read once per refresh (ObserveConnectionRoleCached)
 	budgetRefreshRounds = 18
 	budgetDestroyCalls  = 252 // no more than before the change
 )

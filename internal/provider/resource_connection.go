@@ -442,12 +442,21 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 // writeOnlyExternalID finds, among the trust policy's external IDs, the one whose digest private
 // state recorded; without it the trust policy is compared against a placeholder and shows drift.
 // It also returns the role as it read it (nil when it did not), so the read that follows does
-// not read it again.
+// not read it again. Only Read calls it.
 func (r *connectionResource) writeOnlyExternalID(ctx context.Context, state connectionModel, digest string, diags *diag.Diagnostics) (string, *lakesail.RoleObservation) {
 	if digest == "" {
 		return placeholderExternalID, nil
 	}
-	obs, err := r.data.client.ObserveConnectionRole(ctx, state.RoleName.ValueString())
+	// A refresh: the networks and workspaces of the connection, refreshed after it, find their
+	// write-only external ID in the same read of the role (the client's cache, which the
+	// connection's create, update and delete clear).
+	var obs *lakesail.RoleObservation
+	var err error
+	if roleARN := state.RoleARN.ValueString(); roleARN != "" {
+		obs, err = r.data.client.ObserveConnectionRoleCached(ctx, roleARN)
+	} else {
+		obs, err = r.data.client.ObserveConnectionRole(ctx, state.RoleName.ValueString())
+	}
 	if err != nil {
 		if !errors.Is(err, lakesail.ErrNotFound) {
 			addConnectionError(diags, "Cannot Read LakeSail Connection", err)

@@ -241,7 +241,7 @@ func (r *networkResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	trustExternalID = r.openSession(ctx, "Cannot Read LakeSail Network", &spec, req.Private.GetKey, &resp.Diagnostics)
+	trustExternalID = r.openSession(ctx, "Cannot Read LakeSail Network", &spec, req.Private.GetKey, true, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -335,7 +335,7 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	trustExternalID = r.openSession(ctx, "Cannot Delete LakeSail Network", &spec, req.Private.GetKey, &resp.Diagnostics)
+	trustExternalID = r.openSession(ctx, "Cannot Delete LakeSail Network", &spec, req.Private.GetKey, false, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -352,15 +352,17 @@ func (r *networkResource) Delete(ctx context.Context, req resource.DeleteRequest
 // network applied with external_id_wo, which only the configuration holds, or with neither) the
 // library reads the external ID from the trust policy with the provider's own credentials,
 // choosing the one whose digest the last apply recorded; it returns that ID, which the caller
-// redacts from its diagnostics. A failure is reported under summary.
+// redacts from its diagnostics. A failure is reported under summary. refresh (Read only) reads
+// the trust policy through the client's cache of connection roles, which the connection's own
+// refresh has usually filled; a destroy reads it afresh.
 func (r *networkResource) openSession(ctx context.Context, summary string, spec *lsnetwork.Spec,
-	getPrivate func(context.Context, string) ([]byte, diag.Diagnostics), diags *diag.Diagnostics) string {
+	getPrivate func(context.Context, string) ([]byte, diag.Diagnostics), refresh bool, diags *diag.Diagnostics) string {
 	digest, getDiags := getPrivate(ctx, privateExternalIDDigest)
 	diags.Append(getDiags...)
 	sess, err := r.data.client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{
 		RoleARN: spec.RoleARN, ExternalID: spec.ExternalID, TenantID: spec.TenantID,
 		ConnectionID: spec.ConnectionID, ExternalIDDigest: privateDigest(digest),
-		SessionName: lsnetwork.SessionName(spec.NetworkID),
+		SessionName: lsnetwork.SessionName(spec.NetworkID), Cached: refresh,
 	})
 	trustExternalID := ""
 	if sess != nil && sess.ExternalID != spec.ExternalID {

@@ -56,13 +56,15 @@ func (r *workspaceResource) Configure(_ context.Context, req resource.ConfigureR
 // workspace applied with external_id_wo, which only the configuration holds) the library reads
 // it from the role's trust policy with the provider's own credentials: the one whose digest
 // private state recorded (digest), else the only one. waitForPropagation waits for a role
-// created in the same apply.
-func (r *workspaceResource) session(ctx context.Context, m workspaceModel, externalID string, digest []byte, waitForPropagation bool,
+// created in the same apply. refresh (Read only) reads the trust policy through the client's
+// cache of connection roles, which the connection's own refresh has usually filled; anything
+// that changes AWS reads it afresh.
+func (r *workspaceResource) session(ctx context.Context, m workspaceModel, externalID string, digest []byte, waitForPropagation, refresh bool,
 	diags *diag.Diagnostics) (*lakesail.Client, string, string, bool) {
 	roleARN := m.RoleARN.ValueString()
 	sess, err := r.data.client.OpenConnectionSession(ctx, lakesail.ConnectionAccess{
 		RoleARN: roleARN, ExternalID: externalID, ConnectionID: m.ConnectionID.ValueString(), ExternalIDDigest: privateDigest(digest),
-		SessionName: workspaceSessionName, WaitForPropagation: waitForPropagation,
+		SessionName: workspaceSessionName, WaitForPropagation: waitForPropagation, Cached: refresh,
 	})
 	if sess != nil {
 		externalID = sess.ExternalID
@@ -289,7 +291,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, true, &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, true, false, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -346,7 +348,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), digest, false, &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), digest, false, true, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -433,7 +435,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, false, &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, plan, configuredExternalID(plan.ExternalID, externalIDWO), nil, false, false, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -497,7 +499,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	digest, diags := req.Private.GetKey(ctx, privateExternalIDDigest)
 	resp.Diagnostics.Append(diags...)
-	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), digest, false, &resp.Diagnostics)
+	asRole, tenantID, externalID, ok := r.session(ctx, state, state.ExternalID.ValueString(), digest, false, false, &resp.Diagnostics)
 	if !ok {
 		return
 	}

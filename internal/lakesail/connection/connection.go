@@ -95,6 +95,9 @@ func (c *Client) Create(ctx context.Context, spec Spec, onRoleNamed func(roleNam
 	if err != nil {
 		return nil, err
 	}
+	// The role changes here: what a refresh read of it is stale from now on.
+	defer c.ForgetConnectionRole(bundle.RoleARN)
+
 	api := c.IAM()
 	switch _, err := lakesail.FindRole(ctx, api, bundle.RoleName); {
 	case err == nil:

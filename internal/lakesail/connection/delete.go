@@ -40,6 +40,9 @@ func (c *Client) Delete(ctx context.Context, spec Spec) error {
 	if err != nil {
 		return err
 	}
+	// The role changes here: what a refresh read of it is stale from now on.
+	defer c.ForgetConnectionRole(bundle.RoleARN)
+
 	api := c.IAM()
 	ns := namespaceOf(bundle)
 	created, haveCreated, err := connectionCreated(ctx, api, bundle)

@@ -21,6 +21,9 @@ func (c *Client) Update(ctx context.Context, spec Spec) (*Connection, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The role changes here: what a refresh read of it is stale from now on.
+	defer c.ForgetConnectionRole(bundle.RoleARN)
+
 	current, err := c.Read(ctx, spec)
 	if err != nil {
 		return nil, err

@@ -62,3 +62,16 @@ func IgnoreNotFound(err error) error {
 	}
 	return err
 }
+
+// ErrorCode is the AWS error code of err ("" when it carries none).
+func ErrorCode(err error) string {
+	var awsErr *AWSError
+	if errors.As(WrapAWSError("", err), &awsErr) {
+		return awsErr.Code
+	}
+	return ""
+}
+
+// IsDependencyViolation reports EC2's refusal to delete an object something still uses (a
+// security group an interface is in, a subnet with interfaces).
+func IsDependencyViolation(err error) bool { return ErrorCode(err) == "DependencyViolation" }

@@ -2,7 +2,6 @@ package lakesail
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -92,10 +91,8 @@ func DeleteInlinePolicies(ctx context.Context, api IAMAPI, roleName string) erro
 	return nil
 }
 
-func IsDeleteConflict(err error) bool {
-	var awsErr *AWSError
-	return errors.As(err, &awsErr) && awsErr.Code == "DeleteConflict"
-}
+// IsDeleteConflict reports IAM's refusal to delete an object something still uses.
+func IsDeleteConflict(err error) bool { return ErrorCode(err) == "DeleteConflict" }
 
 func ReconcileRoleTags(ctx context.Context, api IAMAPI, roleName string, current, desired map[string]string) error {
 	var stale []string

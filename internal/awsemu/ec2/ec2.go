@@ -109,6 +109,19 @@ func ec2New(c *core.Req, typ string, extra map[string][]string) ec2Target {
 
 // ec2Existing is the target of an action on the resource typ/id: its ARN and resource tags, plus
 // the keys its type carries (ec2:Vpc, ec2:AvailabilityZone, ...); an unknown id gets just its ARN.
+// ec2EachExisting is the targets of a call authorized on each existing object of kind typ that
+// the list parameter param names (DeleteVpcEndpoints' VpcEndpointId.N, TerminateInstances'
+// InstanceId.N, ...).
+func ec2EachExisting(typ, param string) func(c *core.Req) []ec2Target {
+	return func(c *core.Req) []ec2Target {
+		var ts []ec2Target
+		for _, id := range ec2List(c, param) {
+			ts = append(ts, ec2Existing(c, typ, id))
+		}
+		return ts
+	}
+}
+
 func ec2Existing(c *core.Req, typ, id string) ec2Target {
 	s := ec2Of(c)
 	obj := s.object(id)

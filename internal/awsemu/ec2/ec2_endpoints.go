@@ -39,11 +39,8 @@ func ec2EndpointSpecs() []ec2Spec {
 // ec2NewEndpoint: CreateVpcEndpoint is evaluated on the new endpoint, its VPC and its route tables.
 func ec2NewEndpoint(c *core.Req) []ec2Target {
 	keys := map[string][]string{"ec2:VpceServiceName": {c.Param("ServiceName")}, "ec2:VpceServiceOwner": {"amazon"}}
-	ts := []ec2Target{ec2New(c, "vpc-endpoint", keys), ec2Existing(c, "vpc", c.Param("VpcId"))}
-	for _, id := range ec2List(c, "RouteTableId") {
-		ts = append(ts, ec2Existing(c, "route-table", id))
-	}
-	return ts
+	return append([]ec2Target{ec2New(c, "vpc-endpoint", keys), ec2Existing(c, "vpc", c.Param("VpcId"))},
+		ec2EachExisting("route-table", "RouteTableId")(c)...)
 }
 
 // ec2ModifyEndpointTargets: the endpoint and the route tables added or removed.
@@ -55,13 +52,7 @@ func ec2ModifyEndpointTargets(c *core.Req) []ec2Target {
 	return ts
 }
 
-func ec2DeleteEndpointTargets(c *core.Req) []ec2Target {
-	var ts []ec2Target
-	for _, id := range ec2List(c, "VpcEndpointId") {
-		ts = append(ts, ec2Existing(c, "vpc-endpoint", id))
-	}
-	return ts
-}
+var ec2DeleteEndpointTargets = ec2EachExisting("vpc-endpoint", "VpcEndpointId")
 
 // ec2PrefixList is the AWS-managed prefix list id of a service in this region (stable per name).
 func ec2PrefixList(service string) string {

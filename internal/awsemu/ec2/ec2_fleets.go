@@ -80,13 +80,7 @@ func ec2FleetSpecs() []ec2Spec {
 		{name: "CreateFleet", targets: func(c *core.Req) []ec2Target { return ec2ParseFleet(c).targets(c) },
 			also: func(c *core.Req) []core.Check { return ec2ParseFleet(c).tagChecks(c) }, handle: ec2CreateFleet},
 		{name: "DescribeFleets", handle: ec2DescribeFleets},
-		{name: "DeleteFleets", targets: func(c *core.Req) []ec2Target {
-			var ts []ec2Target
-			for _, id := range ec2List(c, "FleetId") {
-				ts = append(ts, ec2Existing(c, "fleet", id))
-			}
-			return ts
-		}, handle: ec2DeleteFleets},
+		{name: "DeleteFleets", targets: ec2EachExisting("fleet", "FleetId"), handle: ec2DeleteFleets},
 	}
 }
 

@@ -45,13 +45,7 @@ func ec2InstanceSpecs() []ec2Spec {
 			also: func(c *core.Req) []core.Check { return ec2ResolveLaunch(c).tagChecks(c) }, handle: ec2RunInstances},
 		{name: "DescribeInstances", handle: ec2DescribeInstances},
 		// TerminateInstances is authorized on each instance (instance*, aws:ResourceTag/*).
-		{name: "TerminateInstances", targets: func(c *core.Req) []ec2Target {
-			var ts []ec2Target
-			for _, id := range ec2List(c, "InstanceId") {
-				ts = append(ts, ec2Existing(c, "instance", id))
-			}
-			return ts
-		}, handle: ec2TerminateInstances},
+		{name: "TerminateInstances", targets: ec2EachExisting("instance", "InstanceId"), handle: ec2TerminateInstances},
 	}
 }
 

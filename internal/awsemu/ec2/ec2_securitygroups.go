@@ -125,6 +125,12 @@ func ec2CreateSecurityGroup(c *core.Req) (any, error) {
 	}{sg.id, ec2ARN(c, "security-group", sg.id), ec2TagSet(sg.tags)}, nil
 }
 
+// ec2LoadBalancers is what EC2 asks of Elastic Load Balancing (its Impl answers): a group a
+// load balancer's network interfaces are in cannot be deleted while the load balancer exists.
+type ec2LoadBalancers interface {
+	SecurityGroupInUse(c *core.Req, groupID string) bool
+}
+
 func ec2DeleteSecurityGroup(c *core.Req) (any, error) {
 	s := ec2Of(c)
 	sg, err := s.group(c)
@@ -143,6 +149,9 @@ func ec2DeleteSecurityGroup(c *core.Req) (any, error) {
 				return nil, ec2Dependency("resource %s has a dependent object", sg.id)
 			}
 		}
+	}
+	if lbs, ok := core.Peer[ec2LoadBalancers](c, "elasticloadbalancing"); ok && lbs.SecurityGroupInUse(c, sg.id) {
+		return nil, ec2Dependency("resource %s has a dependent object", sg.id)
 	}
 	delete(s.sgs, sg.id)
 	return struct {

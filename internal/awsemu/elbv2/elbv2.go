@@ -15,7 +15,7 @@ import (
 // declares its operations next to their handlers.
 func Service() *core.Service {
 	s := &core.Service{Name: "elasticloadbalancing", Protocol: core.QueryProtocol{},
-		Namespace: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", Version: "2015-12-01"}
+		Namespace: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/", Version: "2015-12-01", Impl: elbPeer{}}
 	for _, group := range [][]elbSpec{elbLoadBalancerSpecs(), elbTargetGroupSpecs(), elbListenerSpecs(), elbTagSpecs()} {
 		for _, sp := range group {
 			s.Add(sp.op())

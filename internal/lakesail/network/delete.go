@@ -224,7 +224,7 @@ func (r *networkRun) deleteInternetGateway(ctx context.Context, g ec2types.Inter
 		vpc := aws.ToString(a.VpcId)
 		err := r.retryDependency(ctx, "ec2:DetachInternetGateway", "detaching internet gateway "+id+" from "+vpc, func() error {
 			_, err := r.ec2.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: aws.String(id), VpcId: aws.String(vpc)})
-			if errors.Is(lakesail.Classify("", err), lakesail.ErrNotFound) || errorCode(err) == "Gateway.NotAttached" {
+			if errors.Is(lakesail.Classify("", err), lakesail.ErrNotFound) || lakesail.ErrorCode(err) == "Gateway.NotAttached" {
 				return nil
 			}
 			return err
@@ -242,7 +242,7 @@ func (r *networkRun) deleteInternetGateway(ctx context.Context, g ec2types.Inter
 // the error names the network interfaces still in the VPC.
 func (r *networkRun) retryDependency(ctx context.Context, action, what string, call func() error) error {
 	opts := r.waits.Within(min(dependencyWindow, 10*r.waits.MaxDelay))
-	err := lakesail.RetryWhen(ctx, opts, isDependencyViolation, func() error { return lakesail.IgnoreNotFound(lakesail.Classify(action, call())) })
+	err := lakesail.RetryWhen(ctx, opts, lakesail.IsDependencyViolation, func() error { return lakesail.IgnoreNotFound(lakesail.Classify(action, call())) })
 	var stopped *lakesail.RetryStopped
 	switch {
 	case errors.As(err, &stopped) && stopped.Cause != nil:
@@ -251,18 +251,6 @@ func (r *networkRun) retryDependency(ctx context.Context, action, what string, c
 		return r.explainDependency(ctx, what, stopped.Last)
 	}
 	return lakesail.WrapStep(err, "%s", what)
-}
-
-// isDependencyViolation: EC2 refuses a delete while something still uses the object.
-func isDependencyViolation(err error) bool { return errorCode(err) == "DependencyViolation" }
-
-// errorCode is the AWS error code of err, "" when it has none.
-func errorCode(err error) string {
-	var awsErr *lakesail.AWSError
-	if errors.As(lakesail.WrapAWSError("", err), &awsErr) {
-		return awsErr.Code
-	}
-	return ""
 }
 
 // unsuccessful turns a per-item error of a batch call into an API error.

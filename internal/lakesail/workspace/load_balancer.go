@@ -612,31 +612,31 @@ const lbGroupDeleteWindow = 10 * time.Minute
 // security group (retried while EC2 says the load balancer's interfaces still use it). Each
 // piece that is gone is skipped.
 func (c *Client) deleteSessionLoadBalancer(ctx context.Context, s Spec) error {
-	lb, err := c.findLoadBalancer(ctx, s)
-	switch {
-	case err == nil:
+	// The three are found at once; they are deleted in order (the target group is in use until
+	// the listener is gone, the security group until the load balancer is).
+	var lb *elbtypes.LoadBalancer
+	var tg *elbtypes.TargetGroup
+	var g *lbGroup
+	var finds errgroup.Group
+	finds.Go(func() (err error) { lb, err = c.findLoadBalancer(ctx, s); return lakesail.IgnoreNotFound(err) })
+	finds.Go(func() (err error) { tg, err = c.findTargetGroup(ctx, s); return lakesail.IgnoreNotFound(err) })
+	finds.Go(func() (err error) { g, err = c.findLoadBalancerGroup(ctx, s, s.Network.VpcID); return lakesail.IgnoreNotFound(err) })
+	if err := finds.Wait(); err != nil {
+		return err
+	}
+	if lb != nil {
 		if err := c.deleteLoadBalancer(ctx, aws.ToString(lb.LoadBalancerArn)); err != nil {
 			return err
 		}
-	case !errors.Is(err, lakesail.ErrNotFound):
-		return err
 	}
-	tg, err := c.findTargetGroup(ctx, s)
-	switch {
-	case err == nil:
+	if tg != nil {
 		_, err := c.ELB().DeleteTargetGroup(ctx, &elb.DeleteTargetGroupInput{TargetGroupArn: tg.TargetGroupArn})
 		if err := lakesail.IgnoreNotFound(lakesail.Classify("elasticloadbalancing:DeleteTargetGroup", err)); err != nil {
 			return err
 		}
-	case !errors.Is(err, lakesail.ErrNotFound):
-		return err
 	}
-	g, err := c.findLoadBalancerGroup(ctx, s, s.Network.VpcID)
-	if errors.Is(err, lakesail.ErrNotFound) {
+	if g == nil {
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	if g.tags[TagWorkspace] != s.WorkspaceID {
 		c.Log(ctx, "leaving a security group that is not the workspace's", map[string]any{"group": g.id})
@@ -646,7 +646,7 @@ func (c *Client) deleteSessionLoadBalancer(ctx context.Context, s Spec) error {
 	opts.OnRetry = func(err error) {
 		c.Log(ctx, "waiting for the session load balancer's interfaces to release its security group", map[string]any{"error": err.Error()})
 	}
-	err = lakesail.RetryWhen(ctx, opts, isDependencyViolation, func() error {
+	err := lakesail.RetryWhen(ctx, opts, lakesail.IsDependencyViolation, func() error {
 		_, err := c.EC2().DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(g.id)})
 		return lakesail.IgnoreNotFound(lakesail.Classify("ec2:DeleteSecurityGroup", err))
 	})
@@ -658,11 +658,6 @@ func (c *Client) deleteSessionLoadBalancer(ctx context.Context, s Spec) error {
 		return stopped.Last
 	}
 	return err
-}
-
-func isDependencyViolation(err error) bool {
-	var awsErr *lakesail.AWSError
-	return errors.As(err, &awsErr) && awsErr.Code == "DependencyViolation"
 }
 
 // sessionLoadBalancerRemnants lists what is left of the session load balancer.

@@ -620,7 +620,10 @@ func (c *Client) deleteSessionLoadBalancer(ctx context.Context, s Spec) error {
 	var finds errgroup.Group
 	finds.Go(func() (err error) { lb, err = c.findLoadBalancer(ctx, s); return lakesail.IgnoreNotFound(err) })
 	finds.Go(func() (err error) { tg, err = c.findTargetGroup(ctx, s); return lakesail.IgnoreNotFound(err) })
-	finds.Go(func() (err error) { g, err = c.findLoadBalancerGroup(ctx, s, s.Network.VpcID); return lakesail.IgnoreNotFound(err) })
+	finds.Go(func() (err error) {
+		g, err = c.findLoadBalancerGroup(ctx, s, s.Network.VpcID)
+		return lakesail.IgnoreNotFound(err)
+	})
 	if err := finds.Wait(); err != nil {
 		return err
 	}

@@ -46,3 +46,12 @@ func (e *Emulator) reportAuthorization(c *Req, checks *[]Check) {
 	}
 	e.onAuthorize(AuthQuestion{Service: c.Service.Name, Operation: c.Op.Name, Checks: slices.Clone(*checks)})
 }
+
+// ReportChecks hands further authorization checks an operation's handler makes itself (checks
+// AWS evaluates only once the request is under way, such as the RunInstances of each launch of
+// an EC2 fleet) to the OnAuthorize hook, as one more AuthQuestion of the same operation.
+func (c *Req) ReportChecks(checks []Check) {
+	if len(checks) > 0 {
+		c.e.reportAuthorization(c, &checks)
+	}
+}

@@ -470,6 +470,7 @@ func (s *ec2State) fleetLaunch(c *core.Req, r *ec2FleetRequest, f *ec2Fleet, cfg
 			checks = append(checks, core.PassRole(p.RoleARN, "ec2.amazonaws.com", ec2ARN(c, "instance", "*")))
 		}
 	}
+	c.ReportChecks(checks)
 	for _, ch := range checks {
 		for _, res := range ch.Resources {
 			if d := c.Evaluate(c.Caller, ch.Action, res, ch.Context); d.Decision != iampolicy.Allowed {

@@ -10,6 +10,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
+	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/core"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/emutest"
 )
 
@@ -78,8 +79,25 @@ func TestEmuEC2FleetKarpenterLaunch(t *testing.T) {
 	e, _ := emutest.NewTestEmu(t, awsemu.Options{})
 	env := newKarpenterEnv(t, e)
 	lt := env.template(t, "karpenter-default", "ws1-nodes", []string{env.group}, env.templateTags)
+	var asked []core.Check
+	e.OnAuthorize(func(q awsemu.AuthQuestion) {
+		if q.Operation == "CreateFleet" {
+			asked = append(asked, q.Checks...)
+		}
+	})
 
 	out, err := env.karpenter.CreateFleet(emutest.Bg, emutest.InstantFleet(lt, 1, env.fleetTags, emutest.FleetOverride("m6i.large", env.subnet)))
+	e.OnAuthorize(nil)
+	// The launch's own checks are reported to the hook too, not only the call's.
+	seen := map[string]bool{}
+	for _, ch := range asked {
+		seen[ch.Action] = true
+	}
+	for _, action := range []string{"ec2:CreateFleet", "ec2:CreateTags", "ec2:RunInstances", "iam:PassRole"} {
+		if !seen[action] {
+			t.Errorf("CreateFleet reported no %s check to OnAuthorize: %v", action, asked)
+		}
+	}
 	emutest.Must(t, err)
 	ids := emutest.FleetInstanceIDs(out)
 	if len(ids) != 1 || len(out.Errors) != 0 || !strings.HasPrefix(aws.ToString(out.FleetId), "fleet-") {

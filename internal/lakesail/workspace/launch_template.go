@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 )
@@ -123,22 +124,45 @@ type nodeTemplate struct {
 func (t *nodeTemplate) latestVersion() string { return strconv.FormatInt(t.latest, 10) }
 
 // findLaunchTemplate finds the workspace's launch template by name and reads its latest version;
-// it returns an error wrapping ErrNotFound when there is none.
-func (c *Client) findLaunchTemplate(ctx context.Context, s Spec) (*nodeTemplate, error) {
-	t, err := c.lookUpLaunchTemplate(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	api := c.EC2()
-	versions, err := api.DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{
-		LaunchTemplateId: aws.String(t.id), Versions: []string{t.latestVersion()}})
-	if err != nil {
-		return nil, lakesail.Classify("ec2:DescribeLaunchTemplateVersions", err)
-	}
-	for _, v := range versions.LaunchTemplateVersions {
-		if aws.ToInt64(v.VersionNumber) == t.latest {
-			t.data = v.LaunchTemplateData
+// it returns an error wrapping ErrNotFound when there is none. A read, where the template
+// usually exists, asks for both at once (the version by template name and $Latest); before a
+// create, where it usually does not, the version is asked for only once the template is found.
+func (c *Client) findLaunchTemplate(ctx context.Context, s Spec, usuallyExists bool) (*nodeTemplate, error) {
+	latestVersion := func() (*ec2types.LaunchTemplateVersion, error) {
+		out, err := c.EC2().DescribeLaunchTemplateVersions(ctx, &ec2.DescribeLaunchTemplateVersionsInput{
+			LaunchTemplateName: aws.String(s.LaunchTemplateName()), Versions: []string{"$Latest"}})
+		switch {
+		case lakesail.ErrorCode(err) == "InvalidLaunchTemplateName.NotFoundException":
+			return nil, nil // the lookup reports the template missing
+		case err != nil:
+			return nil, lakesail.Classify("ec2:DescribeLaunchTemplateVersions", err)
+		case len(out.LaunchTemplateVersions) == 0:
+			return nil, nil
 		}
+		return &out.LaunchTemplateVersions[0], nil
+	}
+	var t *nodeTemplate
+	var latest *ec2types.LaunchTemplateVersion
+	if usuallyExists {
+		var reads errgroup.Group
+		reads.Go(func() (err error) { t, err = c.lookUpLaunchTemplate(ctx, s); return err })
+		reads.Go(func() (err error) { latest, err = latestVersion(); return err })
+		if err := reads.Wait(); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if t, err = c.lookUpLaunchTemplate(ctx, s); err != nil {
+			return nil, err
+		}
+		if latest, err = latestVersion(); err != nil {
+			return nil, err
+		}
+	}
+	// A version made between the two reads is read at the next refresh; meanwhile the template
+	// shows no readable latest version, which is drift.
+	if latest != nil && aws.ToInt64(latest.VersionNumber) == t.latest {
+		t.data = latest.LaunchTemplateData
 	}
 	return t, nil
 }
@@ -237,7 +261,7 @@ func (t *nodeTemplate) diskSize(amiType string) int {
 // workspace's tags (tag-on-create: the connection's tag is what lets the role change it later).
 // The template is not brought in line here: see currentLaunchTemplateVersion.
 func (c *Client) ensureLaunchTemplate(ctx context.Context, s Spec) (*nodeTemplate, error) {
-	existing, err := c.findLaunchTemplate(ctx, s)
+	existing, err := c.findLaunchTemplate(ctx, s, false)
 	if err == nil {
 		return existing, c.checkTemplateOwner(s, existing)
 	}
@@ -257,7 +281,7 @@ func (c *Client) ensureLaunchTemplate(ctx context.Context, s Spec) (*nodeTemplat
 		if classified := lakesail.Classify("ec2:CreateLaunchTemplate", err); errors.As(classified, &awsErr) &&
 			awsErr.Code == "InvalidLaunchTemplateName.AlreadyExistsException" {
 			// Made by a concurrent or interrupted attempt.
-			existing, err := c.findLaunchTemplate(ctx, s)
+			existing, err := c.findLaunchTemplate(ctx, s, false)
 			if err != nil {
 				return nil, err
 			}

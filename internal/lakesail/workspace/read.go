@@ -96,7 +96,7 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 	})
 	var template *nodeTemplate
 	group.Go(func() error {
-		t, err := c.findLaunchTemplate(gctx, s)
+		t, err := c.findLaunchTemplate(gctx, s, true)
 		if errors.Is(err, lakesail.ErrNotFound) {
 			drift("launch template %s was deleted", s.LaunchTemplateName())
 			return nil

@@ -46,6 +46,9 @@ type Workspace struct {
 	CertificateARN     string
 	// SessionLoadBalancer is the session load balancer as found (see load_balancer.go).
 	SessionLoadBalancer *SessionLoadBalancer
+	// Karpenter is what a read found of the Karpenter objects (nil when the spec has it off and
+	// nothing of it is left).
+	Karpenter *KarpenterState
 	// CertificateNotAfter is when the session certificate expires (zero when it is gone).
 	CertificateNotAfter time.Time
 	SSMParameterNames   []string

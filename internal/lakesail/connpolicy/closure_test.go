@@ -51,8 +51,6 @@ func alsoOnDatabase(a authref.Action) bool {
 var closureExceptions = []closureException{
 	// Reads without resource-level permissions.
 	{"ec2:Describe*", "", "EC2 describe calls have no resource-level permissions", nil},
-	{"ec2:GetInstanceTypesFromInstanceRequirements", "", "no resource-level permission; instance type metadata", nil},
-	{"autoscaling:Describe*", "", "Auto Scaling describe calls have no resource-level permissions", nil},
 	{"elasticloadbalancing:Describe*", "", "ELB describe calls have no resource-level permissions", nil},
 	{"eks:DescribeAddonVersions", "", "no resource-level permission; add-on catalog", nil},
 	{"acm:ListCertificates", "", "no resource-level permission; lists ARNs and domains", nil},
@@ -94,8 +92,14 @@ var closureExceptions = []closureException{
 	{"ec2:RunInstances", "volume", "the volumes are new; its subnet, groups and template must be the connection's", nil},
 	{"ec2:RunInstances", "network-interface", "the interfaces are new; its subnet, groups and template must be the connection's", nil},
 	{"ec2:RunInstances", "image", "an image is only read by a launch", nil},
+	{"ec2:RunInstances", "snapshot", "an image's snapshot is only read by a launch", nil},
+	// Karpenter's instant fleets: the fleet and what it launches are new (with the connection's
+	// request tags); its template, subnets and groups must be the connection's.
+	{"ec2:CreateFleet", "fleet", "the fleet is new", nil},
+	{"ec2:CreateFleet", "instance", "the fleet's instances are new", nil},
+	{"ec2:CreateFleet", "volume", "the fleet's volumes are new", nil},
+	{"ec2:CreateFleet", "image", "an image is only read by a launch", nil},
 	{"ec2:CreateNetworkInterface", "network-interface", "VPC CNI: the interface is new and must carry a cluster tag of the connection", nil},
-	{"ec2:CreateNetworkInterface", "subnet", "VPC CNI: a node's subnet (bring-your-own ones carry no connection tag); nothing of the subnet changes", nil},
 	// Tags IAM cannot bind to creation: the create checks the same action an existing
 	// resource's tagging does. Nothing grants anything on these resources' tags but reads.
 	{"iam:TagOpenIDConnectProvider", "oidc-provider", "checked by CreateOpenIDConnectProvider with tags; the tags grant only a read", nil},

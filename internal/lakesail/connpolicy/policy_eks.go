@@ -34,9 +34,10 @@ func policyEKS(n names) iampolicy.Document {
 				"DescribePodIdentityAssociation", "UpdatePodIdentityAssociation", "DeletePodIdentityAssociation"),
 			list(nodegroups, addons, podIdentityAssociations)),
 		// Access entries of the connection's clusters (associating an access policy is
-		// authorized on the entry alone).
+		// authorized on the entry alone): the connection role's own, and the EC2_LINUX entry
+		// of Karpenter's node role.
 		allow("EksManageAccessEntries",
-			withPrefix("eks", "DeleteAccessEntry", "AssociateAccessPolicy",
+			withPrefix("eks", "DescribeAccessEntry", "DeleteAccessEntry", "AssociateAccessPolicy",
 				"DisassociateAccessPolicy", "ListAssociatedAccessPolicies", "TagResource"),
 			list(accessEntries)),
 		// DescribeAddonVersions and ListCertificates have no resource-level permission (whether

@@ -101,6 +101,13 @@ var awsManagedPolicyDocs = map[string]string{
     "ecr:ListTagsForResource", "ecr:DescribeImageScanFindings"
   ], "Resource": "*"}]
 }`,
+	// Version v1 (October 2024): image pulls only, including through a pull-through cache.
+	"AmazonEC2ContainerRegistryPullOnly": `{
+  "Version": "2012-10-17",
+  "Statement": [{"Effect": "Allow", "Action": [
+    "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchImportUpstreamImage"
+  ], "Resource": "*"}]
+}`,
 	"AmazonSSMManagedInstanceCore": `{
   "Version": "2012-10-17",
   "Statement": [

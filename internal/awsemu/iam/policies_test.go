@@ -139,7 +139,7 @@ func TestEmuListPolicies(t *testing.T) {
 		t.Fatalf("Local = %v", got)
 	}
 	managed := count(&iam.ListPoliciesInput{Scope: iamtypes.PolicyScopeTypeAws, MaxItems: aws.Int32(3)})
-	if len(managed) != 8 || !strings.Contains(fmt.Sprint(managed), "AdministratorAccess") {
+	if len(managed) != 9 || !strings.Contains(fmt.Sprint(managed), "AdministratorAccess") {
 		t.Fatalf("AWS = %v", managed)
 	}
 	if got := count(&iam.ListPoliciesInput{OnlyAttached: true}); fmt.Sprint(got) != "[local-one]" {
@@ -152,7 +152,7 @@ func TestEmuAWSManagedPolicies(t *testing.T) {
 	c := emutest.IamClient(e, e.RootCredentials())
 	all, err := c.ListPolicies(emutest.Bg, &iam.ListPoliciesInput{Scope: iamtypes.PolicyScopeTypeAws})
 	emutest.Must(t, err)
-	if len(all.Policies) != 8 {
+	if len(all.Policies) != 9 {
 		t.Fatalf("AWS managed policies = %d", len(all.Policies))
 	}
 	for _, p := range all.Policies {

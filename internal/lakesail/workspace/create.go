@@ -59,6 +59,10 @@ type Workspace struct {
 	AdminAccessLost bool
 	// ImportedGlueDatabases are the catalogs an import found (the spec had none to give).
 	ImportedGlueDatabases []string
+	// ImportedKarpenter is the Karpenter an import found (nil when the workspace runs none): on
+	// when the network's security group carries the discovery tag, with the settings parameter's
+	// instance families and CPU limit (the defaults when the parameter is gone).
+	ImportedKarpenter *KarpenterSpec
 
 	KubernetesVersion    string
 	EndpointPublicAccess bool
@@ -179,6 +183,15 @@ func (c *Client) createWorkspace(ctx context.Context, s Spec, p *progress) error
 	for _, r := range s.baseRoles() {
 		group.Go(func() error { return c.ensureRole(ctx, s, r) })
 	}
+	if s.Karpenter.Enabled {
+		// The instance profile after its role.
+		group.Go(func() error {
+			if err := c.ensureRole(ctx, s, s.karpenterNodeRole()); err != nil {
+				return err
+			}
+			return c.ensureInstanceProfile(ctx, s)
+		})
+	}
 	// The node group's launch template needs only the network: made alongside the roles.
 	var template *nodeTemplate
 	group.Go(func() (err error) {
@@ -225,6 +238,10 @@ func (c *Client) createWorkspace(ctx context.Context, s Spec, p *progress) error
 	})
 	group.Go(func() error { return c.ensureGlueDatabases(gctx, s, nil) })
 	group.Go(func() error { return c.tagSubnets(gctx, s) })
+	if s.Karpenter.Enabled {
+		endpoint := aws.ToString(cluster.raw.Endpoint)
+		group.Go(func() error { return c.ensureKarpenterInCluster(gctx, s, endpoint) })
+	}
 	if err := group.Wait(); err != nil {
 		return err
 	}

@@ -20,8 +20,9 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
 
-// Delete removes everything a workspace owns in dependency order: add-ons, Pod Identity
-// associations and the node group, the cluster, the node group's launch template, the session
+// Delete removes everything a workspace owns in dependency order: Karpenter's objects and the
+// nodes and templates its controller made (deleteKarpenter, whether or not the spec has it on),
+// add-ons, Pod Identity associations and the node group, the cluster, the node group's launch template, the session
 // load balancer (listener, target group, load balancer, its security group), the OIDC provider, the roles, the parameters, the certificate, the log
 // group, the Glue databases and the subnets' cluster tag. Each step treats "already gone" as done, so a delete after a
 // failed create or a failed delete finishes the job. The network (and its bucket) is not touched.
@@ -37,6 +38,11 @@ func (c *Client) Delete(ctx context.Context, s Spec, rec Record) error {
 	case errors.Is(err, lakesail.ErrNotFound):
 		cluster = nil
 	case err != nil:
+		return err
+	}
+	// Karpenter first: its controller can launch nothing more once its role is gone, and its
+	// nodes go before the cluster they joined.
+	if err := c.deleteKarpenter(ctx, s, cluster != nil && cluster.Status != ekstypes.ClusterStatusDeleting); err != nil {
 		return err
 	}
 	// The provider to delete is the one of the cluster's issuer (EKS chose it; the role cannot),
@@ -67,7 +73,7 @@ func (c *Client) Delete(ctx context.Context, s Spec, rec Record) error {
 		left = appendAction(left, action)
 	}
 	api := c.IAM()
-	roles := []string{s.WorkloadRoleName(PurposeStorage), s.WorkloadRoleName(PurposeLogging), s.WorkloadRoleName(PurposeAutoscaling),
+	roles := []string{s.WorkloadRoleName(PurposeStorage), s.WorkloadRoleName(PurposeLogging), s.WorkloadRoleName(PurposeKarpenter),
 		s.NodeRoleName(), s.ClusterRoleName()}
 	group, gctx := errgroup.WithContext(ctx)
 	group.SetLimit(lakesail.IAMConcurrency)

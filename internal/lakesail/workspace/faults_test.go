@@ -2,6 +2,7 @@ package workspace_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -157,9 +158,85 @@ func TestLibWorkspaceEnvelopeDrift(t *testing.T) {
 	}
 	restored, err := workspace.New(env.asRole).Update(ctx, env.spec, env.spec, ws.Record())
 	lakesailtest.Must(t, err)
-	if len(restored.Drift) > 0 || len(restored.WorkloadRoleARNs) != 3 {
+	if len(restored.Drift) > 0 || len(restored.WorkloadRoleARNs) != len(env.spec.WorkloadPurposes()) {
 		t.Fatalf("after update: %v %v", restored.Drift, restored.WorkloadRoleARNs)
 	}
 	assertRolesBounded(t, env)
 	env.assertCallsByRole(t)
+}
+
+// TestLibWorkspaceKarpenterCreateFaults fails each step a create with Karpenter adds: a base
+// role (the third CreateRole: one of the cluster, node and Karpenter node roles, made at once),
+// the controller's role (the seventh, the last workload role) and its inline policy, the
+// instance profile and the node role in it, the access entry, the tags of the subnets and the
+// security group (one call), and a parameter (the sixth: the settings or a Konnectivity one).
+// The error carries what was made, a delete leaves nothing, and a new create succeeds.
+func TestLibWorkspaceKarpenterCreateFaults(t *testing.T) {
+	t.Parallel()
+	steps := []struct {
+		service, operation string
+		nth                int
+	}{
+		{"iam", "CreateRole", 3}, {"iam", "CreateRole", 6}, {"iam", "PutRolePolicy", 3}, {"iam", "CreateInstanceProfile", 1},
+		{"iam", "AddRoleToInstanceProfile", 1}, {"eks", "CreateAccessEntry", 1}, {"ec2", "CreateTags", 1}, {"ssm", "PutParameter", 6},
+	}
+	for _, step := range steps {
+		t.Run(fmt.Sprintf("%s:%s#%d", step.service, step.operation, step.nth), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			env := newKarpenterEnv(t, workspace.WorkloadIdentityIRSA)
+			env.emu.AddFault(awsemu.Fault{Service: step.service, Operation: step.operation, ErrorCode: "InjectedFault",
+				HTTPStatus: 400, Message: "injected by the test", Nth: step.nth, Times: 1})
+			_, err := workspace.New(env.asRole).Create(ctx, env.spec, nil)
+			made, ok := lakesail.RecordOf[workspace.Progress](err)
+			if !ok || !strings.Contains(err.Error(), "InjectedFault") {
+				t.Fatalf("create with %s failing: %v", step.operation, err)
+			}
+			lakesailtest.Must(t, workspace.New(env.asRole).Delete(ctx, env.spec, made.Record))
+			env.assertNoOrphans(t)
+			ws := env.create(t)
+			assertKarpenterInPlace(t, env, ws)
+			lakesailtest.Must(t, workspace.New(env.asRole).Delete(ctx, env.spec, ws.Record()))
+			env.assertNoOrphans(t)
+		})
+	}
+}
+
+// TestLibWorkspaceKarpenterDeleteFaults fails each step Karpenter adds to a delete, with a node
+// the controller launched: the controller's role (the first DeleteRole), the node's
+// termination, the controller's launch template (the first DeleteLaunchTemplate), the access
+// entry, the instance profile (emptied, then deleted), the node role (the second DeleteRole),
+// the settings parameter (the first DeleteParameter) and the security group's tag (the first
+// DeleteTags). A second delete finishes, and nothing is left.
+func TestLibWorkspaceKarpenterDeleteFaults(t *testing.T) {
+	t.Parallel()
+	steps := []struct {
+		service, operation string
+		nth                int
+	}{
+		{"iam", "DeleteRole", 1}, {"ec2", "TerminateInstances", 1}, {"ec2", "DeleteLaunchTemplate", 1}, {"eks", "DeleteAccessEntry", 1},
+		{"iam", "RemoveRoleFromInstanceProfile", 1}, {"iam", "DeleteInstanceProfile", 1}, {"iam", "DeleteRole", 2},
+		{"ssm", "DeleteParameter", 1}, {"ec2", "DeleteTags", 1},
+	}
+	for _, step := range steps {
+		t.Run(fmt.Sprintf("%s:%s#%d", step.service, step.operation, step.nth), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			env := newKarpenterEnv(t, workspace.WorkloadIdentityIRSA)
+			ws := env.create(t)
+			env.launchKarpenterNode(t, "karpenter-default")
+			env.emu.AddFault(awsemu.Fault{Service: step.service, Operation: step.operation, ErrorCode: "InjectedFault",
+				HTTPStatus: 400, Message: "injected by the test", Nth: step.nth, Times: 1})
+			if err := workspace.New(env.asRole).Delete(ctx, env.spec, ws.Record()); err == nil || !strings.Contains(err.Error(), "InjectedFault") {
+				t.Fatalf("delete with %s failing: %v", step.operation, err)
+			}
+			lakesailtest.Must(t, workspace.New(env.asRole).Delete(ctx, env.spec, ws.Record()))
+			env.assertNoOrphans(t)
+			left, err := workspace.New(env.asRole).Remnants(ctx, env.spec, ws.Record())
+			lakesailtest.Must(t, err)
+			if len(left) > 0 {
+				t.Errorf("remnants: %v", left)
+			}
+		})
+	}
 }

@@ -134,7 +134,8 @@ func (e *workspaceEnv) create(t *testing.T) *workspace.Workspace {
 }
 
 // assertNoOrphans lists, as the administrator, everything named for the workspace's
-// connection, and everything EC2 holds tagged with the workspace, and fails on anything left.
+// connection, and everything EC2 holds tagged with the workspace (Karpenter's nodes and
+// templates among it) or for its cluster, and fails on anything left.
 func (e *workspaceEnv) assertNoOrphans(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
@@ -177,11 +178,29 @@ func (e *workspaceEnv) assertNoOrphans(t *testing.T) {
 	for _, d := range dbs.DatabaseList {
 		left = append(left, "database "+aws.ToString(d.Name))
 	}
+	profiles, err := iam.NewFromConfig(cfg).ListInstanceProfiles(ctx, &iam.ListInstanceProfilesInput{})
+	lakesailtest.Must(t, err)
+	for _, p := range profiles.InstanceProfiles {
+		if strings.HasPrefix(aws.ToString(p.InstanceProfileName), prefix) {
+			left = append(left, "instance profile "+aws.ToString(p.InstanceProfileName))
+		}
+	}
+	// The node group's template by name, and any tagged with the workspace (Karpenter's).
 	templates, err := ec2.NewFromConfig(cfg).DescribeLaunchTemplates(ctx, &ec2.DescribeLaunchTemplatesInput{})
 	lakesailtest.Must(t, err)
 	for _, lt := range templates.LaunchTemplates {
-		if strings.HasPrefix(aws.ToString(lt.LaunchTemplateName), prefix) {
+		if strings.HasPrefix(aws.ToString(lt.LaunchTemplateName), prefix) || tagsOf(lt.Tags)[workspace.TagWorkspace] == testWorkspaceID {
 			left = append(left, "launch template "+aws.ToString(lt.LaunchTemplateName))
+		}
+	}
+	// Nor Karpenter's discovery tag on the network's security group.
+	if id := e.spec.Network.SecurityGroupID; id != "" {
+		groups, err := ec2.NewFromConfig(cfg).DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
+		lakesailtest.Must(t, err)
+		for _, g := range groups.SecurityGroups {
+			if _, ok := tagsOf(g.Tags)[e.spec.KarpenterDiscoveryTag()]; ok {
+				left = append(left, "discovery tag on security group "+id)
+			}
 		}
 	}
 	// Nothing EC2 holds is tagged with the workspace: no node, volume or interface.

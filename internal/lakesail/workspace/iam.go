@@ -124,20 +124,8 @@ func (s Spec) workloadPolicy(purpose string) string {
 		return policyJSON(map[string]any{"Sid": "WorkspaceLogs", "Effect": "Allow",
 			"Action":   []string{"logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
 			"Resource": arn("logs", "log-group:"+s.policySpec().WorkloadLogGroupPrefix()+s.WorkspaceID+"/*")})
-	default: // PurposeAutoscaling
-		return policyJSON(
-			map[string]any{"Sid": "ReadScalingState", "Effect": "Allow", "Resource": "*",
-				"Action": []string{"autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
-					"autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags",
-					"ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions", "ec2:DescribeImages",
-					"ec2:GetInstanceTypesFromInstanceRequirements"}},
-			map[string]any{"Sid": "ReadOwnNodeGroups", "Effect": "Allow", "Action": "eks:DescribeNodegroup",
-				"Resource": arn("eks", "nodegroup/"+s.ClusterName()+"/*/*")},
-			map[string]any{"Sid": "ResizeOwnNodeGroups", "Effect": "Allow",
-				"Action":    []string{"autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"},
-				"Resource":  "*",
-				"Condition": map[string]any{"StringEquals": map[string]any{"aws:ResourceTag/eks:cluster-name": s.ClusterName()}}},
-		)
+	default: // PurposeKarpenter
+		return s.karpenterControllerPolicy()
 	}
 }
 
@@ -152,11 +140,11 @@ func (s Spec) baseRoles() []workspaceRole {
 	}
 }
 
-// workloadRoles are the workload roles, which trust the cluster's issuer (IRSA) or EKS Pod
-// Identity for the cluster (its ARN).
+// workloadRoles are the spec's workload roles (Spec.WorkloadPurposes), which trust the cluster's
+// issuer (IRSA) or EKS Pod Identity for the cluster (its ARN).
 func (s Spec) workloadRoles(issuerURL, clusterARN string) []workspaceRole {
 	var out []workspaceRole
-	for _, purpose := range WorkloadPurposes() {
+	for _, purpose := range s.WorkloadPurposes() {
 		trust := s.workloadTrust(issuerURL, purpose)
 		if s.PodIdentity() {
 			trust = s.podIdentityTrust(clusterARN, purpose)

@@ -7,9 +7,11 @@ import (
 	"strings"
 )
 
-// PurposeKarpenter is the workload role of the Karpenter controller (kube-system/karpenter). It
-// exists only while the spec turns Karpenter on.
-const PurposeKarpenter = "karpenter"
+// PurposeKarpenter is the workload role of the Karpenter controller (kube-system/karpenter): the
+// workspace's node autoscaler, so it is the "autoscaling" role (the cluster autoscaler's role
+// until bundle 7; an existing role of that name is brought to Karpenter's trust and policy by the
+// usual repair). It exists only while the spec turns Karpenter on.
+const PurposeKarpenter = PurposeAutoscaling
 
 // Karpenter defaults: what a workspace gets when its spec says nothing else.
 const DefaultKarpenterMaxVCPUs = 256
@@ -97,7 +99,10 @@ func (s Spec) karpenterLimitCPU() string { return strconv.Itoa(s.Karpenter.MaxVC
 
 // KarpenterState is what a read found of the workspace's Karpenter objects (nil on Workspace when
 // Karpenter is off and none are left). A field is empty when its object is gone or drifted, so a
-// caller comparing it with the spec's names sees a change to apply.
+// caller comparing it with the spec's names sees a change to apply. The controller's role is
+// Workspace.WorkloadRoleARNs[PurposeKarpenter], read like the other workload roles. With
+// Karpenter off, a read that finds the discovery tag still on the security group (teardown
+// removes it last) reports leftovers as a state with Discovery only, and drift.
 type KarpenterState struct {
 	// NodeRoleARN is empty when the role is missing, lost WorkloadBoundary, or its trust or
 	// policies changed.

@@ -24,7 +24,8 @@ type association struct {
 }
 
 // listAssociations finds the cluster's associations of the workload service accounts, by purpose
-// (one listing of the cluster, then a describe of each of ours: the listing names no role).
+// (one listing of the cluster, then a describe of each of ours: the listing names no role). Every
+// purpose a workspace may have is looked for, Karpenter's too, so that one left behind is found.
 func (c *Client) listAssociations(ctx context.Context, s Spec) (map[string]*association, error) {
 	api := c.EKS()
 	ids := map[string]string{}
@@ -35,7 +36,7 @@ func (c *Client) listAssociations(ctx context.Context, s Spec) (map[string]*asso
 			return nil, lakesail.Classify("eks:ListPodIdentityAssociations", err)
 		}
 		for _, a := range page.Associations {
-			for _, purpose := range WorkloadPurposes() {
+			for _, purpose := range allWorkloadPurposes() {
 				sa := workloadServiceAccounts[purpose]
 				if aws.ToString(a.Namespace) == sa.Namespace && aws.ToString(a.ServiceAccount) == sa.Name {
 					ids[purpose] = aws.ToString(a.AssociationId)
@@ -45,8 +46,8 @@ func (c *Client) listAssociations(ctx context.Context, s Spec) (map[string]*asso
 	}
 	out := map[string]*association{}
 	group, gctx := errgroup.WithContext(ctx)
-	results := make([]*association, len(WorkloadPurposes()))
-	for i, purpose := range WorkloadPurposes() {
+	results := make([]*association, len(allWorkloadPurposes()))
+	for i, purpose := range allWorkloadPurposes() {
 		id, ok := ids[purpose]
 		if !ok {
 			continue
@@ -70,7 +71,7 @@ func (c *Client) listAssociations(ctx context.Context, s Spec) (map[string]*asso
 	if err := group.Wait(); err != nil {
 		return nil, err
 	}
-	for i, purpose := range WorkloadPurposes() {
+	for i, purpose := range allWorkloadPurposes() {
 		if results[i] != nil {
 			out[purpose] = results[i]
 		}
@@ -88,7 +89,7 @@ func (c *Client) ensureAssociations(ctx context.Context, s Spec) error {
 	if err != nil {
 		return err
 	}
-	for _, purpose := range WorkloadPurposes() {
+	for _, purpose := range s.WorkloadPurposes() {
 		sa := workloadServiceAccounts[purpose]
 		roleARN := s.roleARN(s.WorkloadRoleName(purpose))
 		have := current[purpose]
@@ -129,8 +130,8 @@ func (c *Client) ensureAssociations(ctx context.Context, s Spec) error {
 	return nil
 }
 
-// deleteAssociations removes the workload service accounts' associations (before the roles they
-// name are deleted); one already gone is done.
+// deleteAssociations removes the workload service accounts' associations, of every purpose (before
+// the roles they name are deleted); one already gone is done.
 func (c *Client) deleteAssociations(ctx context.Context, s Spec) error {
 	current, err := c.listAssociations(ctx, s)
 	if errors.Is(err, lakesail.ErrNotFound) {
@@ -139,7 +140,7 @@ func (c *Client) deleteAssociations(ctx context.Context, s Spec) error {
 	if err != nil {
 		return err
 	}
-	for _, purpose := range WorkloadPurposes() {
+	for _, purpose := range allWorkloadPurposes() {
 		a := current[purpose]
 		if a == nil {
 			continue
@@ -175,7 +176,7 @@ func (c *Client) readPodIdentity(ctx context.Context, s Spec, w *Workspace, drif
 		return err
 	}
 	w.PodIdentityAssociations = map[string]string{}
-	for _, purpose := range WorkloadPurposes() {
+	for _, purpose := range s.WorkloadPurposes() {
 		sa := WorkloadServiceAccount(purpose)
 		a := current[purpose]
 		switch want := s.roleARN(s.WorkloadRoleName(purpose)); {
@@ -193,8 +194,8 @@ func (c *Client) readPodIdentity(ctx context.Context, s Spec, w *Workspace, drif
 // prunePodIdentityRoles leaves out of WorkloadRoleARNs, with Pod Identity, each role no pod can
 // become: its association is missing or names another role, or the agent add-on is gone (so that
 // a caller comparing them with the spec's sees a change to apply).
-func (w *Workspace) prunePodIdentityRoles() {
-	for _, purpose := range WorkloadPurposes() {
+func (w *Workspace) prunePodIdentityRoles(s Spec) {
+	for _, purpose := range s.WorkloadPurposes() {
 		if _, ok := w.PodIdentityAssociations[purpose]; !ok || !w.podIdentityAgentRuns {
 			delete(w.WorkloadRoleARNs, purpose)
 		}

@@ -47,8 +47,8 @@ func associationsOf(t *testing.T, env *workspaceEnv) map[string]string {
 
 func assertPodIdentityInPlace(t *testing.T, env *workspaceEnv, ws *workspace.Workspace) {
 	t.Helper()
-	if len(ws.Drift) > 0 || ws.WorkloadIdentity != workspace.WorkloadIdentityPodIdentity || len(ws.WorkloadRoleARNs) != 3 ||
-		len(ws.PodIdentityAssociations) != 3 {
+	if len(ws.Drift) > 0 || ws.WorkloadIdentity != workspace.WorkloadIdentityPodIdentity || len(ws.WorkloadRoleARNs) != len(env.spec.WorkloadPurposes()) ||
+		len(ws.PodIdentityAssociations) != len(env.spec.WorkloadPurposes()) {
 		t.Fatalf("Pod Identity not in place: identity %q, roles %v, associations %v, drift %v",
 			ws.WorkloadIdentity, ws.WorkloadRoleARNs, ws.PodIdentityAssociations, ws.Drift)
 	}
@@ -134,14 +134,14 @@ func TestLibWorkspacePodIdentityLifecycle(t *testing.T) {
 
 	_, err = admin.DeleteAddon(ctx, &eks.DeleteAddonInput{ClusterName: aws.String(env.spec.ClusterName()), AddonName: aws.String(workspace.PodIdentityAgentAddon)})
 	lakesailtest.Must(t, err)
-	_, err = adminIAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(env.spec.WorkloadRoleName(workspace.PurposeAutoscaling)),
+	_, err = adminIAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(env.spec.WorkloadRoleName(workspace.PurposeLogging)),
 		PolicyDocument: aws.String(emutest.PodIdentityTrust("sts:AssumeRole", "sts:TagSession"))})
 	lakesailtest.Must(t, err)
 	waitAddonGone(t, env, workspace.PodIdentityAgentAddon)
 	ws, err = workspace.New(env.asRole).Read(ctx, env.spec, ws.Record())
 	lakesailtest.Must(t, err)
 	if len(ws.WorkloadRoleARNs) != 0 || !hasDrift(ws, "add-on eks-pod-identity-agent (EKS Pod Identity) was deleted") ||
-		!hasDrift(ws, "the trust policy of role "+env.spec.WorkloadRoleName(workspace.PurposeAutoscaling)+" was changed") {
+		!hasDrift(ws, "the trust policy of role "+env.spec.WorkloadRoleName(workspace.PurposeLogging)+" was changed") {
 		t.Fatalf("agent and trust drift not reported: roles %v, drift %v", ws.WorkloadRoleARNs, ws.Drift)
 	}
 	ws, err = workspace.New(env.asRole).Update(ctx, env.spec, env.spec, ws.Record())
@@ -153,7 +153,7 @@ func TestLibWorkspacePodIdentityLifecycle(t *testing.T) {
 		AccountID: env.spec.AccountID, Partition: "aws", Addons: workspace.DefaultAddons(), LogTypes: workspace.DefaultLogTypes}
 	found, err := workspace.New(env.asRole).Read(ctx, imported, workspace.Record{})
 	lakesailtest.Must(t, err)
-	if found.WorkloadIdentity != workspace.WorkloadIdentityPodIdentity || len(found.WorkloadRoleARNs) != 3 {
+	if found.WorkloadIdentity != workspace.WorkloadIdentityPodIdentity || len(found.WorkloadRoleARNs) != len(workspace.WorkloadPurposes()) {
 		t.Fatalf("import: identity %q, roles %v, drift %v", found.WorkloadIdentity, found.WorkloadRoleARNs, found.Drift)
 	}
 
@@ -162,7 +162,7 @@ func TestLibWorkspacePodIdentityLifecycle(t *testing.T) {
 	env.spec.WorkloadIdentity = workspace.WorkloadIdentityIRSA
 	ws, err = workspace.New(env.asRole).Update(ctx, prior, env.spec, ws.Record())
 	lakesailtest.Must(t, err)
-	if len(ws.Drift) > 0 || ws.WorkloadIdentity != workspace.WorkloadIdentityIRSA || len(ws.WorkloadRoleARNs) != 3 || len(associationsOf(t, env)) != 0 {
+	if len(ws.Drift) > 0 || ws.WorkloadIdentity != workspace.WorkloadIdentityIRSA || len(ws.WorkloadRoleARNs) != len(env.spec.WorkloadPurposes()) || len(associationsOf(t, env)) != 0 {
 		t.Fatalf("switch to IRSA: identity %q, roles %v, drift %v", ws.WorkloadIdentity, ws.WorkloadRoleARNs, ws.Drift)
 	}
 	if trust := roleTrust(t, env, env.spec.WorkloadRoleName(workspace.PurposeStorage)); !strings.Contains(trust, "Federated") {

@@ -77,6 +77,13 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 		if pods {
 			s.WorkloadIdentity = WorkloadIdentityPodIdentity
 		}
+		karpenter, err := c.importKarpenter(ctx, s, w.Network.SecurityGroupID)
+		if err != nil {
+			return nil, err
+		}
+		if karpenter != nil {
+			s.Karpenter, w.ImportedKarpenter = *karpenter, karpenter
+		}
 	}
 	w.LogTypes = enabledLogTypes(cluster.Logging)
 	w.compareCluster(s)
@@ -125,6 +132,7 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 	group.Go(func() error { return c.readCertificate(gctx, w, rec.CertificateARN, drift) })
 	group.Go(func() error { return c.readSessionLoadBalancer(gctx, s, w, rec.CertificateARN, imported, drift) })
 	group.Go(func() error { return c.readGlueDatabases(gctx, s, w, drift) })
+	group.Go(func() error { return c.readKarpenter(gctx, s, w, &mu, drift) })
 	if s.ConnectionRoleARN != "" && cluster.Status == ekstypes.ClusterStatusActive {
 		group.Go(func() error {
 			ok, err := c.hasAdminAccess(gctx, s)
@@ -149,7 +157,7 @@ func (c *Client) Read(ctx context.Context, s Spec, rec Record) (*Workspace, erro
 		}
 	}
 	if s.PodIdentity() {
-		w.prunePodIdentityRoles()
+		w.prunePodIdentityRoles(s)
 	}
 	w.compareLaunchTemplate(s, nodeGroup, template)
 	slices.Sort(w.Drift)

@@ -65,3 +65,48 @@ func TestLibWorkspaceReadSharesLookups(t *testing.T) {
 	}
 	env.assertCallsByRole(t)
 }
+
+// TestLibWorkspaceKarpenterReadCalls: with Karpenter on, a read asks once for each of its
+// objects (the instance profile, the access entry, the settings, the subnets' and the security
+// group's discovery tag), besides the roles; with it off, one DescribeSecurityGroups of the
+// network's group looks for anything left, and nothing else of Karpenter is asked.
+func TestLibWorkspaceKarpenterReadCalls(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newKarpenterEnv(t, workspace.WorkloadIdentityIRSA)
+	ws := env.create(t)
+	read := func(s workspace.Spec) (*workspace.Workspace, map[string]int) {
+		t.Helper()
+		from := len(env.emu.Calls())
+		got, err := workspace.New(env.asRole).Read(ctx, s, ws.Record())
+		lakesailtest.Must(t, err)
+		counts := map[string]int{}
+		for _, c := range env.emu.Calls()[from:] {
+			counts[c.Service+":"+c.Operation]++
+		}
+		return got, counts
+	}
+	got, counts := read(env.spec)
+	if len(got.Drift) > 0 || got.Karpenter == nil {
+		t.Fatalf("read: %+v, drift %v", got.Karpenter, got.Drift)
+	}
+	// The security groups: the load balancer's (by name) and the network's (by id).
+	for op, want := range map[string]int{"iam:GetInstanceProfile": 1, "eks:DescribeAccessEntry": 1, "ssm:GetParameter": 1,
+		"ec2:DescribeSubnets": 1, "ec2:DescribeSecurityGroups": 2, "ec2:DescribeInstances": 0, "ec2:DescribeLaunchTemplates": 1} {
+		if counts[op] != want {
+			t.Errorf("%d %s calls with Karpenter on, want %d", counts[op], op, want)
+		}
+	}
+	off := env.spec
+	off.Karpenter = workspace.KarpenterSpec{}
+	got, counts = read(off)
+	if !hasDrift(got, "Karpenter is off, but security group") || got.Karpenter == nil {
+		t.Errorf("Karpenter's leftovers with it off: %+v, drift %v", got.Karpenter, got.Drift)
+	}
+	for op, want := range map[string]int{"iam:GetInstanceProfile": 0, "eks:DescribeAccessEntry": 0, "ssm:GetParameter": 0,
+		"ec2:DescribeSubnets": 0, "ec2:DescribeSecurityGroups": 2} {
+		if counts[op] != want {
+			t.Errorf("%d %s calls with Karpenter off, want %d", counts[op], op, want)
+		}
+	}
+}

@@ -12,8 +12,9 @@ import (
 )
 
 // Remnants lists what is left of a workspace besides its cluster: its roles, the OIDC
-// provider, the node group's launch template, the session load balancer's pieces, the parameters, the certificate, the log group and
-// the Glue databases. It returns nil when nothing remains, so that a workspace whose cluster is
+// provider, the node group's launch template, the session load balancer's pieces, the parameters, the certificate, the log group,
+// the Glue databases and anything of Karpenter (its instance profile, parameter and discovery tag, and the instances and launch
+// templates its controller made). It returns nil when nothing remains, so that a workspace whose cluster is
 // gone can be forgotten only when forgetting it orphans nothing.
 func (c *Client) Remnants(ctx context.Context, s Spec, rec Record) ([]string, error) {
 	var out []string
@@ -30,7 +31,8 @@ func (c *Client) Remnants(ctx context.Context, s Spec, rec Record) ([]string, er
 	}
 	api := c.IAM()
 	for _, name := range []string{s.ClusterRoleName(), s.NodeRoleName(), s.WorkloadRoleName(PurposeStorage),
-		s.WorkloadRoleName(PurposeLogging), s.WorkloadRoleName(PurposeAutoscaling)} {
+		s.WorkloadRoleName(PurposeLogging), s.WorkloadRoleName(PurposeKarpenter),
+		s.KarpenterNodeRoleName()} {
 		_, err := lakesail.FindRole(ctx, api, name)
 		if err := found("IAM role "+name, err); err != nil {
 			return nil, err
@@ -72,6 +74,11 @@ func (c *Client) Remnants(ctx context.Context, s Spec, rec Record) ([]string, er
 		return nil, err
 	}
 	out = append(out, lb...)
+	karpenter, err := c.karpenterRemnants(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, karpenter...)
 	_, err = c.findLogGroup(ctx, s)
 	if err := found("log group "+s.LogGroupName(), err); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package workspace
 
 import (
 	"context"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -14,10 +15,16 @@ import (
 // connection may set it on its own subnets and on adopted ones alike.
 func (s Spec) clusterSubnetTag() string { return "kubernetes.io/cluster/" + s.ClusterName() }
 
-// tagSubnets marks the workspace's subnets as shared with its cluster.
+// tagSubnets marks the workspace's subnets as shared with its cluster, and with Karpenter on the
+// network's security group too: the same tag is Karpenter's discovery tag (KarpenterDiscoveryTag),
+// which its node class selects subnets and security groups by. One call tags them all.
 func (c *Client) tagSubnets(ctx context.Context, s Spec) error {
+	resources := s.Network.PrivateSubnetIDs
+	if s.Karpenter.Enabled {
+		resources = append(slices.Clone(resources), s.Network.SecurityGroupID)
+	}
 	_, err := c.EC2().CreateTags(ctx, &ec2.CreateTagsInput{
-		Resources: s.Network.PrivateSubnetIDs,
+		Resources: resources,
 		Tags:      []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag()), Value: aws.String("shared")}},
 	})
 	return lakesail.Classify("ec2:CreateTags", err)

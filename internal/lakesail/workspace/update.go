@@ -133,6 +133,9 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s Spec, current *Wo
 			return err
 		}
 	}
+	if err := c.updateKarpenter(ctx, prior, s, current); err != nil {
+		return err
+	}
 	if len(current.SSMParameterNames) != len(konnectivityParameters) || current.CertificateARN == "" || s.RenewCertificate {
 		// The CA key is not kept: missing material, or a renewal, means new material throughout.
 		if s.RenewCertificate {
@@ -224,6 +227,10 @@ func (c *Client) ensureRoleState(ctx context.Context, s Spec, r workspaceRole, c
 		arn = current.ClusterRoleARN
 	case "node":
 		arn = current.NodeRoleARN
+	case purposeKarpenterNode:
+		if current.Karpenter != nil {
+			arn = current.Karpenter.NodeRoleARN
+		}
 	default:
 		arn = current.WorkloadRoleARNs[r.Purpose]
 	}

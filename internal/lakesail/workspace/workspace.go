@@ -40,6 +40,7 @@ const PodIdentityAgentAddon = "eks-pod-identity-agent"
 const (
 	PurposeStorage     = "storage"
 	PurposeLogging     = "logging"
+	// PurposeAutoscaling is the node autoscaler's role: Karpenter's controller (PurposeKarpenter).
 	PurposeAutoscaling = "autoscaling"
 )
 
@@ -416,11 +417,27 @@ type serviceAccount struct{ Namespace, Name string }
 var workloadServiceAccounts = map[string]serviceAccount{
 	PurposeStorage:     {"lakesail", "sail-worker"},
 	PurposeLogging:     {"lakesail", "log-forwarder"},
-	PurposeAutoscaling: {"kube-system", "cluster-autoscaler"},
+	PurposeKarpenter: {"kube-system", "karpenter"},
 }
 
-// WorkloadPurposes lists the IRSA purposes in creation order.
-func WorkloadPurposes() []string { return []string{PurposeStorage, PurposeLogging, PurposeAutoscaling} }
+// WorkloadPurposes lists, in creation order, the workload purposes every workspace has (storage,
+// logging). The roles of one spec are Spec.WorkloadPurposes: these, and the autoscaling role
+// (Karpenter's controller) when the spec turns Karpenter on.
+func WorkloadPurposes() []string { return []string{PurposeStorage, PurposeLogging} }
+
+// WorkloadPurposes lists the spec's workload purposes in creation order: the ones every workspace
+// has, then PurposeKarpenter when Karpenter is on.
+func (s Spec) WorkloadPurposes() []string {
+	out := WorkloadPurposes()
+	if s.Karpenter.Enabled {
+		out = append(out, PurposeKarpenter)
+	}
+	return out
+}
+
+// allWorkloadPurposes are every purpose a workspace may have had a role for: what a delete and
+// the search for leftovers cover, whatever the spec says now.
+func allWorkloadPurposes() []string { return append(WorkloadPurposes(), PurposeKarpenter) }
 
 // WorkloadServiceAccount is the namespace/name the workload role of a purpose trusts.
 func WorkloadServiceAccount(purpose string) string {

@@ -33,7 +33,7 @@ func TestLibWorkspaceLifecycle(t *testing.T) {
 	if ws.ClusterName != "lakesail-"+lakesailtest.ConnectionID+"-"+testWorkspaceID || ws.OIDCProviderARN == "" || ws.CertificateARN == "" {
 		t.Fatalf("incomplete workspace: %+v", ws)
 	}
-	if got := slices.Sorted(maps.Keys(ws.WorkloadRoleARNs)); !slices.Equal(got, []string{"autoscaling", "logging", "storage"}) {
+	if got := slices.Sorted(maps.Keys(ws.WorkloadRoleARNs)); !slices.Equal(got, []string{"logging", "storage"}) {
 		t.Fatalf("workload roles %v", got)
 	}
 	if len(ws.SSMParameterNames) != 5 || len(ws.GlueDatabaseNames) != 1 || ws.LogRetentionDays != 30 {

@@ -38,8 +38,8 @@ const PodIdentityAgentAddon = "eks-pod-identity-agent"
 
 // Workload purposes: each is a role trusted by one Kubernetes service account.
 const (
-	PurposeStorage     = "storage"
-	PurposeLogging     = "logging"
+	PurposeStorage = "storage"
+	PurposeLogging = "logging"
 	// PurposeAutoscaling is the node autoscaler's role: Karpenter's controller (PurposeKarpenter).
 	PurposeAutoscaling = "autoscaling"
 )
@@ -415,8 +415,8 @@ type serviceAccount struct{ Namespace, Name string }
 
 // workloadServiceAccounts: the only service account each IRSA role admits.
 var workloadServiceAccounts = map[string]serviceAccount{
-	PurposeStorage:     {"lakesail", "sail-worker"},
-	PurposeLogging:     {"lakesail", "log-forwarder"},
+	PurposeStorage:   {"lakesail", "sail-worker"},
+	PurposeLogging:   {"lakesail", "log-forwarder"},
 	PurposeKarpenter: {"kube-system", "karpenter"},
 }
 

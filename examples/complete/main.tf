@@ -78,13 +78,20 @@ module "analytics" {
   # network's public subnets, admitting only allowed_cidrs:
   # session_load_balancer = { scheme = "internet-facing", allowed_cidrs = ["203.0.113.0/24"] }
   workspace_id = "WSDEMO0001"
-  # IRSA (the default): annotate the service accounts with the workload roles. "pod_identity"
-  # instead runs the eks-pod-identity-agent add-on and associates each role with its service
-  # account (EKS Pod Identity), with nothing to annotate.
-  workload_identity = "irsa"
-  node_count        = 1
-  catalogs          = ["analytics"]
-  tags              = { Team = "data" }
+  # EKS Pod Identity: the eks-pod-identity-agent add-on, and each workload role associated with
+  # its service account, with nothing to annotate ("irsa", the default, uses the cluster's OIDC
+  # provider and service-account annotations instead).
+  workload_identity = "pod_identity"
+  # Karpenter launches the nodes the sessions run on, here at most 64 vCPUs at once (Karpenter's
+  # limit) of m7i and r7i instances (Karpenter's and IAM's). LakeSail's control plane installs
+  # it from the settings parameter; Spot interruption notices do not reach it (no SQS queue).
+  karpenter = {
+    max_vcpus         = 64
+    instance_families = ["m7i", "r7i"]
+  }
+  node_count = 1
+  catalogs   = ["analytics"]
+  tags       = { Team = "data" }
 }
 
 output "cluster_name" {
@@ -98,6 +105,11 @@ output "workload_role_arns" {
 
 output "glue_database_names" {
   value = module.analytics.glue_database_names
+}
+
+output "karpenter" {
+  description = "The roles, instance profile and settings parameter LakeSail's control plane installs Karpenter with."
+  value       = module.analytics.karpenter
 }
 
 output "session_load_balancer" {

@@ -179,6 +179,7 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		spec = plan.namingSpec(ctx, &resp.Diagnostics)
 	}
 	plan.setPlanned(spec)
+	plan.planKarpenter()
 	if state == nil || state.CertificateARN.ValueString() == "" {
 		plan.CertificateARN = types.StringUnknown()
 	}
@@ -263,12 +264,28 @@ func (r *workspaceResource) validate(spec workspace.Spec, diags *diag.Diagnostic
 		if !errors.As(e, &specErr) || specErr.Field == "tenant_id" || specErr.Field == "account_id" {
 			continue
 		}
-		attribute := strings.Split(specErr.Field, ".")
-		at := path.Root(attribute[0])
-		if attribute[0] == "session_load_balancer" && len(attribute) > 1 {
-			at = at.AtName(attribute[1])
-		}
-		diags.AddAttributeError(at, "Invalid LakeSail Workspace", specErr.Error())
+		diags.AddAttributeError(specErrorPath(specErr.Field), "Invalid LakeSail Workspace", specErr.Error())
+	}
+}
+
+// specErrorPath is the attribute a library SpecError's field names: the nested attribute of a
+// single nested attribute (session_load_balancer.scheme, karpenter.max_vcpus), else the root.
+func specErrorPath(field string) path.Path {
+	attribute := strings.Split(field, ".")
+	at := path.Root(attribute[0])
+	if (attribute[0] == "session_load_balancer" || attribute[0] == "karpenter") && len(attribute) > 1 {
+		at = at.AtName(attribute[1])
+	}
+	return at
+}
+
+// planKarpenter: while the karpenter block is unknown (it refers to something not yet made), so
+// are its outputs and the workload roles.
+func (m *workspaceModel) planKarpenter() {
+	if !m.karpenterKnown() {
+		m.KarpenterNodeRoleARN, m.KarpenterProfileName, m.KarpenterProfileARN, m.KarpenterParameter =
+			types.StringUnknown(), types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		m.WorkloadRoleARNs = types.MapUnknown(types.StringType)
 	}
 }
 
@@ -326,7 +343,8 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 // markUnknownAsEmpty sets computed values AWS has not chosen yet to "" for the saved state.
 func (m *workspaceModel) markUnknownAsEmpty() {
 	for _, v := range []*types.String{&m.ClusterARN, &m.Endpoint, &m.CertificateAuthority, &m.OIDCIssuerURL, &m.OIDCProviderARN, &m.CertificateARN,
-		&m.CertificateNotAfter, &m.PlatformID, &m.PlatformStatus, &m.PlatformStatusMessage} {
+		&m.CertificateNotAfter, &m.PlatformID, &m.PlatformStatus, &m.PlatformStatusMessage, &m.KarpenterProfileARN,
+		&m.SessionLBDNSName, &m.SessionLBARN, &m.SessionListenerARN, &m.SessionTargetGroupARN} {
 		if v.IsUnknown() {
 			*v = types.StringValue("")
 		}
@@ -593,7 +611,8 @@ func (r *workspaceResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("addons"), defaultAddons())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("log_retention_days"), int64(365))...)
 	// workload_identity stays null: the read finds the mechanism (Pod Identity when the workload
-	// service accounts have associations).
+	// service accounts have associations). So does karpenter: the read looks for all of it and
+	// finds it on (with the default limits) when anything of it exists.
 }
 
 // addWorkspaceError explains library errors in the user's terms.
@@ -606,7 +625,7 @@ func addWorkspaceError(diags *diag.Diagnostics, summary string, err error, next 
 	case errors.As(err, &step):
 		diags.AddAttributeError(path.Root("kubernetes_version"), summary, err.Error())
 	case errors.As(err, &specErr):
-		diags.AddAttributeError(path.Root(strings.Split(specErr.Field, ".")[0]), summary, err.Error())
+		diags.AddAttributeError(specErrorPath(specErr.Field), summary, err.Error())
 	case errors.As(err, &conflict):
 		diags.AddError(summary, err.Error()+"\n\nAnother workspace (or a manual copy) uses this name: import it or choose another workspace_id.")
 	case errors.As(err, &stateErr):

@@ -32,6 +32,7 @@ type workspaceModel struct {
 	PrivateSubnetIDs      types.List     `tfsdk:"private_subnet_ids"`
 	PublicSubnetIDs       types.List     `tfsdk:"public_subnet_ids"`
 	SessionLoadBalancer   types.Object   `tfsdk:"session_load_balancer"`
+	Karpenter             types.Object   `tfsdk:"karpenter"`
 	SecurityGroupID       types.String   `tfsdk:"security_group_id"`
 	KMSKeyARN             types.String   `tfsdk:"kms_key_arn"`
 	BucketName            types.String   `tfsdk:"bucket_name"`
@@ -62,6 +63,10 @@ type workspaceModel struct {
 	SessionLBARN          types.String   `tfsdk:"session_load_balancer_arn"`
 	SessionListenerARN    types.String   `tfsdk:"session_listener_arn"`
 	SessionTargetGroupARN types.String   `tfsdk:"session_target_group_arn"`
+	KarpenterNodeRoleARN  types.String   `tfsdk:"karpenter_node_role_arn"`
+	KarpenterProfileName  types.String   `tfsdk:"karpenter_instance_profile_name"`
+	KarpenterProfileARN   types.String   `tfsdk:"karpenter_instance_profile_arn"`
+	KarpenterParameter    types.String   `tfsdk:"karpenter_settings_parameter_name"`
 	CertificateNotAfter   types.String   `tfsdk:"certificate_not_after"`
 	SSMParameterNames     types.List     `tfsdk:"ssm_parameter_names"`
 	GlueDatabaseNames     types.List     `tfsdk:"glue_database_names"`
@@ -83,6 +88,12 @@ type nodeGroupModel struct {
 type sessionLBModel struct {
 	Scheme       types.String `tfsdk:"scheme"`
 	AllowedCIDRs types.Set    `tfsdk:"allowed_cidrs"`
+}
+
+type karpenterModel struct {
+	Enabled          types.Bool  `tfsdk:"enabled"`
+	MaxVCPUs         types.Int64 `tfsdk:"max_vcpus"`
+	InstanceFamilies types.Set   `tfsdk:"instance_families"`
 }
 
 type addonModel struct {
@@ -129,6 +140,7 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 			diags.Append(lb.AllowedCIDRs.ElementsAs(ctx, &s.SessionLoadBalancer.AllowedCIDRs, false)...)
 		}
 	}
+	s.Karpenter, _ = m.karpenterSpec(ctx, diags)
 	if !m.PublicAccessCIDRs.IsNull() {
 		diags.Append(m.PublicAccessCIDRs.ElementsAs(ctx, &s.PublicAccessCIDRs, false)...)
 	}
@@ -170,6 +182,9 @@ func (m workspaceModel) knownForPlanning() bool {
 			return false
 		}
 	}
+	if !m.karpenterKnown() {
+		return false
+	}
 	for _, v := range m.SessionLoadBalancer.Attributes() {
 		if v.IsUnknown() {
 			return false
@@ -200,7 +215,49 @@ func (m workspaceModel) namingSpec(ctx context.Context, diags *diag.Diagnostics)
 	if !m.GlueDatabases.IsNull() {
 		diags.Append(m.GlueDatabases.ElementsAs(ctx, &s.GlueDatabases, false)...)
 	}
+	s.Karpenter, _ = m.karpenterSpec(ctx, diags)
 	return s
+}
+
+// karpenterKnown reports whether the karpenter block is known to its last element.
+func (m workspaceModel) karpenterKnown() bool {
+	if m.Karpenter.IsUnknown() {
+		return false
+	}
+	for _, v := range m.Karpenter.Attributes() {
+		if v.IsUnknown() {
+			return false
+		}
+		if set, ok := v.(types.Set); ok {
+			for _, e := range set.Elements() {
+				if e.IsUnknown() {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// karpenterSpec expands the karpenter block; known is false while any of it is unknown. A null
+// block (an import, or a state written before the attribute existed) asks for Karpenter with the
+// defaults, so that a read looks for all of it and flattenKarpenter reports what it found.
+func (m workspaceModel) karpenterSpec(ctx context.Context, diags *diag.Diagnostics) (k workspace.KarpenterSpec, known bool) {
+	if !m.karpenterKnown() {
+		return workspace.KarpenterSpec{}, false
+	}
+	if m.Karpenter.IsNull() {
+		return workspace.KarpenterSpec{Enabled: true, MaxVCPUs: workspace.DefaultKarpenterMaxVCPUs,
+			InstanceFamilies: workspace.DefaultKarpenterInstanceFamilies()}, true
+	}
+	var km karpenterModel
+	diags.Append(m.Karpenter.As(ctx, &km, basetypes.ObjectAsOptions{})...)
+	k = workspace.KarpenterSpec{Enabled: km.Enabled.ValueBool(), MaxVCPUs: int(km.MaxVCPUs.ValueInt64())}
+	if !km.InstanceFamilies.IsNull() {
+		diags.Append(km.InstanceFamilies.ElementsAs(ctx, &k.InstanceFamilies, false)...)
+		slices.Sort(k.InstanceFamilies)
+	}
+	return k, true
 }
 
 // setPlanned fills the computed attributes that follow from the configuration, so the plan shows
@@ -213,10 +270,11 @@ func (m *workspaceModel) setPlanned(s workspace.Spec) {
 	m.ClusterRoleARN = types.StringValue(s.RoleARN(s.ClusterRoleName()))
 	m.NodeRoleARN = types.StringValue(s.RoleARN(s.NodeRoleName()))
 	roles := map[string]attr.Value{}
-	for _, p := range workspace.WorkloadPurposes() {
+	for _, p := range s.WorkloadPurposes() { // with Karpenter's controller while it is on
 		roles[p] = types.StringValue(s.RoleARN(s.WorkloadRoleName(p)))
 	}
 	m.WorkloadRoleARNs = types.MapValueMust(types.StringType, roles)
+	m.setPlannedKarpenter(s)
 	m.SSMParameterNames = workspaceStringList(s.ParameterNames())
 	m.GlueDatabaseNames = workspaceStringList(s.GlueDatabaseNames())
 }
@@ -243,6 +301,7 @@ func (m *workspaceModel) flatten(ws *workspace.Workspace, s workspace.Spec, defa
 	m.NodeLaunchTemplate = types.StringValue(ws.LaunchTemplateName)
 	m.CertificateARN = types.StringValue(ws.CertificateARN)
 	m.flattenSessionLoadBalancer(ws.SessionLoadBalancer)
+	m.flattenKarpenter(ws, s)
 	m.CertificateNotAfter = types.StringValue("")
 	if !ws.CertificateNotAfter.IsZero() {
 		m.CertificateNotAfter = types.StringValue(ws.CertificateNotAfter.UTC().Format(time.RFC3339))
@@ -386,4 +445,59 @@ func (m *workspaceModel) flattenSessionLoadBalancer(lb *workspace.SessionLoadBal
 	if lb.InSpec {
 		m.SessionListenerARN = types.StringValue(lb.ListenerARN)
 	}
+}
+
+// setPlannedKarpenter fills the Karpenter outputs that follow from the configuration: its names
+// while it is on, "" while it is off.
+func (m *workspaceModel) setPlannedKarpenter(s workspace.Spec) {
+	if !s.Karpenter.Enabled {
+		m.KarpenterNodeRoleARN, m.KarpenterProfileName, m.KarpenterProfileARN, m.KarpenterParameter =
+			types.StringValue(""), types.StringValue(""), types.StringValue(""), types.StringValue("")
+		return
+	}
+	m.KarpenterNodeRoleARN = types.StringValue(s.RoleARN(s.KarpenterNodeRoleName()))
+	m.KarpenterProfileName = types.StringValue(s.KarpenterInstanceProfileName())
+	m.KarpenterProfileARN = types.StringValue(s.KarpenterInstanceProfileARN())
+	m.KarpenterParameter = types.StringValue(s.KarpenterParameterName())
+}
+
+// flattenKarpenter writes the Karpenter objects as found. While Karpenter is on, an output is
+// empty when its object is missing or drifted (the node role's also when its access entry is
+// gone, the parameter's also when a subnet or the security group lost the discovery tag), so the
+// plan shows the change apply makes. While it is off, anything left of it (the read looks for the
+// discovery tag on the security group, which turning it off removes last) shows as enabled, so
+// the plan shows turning it off and apply removes the rest. A null block (an import, or a state
+// written before the attribute existed) becomes what the read found: on, with the default
+// limits, when anything of Karpenter exists.
+func (m *workspaceModel) flattenKarpenter(ws *workspace.Workspace, s workspace.Spec) {
+	found := ws.Karpenter
+	if found == nil {
+		found = &workspace.KarpenterState{}
+	}
+	_, controller := ws.WorkloadRoleARNs[workspace.PurposeKarpenter]
+	anything := controller || *found != (workspace.KarpenterState{})
+	switch {
+	case m.Karpenter.IsNull() || m.Karpenter.IsUnknown():
+		m.Karpenter = karpenterObject(anything, workspace.DefaultKarpenterMaxVCPUs, defaultKarpenterInstanceFamilies())
+	case !s.Karpenter.Enabled && anything:
+		attributes := m.Karpenter.Attributes()
+		attributes["enabled"] = types.BoolValue(true)
+		m.Karpenter = types.ObjectValueMust(karpenterAttrTypes, attributes)
+	}
+	if !s.Karpenter.Enabled {
+		m.KarpenterNodeRoleARN, m.KarpenterProfileName, m.KarpenterProfileARN, m.KarpenterParameter =
+			types.StringValue(""), types.StringValue(""), types.StringValue(""), types.StringValue("")
+		return
+	}
+	nodeRole, parameter := found.NodeRoleARN, found.ParameterName
+	if !found.AccessEntry {
+		nodeRole = ""
+	}
+	if !found.Discovery {
+		parameter = ""
+	}
+	m.KarpenterNodeRoleARN = types.StringValue(nodeRole)
+	m.KarpenterProfileName = types.StringValue(found.InstanceProfileName)
+	m.KarpenterProfileARN = types.StringValue(found.InstanceProfileARN)
+	m.KarpenterParameter = types.StringValue(parameter)
 }

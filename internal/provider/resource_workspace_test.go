@@ -297,10 +297,11 @@ func TestAccWorkspace_clusterDeleted(t *testing.T) {
 	})
 }
 
-// TestAccWorkspace_destroyOrder reads the emulator's call log: destroy removes add-ons and the
-// node group, then the cluster, the OIDC provider, the roles, the parameters, the certificate,
-// the log group and the databases, in that order, all as the connection role except the OIDC
-// provider and the certificate, which the role may not delete: the account itself (the
+// TestAccWorkspace_destroyOrder reads the emulator's call log: destroy removes Karpenter's objects
+// (roles, instance profile, parameter: its controller can launch nothing more), then add-ons and
+// the node group, then the cluster, the OIDC provider, the other roles, the parameters, the
+// certificate, the log group and the databases, in that order, all as the connection role except
+// the OIDC provider and the certificate, which the role may not delete: the account itself (the
 // provider's own credentials) deletes them, never the role.
 func TestAccWorkspace_destroyOrder(t *testing.T) {
 	f := newWorkspaceFixture(t, awsemu.Options{})
@@ -310,8 +311,16 @@ func TestAccWorkspace_destroyOrder(t *testing.T) {
 		CheckDestroy: resource.ComposeTestCheckFunc(f.checkWorkspaceDestroyed(), func(*terraform.State) error {
 			// Each stage's calls, as the connection role (or the account for the two it may not
 			// make); add-ons and the node group go together.
-			stages := [][]string{{"DeleteAddon", "DeleteNodegroup"}, {"DeleteCluster"}, {"DeleteOpenIDConnectProvider"}, {"DeleteRole"},
-				{"DeleteParameter"}, {"DeleteCertificate"}, {"DeleteLogGroup"}, {"DeleteDatabase"}}
+			stages := [][]string{{"Karpenter"}, {"DeleteAddon", "DeleteNodegroup"}, {"DeleteCluster"},
+				{"DeleteOpenIDConnectProvider"}, {"DeleteRole"}, {"DeleteParameter"}, {"DeleteCertificate"}, {"DeleteLogGroup"}, {"DeleteDatabase"}}
+			// Karpenter's deletes: its controller's and nodes' roles, instance profile and settings parameter.
+			cluster := "lakesail-" + f.connectionID + "-" + accWorkspaceID
+			karpenter := func(call awsemu.Call) bool {
+				return strings.HasPrefix(call.Operation, "Delete") && slices.ContainsFunc(call.Resources, func(r string) bool {
+					return strings.HasSuffix(r, "/"+cluster+"-"+workspace.PurposeKarpenter) || strings.HasSuffix(r, "/"+cluster+"-karpenter-node") ||
+						strings.HasSuffix(r, "/"+accWorkspaceID+"/karpenter")
+				})
+			}
 			byAccount := map[string]bool{"DeleteOpenIDConnectProvider": true, "DeleteCertificate": true}
 			role := ":assumed-role/lakesail-" + f.connectionID + "-LakeSailRole/"
 			accountRoot := "arn:aws:iam::" + emu.AccountID() + ":root"
@@ -323,8 +332,12 @@ func TestAccWorkspace_destroyOrder(t *testing.T) {
 				if !strings.Contains(call.Principal, role) && (call.Principal != accountRoot || !byAccount[call.Operation]) {
 					continue
 				}
+				operation := call.Operation
+				if karpenter(call) {
+					operation = "Karpenter"
+				}
 				for stage, ops := range stages {
-					if slices.Contains(ops, call.Operation) {
+					if slices.Contains(ops, operation) {
 						if _, seen := first[stage]; !seen {
 							first[stage] = i
 						}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -145,4 +146,37 @@ func instanceTypesNeedReplace(ctx context.Context, req planmodifier.ListRequest,
 	resp.Diagnostics.Append(req.StateValue.ElementsAs(ctx, &old, false)...)
 	resp.Diagnostics.Append(req.PlanValue.ElementsAs(ctx, &planned, false)...)
 	resp.RequiresReplace = !workspace.InstanceTypesChangeInPlace(old, planned)
+}
+
+// instanceFamilyPattern is the family part of instanceTypePattern: an EC2 instance type
+// without its size.
+var instanceFamilyPattern = regexp.MustCompile(`^(?:[a-z]+[0-9]+[a-z]*|u-[0-9]+tb[0-9]+)(?:-[a-z0-9]+)*$`)
+
+// instanceFamilyValidator checks karpenter.instance_families for form: a family, not a type.
+type instanceFamilyValidator struct{}
+
+func (instanceFamilyValidator) Description(context.Context) string {
+	return "must be an EC2 instance family such as m7i, r6i or c7gn, without a size"
+}
+
+func (v instanceFamilyValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v instanceFamilyValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	value := req.ConfigValue.ValueString()
+	if family, _, sized := strings.Cut(value, "."); sized && instanceTypePattern.MatchString(value) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Instance Family",
+			fmt.Sprintf("karpenter.instance_families has %q, an instance type: write its family, %q (the part before the dot); "+
+				"Karpenter chooses the sizes.", value, family))
+		return
+	}
+	if len(value) > 16 || !instanceFamilyPattern.MatchString(value) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Instance Family",
+			fmt.Sprintf("karpenter.instance_families has %q, which is not an EC2 instance family: write the family, generation "+
+				"and attributes without a size, such as m7i, r6i or c7gn.", value))
+	}
 }

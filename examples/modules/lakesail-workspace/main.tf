@@ -37,6 +37,9 @@ resource "lakesail_workspace" "this" {
 
   workload_identity = var.workload_identity
 
+  # Karpenter, the node autoscaler LakeSail's control plane installs (on unless disabled).
+  karpenter = var.karpenter
+
   glue_databases = var.catalogs
   tags           = var.tags
 }

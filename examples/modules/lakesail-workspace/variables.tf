@@ -62,6 +62,16 @@ variable "workload_identity" {
   }
 }
 
+variable "karpenter" {
+  description = "Karpenter, the node autoscaler (on unless enabled = false): the vCPUs its nodes may have together (enforced by Karpenter) and the EC2 instance families it may launch (enforced by Karpenter and IAM)."
+  type = object({
+    enabled           = optional(bool, true)
+    max_vcpus         = optional(number, 256)
+    instance_families = optional(set(string), ["m6i", "m7i", "r6i", "r7i"])
+  })
+  default = {}
+}
+
 variable "node_count" {
   description = "Desired size of the system node group (the maximum is twice that)."
   type        = number

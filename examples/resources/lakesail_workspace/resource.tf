@@ -69,6 +69,14 @@ resource "lakesail_workspace" "analytics" {
   # EKS Pod Identity for the workload roles (the default is "irsa").
   workload_identity = "pod_identity"
 
+  # Karpenter, the node autoscaler (on by default: omit the block for 256 vCPUs of m6i, m7i, r6i
+  # and r7i nodes). LakeSail's control plane installs it from karpenter_settings_parameter_name.
+  # The vCPU limit is Karpenter's own; the instance families are also enforced by IAM.
+  karpenter = {
+    max_vcpus         = 128
+    instance_families = ["m7i", "r7i"]
+  }
+
   glue_databases = ["analytics", "raw"]
 
   tags = {

@@ -207,8 +207,9 @@ func (c *Client) importKarpenter(ctx context.Context, s Spec, groupID string) (*
 		} `json:"limits"`
 		InstanceFamilies []string `json:"instanceFamilies"`
 	}
-	if json.Unmarshal([]byte(aws.ToString(out.Parameter.Value)), &doc) != nil {
-		return k, nil
+	if err := json.Unmarshal([]byte(aws.ToString(out.Parameter.Value)), &doc); err != nil {
+		// A parameter that is not the settings document (drift the read reports): the defaults.
+		return k, nil //nolint:nilerr // an unreadable parameter means the defaults, not a failed import
 	}
 	if cpu, err := strconv.Atoi(doc.Limits.CPU); err == nil && cpu > 0 {
 		k.MaxVCPUs = cpu

@@ -55,8 +55,9 @@ const purposeKarpenterNode = "karpenter-node"
 
 // karpenterControllerPolicy is the controller role's inline policy: Karpenter's published
 // controller policy (KarpenterControllerPolicy of its CloudFormation reference, v1), without the
-// interruption queue (RoleBoundary admits no SQS) and the instance-profile management (the
-// workspace makes the one profile Karpenter uses), and narrowed from "the cluster's" to "this
+// interruption queue (RoleBoundary admits no SQS) and the instance-profile management and reads
+// (the workspace makes the one profile Karpenter uses, and the node class names it, so the
+// controller never calls IAM about profiles), and narrowed from "the cluster's" to "this
 // workspace's, of this connection": every launch uses a launch template the controller created
 // with the workspace's tags, into a subnet and security group that carry the cluster's discovery
 // tag, for an instance type of the spec's families with IMDSv2 required. WorkloadBoundary caps
@@ -131,12 +132,13 @@ func (s Spec) karpenterControllerPolicy() string {
 		map[string]any{"Sid": "KarpenterCreateTemplates", "Effect": "Allow", "Action": "ec2:CreateLaunchTemplate",
 			"Resource": ec2ARN("launch-template"), "Condition": requestTags(nil)},
 		// What a launch makes carries the workspace's tags: the fleet and, through it or
-		// RunInstances, the instances, their interfaces and Spot requests ...
+		// RunInstances, the instances and their interfaces (the Service Authorization Reference
+		// lists spot-instances-request for neither action, unlike Karpenter's own policy) ...
 		map[string]any{"Sid": "KarpenterLaunchTaggedNodes", "Effect": "Allow", "Action": "ec2:CreateFleet",
-			"Resource":  ec2ARN("fleet", "instance", "volume", "network-interface", "spot-instances-request"),
+			"Resource":  ec2ARN("fleet", "instance", "volume"),
 			"Condition": requestTags(nil)},
 		map[string]any{"Sid": "KarpenterLaunchTaggedInterfaces", "Effect": "Allow", "Action": "ec2:RunInstances",
-			"Resource": ec2ARN("network-interface", "spot-instances-request"), "Condition": requestTags(nil)},
+			"Resource": ec2ARN("network-interface"), "Condition": requestTags(nil)},
 		// ... their volumes encrypted (ec2:Encrypted is a key of the volume only) ...
 		map[string]any{"Sid": "KarpenterLaunchEncryptedVolumes", "Effect": "Allow", "Action": "ec2:RunInstances",
 			"Resource":  ec2ARN("volume"),
@@ -152,7 +154,7 @@ func (s Spec) karpenterControllerPolicy() string {
 			})},
 		// Tags only in those create calls, and only with the ownership and connection tags.
 		map[string]any{"Sid": "KarpenterTagWhileCreating", "Effect": "Allow", "Action": "ec2:CreateTags",
-			"Resource": ec2ARN("fleet", "instance", "volume", "network-interface", "launch-template", "spot-instances-request"),
+			"Resource": ec2ARN("fleet", "instance", "volume", "network-interface", "launch-template"),
 			"Condition": map[string]any{"StringEquals": map[string]any{
 				"ec2:CreateAction":                           []string{"RunInstances", "CreateFleet", "CreateLaunchTemplate"},
 				"aws:RequestTag/" + ownership:                karpenterOwned,
@@ -181,8 +183,6 @@ func (s Spec) karpenterControllerPolicy() string {
 		map[string]any{"Sid": "KarpenterPassNodeRole", "Effect": "Allow", "Action": "iam:PassRole",
 			"Resource":  s.roleARN(s.KarpenterNodeRoleName()),
 			"Condition": map[string]any{"StringEquals": map[string]any{"iam:PassedToService": s.ec2ServicePrincipal()}}},
-		map[string]any{"Sid": "KarpenterReadInstanceProfile", "Effect": "Allow", "Action": "iam:GetInstanceProfile",
-			"Resource": s.KarpenterInstanceProfileARN()},
 		map[string]any{"Sid": "KarpenterDiscoverCluster", "Effect": "Allow", "Action": "eks:DescribeCluster",
 			"Resource": "arn:" + p + ":eks:*:" + a + ":cluster/" + cluster},
 	)

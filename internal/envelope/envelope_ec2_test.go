@@ -1,6 +1,7 @@
 package envelope
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -164,9 +165,11 @@ func TestEnvelopeEC2(t *testing.T) {
 	}
 }
 
-// TestEnvelopeAttack_RunInstancesOutsideConnection: instances launch only from the connection's
-// launch templates into the connection's subnets and security groups. Naming the connection's
-// own template does not make a customer's (or another connection's) subnet or group usable.
+// TestEnvelopeAttack_RunInstancesOutsideConnection: instances launch only into the connection's
+// subnets and security groups, never from a customer's (or another connection's) template, and
+// naming the connection's own template does not make a foreign subnet or group usable. The
+// connection role launches only from a launch template; a workload role may launch without one,
+// but only what carries the connection's tag (instance, volume and interface).
 func TestEnvelopeAttack_RunInstancesOutsideConnection(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
@@ -181,17 +184,62 @@ func TestEnvelopeAttack_RunInstancesOutsideConnection(t *testing.T) {
 		{"our-template-into-other-connection-subnet-and-group", &ec2.RunInstancesInput{LaunchTemplate: ourLT, SubnetId: aws.String(w.subnets.other), SecurityGroupIds: []string{w.groups.other}}},
 		{"customer-template", &ec2.RunInstancesInput{LaunchTemplate: &ec2types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(w.templates.customer)}}},
 		{"other-connection-template", &ec2.RunInstancesInput{LaunchTemplate: &ec2types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(w.templates.other)}}},
-		{"no-template-into-our-subnet", &ec2.RunInstancesInput{ImageId: aws.String(image), SubnetId: aws.String(w.subnets.ours), SecurityGroupIds: []string{w.groups.ours},
-			TagSpecifications: ec2Tags(ec2types.ResourceTypeInstance, connTags(connID))}},
+		// Without a template, into our subnet with our group, only the instance tagged as the
+		// connection's: its volume and network interface are untagged (for a workload role, the
+		// refusal is on them; see the tagged launch below).
+		{"no-template-into-our-subnet-untagged-volume-and-interface", noTemplateLaunch(w, ec2types.ResourceTypeInstance)},
+	}
+	untaggedOn := func(p principal, name string) []string {
+		if p.name == w.connection.name || !strings.HasPrefix(name, "no-template-") {
+			return []string{""} // any refusal
+		}
+		return []string{":volume/*", ":network-interface/*"}
+	}
+	run := func(p principal, in *ec2.RunInstancesInput) error {
+		cp := *in
+		cp.DryRun, cp.MinCount, cp.MaxCount = dry, aws.Int32(1), aws.Int32(1)
+		_, err := ec2Of(p).RunInstances(bg, &cp)
+		return err
 	}
 	for _, p := range w.principals() {
 		for _, c := range cases {
 			t.Run(p.name+"/"+c.name, func(t *testing.T) {
-				in := *c.in
-				in.DryRun, in.MinCount, in.MaxCount = dry, aws.Int32(1), aws.Int32(1)
-				_, err := ec2Of(p).RunInstances(bg, &in)
-				w.wantRefused(t, p, "ec2:RunInstances "+c.name, err)
+				w.wantRefused(t, p, "ec2:RunInstances "+c.name, refusedOn(attack{c.name, func(p principal, _ string) error { return run(p, c.in) }},
+					untaggedOn).call(p, c.name))
 			})
 		}
 	}
+
+	// The same launch with the instance, its volume and its interface all tagged as the
+	// connection's. The connection role launches only from a launch template (its policy
+	// requires ec2:LaunchTemplate), so it is refused. WorkloadBoundary admits it for an
+	// escalated workload role: Karpenter's launches are new instances, volumes and interfaces
+	// carrying the connection's request tag, into the connection's subnets and security groups,
+	// with no condition on a template; a template would add nothing there, since a workload role
+	// may create any launch template that carries the connection's tag. The launch stays within
+	// the connection (its subnet, its group, its tag), which is what the envelope guards.
+	tagged := noTemplateLaunch(w, ec2types.ResourceTypeInstance, ec2types.ResourceTypeVolume, ec2types.ResourceTypeNetworkInterface)
+	for _, p := range w.principals() {
+		t.Run(p.name+"/no-template-into-our-subnet-tagged", func(t *testing.T) {
+			err := run(p, tagged)
+			switch {
+			case p.name == w.connection.name:
+				w.wantRefused(t, p, "ec2:RunInstances without a launch template", err)
+			case w.escalated[strings.TrimSuffix(strings.TrimPrefix(p.session, ":assumed-role/"), "/")]:
+				w.wantAllowed(t, p, "ec2:RunInstances without a launch template, tagged, into our subnet and group", err)
+			default:
+				t.Skipf("%s keeps its own policies (not escalated): WorkloadBoundary is not what decides", p.name)
+			}
+		})
+	}
+}
+
+// noTemplateLaunch is a launch without a launch template of the test image into the connection's
+// subnet with its security group, the given resource types tagged as the connection's.
+func noTemplateLaunch(w *world, tagged ...ec2types.ResourceType) *ec2.RunInstancesInput {
+	in := &ec2.RunInstancesInput{ImageId: aws.String(image), SubnetId: aws.String(w.subnets.ours), SecurityGroupIds: []string{w.groups.ours}}
+	for _, rt := range tagged {
+		in.TagSpecifications = append(in.TagSpecifications, ec2Tags(rt, connTags(connID))...)
+	}
+	return in
 }

@@ -15,7 +15,6 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/emutest"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 )
@@ -241,21 +240,6 @@ func (w *world) orNoFleet(p principal, why ...string) []string {
 	return why
 }
 
-// runInstancesChecksPassRole tells whether the emulator asks iam:PassRole of an instance
-// profile's role on RunInstances, as the Service Authorization Reference lists it (a dependent
-// action of ec2:RunInstances); it does for each launch of a fleet.
-func (w *world) runInstancesChecksPassRole(k *karpenterWorld) bool {
-	asked := false
-	w.emu.OnAuthorize(func(q awsemu.AuthQuestion) {
-		for _, c := range q.Checks {
-			asked = asked || (q.Operation == "RunInstances" && c.Action == "iam:PassRole")
-		}
-	})
-	_ = runInstances(w.connection, &ec2.RunInstancesInput{LaunchTemplate: ltSpec(k.template), SubnetId: aws.String(w.subnets.ours)}, k.launchTags())
-	w.emu.OnAuthorize(nil)
-	return asked
-}
-
 func ltSpec(id string) *ec2types.LaunchTemplateSpecification {
 	return &ec2types.LaunchTemplateSpecification{LaunchTemplateId: aws.String(id)}
 }
@@ -344,24 +328,15 @@ func TestEnvelopeKarpenter(t *testing.T) {
 		on := func(p principal, name string) []string {
 			return w.orNoFleet(p, "perform: iam:PassRole on resource: arn:aws:iam::"+w.account+":role/"+roleOf[name])
 		}
-		attacks := []attack{
+		w.runEnvelope(t, "instance-profile", w.profiles.foreign(), tag, []attack{
 			refusedOn(attack{"ec2:CreateFleet-our-template-naming-it", func(p principal, name string) error {
 				return fleetOutcome(createFleet(p, k.profileTemplates[name], w.subnets.ours, launch))
 			}}, on),
-		}
-		runNamingIt := "ec2:RunInstances-naming-it"
-		if w.runInstancesChecksPassRole(k) {
-			attacks = append(attacks, refusedOn(attack{runNamingIt, func(p principal, name string) error {
+			refusedOn(attack{"ec2:RunInstances-naming-it", func(p principal, name string) error {
 				return runInstances(p, &ec2.RunInstancesInput{LaunchTemplate: ltSpec(k.template), SubnetId: aws.String(w.subnets.ours),
 					IamInstanceProfile: &ec2types.IamInstanceProfileSpecification{Name: aws.String(name)}}, launch)
-			}}, on))
-		} else {
-			t.Run(runNamingIt, func(t *testing.T) {
-				t.Skip("EMULATOR GAP: the emulator does not check iam:PassRole of the instance profile's role on ec2:RunInstances " +
-					"(the Service Authorization Reference lists it as a dependent action; it does check it for each launch of a fleet)")
-			})
-		}
-		w.runEnvelope(t, "instance-profile", w.profiles.foreign(), tag, attacks)
+			}}, on),
+		})
 	})
 	t.Run("roles-into-our-profile", func(t *testing.T) {
 		w.runEnvelope(t, "role", w.roles.foreign(), tagIAMRole, []attack{
@@ -595,14 +570,11 @@ func (w *world) karpenterPositive(t *testing.T, k *karpenterWorld, p principal) 
 		_, err := api.DeleteLaunchTemplate(bg, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(byo)})
 		w.wantAllowed(t, p, "ec2:DeleteLaunchTemplate of our Karpenter template", err)
 	}
-	_, err := ssmOf(p).GetParameter(bg, &ssm.GetParameterInput{Name: aws.String(publicAMIParameter)})
-	switch {
-	case errCode(err) == "ParameterNotFound":
-		// Authorized; the emulator holds no public parameters.
-	case refused(err) && strings.Contains(errMessage(err), ":"+w.account+":parameter/aws/service/"):
-		t.Logf("EMULATOR GAP: ssm:GetParameter of the public parameter %s is authorized on an ARN with the account (%s); "+
-			"AWS's public parameters have none (arn:aws:ssm:<region>::parameter/aws/service/...), which UsePublicImages names", publicAMIParameter, errMessage(err))
-	default:
-		w.wantAllowed(t, p, "ssm:GetParameter "+publicAMIParameter, err)
+	// The EKS AMI id Karpenter resolves its alias from: a public parameter, whose ARN has no
+	// account (arn:aws:ssm:<region>::parameter/aws/service/...).
+	out, err := ssmOf(p).GetParameter(bg, &ssm.GetParameterInput{Name: aws.String(publicAMIParameter)})
+	w.wantAllowed(t, p, "ssm:GetParameter "+publicAMIParameter, err)
+	if err == nil && !strings.HasPrefix(aws.ToString(out.Parameter.Value), "ami-") {
+		t.Errorf("%s = %q, not an image id", publicAMIParameter, aws.ToString(out.Parameter.Value))
 	}
 }

@@ -97,6 +97,17 @@ var (
 		ErrInternal:              {"ServerException", 500},
 		ErrUnknownOperation:      {"UnknownOperationException", 404},
 	}
+	eksAuthErrorCodes = errorCodes{ // EKS Auth (REST-JSON): the codes its service model declares take the model's status
+		ErrAccessDenied:          {"AccessDeniedException", 400},
+		errInvalidClientTokenID:  {"UnrecognizedClientException", 403},
+		errSignatureDoesNotMatch: {"InvalidSignatureException", 403},
+		errExpiredToken:          {"ExpiredTokenException", 400},
+		errIncompleteSignature:   {"IncompleteSignatureException", 403},
+		errMissingAuthentication: {"MissingAuthenticationTokenException", 403},
+		errThrottling:            {"ThrottlingException", 429},
+		ErrInternal:              {"InternalServerException", 500},
+		ErrUnknownOperation:      {"UnknownOperationException", 404},
+	}
 	s3ErrorCodes = errorCodes{ // S3 (REST-XML)
 		ErrAccessDenied:          {"AccessDenied", 403},
 		errInvalidClientTokenID:  {"InvalidAccessKeyId", 403},
@@ -113,6 +124,7 @@ var (
 		"ec2": ec2ErrorCodes,
 		"kms": jsonErrorCodes, "logs": jsonErrorCodes, "ssm": jsonErrorCodes, "acm": jsonErrorCodes, "glue": jsonErrorCodes,
 		"eks":      restJSONErrorCodes,
+		"eks-auth": eksAuthErrorCodes,
 		"s3":       s3ErrorCodes,
 		"dynamodb": jsonErrorCodes, "organizations": jsonErrorCodes, "rds": queryErrorCodes,
 	}

@@ -435,19 +435,32 @@ func ec2DescribeSpotPriceHistory(c *core.Req) (any, error) {
 // ec2AmazonEKSOwner is the account that publishes the EKS optimized AMIs (alias "amazon").
 const ec2AmazonEKSOwner = "602401143452"
 
-// ec2Image is a public image owned by Amazon.
+// ec2Image is a public image owned by Amazon. The catalog's images also say what they are
+// for (os, Kubernetes version, variant), which SSM's public parameters name them by
+// (ec2_peer_ssm.go); an image named only by its id has none of that.
 type ec2Image struct {
 	id, name, arch string
+	os             string // "amazon-linux-2023" | "bottlerocket"
+	k8s            string // the Kubernetes version ("1.32")
+	variant        string // "standard" | "nvidia"
 }
 
-// ec2EKSImages are the EKS optimized Amazon Linux 2023 AMIs the catalog publishes, by
-// Kubernetes version and architecture (stable made-up ids).
+// ec2EKSImageVersions are the Kubernetes versions the catalog has EKS node images of.
+var ec2EKSImageVersions = []string{"1.31", "1.32", "1.33"}
+
+// ec2EKSImages are the EKS node AMIs the catalog publishes, by Kubernetes version and
+// architecture (stable made-up ids): the EKS optimized Amazon Linux 2023 AMIs, standard and
+// NVIDIA, and Bottlerocket's aws-k8s variants.
 func ec2EKSImages() []ec2Image {
 	var out []ec2Image
-	for _, version := range []string{"1.31", "1.32", "1.33"} {
+	for _, version := range ec2EKSImageVersions {
 		for _, arch := range []string{"x86_64", "arm64"} {
-			name := "amazon-eks-node-al2023-" + arch + "-standard-" + version + "-v20250715"
-			out = append(out, ec2Image{id: ec2ImageID(name), name: name, arch: arch})
+			for _, variant := range []string{"standard", "nvidia"} {
+				name := "amazon-eks-node-al2023-" + arch + "-" + variant + "-" + version + "-v20250715"
+				out = append(out, ec2Image{id: ec2ImageID(name), name: name, arch: arch, os: "amazon-linux-2023", k8s: version, variant: variant})
+			}
+			name := "bottlerocket-aws-k8s-" + version + "-" + arch + "-v1.42.0"
+			out = append(out, ec2Image{id: ec2ImageID(name), name: name, arch: arch, os: "bottlerocket", k8s: version, variant: "standard"})
 		}
 	}
 	return out
@@ -480,9 +493,13 @@ type ec2ImageXML struct {
 }
 
 func (im ec2Image) xml() ec2ImageXML {
+	desc := "EKS-optimized Kubernetes node based on Amazon Linux 2023"
+	if im.os == "bottlerocket" {
+		desc = "Bottlerocket for Amazon EKS, Kubernetes " + im.k8s
+	}
 	return ec2ImageXML{ImageID: im.id, ImageLocation: "amazon/" + im.name, ImageState: "available", ImageOwnerID: ec2AmazonEKSOwner,
 		CreationDate: "2025-07-15T00:00:00.000Z", IsPublic: true, Architecture: im.arch, ImageType: "machine", ImageOwnerAlias: "amazon",
-		Name: im.name, Description: "EKS-optimized Kubernetes node based on Amazon Linux 2023", RootDeviceType: "ebs",
+		Name: im.name, Description: desc, RootDeviceType: "ebs",
 		RootDeviceName: "/dev/xvda", Virtualization: "hvm", Hypervisor: "xen", EnaSupport: true, BootMode: "uefi-preferred", TagSet: ec2Set[ec2TagXML]{}}
 }
 

@@ -459,17 +459,12 @@ func (s *ec2State) fleetLaunch(c *core.Req, r *ec2FleetRequest, f *ec2Fleet, cfg
 	for _, t := range l.targets(cc) {
 		checks = append(checks, core.Check{Action: "ec2:RunInstances", Resources: []string{t.arn}, Context: t.ctx})
 	}
-	var profile ec2InstanceProfile
-	if l.profile != "" {
-		p, ok := ec2IAMOf(c).InstanceProfile(c, l.profile)
-		if !ok {
-			return nil, "", ec2Invalid("Value (%s) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name", l.profile)
-		}
-		profile = p
-		if p.RoleARN != "" {
-			checks = append(checks, core.PassRole(p.RoleARN, "ec2.amazonaws.com", ec2ARN(c, "instance", "*")))
-		}
+	// And iam:PassRole of the instance profile's role, as for RunInstances itself.
+	profile, pass, perr := l.instanceProfile(c)
+	if perr != nil {
+		return nil, "", perr
 	}
+	checks = append(checks, pass...)
 	c.ReportChecks(checks)
 	for _, ch := range checks {
 		for _, res := range ch.Resources {

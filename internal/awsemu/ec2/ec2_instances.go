@@ -26,7 +26,7 @@ type ec2Instance struct {
 	rootDevice            string
 	httpTokens            string // metadata options: "optional" | "required"
 	hopLimit              int    // HttpPutResponseHopLimit
-	profileARN, profileID string // its IAM instance profile, when IAM was asked (CreateFleet)
+	profileARN, profileID string // its IAM instance profile ("" when launched without one)
 	state                 string // "running" | "terminated"
 	launched, terminated  time.Time
 }
@@ -42,7 +42,11 @@ func (i *ec2Instance) authKeys(*core.Req, *ec2State) map[string][]string {
 func ec2InstanceSpecs() []ec2Spec {
 	return []ec2Spec{
 		{name: "RunInstances", targets: func(c *core.Req) []ec2Target { return ec2ResolveLaunch(c).targets(c) },
-			also: func(c *core.Req) []core.Check { return ec2ResolveLaunch(c).tagChecks(c) }, handle: ec2RunInstances},
+			also: func(c *core.Req) []core.Check {
+				l := ec2ResolveLaunch(c)
+				_, pass, _ := l.instanceProfile(c)
+				return append(l.tagChecks(c), pass...)
+			}, handle: ec2RunInstances},
 		{name: "DescribeInstances", handle: ec2DescribeInstances},
 		// TerminateInstances is authorized on each instance (instance*, aws:ResourceTag/*).
 		{name: "TerminateInstances", targets: ec2EachExisting("instance", "InstanceId"), handle: ec2TerminateInstances},
@@ -292,6 +296,27 @@ func (l *ec2Launch) tagChecks(c *core.Req) []core.Check {
 	return checks
 }
 
+// instanceProfile finds the launch's instance profile (the request's, else its template's)
+// through IAM, and what launching with it asks of the caller: iam:PassRole of the profile's role,
+// passed to ec2.amazonaws.com (the Service Authorization Reference lists iam:PassRole among
+// ec2:RunInstances' dependent actions, internal/authref ec2.go). RunInstances asks it when it is
+// authorized, with its other checks, so a dry run answers it too; each launch of a fleet asks it
+// as the launch's own (fleetLaunch). A launch without a profile, or with one that holds no role,
+// passes nothing; a profile the caller's account does not have is InvalidParameterValue.
+func (l *ec2Launch) instanceProfile(c *core.Req) (ec2InstanceProfile, []core.Check, *core.APIError) {
+	if l.profile == "" {
+		return ec2InstanceProfile{}, nil, nil
+	}
+	p, ok := ec2IAMOf(c).InstanceProfile(c, l.profile)
+	if !ok {
+		return ec2InstanceProfile{}, nil, ec2Invalid("Value (%s) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name", l.profile)
+	}
+	if p.RoleARN == "" {
+		return p, nil, nil
+	}
+	return p, []core.Check{core.PassRole(p.RoleARN, "ec2.amazonaws.com", ec2ARN(c, "instance", "*"))}, nil
+}
+
 func ec2RunInstances(c *core.Req) (any, error) {
 	l := ec2ResolveLaunch(c)
 	if l.ltErr != nil {
@@ -340,10 +365,15 @@ func ec2RunInstances(c *core.Req) (any, error) {
 			return nil, ec2Invalid("Security group %s and subnet %s belong to different networks.", g, sn.id)
 		}
 	}
+	profile, _, perr := l.instanceProfile(c)
+	if perr != nil {
+		return nil, perr
+	}
 	reservation := ec2NewID("r")
 	out := ec2ReservationXML{ReservationID: reservation, OwnerID: c.Account.Id, GroupSet: ec2Set[ec2GroupIDXML]{}}
 	for n := 0; n < maxCount; n++ {
 		in := s.launch(c, l, sn, reservation, l.tags, ec2LaunchDefaults{httpTokens: "optional", hopLimit: 1, volumeSize: 8, volumeType: "gp2"})
+		in.profileARN, in.profileID = profile.ARN, profile.ID
 		x := s.instanceXML(in)
 		x.State = ec2InstanceStateXML{Code: 0, Name: "pending"}
 		out.Instances = append(out.Instances, x)

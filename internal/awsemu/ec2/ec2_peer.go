@@ -93,7 +93,10 @@ func (ec2Peer) LaunchTemplate(c *core.Req, id, name, version string) (ec2EKSTemp
 // the caller, as EC2 authorizes RunInstances with the template (ec2Launch.targets): the template,
 // the subnet, the template's security groups and the image with their keys, and the new
 // instance, volume and interface with the tags the template gives them; each with
-// ec2:LaunchTemplate and ec2:IsLaunchTemplateResource.
+// ec2:LaunchTemplate and ec2:IsLaunchTemplateResource. No iam:PassRole: a node group's template
+// may not name an instance profile (EKS refuses it and builds the profile from the node role),
+// the node role is passed to eks.amazonaws.com by CreateNodegroup itself, and the nodes are
+// launched by EKS's service-linked role, not the caller.
 func (ec2Peer) RunInstancesChecks(c *core.Req, n ec2EKSNode) []core.Check {
 	l, cc := ec2NodeLaunch(c, n)
 	var checks []core.Check

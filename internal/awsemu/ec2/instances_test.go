@@ -309,3 +309,82 @@ func TestEmuEC2LaunchTemplateAuthz(t *testing.T) {
 	_, err = s.DeleteLaunchTemplate(emutest.Bg, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: mine.LaunchTemplate.LaunchTemplateId})
 	emutest.Must(t, err)
 }
+
+// RunInstances with an instance profile, from the request or from the template, needs
+// iam:PassRole of the profile's role passed to ec2.amazonaws.com (a dependent action of
+// ec2:RunInstances in the Service Authorization Reference), asked when the call is authorized,
+// so a dry run is refused as well; the instance then carries the profile.
+func TestEmuEC2RunInstancesPassesInstanceProfileRole(t *testing.T) {
+	e, _ := emutest.NewTestEmu(t, awsemu.Options{})
+	env := newEC2Compute(t, e)
+	nodeRole := emutest.InstanceProfileWithRole(t, e, "nodes", "node-role")
+	emutest.InstanceProfileWithRole(t, e, "admin", "admin-role")
+	adminLT, err := env.root.CreateLaunchTemplate(emutest.Bg, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String("admin-nodes"),
+		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-0123456789abcdef0"),
+			IamInstanceProfile: &ec2types.LaunchTemplateIamInstanceProfileSpecificationRequest{Name: aws.String("admin")}}})
+	emutest.Must(t, err)
+	launcher := func(name string, passedTo string) *ec2.Client {
+		return emutest.Ec2Session(t, e, name, emutest.Doc(
+			emutest.Allow("ec2:RunInstances", "*"),
+			emutest.Stmt{Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: cond("StringEquals", "ec2:CreateAction", "RunInstances")},
+			emutest.Stmt{Effect: "Allow", Action: "iam:PassRole", Resource: nodeRole, Condition: cond("StringEquals", "iam:PassedToService", passedTo)},
+		))
+	}
+	s := launcher("launcher", "ec2.amazonaws.com")
+	run := func(c *ec2.Client, profile string, dryRun bool, lt string) (*ec2.RunInstancesOutput, error) {
+		in := &ec2.RunInstancesInput{MinCount: aws.Int32(1), MaxCount: aws.Int32(1), LaunchTemplate: ltSpec(lt), SubnetId: aws.String(env.sub1), DryRun: aws.Bool(dryRun)}
+		if profile != "" {
+			in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Name: aws.String(profile)}
+		}
+		return c.RunInstances(emutest.Bg, in)
+	}
+	passRole := "perform: iam:PassRole on resource: arn:aws:iam::" + awsemu.DefaultAccountID + ":role/"
+
+	// The node role may be passed: the launch is allowed and the instance has the profile.
+	var asked []string
+	e.OnAuthorize(func(q awsemu.AuthQuestion) {
+		for _, c := range q.Checks {
+			if q.Operation == "RunInstances" && c.Action == "iam:PassRole" {
+				asked = append(asked, strings.Join(c.Resources, ",")+"|"+strings.Join(c.Context["iam:PassedToService"], ","))
+			}
+		}
+	})
+	out, err := run(s, "nodes", false, env.lt)
+	emutest.Must(t, err)
+	e.OnAuthorize(nil)
+	if want := nodeRole + "|ec2.amazonaws.com"; len(asked) != 1 || asked[0] != want {
+		t.Fatalf("iam:PassRole asked %v, want [%s]", asked, want)
+	}
+	desc, err := env.root.DescribeInstances(emutest.Bg, &ec2.DescribeInstancesInput{InstanceIds: []string{aws.ToString(out.Instances[0].InstanceId)}})
+	emutest.Must(t, err)
+	if p := desc.Reservations[0].Instances[0].IamInstanceProfile; p == nil ||
+		aws.ToString(p.Arn) != "arn:aws:iam::"+awsemu.DefaultAccountID+":instance-profile/nodes" || aws.ToString(p.Id) == "" {
+		t.Fatalf("instance profile = %+v", p)
+	}
+
+	// Another profile's role may not be passed: refused, also as a dry run, and from a template
+	// that names the profile.
+	_, err = run(s, "admin", false, env.lt)
+	emutest.WantCode(t, err, "UnauthorizedOperation")
+	emutest.WantContains(t, emutest.ErrMessage(err), passRole+"admin-role")
+	_, err = run(s, "admin", true, env.lt)
+	emutest.WantCode(t, err, "UnauthorizedOperation")
+	emutest.WantContains(t, emutest.ErrMessage(err), passRole+"admin-role")
+	_, err = run(s, "", true, aws.ToString(adminLT.LaunchTemplate.LaunchTemplateId))
+	emutest.WantCode(t, err, "UnauthorizedOperation")
+	emutest.WantContains(t, emutest.ErrMessage(err), passRole+"admin-role")
+	// The request's profile replaces the template's: only the node role is passed.
+	_, err = run(s, "nodes", true, aws.ToString(adminLT.LaunchTemplate.LaunchTemplateId))
+	emutest.WantCode(t, err, "DryRunOperation")
+
+	// The role passed to another service does not let EC2 have it.
+	_, err = run(launcher("passes-to-eks", "eks.amazonaws.com"), "nodes", true, env.lt)
+	emutest.WantCode(t, err, "UnauthorizedOperation")
+	emutest.WantContains(t, emutest.ErrMessage(err), passRole+"node-role")
+
+	// Without a profile nothing is passed; a profile that does not exist is EC2's error.
+	_, err = run(s, "", false, env.lt)
+	emutest.Must(t, err)
+	_, err = run(s, "missing", false, env.lt)
+	emutest.WantCode(t, err, "InvalidParameterValue")
+}

@@ -1,6 +1,7 @@
 package eksauth
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,12 +15,15 @@ import (
 // EKS API Reference (API_auth_AssumeRoleForPodIdentity); its errors and their statuses are those
 // of the service model (eks-auth 2023-11-26): AccessDeniedException, ExpiredTokenException,
 // InvalidParameterException, InvalidRequestException and InvalidTokenException are 400,
-// ResourceNotFoundException 404.
+// ResourceNotFoundException 404. The core authorizes the call (eks-auth:AssumeRoleForPodIdentity
+// on the SAR's cluster resource, with the cluster's aws:ResourceTag/*, for the caller: the Pod
+// Identity agent running with the node role's credentials) and spells its denial and the other
+// errors it raises as eks-auth does (core's error table, "eks-auth" row).
 func Service() *core.Service {
 	s := &core.Service{Name: "eks-auth", Protocol: core.RestJSONProtocol{}}
 	return s.Add(&core.Operation{
 		Name: "AssumeRoleForPodIdentity", HTTP: "POST /clusters/{clusterName}/assume-role-for-pod-identity",
-		Action: action, Resources: clusterResource, SelfAuthorized: true, Handle: assumeRoleForPodIdentity,
+		Action: action, Resources: clusterResource, Context: clusterTags, Handle: assumeRoleForPodIdentity,
 	})
 }
 
@@ -49,6 +53,14 @@ func clusterResource(c *core.Req) []string {
 	return []string{clusterARN(c, c.In.Labels["clusterName"])}
 }
 
+// clusterTags are the aws:ResourceTag/* of the cluster the path names, when it exists.
+func clusterTags(c *core.Req) map[string][]string {
+	if cl, ok := eksOf(c).PodIdentityCluster(c, c.In.Labels["clusterName"]); ok {
+		return core.ResourceTagContext(cl.Tags)
+	}
+	return nil
+}
+
 func errInvalidParameter(format string, args ...any) *core.APIError {
 	return core.NewError("InvalidParameterException", 400, format, args...)
 }
@@ -63,7 +75,7 @@ func errNotFound(format string, args ...any) *core.APIError {
 
 // errAccessDenied is EKS Auth's AccessDeniedException (a 400 in its service model).
 func errAccessDenied(format string, args ...any) *core.APIError {
-	return core.NewError("AccessDeniedException", 400, format, args...)
+	return core.ServiceError("eks-auth", core.ErrAccessDenied, fmt.Sprintf(format, args...))
 }
 
 type subject struct {
@@ -96,26 +108,6 @@ type assumeResult struct {
 	Credentials            credentials     `json:"credentials"`
 }
 
-// authorize decides eks-auth:AssumeRoleForPodIdentity on the cluster (the SAR's cluster
-// resource, with its aws:ResourceTag/*) for the caller, the Pod Identity agent running with the
-// node role's credentials. The operation authorizes itself only to answer with EKS Auth's own
-// AccessDeniedException (400), which core does not spell for this service.
-func authorize(c *core.Req, name string, cl *eksAuthCluster) *core.APIError {
-	arn := clusterARN(c, name)
-	var ctx map[string][]string
-	if cl != nil {
-		ctx = core.ResourceTagContext(cl.Tags)
-	}
-	res := c.Evaluate(c.Caller, action, arn, ctx)
-	if res.Decision == iampolicy.Allowed {
-		return nil
-	}
-	c.Deny()
-	err := core.AccessDenied(c.Service.Name, c.Caller.ARN, action, arn, &res)
-	err.Code, err.Status = "AccessDeniedException", 400
-	return err
-}
-
 // assumeRoleForPodIdentity checks the pod's service-account token (signed by the cluster named
 // in the path, for audience pods.eks.amazonaws.com, not expired), finds the Pod Identity
 // association of its namespace and service account, and assumes the association's role as the
@@ -132,14 +124,7 @@ func assumeRoleForPodIdentity(c *core.Req) (any, error) {
 		return nil, errInvalidParameter("The cluster name %q is not valid", name)
 	}
 	eks := eksOf(c)
-	var clp *eksAuthCluster
 	cl, found := eks.PodIdentityCluster(c, name)
-	if found {
-		clp = &cl
-	}
-	if err := authorize(c, name, clp); err != nil {
-		return nil, err
-	}
 	var in struct {
 		Token string `json:"token"`
 	}

@@ -1,6 +1,7 @@
 package eksauth_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -224,4 +225,43 @@ func TestEmuEKSAuthTokenRefusals(t *testing.T) {
 	f.clock.Advance(2 * time.Hour)
 	_, err = emutest.AssumeRoleForPodIdentity(t, f.e, f.e.RootCredentials(), "pi", good)
 	wantError(t, err, "ExpiredTokenException", 400)
+}
+
+// EKS Auth's errors as AWS's eks-auth answers them (REST-JSON): the code in X-Amzn-ErrorType and
+// a {"message": ...} body, with the service model's statuses. A denial of
+// eks-auth:AssumeRoleForPodIdentity is AccessDeniedException, 400; the errors the emulator raises
+// for every service (an unknown access key, throttling) are spelled as a REST-JSON service does.
+func TestEmuEKSAuthErrorShape(t *testing.T) {
+	f := newFixture(t)
+	app := emutest.PodIdentityRole(t, f.e, "app", emutest.PodIdentityTrust("sts:AssumeRole", "sts:TagSession"), "")
+	emutest.Associate(t, f.root, "other", "prod", "api", app)
+	token := f.token(t, "other", "prod", "api", "api-1")
+
+	_, err := emutest.AssumeRoleForPodIdentity(t, f.e, f.agent, "other", token)
+	var re *emutest.RestError
+	if !errors.As(err, &re) {
+		t.Fatalf("error = %v", err)
+	}
+	var body map[string]any
+	if jerr := json.Unmarshal(re.Body, &body); jerr != nil || len(body) != 1 {
+		t.Fatalf("body = %s (%v), want {\"message\": ...} only", re.Body, jerr)
+	}
+	want := "is not authorized to perform: eks-auth:AssumeRoleForPodIdentity on resource: arn:aws:eks:us-east-1:" + acct + ":cluster/other"
+	if msg, _ := body["message"].(string); re.Status != 400 || re.Code != "AccessDeniedException" || !strings.Contains(msg, want) {
+		t.Fatalf("denial = %d %s %s", re.Status, re.Code, re.Body)
+	}
+	last := f.e.Calls()[len(f.e.Calls())-1]
+	if last.Action != "eks-auth:AssumeRoleForPodIdentity" || last.Decision != "deny" || last.ErrorCode != "AccessDeniedException" {
+		t.Fatalf("call log = %+v", last)
+	}
+
+	unknown := aws.Credentials{AccessKeyID: "AKIAUNKNOWNUNKNOWN00", SecretAccessKey: "x"}
+	_, err = emutest.AssumeRoleForPodIdentity(t, f.e, unknown, "other", token)
+	wantError(t, err, "UnrecognizedClientException", 403)
+
+	f.e.AddFault(awsemu.Fault{Service: "eks-auth", Throttle: true, Times: 1})
+	_, err = emutest.AssumeRoleForPodIdentity(t, f.e, f.e.RootCredentials(), "other", token)
+	wantError(t, err, "ThrottlingException", 429)
+	_, err = emutest.AssumeRoleForPodIdentity(t, f.e, f.e.RootCredentials(), "other", token)
+	emutest.Must(t, err)
 }

@@ -60,6 +60,7 @@ func (p *PodIdentityCredentials) Creds() aws.Credentials {
 type RestError struct {
 	Status        int
 	Code, Message string
+	Body          []byte // the response body as sent
 }
 
 var _ smithy.APIError = (*RestError)(nil)
@@ -95,7 +96,7 @@ func RestJSONCall(t *testing.T, e *awsemu.Emulator, creds aws.Credentials, servi
 			Message string `json:"message"`
 		}
 		_ = json.Unmarshal(b, &msg)
-		return &RestError{Status: resp.StatusCode, Code: resp.Header.Get("X-Amzn-ErrorType"), Message: msg.Message}
+		return &RestError{Status: resp.StatusCode, Code: resp.Header.Get("X-Amzn-ErrorType"), Message: msg.Message, Body: b}
 	}
 	if out != nil {
 		Must(t, json.Unmarshal(b, out))

@@ -58,14 +58,22 @@ func (st *ssmState) sorted() []*ssmParam {
 	return out
 }
 
-// ssmParamARN is a parameter's ARN: "parameter/" then the name without its leading slash.
+// ssmParamARN is a parameter's ARN: "parameter/" then the name without its leading slash, in the
+// caller's account, or in none for a public parameter (ssm_public.go).
 func ssmParamARN(c *core.Req, name string) string {
-	return "arn:aws:ssm:" + c.Region + ":" + c.Account.Id + ":parameter/" + strings.TrimPrefix(name, "/")
+	account := c.Account.Id
+	if ssmIsPublic(name) {
+		account = ""
+	}
+	return "arn:aws:ssm:" + c.Region + ":" + account + ":parameter/" + strings.TrimPrefix(name, "/")
 }
 
-// ssmNameOf strips a ":version" or ":label" selector, and accepts a parameter ARN as a name.
+// ssmNameOf strips a ":version" or ":label" selector, and accepts a parameter ARN as a name (a
+// public parameter's has no account).
 func ssmNameOf(c *core.Req, name string) (base, selector string) {
 	if rest, ok := strings.CutPrefix(name, "arn:aws:ssm:"+c.Region+":"+c.Account.Id+":parameter"); ok {
+		name = rest
+	} else if rest, ok := strings.CutPrefix(name, "arn:aws:ssm:"+c.Region+"::parameter"); ok && ssmIsPublic(rest) {
 		name = rest
 	}
 	if i := strings.LastIndex(name, ":"); i >= 0 {
@@ -95,12 +103,21 @@ func checkSSMName(name string) *core.APIError {
 	if strings.Contains(name, "/") && !strings.HasPrefix(name, "/") {
 		return ssmValidation("Parameter name must be a fully qualified name.")
 	}
-	first := strings.ToLower(strings.TrimPrefix(name, "/"))
-	if strings.HasPrefix(first, "aws") || strings.HasPrefix(first, "ssm") {
-		return ssmValidation(`No access to reserved parameter name: %s. Parameter name: can't be prefixed with "aws" or "ssm" (case-insensitive).`, name)
+	if err := ssmReservedName(name); err != nil {
+		return err
 	}
 	if strings.Count(name, "/") > 15 {
 		return core.NewError("HierarchyLevelLimitExceededException", 400, "A hierarchy can have a maximum of 15 levels.")
+	}
+	return nil
+}
+
+// ssmReservedName refuses a name prefixed "aws" or "ssm" (case-insensitive), which AWS keeps
+// for its own (public) parameters: no account may create, overwrite or delete one.
+func ssmReservedName(name string) *core.APIError {
+	first := strings.ToLower(strings.TrimPrefix(name, "/"))
+	if strings.HasPrefix(first, "aws") || strings.HasPrefix(first, "ssm") {
+		return ssmValidation(`No access to reserved parameter name: %s. Parameter name: can't be prefixed with "aws" or "ssm" (case-insensitive).`, name)
 	}
 	return nil
 }

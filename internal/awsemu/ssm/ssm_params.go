@@ -245,10 +245,14 @@ func ssmRead(c *core.Req, p *ssmParam, v *ssmVersion, selector string, decrypt b
 		LastModifiedDate: core.WireTime(v.modified), ARN: ssmParamARN(c, p.name), DataType: p.dataType}, nil
 }
 
-// ssmLookup finds a parameter version by a name with an optional ":version" selector.
+// ssmLookup finds a parameter version by a name with an optional ":version" selector: the
+// account's own parameter, or a public one.
 func ssmLookup(c *core.Req, raw string) (*ssmParam, *ssmVersion, string, *core.APIError) {
 	name, selector := ssmNameOf(c, raw)
 	p := ssmOf(c).params[name]
+	if p == nil {
+		p = ssmPublicParam(c, name)
+	}
 	if p == nil {
 		return nil, nil, "", ssmNotFound(raw)
 	}
@@ -335,7 +339,11 @@ func ssmGetParametersByPath(c *core.Req) (any, error) {
 	}
 	prefix := strings.TrimSuffix(in.Path, "/") + "/"
 	var found []*ssmParam
-	for _, p := range ssmOf(c).sorted() {
+	all := ssmOf(c).sorted()
+	if ssmIsPublic(prefix) {
+		all = ssmPublicParams(c) // the public hierarchy holds no parameter of the account
+	}
+	for _, p := range all {
 		rest, ok := strings.CutPrefix(p.name, prefix)
 		if ok && (in.Recursive || !strings.Contains(rest, "/")) {
 			found = append(found, p)
@@ -365,6 +373,9 @@ func ssmDeleteParameter(c *core.Req) (any, error) {
 	var in struct{ Name string }
 	if err := c.DecodeJSON(&in); err != nil {
 		return nil, err
+	}
+	if err := ssmReservedName(in.Name); err != nil {
+		return nil, err // a public parameter, or a name no account can hold
 	}
 	st := ssmOf(c)
 	if st.params[in.Name] == nil {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -292,4 +294,110 @@ func TestEmuSSMAuthorization(t *testing.T) {
 		Tags: []ssmtypes.Tag{{Key: aws.String("a"), Value: aws.String("b")}}})
 	emutest.WantCode(t, err, "AccessDeniedException")
 	emutest.WantContains(t, emutest.ErrMessage(err), "ssm:AddTagsToResource")
+}
+
+// AWS's public parameters: every account reads them, on ARNs without an account
+// (arn:aws:ssm:<region>::parameter/aws/service/...); their values are images EC2 describes; no
+// account may create, overwrite or delete them, and DescribeParameters does not list them.
+func TestEmuSSMPublicParameters(t *testing.T) {
+	e, _ := emutest.NewTestEmu(t, awsemu.Options{})
+	const al2023 = "/aws/service/eks/optimized-ami/1.32/amazon-linux-2023/x86_64/standard/recommended/image_id"
+	images := emutest.Ec2Client(e, e.RootCredentials())
+	imageName := func(id string) string {
+		t.Helper()
+		out, err := images.DescribeImages(emutest.Bg, &ec2.DescribeImagesInput{Owners: []string{"amazon"}, Filters: []ec2types.Filter{emutest.Ec2F("image-id", id)}})
+		emutest.Must(t, err)
+		if len(out.Images) != 1 {
+			t.Fatalf("image %s is not in EC2's catalog: %+v", id, out.Images)
+		}
+		return aws.ToString(out.Images[0].Name)
+	}
+
+	// A session allowed the public parameters only, as a node autoscaler's policy names them.
+	iamc := emutest.IamClient(e, e.RootCredentials())
+	newSession := func(name, resource string) *ssm.Client {
+		r := emutest.CreateRole(t, iamc, &iam.CreateRoleInput{RoleName: aws.String(name)},
+			emutest.Doc(emutest.Allow([]string{"ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"}, resource)))
+		return emutest.SsmClient(e, emutest.Assume(t, e, e.RootCredentials(), *r.Arn, ""))
+	}
+	public := newSession("public-reader", "arn:aws:ssm:*::parameter/aws/service/*")
+	got, err := public.GetParameter(emutest.Bg, &ssm.GetParameterInput{Name: aws.String(al2023)})
+	emutest.Must(t, err)
+	p := got.Parameter
+	if aws.ToString(p.ARN) != "arn:aws:ssm:us-east-1::parameter"+al2023 || p.Type != ssmtypes.ParameterTypeString || aws.ToString(p.Name) != al2023 {
+		t.Fatalf("public parameter = %+v", p)
+	}
+	if name := imageName(aws.ToString(p.Value)); !strings.HasPrefix(name, "amazon-eks-node-al2023-x86_64-standard-1.32-") {
+		t.Fatalf("%s = %s, an image named %s", al2023, aws.ToString(p.Value), name)
+	}
+	// The same by its ARN, and the account's own ARN for it is not what is authorized.
+	_, err = public.GetParameter(emutest.Bg, &ssm.GetParameterInput{Name: p.ARN})
+	emutest.Must(t, err)
+	own := newSession("own-reader", "arn:aws:ssm:*:"+awsemu.DefaultAccountID+":parameter/*")
+	_, err = own.GetParameter(emutest.Bg, &ssm.GetParameterInput{Name: aws.String(al2023)})
+	emutest.WantCode(t, err, "AccessDeniedException")
+	emutest.WantContains(t, emutest.ErrMessage(err), "on resource: arn:aws:ssm:us-east-1::parameter"+al2023)
+
+	// The arm64 and NVIDIA variants and Bottlerocket's, each an image of its kind.
+	for name, image := range map[string]string{
+		"/aws/service/eks/optimized-ami/1.33/amazon-linux-2023/arm64/standard/recommended/image_id": "amazon-eks-node-al2023-arm64-standard-1.33-",
+		"/aws/service/eks/optimized-ami/1.32/amazon-linux-2023/x86_64/nvidia/recommended/image_id":  "amazon-eks-node-al2023-x86_64-nvidia-1.32-",
+		"/aws/service/bottlerocket/aws-k8s-1.32/x86_64/latest/image_id":                             "bottlerocket-aws-k8s-1.32-x86_64-",
+		"/aws/service/bottlerocket/aws-k8s-1.31/arm64/latest/image_id":                              "bottlerocket-aws-k8s-1.31-arm64-",
+	} {
+		got, err := public.GetParameter(emutest.Bg, &ssm.GetParameterInput{Name: aws.String(name)})
+		emutest.Must(t, err)
+		if n := imageName(aws.ToString(got.Parameter.Value)); !strings.HasPrefix(n, image) {
+			t.Errorf("%s = %s, an image named %s", name, aws.ToString(got.Parameter.Value), n)
+		}
+	}
+	_, err = public.GetParameter(emutest.Bg, &ssm.GetParameterInput{Name: aws.String("/aws/service/eks/optimized-ami/1.20/amazon-linux-2023/x86_64/standard/recommended/image_id")})
+	emutest.WantCode(t, err, "ParameterNotFound")
+
+	// GetParameters and GetParametersByPath.
+	many, err := public.GetParameters(emutest.Bg, &ssm.GetParametersInput{Names: []string{al2023, "/aws/service/nope"}})
+	emutest.Must(t, err)
+	if len(many.Parameters) != 1 || aws.ToString(many.Parameters[0].Value) != aws.ToString(p.Value) || len(many.InvalidParameters) != 1 {
+		t.Fatalf("GetParameters = %+v, invalid %v", many.Parameters, many.InvalidParameters)
+	}
+	var names []string
+	pages := ssm.NewGetParametersByPathPaginator(public, &ssm.GetParametersByPathInput{Path: aws.String("/aws/service/eks/optimized-ami/1.32"), Recursive: aws.Bool(true)})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(emutest.Bg)
+		emutest.Must(t, err)
+		for _, q := range page.Parameters {
+			names = append(names, aws.ToString(q.Name))
+		}
+	}
+	if len(names) != 4 || names[0] != "/aws/service/eks/optimized-ami/1.32/amazon-linux-2023/arm64/nvidia/recommended/image_id" {
+		t.Fatalf("GetParametersByPath = %v", names)
+	}
+
+	// Another account reads the same values.
+	other := emutest.SsmClient(e, e.AddAccount("210987654321"))
+	theirs, err := other.GetParameter(emutest.Bg, &ssm.GetParameterInput{Name: aws.String(al2023)})
+	emutest.Must(t, err)
+	if aws.ToString(theirs.Parameter.Value) != aws.ToString(p.Value) || aws.ToString(theirs.Parameter.ARN) != aws.ToString(p.ARN) {
+		t.Fatalf("another account's view = %+v", theirs.Parameter)
+	}
+
+	// Read-only, even for the root.
+	root := emutest.SsmClient(e, e.RootCredentials())
+	_, err = root.PutParameter(emutest.Bg, &ssm.PutParameterInput{Name: aws.String(al2023), Value: aws.String("ami-0aaaaaaaaaaaaaaaa"),
+		Type: ssmtypes.ParameterTypeString, Overwrite: aws.Bool(true)})
+	emutest.WantCode(t, err, "ValidationException")
+	emutest.WantContains(t, emutest.ErrMessage(err), `can't be prefixed with "aws" or "ssm"`)
+	_, err = root.DeleteParameter(emutest.Bg, &ssm.DeleteParameterInput{Name: aws.String(al2023)})
+	emutest.WantCode(t, err, "ValidationException")
+	emutest.WantContains(t, emutest.ErrMessage(err), `can't be prefixed with "aws" or "ssm"`)
+	again, err := root.GetParameter(emutest.Bg, &ssm.GetParameterInput{Name: aws.String(al2023)})
+	emutest.Must(t, err)
+	if aws.ToString(again.Parameter.Value) != aws.ToString(p.Value) {
+		t.Fatalf("the public parameter changed: %s", aws.ToString(again.Parameter.Value))
+	}
+	described, err := root.DescribeParameters(emutest.Bg, &ssm.DescribeParametersInput{})
+	emutest.Must(t, err)
+	if len(described.Parameters) != 0 {
+		t.Fatalf("DescribeParameters lists %+v", described.Parameters)
+	}
 }

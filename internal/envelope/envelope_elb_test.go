@@ -42,17 +42,44 @@ func (w *world) elbTargets(t *testing.T) (customer, other elbSet) {
 	return customer, other
 }
 
+// elbLookalike builds, as the customer, a load balancer with its listener and target group named
+// like the connection's (lakesail-<our id>-...) but without the connection's tag: the name
+// matches the role's ELB statements, and only the tag they require keeps it out.
+func (w *world) elbLookalike(t *testing.T) elbSet {
+	t.Helper()
+	return w.buildELB(t, "lakesail-"+connID+"-shop", w.certs.customer, map[string]string{"team": "shop"})
+}
+
 func tagELB(p principal, arn string) error {
 	_, err := elbOf(p).AddTags(bg, &elb.AddTagsInput{ResourceArns: []string{arn},
 		Tags: []elbtypes.Tag{{Key: aws.String(tagKey), Value: aws.String(connID)}}})
 	return err
 }
 
+// elbTagAttacks add and remove tags, the connection's and another, on any of the three.
+func elbTagAttacks() []attack {
+	return []attack{
+		{"elasticloadbalancing:AddTags", tagELB},
+		{"elasticloadbalancing:AddTags-team", func(p principal, arn string) error {
+			_, err := elbOf(p).AddTags(bg, &elb.AddTagsInput{ResourceArns: []string{arn},
+				Tags: []elbtypes.Tag{{Key: aws.String("team"), Value: aws.String("attacker")}}})
+			return err
+		}},
+		{"elasticloadbalancing:RemoveTags", func(p principal, arn string) error {
+			_, err := elbOf(p).RemoveTags(bg, &elb.RemoveTagsInput{ResourceArns: []string{arn}, TagKeys: []string{tagKey}})
+			return err
+		}},
+		{"elasticloadbalancing:RemoveTags-team", func(p principal, arn string) error {
+			_, err := elbOf(p).RemoveTags(bg, &elb.RemoveTagsInput{ResourceArns: []string{arn}, TagKeys: []string{"team"}})
+			return err
+		}},
+	}
+}
+
 // elbAttacks are the mutations tried on load balancers, listeners and target groups.
 func (w *world) elbAttacks() (lbs, listeners, tgs []attack) {
 	ours := w.ws.SessionLoadBalancer
-	lbs = []attack{
-		{"elasticloadbalancing:AddTags", tagELB},
+	lbs = append(elbTagAttacks(), []attack{
 		{"elasticloadbalancing:DeleteLoadBalancer", func(p principal, arn string) error {
 			_, err := elbOf(p).DeleteLoadBalancer(bg, &elb.DeleteLoadBalancerInput{LoadBalancerArn: aws.String(arn)})
 			return err
@@ -71,9 +98,8 @@ func (w *world) elbAttacks() (lbs, listeners, tgs []attack) {
 				Attributes: []elbtypes.LoadBalancerAttribute{{Key: aws.String("deletion_protection.enabled"), Value: aws.String("true")}}})
 			return err
 		}},
-	}
-	listeners = []attack{
-		{"elasticloadbalancing:AddTags", tagELB},
+	}...)
+	listeners = append(elbTagAttacks(), []attack{
 		{"elasticloadbalancing:ModifyListener-certificate", func(p principal, arn string) error {
 			_, err := elbOf(p).ModifyListener(bg, &elb.ModifyListenerInput{ListenerArn: aws.String(arn),
 				Certificates: []elbtypes.Certificate{{CertificateArn: aws.String(w.certs.ours)}}})
@@ -83,13 +109,8 @@ func (w *world) elbAttacks() (lbs, listeners, tgs []attack) {
 			_, err := elbOf(p).DeleteListener(bg, &elb.DeleteListenerInput{ListenerArn: aws.String(arn)})
 			return err
 		}},
-	}
-	tgs = []attack{
-		{"elasticloadbalancing:AddTags", tagELB},
-		{"elasticloadbalancing:RemoveTags", func(p principal, arn string) error {
-			_, err := elbOf(p).RemoveTags(bg, &elb.RemoveTagsInput{ResourceArns: []string{arn}, TagKeys: []string{tagKey}})
-			return err
-		}},
+	}...)
+	tgs = append(elbTagAttacks(), []attack{
 		{"elasticloadbalancing:ModifyTargetGroup", func(p principal, arn string) error {
 			_, err := elbOf(p).ModifyTargetGroup(bg, &elb.ModifyTargetGroupInput{TargetGroupArn: aws.String(arn), HealthCheckPort: aws.String("22")})
 			return err
@@ -103,27 +124,63 @@ func (w *world) elbAttacks() (lbs, listeners, tgs []attack) {
 			_, err := elbOf(p).DeleteTargetGroup(bg, &elb.DeleteTargetGroupInput{TargetGroupArn: aws.String(arn)})
 			return err
 		}},
-	}
+	}...)
 	return lbs, listeners, tgs
 }
 
-// TestEnvelopeELB: load balancers, listeners and target groups of the customer and of another
-// connection, as every principal, directly and after trying to tag them.
+// TestEnvelopeELB: load balancers, listeners and target groups of the customer (one named like
+// the connection's) and of another connection, as every principal, directly and after trying to
+// tag them: every tag change among the attacks.
 func TestEnvelopeELB(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	customer, other := w.elbTargets(t)
+	lookalike := w.elbLookalike(t)
 	lbs, listeners, tgs := w.elbAttacks()
 	// Deletions last, so the earlier attacks find their targets (a refused delete leaves them).
 	t.Run("target-groups", func(t *testing.T) {
-		w.runEnvelope(t, "target-group", []target{{"customer", customer.tg}, {"other-connection", other.tg}}, tagELB, tgs)
+		w.runEnvelope(t, "target-group", []target{{"customer", customer.tg}, {"customer-lookalike", lookalike.tg}, {"other-connection", other.tg}}, tagELB, tgs)
 	})
 	t.Run("listeners", func(t *testing.T) {
-		w.runEnvelope(t, "listener", []target{{"customer", customer.listener}, {"other-connection", other.listener}}, tagELB, listeners)
+		w.runEnvelope(t, "listener", []target{{"customer", customer.listener}, {"customer-lookalike", lookalike.listener},
+			{"other-connection", other.listener}}, tagELB, listeners)
 	})
 	t.Run("load-balancers", func(t *testing.T) {
-		w.runEnvelope(t, "load-balancer", []target{{"customer", customer.lb}, {"other-connection", other.lb}}, tagELB, lbs)
+		w.runEnvelope(t, "load-balancer", []target{{"customer", customer.lb}, {"customer-lookalike", lookalike.lb}, {"other-connection", other.lb}}, tagELB, lbs)
 	})
+}
+
+// TestEnvelopeAttack_ConnectionTagOfOwnLoadBalancer: on the workspace's own load balancer,
+// listener and target group, the connection role can neither remove the connection's tag nor
+// add it with another value (in any case), so it cannot hand them to another connection or take
+// them out of its own tag-scoped statements.
+func TestEnvelopeAttack_ConnectionTagOfOwnLoadBalancer(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	p, ours := w.connection, w.ws.SessionLoadBalancer
+	if ours == nil || ours.ListenerARN == "" || ours.TargetGroupARN == "" {
+		t.Fatalf("the workspace has no session load balancer: %+v", ours)
+	}
+	for what, arn := range map[string]string{"load balancer": ours.ARN, "listener": ours.ListenerARN, "target group": ours.TargetGroupARN} {
+		_, err := elbOf(p).RemoveTags(bg, &elb.RemoveTagsInput{ResourceArns: []string{arn}, TagKeys: []string{tagKey}})
+		w.wantRefused(t, p, "elasticloadbalancing:RemoveTags "+tagKey+" from our "+what, err)
+		_, err = elbOf(p).RemoveTags(bg, &elb.RemoveTagsInput{ResourceArns: []string{arn}, TagKeys: []string{"team", tagKey}})
+		w.wantRefused(t, p, "elasticloadbalancing:RemoveTags team and "+tagKey+" from our "+what, err)
+		for _, key := range []string{tagKey, "lakesail-connection", "LAKESAIL-CONNECTION"} {
+			_, err = elbOf(p).AddTags(bg, &elb.AddTagsInput{ResourceArns: []string{arn},
+				Tags: []elbtypes.Tag{{Key: aws.String(key), Value: aws.String(otherID)}}})
+			w.wantRefused(t, p, "elasticloadbalancing:AddTags "+key+"="+otherID+" on our "+what, err)
+		}
+		// Not even its own value: the tag is never part of a retag.
+		_, err = elbOf(p).AddTags(bg, &elb.AddTagsInput{ResourceArns: []string{arn},
+			Tags: []elbtypes.Tag{{Key: aws.String("team"), Value: aws.String("x")}, {Key: aws.String(tagKey), Value: aws.String(connID)}}})
+		w.wantRefused(t, p, "elasticloadbalancing:AddTags team and "+tagKey+"="+connID+" on our "+what, err)
+	}
+	// One request naming ours and the customer's lookalike is refused as a whole.
+	lookalike := w.elbLookalike(t)
+	_, err := elbOf(p).AddTags(bg, &elb.AddTagsInput{ResourceArns: []string{ours.ARN, lookalike.lb},
+		Tags: []elbtypes.Tag{{Key: aws.String("team"), Value: aws.String("x")}}})
+	w.wantRefused(t, p, "elasticloadbalancing:AddTags on our load balancer and the customer's lookalike at once", err)
 }
 
 // TestEnvelopeAttack_ModifyCustomerListenerCertificate: the connection role points the
@@ -191,6 +248,14 @@ func TestEnvelopeELBPositiveControls(t *testing.T) {
 	w.wantAllowed(t, c, "elasticloadbalancing:SetSecurityGroups on our load balancer", err)
 	_, err = elbOf(c).DescribeLoadBalancers(bg, &elb.DescribeLoadBalancersInput{})
 	w.wantAllowed(t, c, "elasticloadbalancing:DescribeLoadBalancers", err)
+	// Retagging ours, as an update of the workspace's tags does: the three in one call each.
+	own := []string{ours.ARN, ours.ListenerARN, ours.TargetGroupARN}
+	_, err = elbOf(c).AddTags(bg, &elb.AddTagsInput{ResourceArns: own, Tags: []elbtypes.Tag{{Key: aws.String("team"), Value: aws.String("sessions")}}})
+	w.wantAllowed(t, c, "elasticloadbalancing:AddTags team on our load balancer, listener and target group", err)
+	_, err = elbOf(c).RemoveTags(bg, &elb.RemoveTagsInput{ResourceArns: own, TagKeys: []string{"team"}})
+	w.wantAllowed(t, c, "elasticloadbalancing:RemoveTags team from our load balancer, listener and target group", err)
+	_, err = elbOf(c).DescribeTags(bg, &elb.DescribeTagsInput{ResourceArns: own})
+	w.wantAllowed(t, c, "elasticloadbalancing:DescribeTags", err)
 	_, err = elbOf(c).CreateTargetGroup(bg, &elb.CreateTargetGroupInput{Name: aws.String("lakesail-" + connID + "-extra"), Protocol: elbtypes.ProtocolEnumTcp,
 		Port: aws.Int32(8443), VpcId: aws.String(w.net.VPCID), TargetType: elbtypes.TargetTypeEnumIp,
 		Tags: []elbtypes.Tag{{Key: aws.String(tagKey), Value: aws.String(connID)}}})

@@ -39,7 +39,9 @@ import (
 // read), the instance profile (created, the node role added, read), the node role's access entry,
 // the controller's Pod Identity association, the settings parameter (put, read), the discovery
 // tag on the security group (in the subnets' CreateTags; read with the subnets); the destroy's
-// refresh reads them all, then deletes them.
+// refresh reads them all, then deletes them. Reading the session load balancer's tags (one
+// DescribeTags for the load balancer, listener and target group, so a tag change is seen and
+// applied) adds one call to each phase: 208, 89 and 280.
 const (
 	budgetApplyCalls    = 212
 	budgetRefreshCalls  = 90 // the connection role is read once per refresh (ObserveConnectionRoleCached)

@@ -21,7 +21,9 @@ import (
 
 // TestAccWorkspace_sessionLoadBalancer: every workspace has an internal session NLB with a TLS
 // listener on the session certificate; its outputs are in state, a weakened listener shows in the
-// plan and apply restores it, import finds it, and destroy leaves nothing tagged with the workspace.
+// plan and apply restores it, a change of the workspace's tags reaches the load balancer, its
+// listener and its target group, a tag removed outside Terraform shows in the plan and apply
+// restores it, import finds it, and destroy leaves nothing tagged with the workspace.
 func TestAccWorkspace_sessionLoadBalancer(t *testing.T) {
 	f := newWorkspaceFixture(t, awsemu.Options{})
 	cfg, err := f.target.adminConfig()
@@ -45,6 +47,21 @@ func TestAccWorkspace_sessionLoadBalancer(t *testing.T) {
 		return nil
 	}
 	config := f.config(workspaceBasics)
+	tagged := f.config(workspaceBasics + `  tags = { team = "sessions" }`)
+	// The load balancer, its listener and its target group carry team = "sessions", read with the
+	// account's own credentials.
+	sessionTagged := func(*terraform.State) error {
+		tags, err := lakesailtest.SessionLoadBalancerTags(ctx, cfg, name)
+		if err != nil {
+			return err
+		}
+		for _, what := range []string{"load balancer", "listener", "target group"} {
+			if tags[what]["team"] != "sessions" || tags[what][workspace.TagWorkspace] != accWorkspaceID {
+				return fmt.Errorf("the session %s carries %v, not team = sessions", what, tags[what])
+			}
+		}
+		return nil
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(f.checkWorkspaceDestroyed(), func(*terraform.State) error {
@@ -92,6 +109,32 @@ func TestAccWorkspace_sessionLoadBalancer(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: listenerMatches,
+			},
+			{
+				// The workspace's tags change: apply retags the session load balancer too.
+				Config: tagged,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(sessionTagged, listenerMatches),
+			},
+			{
+				// Someone removes the tag from the target group outside Terraform.
+				Config:             tagged,
+				Check:              func(*terraform.State) error { return lakesailtest.UntagSessionTargetGroup(ctx, cfg, name, "team") },
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: tagged,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(workspaceAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(workspaceAddress, tfjsonpath.New("session_listener_arn")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(sessionTagged, listenerMatches),
 			},
 			{
 				ResourceName:            workspaceAddress,

@@ -330,7 +330,7 @@ func workspaceSchema(ctx context.Context) schema.Schema {
 			"session_load_balancer_arn":      computed("The session load balancer's ARN."),
 			"session_listener_arn": computed("The session load balancer's TLS listener on 443. Empty in state when the listener, " +
 				"the load balancer or its security group is gone or differs from the configuration (another certificate, a weaker " +
-				"policy, other rules): the plan shows the change and apply restores it."),
+				"policy, other rules, tags other than the workspace's): the plan shows the change and apply restores it."),
 			"session_target_group_arn": computed("The session proxy's IP target group (TCP 8443), which the listener forwards to."),
 			"karpenter_node_role_arn": computed("The role of the nodes Karpenter launches, " +
 				"`lakesail-<connection_id>-<workspace_id>-karpenter-node` (with `WorkloadBoundary`, and an EKS access entry of " +

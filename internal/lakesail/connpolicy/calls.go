@@ -451,12 +451,18 @@ func (t *callTable) sessionLoadBalancerCalls() {
 		each("elasticloadbalancing", lb, "workspace destroy", ops("DeleteLoadBalancer"), t.tagged()).
 		each("elasticloadbalancing", tg, "workspace destroy", ops("DeleteTargetGroup"), t.tagged())
 	t.in(KindNetworkReadAndTag, "ElbDescribeHasNoResourceScope").
-		each("elasticloadbalancing", "*", "workspace read: the load balancer by name, its listeners, its target group by name",
-			ops("DescribeLoadBalancers", "DescribeListeners", "DescribeTargetGroups"))
+		each("elasticloadbalancing", "*", "workspace read: the load balancer by name, its listeners, its target group by name, their tags",
+			ops("DescribeLoadBalancers", "DescribeListeners", "DescribeTargetGroups", "DescribeTags"))
 	t.in(KindNetworkReadAndTag, "ElbTagOnlyWhileCreating")
 	for _, c := range []struct{ op, resource string }{{"CreateLoadBalancer", lb}, {"CreateTargetGroup", tg}, {"CreateListener", listener}} {
 		t.add("elasticloadbalancing:"+c.op, "elasticloadbalancing:AddTags", c.resource, "tags in the create call",
 			t.creating(), kv{"elasticloadbalancing:CreateAction": {c.op}})
+	}
+	t.in(KindNetworkReadAndTag, "ElbRetagConnectionResources")
+	for _, r := range []string{lb, tg, listener} {
+		t.add("", "elasticloadbalancing:AddTags", r, "workspace update: tags or default_tags changed", t.tagged(),
+			kv{"aws:RequestTag/team": {"data"}, "aws:TagKeys": {"team"}})
+		t.add("", "elasticloadbalancing:RemoveTags", r, "workspace update: a tag removed from tags or default_tags", t.tagged(), t.tagging("team"))
 	}
 }
 

@@ -58,13 +58,21 @@ func policyNetworkReadAndTag(n names) iampolicy.Document {
 			cond("StringEqualsIfExists", "aws:RequestTag/"+TagConnection, n.id)),
 		// ELB Describe calls have no resource-level permissions.
 		allow("ElbDescribeHasNoResourceScope",
-			withPrefix("elasticloadbalancing", "DescribeLoadBalancers", "DescribeListeners", "DescribeTargetGroups"),
+			withPrefix("elasticloadbalancing", "DescribeLoadBalancers", "DescribeListeners", "DescribeTargetGroups", "DescribeTags"),
 			list("*")),
 		// Tags only in the create calls above (each requires the connection's tag or load balancer).
 		allow("ElbTagOnlyWhileCreating",
 			list("elasticloadbalancing:AddTags"),
 			n.elb("loadbalancer/net", "targetgroup", "listener/net"),
 			cond("StringEquals", "elasticloadbalancing:CreateAction", "CreateListener", "CreateLoadBalancer", "CreateTargetGroup")),
+		// Re-tagging what already belongs to the connection when the workspace's tags change;
+		// the connection tag (in any case) is never in the request, so it cannot be changed or
+		// removed.
+		allow("ElbRetagConnectionResources",
+			withPrefix("elasticloadbalancing", "AddTags", "RemoveTags"),
+			n.elb("loadbalancer/net", "targetgroup", "listener/net"),
+			n.resourceTagged(),
+			cond("ForAllValues:StringNotEqualsIgnoreCase", "aws:TagKeys", TagConnection)),
 		// Adopting a bring-your-own VPC and its subnets: marker tags only, and only on what
 		// the account itself marked LakeSail-Adoptable-By=<ID> (a tag the role cannot set).
 		allow("Ec2MarkAdoptedNetworkWithoutConnectionTag",

@@ -79,6 +79,52 @@ func sessionListener(ctx context.Context, cfg aws.Config, name string) (*elbtype
 	return nil, fmt.Errorf("load balancer %s has no listener on 443", name)
 }
 
+// SessionLoadBalancerTags are the tags of the load balancer named name, of its listener on 443 and
+// of the target group named name, keyed "load balancer", "listener" and "target group", read with
+// cfg's credentials.
+func SessionLoadBalancerTags(ctx context.Context, cfg aws.Config, name string) (map[string]map[string]string, error) {
+	l, err := sessionListener(ctx, cfg, name)
+	if err != nil {
+		return nil, err
+	}
+	api := elb.NewFromConfig(cfg)
+	tgs, err := api.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{Names: []string{name}})
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[string]string{aws.ToString(l.LoadBalancerArn): "load balancer", aws.ToString(l.ListenerArn): "listener",
+		aws.ToString(tgs.TargetGroups[0].TargetGroupArn): "target group"}
+	arns := make([]string, 0, len(kinds))
+	for arn := range kinds {
+		arns = append(arns, arn)
+	}
+	out, err := api.DescribeTags(ctx, &elb.DescribeTagsInput{ResourceArns: arns})
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string]map[string]string{}
+	for _, d := range out.TagDescriptions {
+		m := map[string]string{}
+		for _, t := range d.Tags {
+			m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		}
+		tags[kinds[aws.ToString(d.ResourceArn)]] = m
+	}
+	return tags, nil
+}
+
+// UntagSessionTargetGroup removes the tag key from the target group named name, as someone might
+// outside Terraform.
+func UntagSessionTargetGroup(ctx context.Context, cfg aws.Config, name, key string) error {
+	api := elb.NewFromConfig(cfg)
+	tgs, err := api.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{Names: []string{name}})
+	if err != nil {
+		return err
+	}
+	_, err = api.RemoveTags(ctx, &elb.RemoveTagsInput{ResourceArns: []string{aws.ToString(tgs.TargetGroups[0].TargetGroupArn)}, TagKeys: []string{key}})
+	return err
+}
+
 // WeakenSessionListener sets an older security policy on the session listener, as someone
 // might outside Terraform.
 func WeakenSessionListener(ctx context.Context, cfg aws.Config, name string) error {

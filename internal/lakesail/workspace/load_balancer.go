@@ -31,8 +31,8 @@ import (
 // network's security group (internal: the nodes' and pods' group, which needs no read of the
 // VPC's CIDR) or from AllowedCIDRs (internet-facing), and lets the load balancer reach only the
 // proxy's port on members of the network's group. All four are named lakesail-<conn>-<ws> (the
-// load balancer's name fits ELB's 32 characters, so the policies scope by name) and created
-// tagged with the workspace's tags.
+// load balancer's name fits ELB's 32 characters, so the policies scope by name), created tagged
+// with the workspace's tags and retagged when they change (load_balancer_tags.go).
 
 // Schemes of the session load balancer.
 const (
@@ -352,10 +352,15 @@ func (s Spec) needsReplacement(lb *elbtypes.LoadBalancer) bool {
 	return !slices.Equal(slices.Sorted(slices.Values(have)), slices.Sorted(slices.Values(s.loadBalancerSubnets())))
 }
 
-// readSessionLoadBalancer observes the load balancer, its listener and its security group (three
-// calls: the load balancer and the group at once, then the listener) and records drift. vpcID is
-// the cluster's VPC. With imported, the spec's scheme and CIDRs are taken from what is found.
+// readSessionLoadBalancer observes the load balancer, its listener, its target group and its
+// security group with their tags (four calls: the load balancer and the group at once, then the
+// listener, then the tags) and records drift. vpcID is the cluster's VPC. With imported, the
+// spec's scheme and CIDRs are taken from what is found, and the tags are held to the cluster's.
 func (c *Client) readSessionLoadBalancer(ctx context.Context, s Spec, w *Workspace, certificateARN string, imported bool, drift func(string, ...any)) error {
+	if imported {
+		s.Tags = w.Tags
+	}
+	want := s.WorkspaceTags()
 	var lb *elbtypes.LoadBalancer
 	var group *lbGroup
 	var group2 errgroup.Group
@@ -376,6 +381,7 @@ func (c *Client) readSessionLoadBalancer(ctx context.Context, s Spec, w *Workspa
 		problems = append(problems, "security group "+s.LoadBalancerSecurityGroupName()+" of the session load balancer was deleted")
 	} else {
 		obs.SecurityGroupID = group.id
+		problems = append(problems, sessionTagDrift("security group "+group.id+" of the session load balancer", group.tags, want)...)
 		if imported {
 			obs.AllowedCIDRs = nil
 			for _, r := range group.rules {
@@ -418,6 +424,11 @@ func (c *Client) readSessionLoadBalancer(ctx context.Context, s Spec, w *Workspa
 			}
 		}
 		problems = append(problems, s.listenerDrift(l, certificateARN)...)
+		tagProblems, err := c.sessionTagProblems(ctx, s, obs, want)
+		if err != nil {
+			return err
+		}
+		problems = append(problems, tagProblems...)
 	}
 	if group != nil && !imported {
 		if want := s.wantedRules(); !slices.Equal(group.rules, want) {
@@ -432,13 +443,14 @@ func (c *Client) readSessionLoadBalancer(ctx context.Context, s Spec, w *Workspa
 }
 
 // ensureSessionLoadBalancer finds or creates the security group, the target group, the load
-// balancer and its listener, and brings each in line with the spec; certificateARN is the
-// workspace's session certificate.
+// balancer and its listener, and brings each in line with the spec, tags included;
+// certificateARN is the workspace's session certificate.
 func (c *Client) ensureSessionLoadBalancer(ctx context.Context, s Spec, certificateARN string) error {
 	var groupID, tgARN string
+	var tgMade bool
 	var group errgroup.Group
 	group.Go(func() (err error) { groupID, err = c.ensureLoadBalancerGroup(ctx, s); return err })
-	group.Go(func() (err error) { tgARN, err = c.ensureTargetGroup(ctx, s); return err })
+	group.Go(func() (err error) { tgARN, tgMade, err = c.ensureTargetGroup(ctx, s); return err })
 	if err := group.Wait(); err != nil {
 		return err
 	}
@@ -452,6 +464,14 @@ func (c *Client) ensureSessionLoadBalancer(ctx context.Context, s Spec, certific
 			return err
 		}
 	}
+	// What existed before may carry tags the workspace no longer has; what was just made has its.
+	var existed []string
+	if !made {
+		existed = append(existed, lbARN)
+	}
+	if !tgMade {
+		existed = append(existed, tgARN)
+	}
 	api := c.ELB()
 	forward := []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(tgARN)}}
 	certs := []elbtypes.Certificate{{CertificateArn: aws.String(certificateARN)}}
@@ -460,17 +480,23 @@ func (c *Client) ensureSessionLoadBalancer(ctx context.Context, s Spec, certific
 			LoadBalancerArn: aws.String(lbARN), Protocol: elbtypes.ProtocolEnumTls, Port: aws.Int32(sessionListenerPort),
 			Certificates: certs, SslPolicy: aws.String(SessionTLSPolicy), DefaultActions: forward, Tags: elbTags(s.WorkspaceTags()),
 		})
-		return lakesail.Classify("elasticloadbalancing:CreateListener", err)
+		if err := lakesail.Classify("elasticloadbalancing:CreateListener", err); err != nil {
+			return err
+		}
+		return c.retagSessionResources(ctx, s, existed)
 	}
+	existed = append(existed, aws.ToString(l.ListenerArn))
 	if drift := s.listenerDrift(l, certificateARN); len(drift) > 0 || listenerTargetGroup(l) != tgARN {
 		c.Log(ctx, "repairing the session listener", map[string]any{"listener": aws.ToString(l.ListenerArn), "drift": drift})
 		_, err := api.ModifyListener(ctx, &elb.ModifyListenerInput{
 			ListenerArn: l.ListenerArn, Protocol: elbtypes.ProtocolEnumTls, Port: aws.Int32(sessionListenerPort),
 			Certificates: certs, SslPolicy: aws.String(SessionTLSPolicy), DefaultActions: forward,
 		})
-		return lakesail.Classify("elasticloadbalancing:ModifyListener", err)
+		if err := lakesail.Classify("elasticloadbalancing:ModifyListener", err); err != nil {
+			return err
+		}
 	}
-	return nil
+	return c.retagSessionResources(ctx, s, existed)
 }
 
 // ensureLoadBalancerGroup finds or creates the load balancer's security group and makes its
@@ -497,6 +523,9 @@ func (c *Client) ensureLoadBalancerGroup(ctx context.Context, s Spec) (string, e
 	if g.tags[TagWorkspace] != s.WorkspaceID {
 		return "", &lakesail.ConflictError{What: "security group " + s.LoadBalancerSecurityGroupName() + " (" + g.id + ")",
 			Err: errors.New("it exists but is not tagged " + TagWorkspace + "=" + s.WorkspaceID)}
+	}
+	if err := c.retagLoadBalancerGroup(ctx, s, g); err != nil {
+		return "", err
 	}
 	want := s.wantedRules()
 	for _, r := range g.rules {
@@ -534,23 +563,24 @@ func (c *Client) ensureLoadBalancerGroup(ctx context.Context, s Spec) (string, e
 	return g.id, nil
 }
 
-// ensureTargetGroup finds or creates the session target group (IP targets, TCP to the proxy).
-func (c *Client) ensureTargetGroup(ctx context.Context, s Spec) (string, error) {
+// ensureTargetGroup finds or creates the session target group (IP targets, TCP to the proxy);
+// made says it is new.
+func (c *Client) ensureTargetGroup(ctx context.Context, s Spec) (arn string, made bool, err error) {
 	tg, err := c.findTargetGroup(ctx, s)
 	if err == nil {
-		return aws.ToString(tg.TargetGroupArn), nil
+		return aws.ToString(tg.TargetGroupArn), false, nil
 	}
 	if !errors.Is(err, lakesail.ErrNotFound) {
-		return "", err
+		return "", false, err
 	}
 	out, err := c.ELB().CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{
 		Name: aws.String(s.LoadBalancerName()), Protocol: elbtypes.ProtocolEnumTcp, Port: aws.Int32(SessionProxyPort),
 		VpcId: aws.String(s.Network.VpcID), TargetType: elbtypes.TargetTypeEnumIp, Tags: elbTags(s.WorkspaceTags()),
 	})
 	if err := lakesail.Classify("elasticloadbalancing:CreateTargetGroup", err); err != nil {
-		return "", err
+		return "", false, err
 	}
-	return aws.ToString(out.TargetGroups[0].TargetGroupArn), nil
+	return aws.ToString(out.TargetGroups[0].TargetGroupArn), true, nil
 }
 
 // ensureLoadBalancer finds or creates the load balancer; one of another scheme or subnets is

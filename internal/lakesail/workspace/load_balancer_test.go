@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"maps"
 	"math/big"
 	"slices"
 	"strings"
@@ -263,4 +264,150 @@ func TestLibWorkspaceInternetFacingSessionLoadBalancer(t *testing.T) {
 	env.checkSessionLoadBalancer(t, updated)
 	lakesailtest.Must(t, workspace.New(env.asRole).Delete(ctx, env.spec, updated.Record()))
 	env.assertNoOrphans(t)
+}
+
+// sessionTags are the tags of the load balancer, its listener, its target group and its security
+// group as the administrator sees them, by what they are.
+func (e *workspaceEnv) sessionTags(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	got := e.sessionLoadBalancer(t)
+	out, err := elb.NewFromConfig(e.emu.AWSConfig(nil)).DescribeTags(context.Background(), &elb.DescribeTagsInput{ResourceArns: []string{
+		aws.ToString(got.lb.LoadBalancerArn), aws.ToString(got.listener.ListenerArn), aws.ToString(got.tg.TargetGroupArn)}})
+	lakesailtest.Must(t, err)
+	names := map[string]string{aws.ToString(got.lb.LoadBalancerArn): "load balancer", aws.ToString(got.listener.ListenerArn): "listener",
+		aws.ToString(got.tg.TargetGroupArn): "target group"}
+	tags := map[string]map[string]string{"security group": {}}
+	for _, d := range out.TagDescriptions {
+		m := map[string]string{}
+		for _, tag := range d.Tags {
+			m[aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+		}
+		tags[names[aws.ToString(d.ResourceArn)]] = m
+	}
+	for _, tag := range got.group.Tags {
+		tags["security group"][aws.ToString(tag.Key)] = aws.ToString(tag.Value)
+	}
+	return tags
+}
+
+// checkSessionTags fails unless the four carry exactly the spec's workspace tags.
+func (e *workspaceEnv) checkSessionTags(t *testing.T, s workspace.Spec) {
+	t.Helper()
+	for what, tags := range e.sessionTags(t) {
+		if !maps.Equal(tags, s.WorkspaceTags()) {
+			t.Errorf("the session %s carries %v, not the workspace's %v", what, tags, s.WorkspaceTags())
+		}
+	}
+}
+
+// TestLibWorkspaceSessionLoadBalancerTags: the session load balancer, its listener, its target
+// group and its security group follow the workspace's tags. A change of the spec's tags is read
+// as drift of each (so the plan shows an update) and update retags them, the three ELB resources
+// in one RemoveTags and one AddTags; tags changed outside Terraform are read and undone the same
+// way.
+func TestLibWorkspaceSessionLoadBalancerTags(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newWorkspaceEnv(t, awsemu.Options{})
+	ws := env.create(t)
+	env.checkSessionTags(t, env.spec)
+
+	// The user's tags change: team gets another value, owner is new, project goes.
+	before := env.spec
+	before.Tags = map[string]string{"team": "data", "project": "lake"}
+	ws, err := workspace.New(env.asRole).Update(ctx, env.spec, before, ws.Record())
+	lakesailtest.Must(t, err)
+	env.checkSessionTags(t, before)
+	after := before
+	after.Tags = map[string]string{"team": "sessions", "owner": "platform"}
+	read, err := workspace.New(env.asRole).Read(ctx, after, ws.Record())
+	lakesailtest.Must(t, err)
+	for _, want := range []string{
+		"session load balancer " + after.LoadBalancerName() + ": tag team is \"data\", not \"sessions\"",
+		"session load balancer " + after.LoadBalancerName() + ": tag owner is \"\", not \"platform\"",
+		"session load balancer " + after.LoadBalancerName() + ": carries tag project the workspace does not set",
+		"the session load balancer's listener on 443: tag team is",
+		"session target group " + after.LoadBalancerName() + ": carries tag project",
+		"of the session load balancer: tag owner is \"\", not \"platform\"", // the security group
+	} {
+		if !hasDrift(read, want) {
+			t.Errorf("drift does not say %q: %v", want, read.Drift)
+		}
+	}
+	if read.SessionLoadBalancer.InSpec {
+		t.Error("a load balancer with the old tags reads as in spec")
+	}
+	from := len(env.emu.Calls())
+	updated, err := workspace.New(env.asRole).Update(ctx, before, after, ws.Record())
+	lakesailtest.Must(t, err)
+	if len(updated.Drift) > 0 || !updated.SessionLoadBalancer.InSpec {
+		t.Fatalf("after the update: drift %v", updated.Drift)
+	}
+	env.checkSessionTags(t, after)
+	counts := map[string]int{}
+	for _, c := range env.emu.Calls()[from:] {
+		counts[c.Service+":"+c.Operation]++
+	}
+	if counts["elasticloadbalancing:AddTags"] != 1 || counts["elasticloadbalancing:RemoveTags"] != 1 {
+		t.Errorf("%d AddTags and %d RemoveTags calls for three resources with the same change, want one each",
+			counts["elasticloadbalancing:AddTags"], counts["elasticloadbalancing:RemoveTags"])
+	}
+
+	// Someone changes the target group's and the listener's tags outside Terraform.
+	got := env.sessionLoadBalancer(t)
+	admin := elb.NewFromConfig(env.emu.AWSConfig(nil))
+	_, err = admin.AddTags(ctx, &elb.AddTagsInput{ResourceArns: []string{aws.ToString(got.tg.TargetGroupArn)},
+		Tags: []elbtypes.Tag{{Key: aws.String("owner"), Value: aws.String("mallory")}, {Key: aws.String("backdoor"), Value: aws.String("1")}}})
+	lakesailtest.Must(t, err)
+	_, err = admin.RemoveTags(ctx, &elb.RemoveTagsInput{ResourceArns: []string{aws.ToString(got.listener.ListenerArn)}, TagKeys: []string{"team"}})
+	lakesailtest.Must(t, err)
+	read, err = workspace.New(env.asRole).Read(ctx, after, updated.Record())
+	lakesailtest.Must(t, err)
+	for _, want := range []string{"session target group " + after.LoadBalancerName() + ": tag owner is \"mallory\", not \"platform\"",
+		"session target group " + after.LoadBalancerName() + ": carries tag backdoor", "listener on 443: tag team is \"\", not \"sessions\""} {
+		if !hasDrift(read, want) {
+			t.Errorf("drift does not say %q: %v", want, read.Drift)
+		}
+	}
+	if len(read.Drift) != 3 || read.SessionLoadBalancer.InSpec {
+		t.Errorf("drift beyond the two retagged resources, or read as in spec: %v", read.Drift)
+	}
+	repaired, err := workspace.New(env.asRole).Update(ctx, after, after, updated.Record())
+	lakesailtest.Must(t, err)
+	if len(repaired.Drift) > 0 {
+		t.Fatalf("drift after update: %v", repaired.Drift)
+	}
+	env.checkSessionTags(t, after)
+	env.assertCallsByRole(t)
+	lakesailtest.Must(t, workspace.New(env.asRole).Delete(ctx, after, repaired.Record()))
+	env.assertNoOrphans(t)
+}
+
+// TestLibWorkspaceSessionLoadBalancerTagFaults fails DescribeTags in a read, and AddTags or
+// RemoveTags in an update that changes the workspace's tags: the error names the call, and the
+// same update again finishes with the new tags.
+func TestLibWorkspaceSessionLoadBalancerTagFaults(t *testing.T) {
+	t.Parallel()
+	for _, op := range []string{"DescribeTags", "AddTags", "RemoveTags"} {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			env := newWorkspaceEnv(t, awsemu.Options{})
+			ws := env.create(t)
+			after := env.spec
+			after.Tags = map[string]string{"owner": "platform"}
+			env.emu.AddFault(awsemu.Fault{Service: "elasticloadbalancing", Operation: op, ErrorCode: "InjectedFault",
+				HTTPStatus: 400, Message: "injected by the test", Nth: 1, Times: 1})
+			_, err := workspace.New(env.asRole).Update(ctx, env.spec, after, ws.Record())
+			if err == nil || !strings.Contains(err.Error(), "InjectedFault") || !strings.Contains(err.Error(), "elasticloadbalancing:"+op) {
+				t.Fatalf("update with %s failing: %v", op, err)
+			}
+			updated, err := workspace.New(env.asRole).Update(ctx, env.spec, after, ws.Record())
+			lakesailtest.Must(t, err)
+			if len(updated.Drift) > 0 {
+				t.Fatalf("drift after the second update: %v", updated.Drift)
+			}
+			env.checkSessionTags(t, after)
+		})
+	}
 }

@@ -32,16 +32,7 @@ func (c *Client) readKarpenter(ctx context.Context, s Spec, w *Workspace, mu *sy
 		subnets = w.Network.PrivateSubnetIDs
 	}
 	if !s.Karpenter.Enabled {
-		tagged, err := c.groupHasDiscoveryTag(ctx, s, group)
-		if err != nil || !tagged {
-			return err
-		}
-		drift("Karpenter is off, but security group %s still carries its discovery tag %s (apply removes what is left of Karpenter)",
-			group, s.KarpenterDiscoveryTag())
-		mu.Lock()
-		w.Karpenter = &KarpenterState{Discovery: true}
-		mu.Unlock()
-		return nil
+		return c.readKarpenterLeftovers(ctx, s, w, group, mu, drift)
 	}
 	st := &KarpenterState{}
 	var reads errgroup.Group
@@ -97,6 +88,42 @@ func (c *Client) readKarpenter(ctx context.Context, s Spec, w *Workspace, mu *sy
 	st.Discovery = groupTagged && subnetsTagged
 	mu.Lock()
 	w.Karpenter = st
+	mu.Unlock()
+	return nil
+}
+
+// readKarpenterLeftovers looks, with Karpenter off, for what is left of it: the discovery tag on
+// the security group, which Karpenter's teardown removes last, and the autoscaling role, which a
+// workspace made before bundle 7 has for the cluster autoscaler (now Karpenter's controller role,
+// so with Karpenter off it must go). Either sets w.Karpenter, and apply removes what is left.
+func (c *Client) readKarpenterLeftovers(ctx context.Context, s Spec, w *Workspace, group string, mu *sync.Mutex, drift func(string, ...any)) error {
+	var tagged, roleLeft bool
+	var reads errgroup.Group
+	reads.Go(func() (err error) {
+		tagged, err = c.groupHasDiscoveryTag(ctx, s, group)
+		return err
+	})
+	reads.Go(func() error {
+		_, err := lakesail.FindRole(ctx, c.IAM(), s.WorkloadRoleName(PurposeKarpenter))
+		if errors.Is(err, lakesail.ErrNotFound) {
+			return nil
+		}
+		roleLeft = err == nil
+		return err
+	})
+	if err := reads.Wait(); err != nil || (!tagged && !roleLeft) {
+		return err
+	}
+	if tagged {
+		drift("Karpenter is off, but security group %s still carries its discovery tag %s (apply removes what is left of Karpenter)",
+			group, s.KarpenterDiscoveryTag())
+	}
+	if roleLeft {
+		drift("Karpenter is off, but role %s (the node autoscaler's: Karpenter's controller, or the cluster autoscaler's before "+
+			"bundle 7) exists (apply deletes it)", s.WorkloadRoleName(PurposeKarpenter))
+	}
+	mu.Lock()
+	w.Karpenter = &KarpenterState{Discovery: tagged, Leftover: true}
 	mu.Unlock()
 	return nil
 }

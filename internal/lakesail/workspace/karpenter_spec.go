@@ -116,4 +116,7 @@ type KarpenterState struct {
 	Discovery bool
 	// ParameterName is empty when the settings parameter is missing or says something else.
 	ParameterName string
+	// Leftover says, with Karpenter off, that something of it is left (the discovery tag on the
+	// security group, or the autoscaling role): an update removes it.
+	Leftover bool
 }

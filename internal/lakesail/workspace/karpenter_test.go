@@ -354,3 +354,37 @@ func TestLibWorkspaceKarpenterLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestLibWorkspaceKarpenterOffRemovesAutoscalingRole: a workspace made before Karpenter has the
+// cluster autoscaler's role under the autoscaling role's name. With Karpenter off that role has
+// no use; a read reports it (Leftover, so the provider plans the change) and an update deletes it.
+func TestLibWorkspaceKarpenterOffRemovesAutoscalingRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newWorkspaceEnv(t, awsemu.Options{})
+	ws := env.create(t)
+	if ws.Karpenter != nil || len(ws.Drift) > 0 {
+		t.Fatalf("Karpenter off: %+v, drift %v", ws.Karpenter, ws.Drift)
+	}
+	// The old role, as a workspace before bundle 7 made it (bounded, trusting the cluster
+	// autoscaler's service account).
+	name := env.spec.WorkloadRoleName(workspace.PurposeAutoscaling)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	_, err := env.root.IAM().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(trust),
+		PermissionsBoundary: aws.String(env.spec.WorkloadBoundaryARN())})
+	lakesailtest.Must(t, err)
+
+	found, err := workspace.New(env.asRole).Read(ctx, env.spec, ws.Record())
+	lakesailtest.Must(t, err)
+	if found.Karpenter == nil || !found.Karpenter.Leftover || !hasDrift(found, "role "+name) {
+		t.Fatalf("the autoscaling role is not reported: %+v, drift %v", found.Karpenter, found.Drift)
+	}
+	updated, err := workspace.New(env.asRole).Update(ctx, env.spec, env.spec, ws.Record())
+	lakesailtest.Must(t, err)
+	if updated.Karpenter != nil || len(updated.Drift) > 0 {
+		t.Fatalf("after update: %+v, drift %v", updated.Karpenter, updated.Drift)
+	}
+	if _, err := env.root.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)}); err == nil {
+		t.Errorf("role %s is left", name)
+	}
+}

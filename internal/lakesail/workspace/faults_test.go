@@ -167,7 +167,7 @@ func TestLibWorkspaceEnvelopeDrift(t *testing.T) {
 
 // TestLibWorkspaceKarpenterCreateFaults fails each step a create with Karpenter adds: a base
 // role (the third CreateRole: one of the cluster, node and Karpenter node roles, made at once),
-// the controller's role (the seventh, the last workload role) and its inline policy, the
+// the controller's role (the sixth, the last workload role) and its inline policy (the third), the
 // instance profile and the node role in it, the access entry, the tags of the subnets and the
 // security group (one call), and a parameter (the sixth: the settings or a Konnectivity one).
 // The error carries what was made, a delete leaves nothing, and a new create succeeds.

@@ -388,3 +388,40 @@ func TestLibWorkspaceKarpenterOffRemovesAutoscalingRole(t *testing.T) {
 		t.Errorf("role %s is left", name)
 	}
 }
+
+// TestLibWorkspaceKarpenterOnAdoptsAutoscalingRole: turning Karpenter on in a workspace made
+// before it brings the cluster autoscaler's role (same name) to Karpenter's trust and policy in
+// place, keeping its ARN.
+func TestLibWorkspaceKarpenterOnAdoptsAutoscalingRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newWorkspaceEnv(t, awsemu.Options{})
+	ws := env.create(t)
+	name := env.spec.WorkloadRoleName(workspace.PurposeAutoscaling)
+	old := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	created, err := env.root.IAM().CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(old),
+		PermissionsBoundary: aws.String(env.spec.WorkloadBoundaryARN())})
+	lakesailtest.Must(t, err)
+	_, err = env.root.IAM().PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String("lakesail-workload"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"autoscaling:SetDesiredCapacity","Resource":"*"}]}`)})
+	lakesailtest.Must(t, err)
+
+	prior := env.spec
+	env.spec.WorkloadIdentity = workspace.WorkloadIdentityIRSA // what the settings spell out
+	env.spec.Karpenter = workspace.KarpenterSpec{Enabled: true, MaxVCPUs: 32, InstanceFamilies: []string{"m7i"}}
+	ws, err = workspace.New(env.asRole).Update(ctx, prior, env.spec, ws.Record())
+	lakesailtest.Must(t, err)
+	assertKarpenterInPlace(t, env, ws)
+	if got := ws.WorkloadRoleARNs[workspace.PurposeKarpenter]; got != aws.ToString(created.Role.Arn) {
+		t.Errorf("controller role %q, want the existing %q", got, aws.ToString(created.Role.Arn))
+	}
+	role, err := env.root.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(name)})
+	lakesailtest.Must(t, err)
+	trust, _ := url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument))
+	if !strings.Contains(trust, "system:serviceaccount:kube-system:karpenter") {
+		t.Errorf("trust not Karpenter's: %s", trust)
+	}
+	if policy := controllerPolicy(t, env); strings.Contains(policy, "autoscaling:SetDesiredCapacity") || !strings.Contains(policy, "m7i.*") {
+		t.Errorf("inline policy not Karpenter's: %s", policy)
+	}
+}

@@ -2,7 +2,6 @@ package lakesail
 
 import (
 	"context"
-	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -95,20 +94,8 @@ func DeleteInlinePolicies(ctx context.Context, api IAMAPI, roleName string) erro
 func IsDeleteConflict(err error) bool { return ErrorCode(err) == "DeleteConflict" }
 
 func ReconcileRoleTags(ctx context.Context, api IAMAPI, roleName string, current, desired map[string]string) error {
-	var stale []string
-	for key := range current {
-		if _, keep := desired[key]; !keep {
-			stale = append(stale, key)
-		}
-	}
-	changed := map[string]string{}
-	for key, value := range desired {
-		if v, ok := current[key]; !ok || v != value {
-			changed[key] = value
-		}
-	}
+	stale, changed := TagDiff(current, desired)
 	if len(stale) > 0 {
-		slices.Sort(stale)
 		_, err := api.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(roleName), TagKeys: stale})
 		if err != nil {
 			return Classify("iam:UntagRole", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connection"
+	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/connpolicy"
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail/lakesailtest"
 )
 
@@ -36,6 +37,17 @@ type createAttempt struct {
 
 func (a *createAttempt) run(ctx context.Context, client *lakesail.Client) {
 	a.conn, a.err = connection.New(client).Create(ctx, a.spec, func(string) { a.recorded.Store(true) })
+}
+
+// newConflictAccount is an emulated account, the client of the connection's owner, the
+// connection's spec and bundle, and the account's own IAM client that plays the other owner.
+func newConflictAccount(t *testing.T) (*awsemu.Emulator, *lakesail.Client, connection.Spec, *connpolicy.Bundle, *iam.Client) {
+	t.Helper()
+	emu, client := newEmulatedClient(t, awsemu.Options{})
+	spec := lakesailtest.ConnectionSpec(emu.AccountID())
+	bundle, err := connection.New(client).Bundle(context.Background(), spec)
+	lakesailtest.Must(t, err)
+	return emu, client, spec, bundle, iam.NewFromConfig(emu.AWSConfig(nil))
 }
 
 // rewritingCalls are the IAM operations that delete or change an existing object: a create that
@@ -168,12 +180,8 @@ func assertOwnedBy(t *testing.T, emu *awsemu.Emulator, client *lakesail.Client, 
 // neither creates nor changes anything.
 func TestLibConnectionCreateLosesTheLock(t *testing.T) {
 	ctx := context.Background()
-	emu, client := newEmulatedClient(t, awsemu.Options{})
-	spec := lakesailtest.ConnectionSpec(emu.AccountID())
-	bundle, err := connection.New(client).Bundle(ctx, spec)
-	lakesailtest.Must(t, err)
-	api := iam.NewFromConfig(emu.AWSConfig(nil))
-	_, err = api.CreatePolicy(ctx, &iam.CreatePolicyInput{
+	_, client, spec, bundle, api := newConflictAccount(t)
+	_, err := api.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName: &bundle.RoleBoundary.Name, Path: &bundle.RoleBoundary.Path, PolicyDocument: &bundle.RoleBoundary.JSON,
 	})
 	lakesailtest.Must(t, err)
@@ -205,11 +213,7 @@ func TestLibConnectionCreateLosesTheLock(t *testing.T) {
 // leaves the other policy as it was, and says the caller must forget its record.
 func TestLibConnectionCreateRollsBackLaterConflict(t *testing.T) {
 	ctx := context.Background()
-	emu, client := newEmulatedClient(t, awsemu.Options{})
-	spec := lakesailtest.ConnectionSpec(emu.AccountID())
-	bundle, err := connection.New(client).Bundle(ctx, spec)
-	lakesailtest.Must(t, err)
-	api := iam.NewFromConfig(emu.AWSConfig(nil))
+	emu, client, spec, bundle, api := newConflictAccount(t)
 	foreignDoc := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*"}]}`
 	foreign, err := api.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName: &bundle.ExplicitDeny.Name, Path: &bundle.ExplicitDeny.Path, PolicyDocument: &foreignDoc,
@@ -250,13 +254,9 @@ func TestLibConnectionCreateRollsBackLaterConflict(t *testing.T) {
 // it made and leaves that role alone.
 func TestLibConnectionCreateRollsBackRoleConflict(t *testing.T) {
 	ctx := context.Background()
-	emu, client := newEmulatedClient(t, awsemu.Options{})
-	spec := lakesailtest.ConnectionSpec(emu.AccountID())
-	bundle, err := connection.New(client).Bundle(ctx, spec)
-	lakesailtest.Must(t, err)
-	api := iam.NewFromConfig(emu.AWSConfig(nil))
+	emu, client, spec, bundle, api := newConflictAccount(t)
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + emu.AccountID() + `:root"},"Action":"sts:AssumeRole"}]}`
-	_, err = api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: &bundle.RoleName, AssumeRolePolicyDocument: &trust})
+	_, err := api.CreateRole(ctx, &iam.CreateRoleInput{RoleName: &bundle.RoleName, AssumeRolePolicyDocument: &trust})
 	lakesailtest.Must(t, err)
 	// The existence check misses it, as it would a role made between the check and CreateRole.
 	emu.AddFault(awsemu.Fault{Service: "iam", Operation: "GetRole", ErrorCode: "NoSuchEntity", HTTPStatus: 404, Times: 1})
@@ -288,12 +288,8 @@ func TestLibConnectionCreateRollsBackRoleConflict(t *testing.T) {
 // what is left, so the caller can tell the user what to delete by hand.
 func TestLibConnectionCreateReportsIncompleteRollback(t *testing.T) {
 	ctx := context.Background()
-	emu, client := newEmulatedClient(t, awsemu.Options{})
-	spec := lakesailtest.ConnectionSpec(emu.AccountID())
-	bundle, err := connection.New(client).Bundle(ctx, spec)
-	lakesailtest.Must(t, err)
-	api := iam.NewFromConfig(emu.AWSConfig(nil))
-	_, err = api.CreatePolicy(ctx, &iam.CreatePolicyInput{
+	emu, client, spec, bundle, api := newConflictAccount(t)
+	_, err := api.CreatePolicy(ctx, &iam.CreatePolicyInput{
 		PolicyName: &bundle.WorkloadBoundary.Name, Path: &bundle.WorkloadBoundary.Path, PolicyDocument: &bundle.WorkloadBoundary.JSON,
 	})
 	lakesailtest.Must(t, err)

@@ -10,17 +10,16 @@ const karpenterNodePoolTag = "karpenter.sh/nodepool"
 // published KarpenterControllerPolicy, without its SQS and instance-profile statements: there is
 // no interruption queue, and the workspace makes the node role's instance profile itself; and
 // without spot-instances-request, which the Service Authorization Reference lists neither for
-// CreateFleet nor for RunInstances). The
-// controller role's own policy narrows each to its workspace and cluster; these keep any role
-// the connection creates to the connection's objects:
+// CreateFleet nor for RunInstances). The controller role's own policy narrows each to its
+// workspace and cluster; these keep any role the connection creates to the connection's objects:
 //
 //   - launches use the connection's launch templates, subnets and security groups
-//     (NodesUseOwnInstancesAndNetwork, with the other node-side actions on tagged objects) or a
-//     bring-your-own subnet the account marked for the connection;
+//     (UseConnectionTagged, with the other node-side actions on tagged objects) or a
+//     bring-your-own subnet the account marked for the connection (UseAdoptedSubnets);
 //   - what a launch or a template creation makes carries the connection's tag;
 //   - after a launch, tags are added only to what carries the connection's tag, and never
-//     change that tag (UseConnectionTaggedResources; the controller's own policy narrows the
-//     keys to Karpenter's);
+//     change that tag (UseConnectionTagged; the controller's own policy narrows the keys to
+//     Karpenter's);
 //   - only the connection's node roles may be passed, and only to EC2.
 func karpenterStatements(n names) []iampolicy.Statement {
 	return []iampolicy.Statement{

@@ -288,7 +288,8 @@ func (t *callTable) networkCalls() {
 		add("", "iam:CreateInstanceProfile", profile, "workspace with Karpenter: the node role's instance profile", t.creating()).
 		add("iam:CreateInstanceProfile", "iam:TagInstanceProfile", profile, "workspace with Karpenter: the profile's tags", t.creating()).
 		each("iam", profile, "workspace with Karpenter: read (drift), the node role in it, destroy",
-			ops("GetInstanceProfile", "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile", "DeleteInstanceProfile"))
+			ops("GetInstanceProfile", "AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile", "DeleteInstanceProfile")).
+		add("", "iam:UntagInstanceProfile", profile, "workspace with Karpenter: a tag the workspace no longer sets", t.tagging("team"))
 	t.in(KindAutoScaling, "Ec2TerminateOwnKarpenterNodes").
 		add("", "ec2:TerminateInstances", instance, "workspace destroy: the nodes Karpenter launched",
 			t.tagged(), kv{"aws:ResourceTag/" + karpenterNodePoolTag: {"default"}})

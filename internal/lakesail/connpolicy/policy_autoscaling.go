@@ -25,9 +25,10 @@ func policyAutoScaling(n names) iampolicy.Document {
 		// The instance profile of Karpenter's node role: the workspace makes it, so Karpenter
 		// never manages profiles (its node class names this one). Adding a role also checks
 		// iam:PassRole of it to EC2, which only the connection's node roles pass
-		// (IamPassNodeRolesToEksAndEc2).
+		// (IamPassNodeRolesToEksAndEc2). Its tags follow the workspace's; no permission depends
+		// on an instance profile's tags.
 		allow("IamManageOwnInstanceProfiles",
-			withPrefix("iam", "CreateInstanceProfile", "TagInstanceProfile", "GetInstanceProfile",
+			withPrefix("iam", "CreateInstanceProfile", "TagInstanceProfile", "UntagInstanceProfile", "GetInstanceProfile",
 				"AddRoleToInstanceProfile", "RemoveRoleFromInstanceProfile", "DeleteInstanceProfile"),
 			list(n.iam("instance-profile/"+n.prefix()+"*"))),
 		// Destroying a workspace stops what Karpenter launched for it: the connection's instances

@@ -203,8 +203,7 @@ type bucketSettings struct {
 
 func (r *networkRun) compareBucket(b *workspaceBucket, keyARN string) bucketSettings {
 	pab := b.publicAccessBlock
-	_, remove := tagDiff(b.tags, r.bucketTags())
-	set, _ := tagDiff(b.tags, r.bucketTags())
+	set, remove := tagDiff(b.tags, r.bucketTags())
 	return bucketSettings{
 		publicAccessBlock: aws.ToBool(pab.BlockPublicAcls) && aws.ToBool(pab.IgnorePublicAcls) && aws.ToBool(pab.BlockPublicPolicy) && aws.ToBool(pab.RestrictPublicBuckets),
 		ownership:         b.ownership == s3types.ObjectOwnershipBucketOwnerEnforced,

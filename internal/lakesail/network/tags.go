@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -72,19 +71,8 @@ func ownedTagKey(key string) bool {
 
 // tagDiff is what to set and what to remove to turn have into want (owned keys only).
 func tagDiff(have, want map[string]string) (set map[string]string, remove []string) {
-	set = map[string]string{}
-	for k, v := range want {
-		if got, ok := have[k]; !ok || got != v {
-			set[k] = v
-		}
-	}
-	for k := range have {
-		if _, keep := want[k]; !keep && ownedTagKey(k) {
-			remove = append(remove, k)
-		}
-	}
-	sort.Strings(remove)
-	return set, remove
+	remove, set = lakesail.TagDiff(have, want)
+	return set, slices.DeleteFunc(remove, func(k string) bool { return !ownedTagKey(k) })
 }
 
 // describeTagDiff says in words how tags differ, for drift.

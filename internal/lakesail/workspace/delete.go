@@ -145,7 +145,7 @@ func (c *Client) deleteCluster(ctx context.Context, s Spec, cluster *ekstypes.Cl
 		}
 		if s.PodIdentity() {
 			// Before the roles they name (EKS would also delete them with the cluster).
-			group.Go(func() error { return c.deleteAssociations(gctx, s) })
+			group.Go(func() error { return c.deleteAssociations(gctx, s, allWorkloadPurposes()...) })
 		}
 		group.Go(func() error { return c.deleteNodeGroup(gctx, s) })
 		if err := group.Wait(); err != nil {

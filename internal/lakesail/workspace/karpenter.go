@@ -118,7 +118,7 @@ func (c *Client) repairInstanceProfile(ctx context.Context, s Spec) error {
 			return err
 		}
 	}
-	stale, changed := workspaceTagDiff(tags, s.WorkspaceTags())
+	stale, changed := lakesail.TagDiff(tags, s.WorkspaceTags())
 	if len(stale) > 0 {
 		_, err := api.UntagInstanceProfile(ctx, &iam.UntagInstanceProfileInput{InstanceProfileName: aws.String(s.KarpenterInstanceProfileName()), TagKeys: stale})
 		if err != nil {
@@ -228,22 +228,6 @@ func (c *Client) putKarpenterParameter(ctx context.Context, s Spec, endpoint str
 	return lakesail.Classify("ssm:PutParameter", err)
 }
 
-// deleteKarpenterAssociation deletes the controller's Pod Identity association, if there is one
-// (whatever the spec's mechanism: an association left by an interrupted switch is found too).
-func (c *Client) deleteKarpenterAssociation(ctx context.Context, s Spec) error {
-	current, err := c.listAssociations(ctx, s)
-	if err := lakesail.IgnoreNotFound(err); err != nil {
-		return err
-	}
-	a := current[PurposeKarpenter]
-	if a == nil {
-		return nil
-	}
-	_, err = c.EKS().DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{
-		ClusterName: aws.String(s.ClusterName()), AssociationId: aws.String(a.ID)})
-	return lakesail.IgnoreNotFound(lakesail.Classify("eks:DeletePodIdentityAssociation", err))
-}
-
 // ensureKarpenterInCluster makes what needs the cluster: the node role's access entry and the
 // settings parameter (which names the cluster's endpoint).
 func (c *Client) ensureKarpenterInCluster(ctx context.Context, s Spec, endpoint string) error {
@@ -262,7 +246,9 @@ func (c *Client) updateKarpenter(ctx context.Context, prior, s Spec, current *Wo
 		if !prior.Karpenter.Enabled && current.Karpenter == nil {
 			return nil
 		}
-		if err := c.deleteKarpenterAssociation(ctx, s); err != nil {
+		// The controller's Pod Identity association, whatever the spec's mechanism: one left by an
+		// interrupted switch is found too.
+		if err := c.deleteAssociations(ctx, s, PurposeKarpenter); err != nil {
 			return err
 		}
 		return c.deleteKarpenter(ctx, s, true)
@@ -274,9 +260,10 @@ func (c *Client) updateKarpenter(ctx context.Context, prior, s Spec, current *Wo
 	if err := c.ensureRoleState(ctx, s, s.karpenterNodeRole(), current); err != nil {
 		return err
 	}
-	// Always: the profile's tags follow the workspace's (two calls when nothing changed).
-	if err := c.ensureInstanceProfile(ctx, s); err != nil {
-		return err
+	if state.InstanceProfileName == "" {
+		if err := c.ensureInstanceProfile(ctx, s); err != nil {
+			return err
+		}
 	}
 	if !state.AccessEntry {
 		if err := c.ensureKarpenterAccessEntry(ctx, s); err != nil {

@@ -49,7 +49,11 @@ func (c *Client) readKarpenter(ctx context.Context, s Spec, w *Workspace, mu *sy
 		}
 		return nil
 	})
-	reads.Go(func() error { return c.readInstanceProfile(ctx, s, st, drift) })
+	settings := s
+	if w.ImportedKarpenter != nil {
+		settings.Tags = w.Tags // an import knows the tags from the cluster only
+	}
+	reads.Go(func() error { return c.readInstanceProfile(ctx, settings, st, drift) })
 	reads.Go(func() error {
 		entry, err := c.findKarpenterAccessEntry(ctx, s)
 		switch {
@@ -77,10 +81,6 @@ func (c *Client) readKarpenter(ctx context.Context, s Spec, w *Workspace, mu *sy
 		subnetsTagged, err = c.subnetsHaveDiscoveryTag(ctx, s, subnets, drift)
 		return err
 	})
-	settings := s
-	if w.ImportedKarpenter != nil {
-		settings.Tags = w.Tags // an import knows the tags from the cluster only
-	}
 	reads.Go(func() error { return c.readKarpenterParameter(ctx, settings, w.Endpoint, st, drift) })
 	if err := reads.Wait(); err != nil {
 		return err
@@ -128,8 +128,8 @@ func (c *Client) readKarpenterLeftovers(ctx context.Context, s Spec, w *Workspac
 	return nil
 }
 
-// readInstanceProfile records the profile when it is the workspace's and holds the node role
-// alone.
+// readInstanceProfile records the profile when it holds the node role alone and carries the
+// workspace's tags (so an update repairs the profile only when this found it drifted).
 func (c *Client) readInstanceProfile(ctx context.Context, s Spec, st *KarpenterState, drift func(string, ...any)) error {
 	name := s.KarpenterInstanceProfileName()
 	profile, err := c.findInstanceProfile(ctx, s)
@@ -140,11 +140,11 @@ func (c *Client) readInstanceProfile(ctx context.Context, s Spec, st *KarpenterS
 	if err != nil {
 		return err
 	}
-	ok := true
-	if lakesail.TagMap(profile.Tags)[TagWorkspace] != s.WorkspaceID {
-		drift("instance profile %s is not tagged %s=%s", name, TagWorkspace, s.WorkspaceID)
-		ok = false
+	problems := tagDrift("instance profile "+name, lakesail.TagMap(profile.Tags), s.WorkspaceTags())
+	for _, p := range problems {
+		drift("%s", p)
 	}
+	ok := len(problems) == 0
 	if roles := profileRoles(profile); !slices.Equal(roles, []string{s.KarpenterNodeRoleName()}) {
 		drift("instance profile %s holds roles %v, not only %s", name, roles, s.KarpenterNodeRoleName())
 		ok = false

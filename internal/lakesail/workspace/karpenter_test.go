@@ -14,6 +14,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
@@ -239,7 +240,8 @@ func assertKarpenterGone(t *testing.T, env *workspaceEnv, ws *workspace.Workspac
 // TestLibWorkspaceKarpenterLifecycle, with IRSA and with Pod Identity: a create with Karpenter
 // makes the controller's role, the node role in its instance profile with an EC2_LINUX access
 // entry, the discovery tag and the settings; each drift (the profile's role removed, the access
-// entry deleted, the tag removed, the settings changed, the node role's boundary stripped) is
+// entry deleted, the profile's tag changed, the discovery tag removed, the settings changed, the
+// node role's boundary stripped) is
 // reported and repaired; new instance families change the controller's policy and the settings
 // in place; turning Karpenter off deletes all of it and the nodes and templates the controller
 // made, and leaves the subnets' tag; turning it on makes it again; a delete leaves nothing.
@@ -271,6 +273,9 @@ func TestLibWorkspaceKarpenterLifecycle(t *testing.T) {
 			_, err = admin.RemoveRoleFromInstanceProfile(ctx, &iam.RemoveRoleFromInstanceProfileInput{
 				InstanceProfileName: aws.String(env.spec.KarpenterInstanceProfileName()), RoleName: aws.String(env.spec.KarpenterNodeRoleName())})
 			lakesailtest.Must(t, err)
+			_, err = admin.TagInstanceProfile(ctx, &iam.TagInstanceProfileInput{InstanceProfileName: aws.String(env.spec.KarpenterInstanceProfileName()),
+				Tags: []iamtypes.Tag{{Key: aws.String("Service"), Value: aws.String("changed-by-hand")}, {Key: aws.String("added"), Value: aws.String("by-hand")}}})
+			lakesailtest.Must(t, err)
 			_, err = eks.NewFromConfig(cfg).DeleteAccessEntry(ctx, &eks.DeleteAccessEntryInput{ClusterName: aws.String(env.spec.ClusterName()),
 				PrincipalArn: aws.String(env.spec.RoleARN(env.spec.KarpenterNodeRoleName()))})
 			lakesailtest.Must(t, err)
@@ -290,6 +295,8 @@ func TestLibWorkspaceKarpenterLifecycle(t *testing.T) {
 				t.Fatalf("drift not reflected: %+v", k)
 			}
 			for _, want := range []string{"instance profile " + env.spec.KarpenterInstanceProfileName() + " holds roles []",
+				"instance profile " + env.spec.KarpenterInstanceProfileName() + `: tag Service is "changed-by-hand"`,
+				"instance profile " + env.spec.KarpenterInstanceProfileName() + ": carries tag added",
 				"EC2_LINUX access entry of role " + env.spec.KarpenterNodeRoleName() + " (Karpenter's nodes) was deleted",
 				"security group " + env.spec.Network.SecurityGroupID + " lost Karpenter's discovery tag",
 				"parameter " + env.spec.KarpenterParameterName() + " does not hold the spec's Karpenter settings",

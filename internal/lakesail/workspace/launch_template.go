@@ -332,24 +332,32 @@ func (c *Client) currentLaunchTemplateVersion(ctx context.Context, s Spec, t *no
 
 // retagLaunchTemplate makes the template's own tags the workspace's.
 func (c *Client) retagLaunchTemplate(ctx context.Context, api lakesail.EC2API, s Spec, t *nodeTemplate) error {
-	stale, changed := workspaceTagDiff(t.tags, s.WorkspaceTags())
+	stale, changed := lakesail.TagDiff(t.tags, s.WorkspaceTags())
+	if err := retagEC2(ctx, api, t.id, stale, changed); err != nil {
+		return err
+	}
+	t.tags = s.WorkspaceTags()
+	return nil
+}
+
+// retagEC2 removes the stale keys from one EC2 object and sets the changed tags on it.
+func retagEC2(ctx context.Context, api lakesail.EC2API, id string, stale []string, changed map[string]string) error {
 	if len(stale) > 0 {
-		var keys []ec2types.Tag
+		keys := make([]ec2types.Tag, 0, len(stale))
 		for _, k := range stale {
 			keys = append(keys, ec2types.Tag{Key: aws.String(k)})
 		}
-		_, err := api.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{t.id}, Tags: keys})
+		_, err := api.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{id}, Tags: keys})
 		if err != nil {
 			return lakesail.Classify("ec2:DeleteTags", err)
 		}
 	}
 	if len(changed) > 0 {
-		_, err := api.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{t.id}, Tags: ec2TagList(changed)})
+		_, err := api.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{id}, Tags: ec2TagList(changed)})
 		if err != nil {
 			return lakesail.Classify("ec2:CreateTags", err)
 		}
 	}
-	t.tags = s.WorkspaceTags()
 	return nil
 }
 

@@ -381,7 +381,7 @@ func (c *Client) readSessionLoadBalancer(ctx context.Context, s Spec, w *Workspa
 		problems = append(problems, "security group "+s.LoadBalancerSecurityGroupName()+" of the session load balancer was deleted")
 	} else {
 		obs.SecurityGroupID = group.id
-		problems = append(problems, sessionTagDrift("security group "+group.id+" of the session load balancer", group.tags, want)...)
+		problems = append(problems, tagDrift("security group "+group.id+" of the session load balancer", group.tags, want)...)
 		if imported {
 			obs.AllowedCIDRs = nil
 			for _, r := range group.rules {

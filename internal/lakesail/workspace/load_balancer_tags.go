@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/lakesail"
@@ -20,17 +18,17 @@ import (
 // back. The connection role may change the tags of what carries its connection tag, except that
 // tag itself (connpolicy's ElbRetagConnectionResources and Ec2RetagConnectionResources).
 
-// sessionTagDiff is workspaceTagDiff less the keys AWS reserves (aws:...), which no caller can
+// settableTagDiff is lakesail.TagDiff less the keys AWS reserves (aws:...), which no caller can
 // set or remove.
-func sessionTagDiff(current, desired map[string]string) (stale []string, changed map[string]string) {
-	stale, changed = workspaceTagDiff(current, desired)
+func settableTagDiff(current, desired map[string]string) (stale []string, changed map[string]string) {
+	stale, changed = lakesail.TagDiff(current, desired)
 	stale = slices.DeleteFunc(stale, func(k string) bool { return strings.HasPrefix(strings.ToLower(k), "aws:") })
 	return stale, changed
 }
 
-// sessionTagDrift says how the tags of what differ from desired, a line per key as the cluster's.
-func sessionTagDrift(what string, current, desired map[string]string) []string {
-	stale, changed := sessionTagDiff(current, desired)
+// tagDrift says how the tags of what differ from desired, a line per key as the cluster's.
+func tagDrift(what string, current, desired map[string]string) []string {
+	stale, changed := settableTagDiff(current, desired)
 	var out []string
 	for _, k := range sortedMapKeys(changed) {
 		out = append(out, fmt.Sprintf("%s: tag %s is %q, not %q", what, k, current[k], changed[k]))
@@ -76,7 +74,7 @@ func (c *Client) sessionTagProblems(ctx context.Context, s Spec, obs *SessionLoa
 	}
 	var out []string
 	for _, arn := range arns {
-		out = append(out, sessionTagDrift(named[arn], tags[arn], want)...)
+		out = append(out, tagDrift(named[arn], tags[arn], want)...)
 	}
 	return out, nil
 }
@@ -99,7 +97,7 @@ func (c *Client) retagSessionResources(ctx context.Context, s Spec, arns []strin
 	var changes []*change
 	byDiff := map[string]*change{}
 	for _, arn := range arns {
-		stale, changed := sessionTagDiff(have[arn], s.WorkspaceTags())
+		stale, changed := settableTagDiff(have[arn], s.WorkspaceTags())
 		if len(stale) == 0 && len(changed) == 0 {
 			continue
 		}
@@ -131,23 +129,6 @@ func (c *Client) retagSessionResources(ctx context.Context, s Spec, arns []strin
 
 // retagLoadBalancerGroup makes the load balancer's security group's tags the workspace's.
 func (c *Client) retagLoadBalancerGroup(ctx context.Context, s Spec, g *lbGroup) error {
-	stale, changed := sessionTagDiff(g.tags, s.WorkspaceTags())
-	api := c.EC2()
-	if len(stale) > 0 {
-		keys := make([]ec2types.Tag, 0, len(stale))
-		for _, k := range stale {
-			keys = append(keys, ec2types.Tag{Key: aws.String(k)})
-		}
-		_, err := api.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: []string{g.id}, Tags: keys})
-		if err != nil {
-			return lakesail.Classify("ec2:DeleteTags", err)
-		}
-	}
-	if len(changed) > 0 {
-		_, err := api.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{g.id}, Tags: ec2TagList(changed)})
-		if err != nil {
-			return lakesail.Classify("ec2:CreateTags", err)
-		}
-	}
-	return nil
+	stale, changed := settableTagDiff(g.tags, s.WorkspaceTags())
+	return retagEC2(ctx, c.EC2(), g.id, stale, changed)
 }

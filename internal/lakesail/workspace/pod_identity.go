@@ -23,13 +23,12 @@ type association struct {
 	Tags             map[string]string
 }
 
-// listAssociations finds the cluster's associations of the workload service accounts, by purpose
-// (one listing of the cluster, then a describe of each of ours: the listing names no role). Every
-// purpose a workspace may have is looked for, Karpenter's too, so that one left behind is found.
-func (c *Client) listAssociations(ctx context.Context, s Spec) (map[string]*association, error) {
-	api := c.EKS()
+// associationIDs finds the ids of the cluster's associations of the workload service accounts, by
+// purpose, with one listing of the cluster (which names no role). Every purpose a workspace may
+// have is looked for, Karpenter's too, so that one left behind is found.
+func (c *Client) associationIDs(ctx context.Context, s Spec) (map[string]string, error) {
 	ids := map[string]string{}
-	pages := eks.NewListPodIdentityAssociationsPaginator(api, &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(s.ClusterName())})
+	pages := eks.NewListPodIdentityAssociationsPaginator(c.EKS(), &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(s.ClusterName())})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
@@ -43,6 +42,17 @@ func (c *Client) listAssociations(ctx context.Context, s Spec) (map[string]*asso
 				}
 			}
 		}
+	}
+	return ids, nil
+}
+
+// listAssociations finds the cluster's associations of the workload service accounts, by purpose
+// (associationIDs, then a describe of each of ours for its role and tags).
+func (c *Client) listAssociations(ctx context.Context, s Spec) (map[string]*association, error) {
+	api := c.EKS()
+	ids, err := c.associationIDs(ctx, s)
+	if err != nil {
+		return nil, err
 	}
 	out := map[string]*association{}
 	group, gctx := errgroup.WithContext(ctx)
@@ -130,23 +140,24 @@ func (c *Client) ensureAssociations(ctx context.Context, s Spec) error {
 	return nil
 }
 
-// deleteAssociations removes the workload service accounts' associations, of every purpose (before
-// the roles they name are deleted); one already gone is done.
-func (c *Client) deleteAssociations(ctx context.Context, s Spec) error {
-	current, err := c.listAssociations(ctx, s)
+// deleteAssociations removes the associations of the purposes' service accounts (before the roles
+// they name are deleted); one already gone is done. The listing's ids are enough: nothing is
+// described.
+func (c *Client) deleteAssociations(ctx context.Context, s Spec, purposes ...string) error {
+	ids, err := c.associationIDs(ctx, s)
 	if errors.Is(err, lakesail.ErrNotFound) {
 		return nil // the cluster is gone, and its associations with it
 	}
 	if err != nil {
 		return err
 	}
-	for _, purpose := range allWorkloadPurposes() {
-		a := current[purpose]
-		if a == nil {
+	for _, purpose := range purposes {
+		id, ok := ids[purpose]
+		if !ok {
 			continue
 		}
 		_, err := c.EKS().DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{
-			ClusterName: aws.String(s.ClusterName()), AssociationId: aws.String(a.ID)})
+			ClusterName: aws.String(s.ClusterName()), AssociationId: aws.String(id)})
 		if err := lakesail.IgnoreNotFound(lakesail.Classify("eks:DeletePodIdentityAssociation", err)); err != nil {
 			return err
 		}
@@ -205,6 +216,6 @@ func (w *Workspace) prunePodIdentityRoles(s Spec) {
 // hasAssociations tells whether any workload service account has an association (an imported
 // workspace uses Pod Identity when it does).
 func (c *Client) hasAssociations(ctx context.Context, s Spec) (bool, error) {
-	current, err := c.listAssociations(ctx, s)
-	return len(current) > 0, err
+	ids, err := c.associationIDs(ctx, s)
+	return len(ids) > 0, err
 }

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
@@ -87,7 +86,7 @@ func (c *Client) tagLogGroup(ctx context.Context, s Spec, groupARN string) error
 	if err != nil {
 		return lakesail.Classify("logs:ListTagsForResource", err)
 	}
-	stale, changed := workspaceTagDiff(out.Tags, s.WorkspaceTags())
+	stale, changed := lakesail.TagDiff(out.Tags, s.WorkspaceTags())
 	if len(stale) > 0 {
 		_, err := api.UntagResource(ctx, &cloudwatchlogs.UntagResourceInput{ResourceArn: aws.String(groupARN), TagKeys: stale})
 		if err != nil {
@@ -109,23 +108,6 @@ func trimLogGroupARN(arn string) string {
 		return arn[:len(arn)-2]
 	}
 	return arn
-}
-
-// workspaceTagDiff lists the keys to remove and the tags to set to turn current into desired.
-func workspaceTagDiff(current, desired map[string]string) (stale []string, changed map[string]string) {
-	changed = map[string]string{}
-	for k := range current {
-		if _, keep := desired[k]; !keep {
-			stale = append(stale, k)
-		}
-	}
-	for k, v := range desired {
-		if cur, ok := current[k]; !ok || cur != v {
-			changed[k] = v
-		}
-	}
-	sort.Strings(stale)
-	return stale, changed
 }
 
 // ensureOIDCProvider registers the cluster's issuer with IAM for IRSA, audience STS.

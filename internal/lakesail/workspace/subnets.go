@@ -25,7 +25,7 @@ func (c *Client) tagSubnets(ctx context.Context, s Spec) error {
 	}
 	_, err := c.EC2().CreateTags(ctx, &ec2.CreateTagsInput{
 		Resources: resources,
-		Tags:      []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag()), Value: aws.String("shared")}},
+		Tags:      []ec2types.Tag{{Key: aws.String(s.clusterSubnetTag()), Value: aws.String(discoveryShared)}},
 	})
 	return lakesail.Classify("ec2:CreateTags", err)
 }

@@ -119,7 +119,7 @@ func (c *Client) updateWorkspace(ctx context.Context, prior, s Spec, current *Wo
 	}
 	if prior.PodIdentity() && !s.PodIdentity() {
 		// Back to IRSA: the associations go before the roles stop trusting EKS Pod Identity.
-		if err := c.deleteAssociations(ctx, s); err != nil {
+		if err := c.deleteAssociations(ctx, s, allWorkloadPurposes()...); err != nil {
 			return err
 		}
 	}
@@ -362,7 +362,7 @@ func (s Spec) glueDatabaseARN(region, name string) string {
 // tagEKSResource makes an EKS resource's tags equal to desired.
 func (c *Client) tagEKSResource(ctx context.Context, arn string, current, desired map[string]string) error {
 	api := c.EKS()
-	stale, changed := workspaceTagDiff(current, desired)
+	stale, changed := lakesail.TagDiff(current, desired)
 	if len(stale) > 0 {
 		_, err := api.UntagResource(ctx, &eks.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: stale})
 		if err != nil {

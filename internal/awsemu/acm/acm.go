@@ -77,6 +77,15 @@ func acmFind(c *core.Req, arn string) (*acmCert, *core.APIError) {
 	return cert, nil
 }
 
+// acmFindIn finds the certificate the request's CertificateArn names.
+func acmFindIn(c *core.Req) (*acmCert, *core.APIError) {
+	var in struct{ CertificateArn string }
+	if err := c.DecodeJSON(&in); err != nil {
+		return nil, err
+	}
+	return acmFind(c, in.CertificateArn)
+}
+
 // acmArnResource is the certificate the body's CertificateArn names.
 func acmArnResource(c *core.Req) []string {
 	return []string{core.JSONBody[struct{ CertificateArn string }](c).CertificateArn}

@@ -169,11 +169,7 @@ func acmParseChain(blob []byte) (string, *core.APIError) {
 }
 
 func acmDescribeCertificate(c *core.Req) (any, error) {
-	var in struct{ CertificateArn string }
-	if err := c.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
-	cert, err := acmFind(c, in.CertificateArn)
+	cert, err := acmFindIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -181,11 +177,7 @@ func acmDescribeCertificate(c *core.Req) (any, error) {
 }
 
 func acmGetCertificate(c *core.Req) (any, error) {
-	var in struct{ CertificateArn string }
-	if err := c.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
-	cert, err := acmFind(c, in.CertificateArn)
+	cert, err := acmFindIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -197,11 +189,7 @@ func acmGetCertificate(c *core.Req) (any, error) {
 }
 
 func acmDeleteCertificate(c *core.Req) (any, error) {
-	var in struct{ CertificateArn string }
-	if err := c.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
-	cert, err := acmFind(c, in.CertificateArn)
+	cert, err := acmFindIn(c)
 	if err != nil {
 		return nil, err
 	}

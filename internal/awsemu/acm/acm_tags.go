@@ -77,11 +77,7 @@ func acmRemoveTags(c *core.Req) (any, error) {
 }
 
 func acmListTags(c *core.Req) (any, error) {
-	var in acmTagIn
-	if err := c.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
-	cert, err := acmFind(c, in.CertificateArn)
+	cert, err := acmFindIn(c)
 	if err != nil {
 		return nil, err
 	}

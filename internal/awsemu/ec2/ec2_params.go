@@ -91,7 +91,6 @@ func ec2CreateTags(c *core.Req, typ string) ([]core.Tag, *core.APIError) {
 
 // ec2MergeTags sets tags on top of existing ones (same key replaces), with EC2's checks.
 func ec2MergeTags(existing, set []core.Tag) ([]core.Tag, *core.APIError) {
-	out := append([]core.Tag(nil), existing...)
 	for _, t := range set {
 		switch {
 		case t.Key == "" || len(t.Key) > 128:
@@ -101,16 +100,8 @@ func ec2MergeTags(existing, set []core.Tag) ([]core.Tag, *core.APIError) {
 		case len(t.Value) > 256:
 			return nil, core.NewError("InvalidParameterValue", 400, "Tag values must be at most 256 characters long.")
 		}
-		replaced := false
-		for i := range out {
-			if out[i].Key == t.Key {
-				out[i].Value, replaced = t.Value, true
-			}
-		}
-		if !replaced {
-			out = append(out, t)
-		}
 	}
+	out := core.PutTags(existing, set)
 	if len(out) > 50 {
 		return nil, core.NewError("TagLimitExceeded", 400, "The maximum number of Tags for a resource has been reached.")
 	}

@@ -37,6 +37,21 @@ func ec2RouteDest(c *core.Req) (dest, prefixList string, err *core.APIError) {
 	return dest, prefixList, nil
 }
 
+// routeIn is the route table and the destination a CreateRoute, ReplaceRoute or DeleteRoute names.
+func routeIn(c *core.Req) (s *ec2State, rt *ec2RouteTable, dest, prefixList string, err *core.APIError) {
+	if err := ec2Required(c, "RouteTableId"); err != nil {
+		return nil, nil, "", "", err
+	}
+	s = ec2Of(c)
+	if rt, err = s.routeTable(c.Param("RouteTableId")); err != nil {
+		return nil, nil, "", "", err
+	}
+	if dest, prefixList, err = ec2RouteDest(c); err != nil {
+		return nil, nil, "", "", err
+	}
+	return s, rt, dest, prefixList, nil
+}
+
 // findRoute is the route table's route to the destination.
 func (rt *ec2RouteTable) findRoute(dest, prefixList string) *ec2Route {
 	for _, r := range rt.routes {
@@ -83,15 +98,7 @@ func (s *ec2State) routeTarget(c *core.Req, rt *ec2RouteTable) (*ec2Route, *core
 }
 
 func ec2CreateRoute(c *core.Req) (any, error) {
-	if err := ec2Required(c, "RouteTableId"); err != nil {
-		return nil, err
-	}
-	s := ec2Of(c)
-	rt, err := s.routeTable(c.Param("RouteTableId"))
-	if err != nil {
-		return nil, err
-	}
-	dest, prefixList, err := ec2RouteDest(c)
+	s, rt, dest, prefixList, err := routeIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -111,15 +118,7 @@ func ec2CreateRoute(c *core.Req) (any, error) {
 }
 
 func ec2ReplaceRoute(c *core.Req) (any, error) {
-	if err := ec2Required(c, "RouteTableId"); err != nil {
-		return nil, err
-	}
-	s := ec2Of(c)
-	rt, err := s.routeTable(c.Param("RouteTableId"))
-	if err != nil {
-		return nil, err
-	}
-	dest, prefixList, err := ec2RouteDest(c)
+	s, rt, dest, prefixList, err := routeIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -139,15 +138,7 @@ func ec2ReplaceRoute(c *core.Req) (any, error) {
 }
 
 func ec2DeleteRoute(c *core.Req) (any, error) {
-	if err := ec2Required(c, "RouteTableId"); err != nil {
-		return nil, err
-	}
-	s := ec2Of(c)
-	rt, err := s.routeTable(c.Param("RouteTableId"))
-	if err != nil {
-		return nil, err
-	}
-	dest, prefixList, err := ec2RouteDest(c)
+	_, rt, dest, prefixList, err := routeIn(c)
 	if err != nil {
 		return nil, err
 	}

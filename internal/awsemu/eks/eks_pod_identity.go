@@ -1,14 +1,10 @@
 package eks
 
 import (
-	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -423,35 +419,16 @@ func verifyPodToken(token string) (*podTokenClaims, error) {
 // name and a random uid among its claims, valid one hour on the emulator's clock), as the
 // cluster's API server signs it. The cluster must exist in the default account and region.
 func PodIdentityToken(e *core.Emulator, clusterName, namespace, serviceAccount, pod string) (string, error) {
-	var issuer string
-	e.InDefaultAccount(func(a *core.Account, region string) {
-		if cl := core.RegionalStateOf(a, "eks", region, newEKSState).clusters[clusterName]; cl != nil {
-			issuer = cl.issuer
-		}
-	})
-	if issuer == "" {
-		return "", fmt.Errorf("awsemu: no cluster %s in %s", clusterName, e.Region())
+	issuer, err := clusterIssuer(e, clusterName)
+	if err != nil {
+		return "", err
 	}
-	now := e.Now()
 	claims := podTokenClaims{
-		saClaims: saClaims{Issuer: issuer, Subject: "system:serviceaccount:" + namespace + ":" + serviceAccount,
-			Audience: []string{podIdentityService}, IssuedAt: now.Unix(), NotBefore: now.Unix(), Expires: now.Add(time.Hour).Unix()},
+		saClaims:   newSAClaims(issuer, "system:serviceaccount:"+namespace+":"+serviceAccount, podIdentityService, e.Now(), time.Hour),
 		Kubernetes: &podTokenKubernetes{Namespace: namespace, ServiceAccount: &podTokenRef{Name: serviceAccount, UID: core.RandomUUID()}},
 	}
 	if pod != "" {
 		claims.Kubernetes.Pod = &podTokenRef{Name: pod, UID: core.RandomUUID()}
 	}
-	key, err := saSigningKey(issuer)
-	if err != nil {
-		return "", err
-	}
-	header, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT", "kid": "emulated"})
-	body, _ := json.Marshal(claims)
-	signing := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(body)
-	digest := sha256.Sum256([]byte(signing))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
-	if err != nil {
-		return "", err
-	}
-	return signing + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+	return signServiceAccountToken(issuer, claims)
 }

@@ -52,6 +52,15 @@ func ServiceAccountToken(e *core.Emulator, clusterName, namespace, serviceAccoun
 
 // ServiceAccountTokenFor mints a token with any subject and audience (tests of refusals).
 func ServiceAccountTokenFor(e *core.Emulator, clusterName, subject, audience string) (string, error) {
+	issuer, err := clusterIssuer(e, clusterName)
+	if err != nil {
+		return "", err
+	}
+	return signServiceAccountToken(issuer, newSAClaims(issuer, subject, audience, e.Now(), time.Hour))
+}
+
+// clusterIssuer is the OIDC issuer URL of a cluster in the emulator's default account and region.
+func clusterIssuer(e *core.Emulator, clusterName string) (string, error) {
 	var issuer string
 	e.InDefaultAccount(func(a *core.Account, region string) {
 		if cl := core.RegionalStateOf(a, "eks", region, newEKSState).clusters[clusterName]; cl != nil {
@@ -61,12 +70,18 @@ func ServiceAccountTokenFor(e *core.Emulator, clusterName, subject, audience str
 	if issuer == "" {
 		return "", fmt.Errorf("awsemu: no cluster %s in %s", clusterName, e.Region())
 	}
-	now := e.Now()
-	return signServiceAccountToken(issuer, saClaims{Issuer: issuer, Subject: subject, Audience: []string{audience},
-		IssuedAt: now.Unix(), NotBefore: now.Unix(), Expires: now.Add(time.Hour).Unix()})
+	return issuer, nil
 }
 
-func signServiceAccountToken(issuer string, claims saClaims) (string, error) {
+// newSAClaims are the claims of a token issued at issued and valid for ttl.
+func newSAClaims(issuer, subject, audience string, issued time.Time, ttl time.Duration) saClaims {
+	return saClaims{Issuer: issuer, Subject: subject, Audience: []string{audience},
+		IssuedAt: issued.Unix(), NotBefore: issued.Unix(), Expires: issued.Add(ttl).Unix()}
+}
+
+// signServiceAccountToken signs claims (saClaims, or a struct that embeds them) with the
+// issuer's key as an RS256 JWT.
+func signServiceAccountToken(issuer string, claims any) (string, error) {
 	key, err := saSigningKey(issuer)
 	if err != nil {
 		return "", err
@@ -117,6 +132,5 @@ func VerifyServiceAccountToken(token string) (*saClaims, error) {
 // MintToken signs a service-account token for issuer as a cluster's API server would (tests
 // forge tokens of clusters the emulator does not hold, or with other lifetimes).
 func MintToken(issuer, subject, audience string, issued time.Time, ttl time.Duration) (string, error) {
-	return signServiceAccountToken(issuer, saClaims{Issuer: issuer, Subject: subject, Audience: []string{audience},
-		IssuedAt: issued.Unix(), NotBefore: issued.Unix(), Expires: issued.Add(ttl).Unix()})
+	return signServiceAccountToken(issuer, newSAClaims(issuer, subject, audience, issued, ttl))
 }

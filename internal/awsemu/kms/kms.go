@@ -126,6 +126,31 @@ func existingKey(c *core.Req, ref string) (*kmsKey, *core.APIError) {
 	return resolveKMSKey(c, c.Account, c.Region, ref, c.Now)
 }
 
+// keyIn decodes the request and resolves the key its KeyId names.
+func keyIn(c *core.Req) (*kmsInput, *kmsKey, *core.APIError) {
+	in, err := kmsIn(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	k, err := existingKey(c, in.KeyId)
+	if err != nil {
+		return nil, nil, err
+	}
+	return in, k, nil
+}
+
+// undeletedKeyIn is keyIn for the calls a key pending deletion refuses.
+func undeletedKeyIn(c *core.Req) (*kmsInput, *kmsKey, *core.APIError) {
+	in, k, err := keyIn(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := k.notPendingDeletion(); err != nil {
+		return nil, nil, err
+	}
+	return in, k, nil
+}
+
 // kmsTime renders timestamps as JSON 1.1 does: epoch seconds.
 type kmsTime time.Time
 

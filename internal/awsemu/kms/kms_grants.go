@@ -66,11 +66,7 @@ type createGrantResult struct {
 }
 
 func kmsCreateGrant(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	in, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -139,11 +135,7 @@ type listGrantsResult struct {
 }
 
 func kmsListGrants(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	in, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -179,11 +171,7 @@ func (k *kmsKey) removeGrant(id string) bool {
 }
 
 func kmsRevokeGrant(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	in, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}

@@ -316,11 +316,7 @@ func kmsCreateKey(c *core.Req) (any, error) {
 }
 
 func kmsDescribeKey(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	_, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -360,15 +356,8 @@ func kmsDisableKey(c *core.Req) (any, error) { return kmsSetKeyState(c, keyDisab
 
 // kmsSetKeyState enables or disables a key that is not pending deletion.
 func kmsSetKeyState(c *core.Req, to string) (any, error) {
-	in, err := kmsIn(c)
+	_, k, err := undeletedKeyIn(c)
 	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.notPendingDeletion(); err != nil {
 		return nil, err
 	}
 	k.state = to
@@ -376,15 +365,8 @@ func kmsSetKeyState(c *core.Req, to string) (any, error) {
 }
 
 func kmsUpdateKeyDescription(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
+	in, k, err := undeletedKeyIn(c)
 	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.notPendingDeletion(); err != nil {
 		return nil, err
 	}
 	k.description = in.Description
@@ -392,33 +374,15 @@ func kmsUpdateKeyDescription(c *core.Req) (any, error) {
 }
 
 func kmsTagResource(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
+	in, k, err := undeletedKeyIn(c)
 	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.notPendingDeletion(); err != nil {
 		return nil, err
 	}
 	add := kmsTags(in.Tags)
 	if err := checkKMSTags(add); err != nil {
 		return nil, err
 	}
-	merged := append([]core.Tag(nil), k.tags...)
-	for _, t := range add {
-		replaced := false
-		for i := range merged {
-			if merged[i].Key == t.Key {
-				merged[i], replaced = t, true
-			}
-		}
-		if !replaced {
-			merged = append(merged, t)
-		}
-	}
+	merged := core.PutTags(k.tags, add)
 	if err := checkKMSTags(merged); err != nil {
 		return nil, err
 	}
@@ -427,24 +391,11 @@ func kmsTagResource(c *core.Req) (any, error) {
 }
 
 func kmsUntagResource(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
+	in, k, err := undeletedKeyIn(c)
 	if err != nil {
 		return nil, err
 	}
-	k, err := existingKey(c, in.KeyId)
-	if err != nil {
-		return nil, err
-	}
-	if err := k.notPendingDeletion(); err != nil {
-		return nil, err
-	}
-	var kept []core.Tag
-	for _, t := range k.tags {
-		if !containsString(in.TagKeys, t.Key) {
-			kept = append(kept, t)
-		}
-	}
-	k.tags = kept
+	k.tags = core.CutTags(k.tags, in.TagKeys)
 	return nil, nil
 }
 
@@ -455,11 +406,7 @@ type listResourceTagsResult struct {
 }
 
 func kmsListResourceTags(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	in, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -483,11 +430,7 @@ func rotatable(k *kmsKey) *core.APIError {
 }
 
 func kmsEnableKeyRotation(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	in, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -510,11 +453,7 @@ func kmsEnableKeyRotation(c *core.Req) (any, error) {
 }
 
 func kmsDisableKeyRotation(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	_, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -533,11 +472,7 @@ type rotationStatus struct {
 }
 
 func kmsGetKeyRotationStatus(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	_, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -565,11 +500,7 @@ type keyPolicyResult struct {
 }
 
 func kmsGetKeyPolicy(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	in, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -580,11 +511,7 @@ func kmsGetKeyPolicy(c *core.Req) (any, error) {
 }
 
 func kmsPutKeyPolicy(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	in, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -623,11 +550,7 @@ type scheduleKeyDeletionResult struct {
 // kmsScheduleKeyDeletion puts the key in PendingDeletion; the emulator deletes it (and its
 // aliases) once its clock passes the deletion date.
 func kmsScheduleKeyDeletion(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	in, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}
@@ -655,11 +578,7 @@ type keyIDResult struct {
 
 // kmsCancelKeyDeletion leaves the key Disabled, as KMS does.
 func kmsCancelKeyDeletion(c *core.Req) (any, error) {
-	in, err := kmsIn(c)
-	if err != nil {
-		return nil, err
-	}
-	k, err := existingKey(c, in.KeyId)
+	_, k, err := keyIn(c)
 	if err != nil {
 		return nil, err
 	}

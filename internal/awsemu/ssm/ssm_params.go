@@ -14,7 +14,7 @@ func ssmParameterOps() []*core.Operation {
 		{Name: "PutParameter", Action: "ssm:PutParameter", Resources: ssmNameResource, Context: core.Contexts(ssmNameTags, ssmPutContext), Also: ssmTagOnPut, Handle: ssmPutParameter},
 		{Name: "GetParameter", Action: "ssm:GetParameter", Resources: ssmNameResource, Context: ssmNameTags, Handle: ssmGetParameter},
 		{Name: "GetParameters", Action: "ssm:GetParameters", Resources: ssmNamesResource, Also: ssmNamesTagged("ssm:GetParameters"), Handle: ssmGetParameters},
-		{Name: "GetParametersByPath", Action: "ssm:GetParametersByPath", Resources: ssmPathResource, Handle: ssmGetParametersByPath},
+		{Name: "GetParametersByPath", Action: "ssm:GetParametersByPath", Resources: ssmPathResource, Context: ssmByPathContext, Handle: ssmGetParametersByPath},
 		{Name: "DeleteParameter", Action: "ssm:DeleteParameter", Resources: ssmNameResource, Context: ssmNameTags, Handle: ssmDeleteParameter},
 		{Name: "DeleteParameters", Action: "ssm:DeleteParameters", Resources: ssmNamesResource, Also: ssmNamesTagged("ssm:DeleteParameters"), Handle: ssmDeleteParameters},
 		{Name: "DescribeParameters", Action: "ssm:DescribeParameters", Handle: ssmDescribeParameters},
@@ -81,6 +81,14 @@ func ssmPutContext(c *core.Req) map[string][]string {
 		m["ssm:Overwrite"] = core.BoolValues(*in.Overwrite)
 	}
 	return m
+}
+
+// ssmByPathContext is ssm:Recursive, when GetParametersByPath says whether it recurses.
+func ssmByPathContext(c *core.Req) map[string][]string {
+	if r := core.JSONBody[struct{ Recursive *bool }](c).Recursive; r != nil {
+		return map[string][]string{"ssm:Recursive": core.BoolValues(*r)}
+	}
+	return nil
 }
 
 // ssmTagOnPut: creating a parameter with tags also needs ssm:AddTagsToResource.

@@ -296,6 +296,25 @@ func TestEmuSSMAuthorization(t *testing.T) {
 	emutest.WantContains(t, emutest.ErrMessage(err), "ssm:AddTagsToResource")
 }
 
+// GetParametersByPath carries ssm:Recursive when the request says whether it recurses, so a
+// policy can refuse recursive reads of a hierarchy.
+func TestEmuSSMGetParametersByPathRecursiveKey(t *testing.T) {
+	e, _ := emutest.NewTestEmu(t, awsemu.Options{})
+	root := emutest.SsmClient(e, e.RootCredentials())
+	emutest.SsmPut(t, root, "/lakesail/a", "v", ssmtypes.ParameterTypeString)
+	r := emutest.CreateRole(t, emutest.IamClient(e, e.RootCredentials()), &iam.CreateRoleInput{RoleName: aws.String("bypath")}, emutest.Doc(
+		emutest.Allow("ssm:GetParametersByPath", "*"),
+		emutest.Stmt{Effect: "Deny", Action: "ssm:GetParametersByPath", Resource: "*", Condition: map[string]any{"StringEquals": map[string]any{"ssm:Recursive": "true"}}},
+	))
+	s := emutest.SsmClient(e, emutest.Assume(t, e, e.RootCredentials(), *r.Arn, ""))
+	_, err := s.GetParametersByPath(emutest.Bg, &ssm.GetParametersByPathInput{Path: aws.String("/lakesail"), Recursive: aws.Bool(false)})
+	emutest.Must(t, err)
+	_, err = s.GetParametersByPath(emutest.Bg, &ssm.GetParametersByPathInput{Path: aws.String("/lakesail")})
+	emutest.Must(t, err)
+	_, err = s.GetParametersByPath(emutest.Bg, &ssm.GetParametersByPathInput{Path: aws.String("/lakesail"), Recursive: aws.Bool(true)})
+	emutest.WantCode(t, err, "AccessDeniedException")
+}
+
 // AWS's public parameters: every account reads them, on ARNs without an account
 // (arn:aws:ssm:<region>::parameter/aws/service/...); their values are images EC2 describes; no
 // account may create, overwrite or delete them, and DescribeParameters does not list them.

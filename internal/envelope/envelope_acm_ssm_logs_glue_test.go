@@ -31,6 +31,12 @@ func tagCert(p principal, arn string) error {
 	return err
 }
 
+func tagParameter(p principal, name string) error {
+	_, err := ssmOf(p).AddTagsToResource(bg, &ssm.AddTagsToResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(name),
+		Tags: []ssmtypes.Tag{{Key: aws.String(tagKey), Value: aws.String(connID)}}})
+	return err
+}
+
 // TestEnvelopeACMSSMLogsGlue: certificates, parameters, log groups and Glue databases of the
 // customer and of another connection; and the account-wide Glue settings.
 func TestEnvelopeACMSSMLogsGlue(t *testing.T) {
@@ -55,13 +61,8 @@ func TestEnvelopeACMSSMLogsGlue(t *testing.T) {
 		})
 	})
 	t.Run("parameters", func(t *testing.T) {
-		tag := func(p principal, name string) error {
-			_, err := ssmOf(p).AddTagsToResource(bg, &ssm.AddTagsToResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(name),
-				Tags: []ssmtypes.Tag{{Key: aws.String(tagKey), Value: aws.String(connID)}}})
-			return err
-		}
-		w.runEnvelope(t, "parameter", w.params.foreign(), tag, []attack{
-			{"ssm:AddTagsToResource", tag},
+		w.runEnvelope(t, "parameter", w.params.foreign(), tagParameter, []attack{
+			{"ssm:AddTagsToResource", tagParameter},
 			{"ssm:RemoveTagsFromResource", func(p principal, name string) error {
 				_, err := ssmOf(p).RemoveTagsFromResource(bg, &ssm.RemoveTagsFromResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(name), TagKeys: []string{tagKey}})
 				return err

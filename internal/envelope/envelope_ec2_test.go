@@ -225,7 +225,7 @@ func TestEnvelopeAttack_RunInstancesOutsideConnection(t *testing.T) {
 			switch {
 			case p.name == w.connection.name:
 				w.wantRefused(t, p, "ec2:RunInstances without a launch template", err)
-			case w.escalated[strings.TrimSuffix(strings.TrimPrefix(p.session, ":assumed-role/"), "/")]:
+			case w.isEscalated(p):
 				w.wantAllowed(t, p, "ec2:RunInstances without a launch template, tagged, into our subnet and group", err)
 			default:
 				t.Skipf("%s keeps its own policies (not escalated): WorkloadBoundary is not what decides", p.name)

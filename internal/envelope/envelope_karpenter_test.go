@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
-	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/lakehq/terraform-provider-lakesail/internal/awsemu/emutest"
@@ -370,12 +369,7 @@ func TestEnvelopeKarpenter(t *testing.T) {
 		})
 	})
 	t.Run("parameters", func(t *testing.T) {
-		tag := func(p principal, name string) error {
-			_, err := ssmOf(p).AddTagsToResource(bg, &ssm.AddTagsToResourceInput{ResourceType: ssmtypes.ResourceTypeForTaggingParameter, ResourceId: aws.String(name),
-				Tags: []ssmtypes.Tag{{Key: aws.String(tagKey), Value: aws.String(connID)}}})
-			return err
-		}
-		w.runEnvelope(t, "parameter", w.params.foreign(), tag, []attack{
+		w.runEnvelope(t, "parameter", w.params.foreign(), tagParameter, []attack{
 			{"ssm:GetParameter", func(p principal, name string) error {
 				_, err := ssmOf(p).GetParameter(bg, &ssm.GetParameterInput{Name: aws.String(name)})
 				return err
@@ -475,11 +469,16 @@ func TestEnvelopeKarpenter(t *testing.T) {
 	// Karpenter does on the connection's objects; the connection role makes the node role's
 	// instance profile and terminates a Karpenter node.
 	t.Run("positive-controls", func(t *testing.T) {
+		ran := 0
 		for _, p := range w.workloads {
-			if !w.escalated[strings.TrimSuffix(strings.TrimPrefix(p.session, ":assumed-role/"), "/")] {
+			if !w.isEscalated(p) {
 				continue
 			}
+			ran++
 			t.Run(p.name, func(t *testing.T) { w.karpenterPositive(t, k, p) })
+		}
+		if ran == 0 {
+			t.Error("no workload role was escalated: the workload roles' positive controls ran for none")
 		}
 		c := w.connection
 		t.Run(c.name, func(t *testing.T) {

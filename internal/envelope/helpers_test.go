@@ -468,6 +468,12 @@ func (w *world) buildWorkloadPrincipals(t *testing.T, s workspace.Spec) {
 	}
 }
 
+// isEscalated tells whether p is a workload role the connection role escalated to Allow *:*, so
+// that WorkloadBoundary alone decides what it may do.
+func (w *world) isEscalated(p principal) bool {
+	return w.escalated[strings.TrimSuffix(strings.TrimPrefix(p.session, ":assumed-role/"), "/")]
+}
+
 func asList(v any) []any {
 	if l, ok := v.([]any); ok {
 		return l

@@ -612,7 +612,8 @@ func (r *workspaceResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("log_retention_days"), int64(365))...)
 	// workload_identity stays null: the read finds the mechanism (Pod Identity when the workload
 	// service accounts have associations). So does karpenter: the read looks for all of it and
-	// finds it on (with the default limits) when anything of it exists.
+	// finds it on when anything of it exists, with the limits its settings parameter records (the
+	// defaults when the parameter is gone).
 }
 
 // addWorkspaceError explains library errors in the user's terms.

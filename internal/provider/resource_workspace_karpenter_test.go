@@ -92,10 +92,10 @@ func (f *workspaceFixture) expectKarpenterObjects(on bool) resource.TestCheckFun
 // TestAccWorkspace_karpenter: a Pod Identity workspace with Karpenter and the session load
 // balancer is created with the Karpenter outputs planned and in state (the plan after it is
 // empty) and imported (the import finds Karpenter on); its vCPU limit and instance families
-// change in place, keeping the roles and the instance profile; the node role losing its
-// permissions boundary outside Terraform plans an update that apply repairs; turning Karpenter
-// off deletes its roles, instance profile and discovery tag in place; and destroy leaves nothing
-// named for or tagged with the workspace.
+// change in place, keeping the roles and the instance profile, and an import finds them; the
+// node role losing its permissions boundary outside Terraform plans an update that apply
+// repairs; turning Karpenter off deletes its roles, instance profile and discovery tag in place;
+// and destroy leaves nothing named for or tagged with the workspace.
 func TestAccWorkspace_karpenter(t *testing.T) {
 	f := newWorkspaceFixture(t, awsemu.Options{})
 	cfg, err := f.target.adminConfig()
@@ -164,13 +164,7 @@ func TestAccWorkspace_karpenter(t *testing.T) {
 				}),
 				Check: f.expectKarpenterObjects(true),
 			},
-			{
-				ResourceName:            workspaceAddress,
-				ImportState:             true,
-				ImportStateId:           f.connectionID + "/" + accWorkspaceID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"external_id", "timeouts"},
-			},
+			f.importStep(),
 			{
 				// Limits change in place: the same controller role and instance profile.
 				Config: limited,
@@ -188,6 +182,8 @@ func TestAccWorkspace_karpenter(t *testing.T) {
 				}),
 				Check: f.expectKarpenterObjects(true),
 			},
+			// The import reads the limits from the settings parameter.
+			f.importStep(),
 			{
 				// Someone strips WorkloadBoundary from the node role outside Terraform.
 				Config: limited,

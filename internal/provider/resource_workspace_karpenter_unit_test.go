@@ -232,6 +232,15 @@ func TestUnitWorkspaceKarpenterStateWithoutBlock(t *testing.T) {
 	if !imported.Karpenter.Equal(defaultKarpenter()) {
 		t.Errorf("an import finding Karpenter's roles reads %v", imported.Karpenter)
 	}
+
+	// An import that read the settings parameter takes its limits, not the defaults.
+	limited := m
+	limited.flatten(&workspace.Workspace{ID: s.ID(), ClusterName: s.ClusterName(), Network: s.Network,
+		ImportedKarpenter: &workspace.KarpenterSpec{Enabled: true, MaxVCPUs: 64, InstanceFamilies: []string{"m7i", "c7i", "m7i"}},
+		Karpenter:         &workspace.KarpenterState{Discovery: true}}, s, nil)
+	if want := karpenterObject(true, 64, workspaceStringSet([]string{"c7i", "m7i"})); !limited.Karpenter.Equal(want) {
+		t.Errorf("an import finding Karpenter's settings reads %v, want %v", limited.Karpenter, want)
+	}
 }
 
 // The library's checks land on the nested attribute they concern.

@@ -136,13 +136,7 @@ func TestAccWorkspace_sessionLoadBalancer(t *testing.T) {
 				},
 				Check: resource.ComposeTestCheckFunc(sessionTagged, listenerMatches),
 			},
-			{
-				ResourceName:            workspaceAddress,
-				ImportState:             true,
-				ImportStateId:           f.connectionID + "/" + accWorkspaceID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"external_id", "timeouts"},
-			},
+			f.importStep(),
 		},
 	})
 }

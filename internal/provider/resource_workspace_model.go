@@ -140,7 +140,7 @@ func (m workspaceModel) spec(ctx context.Context, tenantID string, defaultTags m
 			diags.Append(lb.AllowedCIDRs.ElementsAs(ctx, &s.SessionLoadBalancer.AllowedCIDRs, false)...)
 		}
 	}
-	s.Karpenter, _ = m.karpenterSpec(ctx, diags)
+	s.Karpenter = m.karpenterSpec(ctx, diags)
 	if !m.PublicAccessCIDRs.IsNull() {
 		diags.Append(m.PublicAccessCIDRs.ElementsAs(ctx, &s.PublicAccessCIDRs, false)...)
 	}
@@ -215,7 +215,7 @@ func (m workspaceModel) namingSpec(ctx context.Context, diags *diag.Diagnostics)
 	if !m.GlueDatabases.IsNull() {
 		diags.Append(m.GlueDatabases.ElementsAs(ctx, &s.GlueDatabases, false)...)
 	}
-	s.Karpenter, _ = m.karpenterSpec(ctx, diags)
+	s.Karpenter = m.karpenterSpec(ctx, diags)
 	return s
 }
 
@@ -239,25 +239,25 @@ func (m workspaceModel) karpenterKnown() bool {
 	return true
 }
 
-// karpenterSpec expands the karpenter block; known is false while any of it is unknown. A null
+// karpenterSpec expands the karpenter block (the zero spec while any of it is unknown). A null
 // block (an import, or a state written before the attribute existed) asks for Karpenter with the
 // defaults, so that a read looks for all of it and flattenKarpenter reports what it found.
-func (m workspaceModel) karpenterSpec(ctx context.Context, diags *diag.Diagnostics) (k workspace.KarpenterSpec, known bool) {
+func (m workspaceModel) karpenterSpec(ctx context.Context, diags *diag.Diagnostics) workspace.KarpenterSpec {
 	if !m.karpenterKnown() {
-		return workspace.KarpenterSpec{}, false
+		return workspace.KarpenterSpec{}
 	}
 	if m.Karpenter.IsNull() {
 		return workspace.KarpenterSpec{Enabled: true, MaxVCPUs: workspace.DefaultKarpenterMaxVCPUs,
-			InstanceFamilies: workspace.DefaultKarpenterInstanceFamilies()}, true
+			InstanceFamilies: workspace.DefaultKarpenterInstanceFamilies()}
 	}
 	var km karpenterModel
 	diags.Append(m.Karpenter.As(ctx, &km, basetypes.ObjectAsOptions{})...)
-	k = workspace.KarpenterSpec{Enabled: km.Enabled.ValueBool(), MaxVCPUs: int(km.MaxVCPUs.ValueInt64())}
+	k := workspace.KarpenterSpec{Enabled: km.Enabled.ValueBool(), MaxVCPUs: int(km.MaxVCPUs.ValueInt64())}
 	if !km.InstanceFamilies.IsNull() {
 		diags.Append(km.InstanceFamilies.ElementsAs(ctx, &k.InstanceFamilies, false)...)
 		slices.Sort(k.InstanceFamilies)
 	}
-	return k, true
+	return k
 }
 
 // setPlanned fills the computed attributes that follow from the configuration, so the plan shows
@@ -467,8 +467,9 @@ func (m *workspaceModel) setPlannedKarpenter(s workspace.Spec) {
 // plan shows the change apply makes. While it is off, anything left of it (the read looks for the
 // discovery tag on the security group, which turning it off removes last) shows as enabled, so
 // the plan shows turning it off and apply removes the rest. A null block (an import, or a state
-// written before the attribute existed) becomes what the read found: on, with the default
-// limits, when anything of Karpenter exists.
+// written before the attribute existed) becomes what the read found: on when anything of
+// Karpenter exists, with the limits an import read from its settings parameter (the defaults
+// otherwise).
 func (m *workspaceModel) flattenKarpenter(ws *workspace.Workspace, s workspace.Spec) {
 	found := ws.Karpenter
 	if found == nil {
@@ -477,6 +478,10 @@ func (m *workspaceModel) flattenKarpenter(ws *workspace.Workspace, s workspace.S
 	_, controller := ws.WorkloadRoleARNs[workspace.PurposeKarpenter]
 	anything := controller || *found != (workspace.KarpenterState{})
 	switch {
+	case (m.Karpenter.IsNull() || m.Karpenter.IsUnknown()) && ws.ImportedKarpenter != nil:
+		families := slices.Clone(ws.ImportedKarpenter.InstanceFamilies)
+		slices.Sort(families)
+		m.Karpenter = karpenterObject(true, int64(ws.ImportedKarpenter.MaxVCPUs), workspaceStringSet(slices.Compact(families)))
 	case m.Karpenter.IsNull() || m.Karpenter.IsUnknown():
 		m.Karpenter = karpenterObject(anything, workspace.DefaultKarpenterMaxVCPUs, defaultKarpenterInstanceFamilies())
 	case !s.Karpenter.Enabled && anything:
@@ -485,8 +490,7 @@ func (m *workspaceModel) flattenKarpenter(ws *workspace.Workspace, s workspace.S
 		m.Karpenter = types.ObjectValueMust(karpenterAttrTypes, attributes)
 	}
 	if !s.Karpenter.Enabled {
-		m.KarpenterNodeRoleARN, m.KarpenterProfileName, m.KarpenterProfileARN, m.KarpenterParameter =
-			types.StringValue(""), types.StringValue(""), types.StringValue(""), types.StringValue("")
+		m.setPlannedKarpenter(s) // off: every output is ""
 		return
 	}
 	nodeRole, parameter := found.NodeRoleARN, found.ParameterName

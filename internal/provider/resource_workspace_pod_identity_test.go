@@ -65,13 +65,7 @@ func TestAccWorkspace_podIdentity(t *testing.T) {
 					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("addons"), knownvalue.MapSizeExact(3)),
 				},
 			},
-			{
-				ResourceName:            workspaceAddress,
-				ImportState:             true,
-				ImportStateId:           f.connectionID + "/" + accWorkspaceID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"external_id", "timeouts"},
-			},
+			f.importStep(),
 			{
 				Config: f.config(workspaceBasics + `  workload_identity = "irsa"` + "\n"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -113,13 +107,7 @@ func TestAccWorkspace_irsaDefault(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check:            f.expectKarpenterObjects(true),
 			},
-			{
-				ResourceName:            workspaceAddress,
-				ImportState:             true,
-				ImportStateId:           f.connectionID + "/" + accWorkspaceID,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"external_id", "timeouts"},
-			},
+			f.importStep(),
 		},
 	})
 }

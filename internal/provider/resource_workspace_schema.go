@@ -394,7 +394,8 @@ func karpenterAttribute() schema.SingleNestedAttribute {
 			"(the subnets keep theirs, which the session load balancer uses); `enabled = true` makes them again. A role, " +
 			"instance profile, access entry, discovery tag or parameter changed or deleted outside Terraform shows in the " +
 			"plan and apply restores it; anything of Karpenter left while it is off shows as `enabled = true` in state, and " +
-			"apply removes it. An import finds Karpenter on, with the default limits, when anything of it exists.",
+			"apply removes it. An import finds Karpenter on when anything of it exists, with the limits its settings parameter " +
+			"records (the defaults when the parameter is gone).",
 		Attributes: map[string]schema.Attribute{
 			"enabled": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Whether the workspace has Karpenter, its only node autoscaler: with `false` the workspace " +

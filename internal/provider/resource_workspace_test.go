@@ -73,6 +73,18 @@ resource "lakesail_workspace" "test" {
 `, accExternalID, accWorkspaceID, f.network.VpcID, subnets, f.network.SecurityGroupID, f.network.KMSKeyARN, f.network.BucketName, body))
 }
 
+// importStep imports the workspace by its id and compares the result with the state (the
+// external ID is read from the trust policy on import, not stored).
+func (f *workspaceFixture) importStep() resource.TestStep {
+	return resource.TestStep{
+		ResourceName:            workspaceAddress,
+		ImportState:             true,
+		ImportStateId:           f.connectionID + "/" + accWorkspaceID,
+		ImportStateVerify:       true,
+		ImportStateVerifyIgnore: []string{"external_id", "timeouts"},
+	}
+}
+
 const workspaceBasics = `
   kubernetes_version = "1.32"
   log_retention_days = 30
@@ -117,14 +129,7 @@ func TestAccWorkspace_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(workspaceAddress, tfjsonpath.New("oidc_provider_arn"), knownvalue.StringRegexp(regexp.MustCompile(`:oidc-provider/oidc\.eks\.`))),
 				},
 			},
-			{
-				ResourceName:      workspaceAddress,
-				ImportState:       true,
-				ImportStateId:     f.connectionID + "/" + accWorkspaceID,
-				ImportStateVerify: true,
-				// The external ID is read from the trust policy on import, not stored.
-				ImportStateVerifyIgnore: []string{"external_id", "timeouts"},
-			},
+			f.importStep(),
 		},
 	})
 }

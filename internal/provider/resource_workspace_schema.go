@@ -47,9 +47,6 @@ var (
 		"instance_families": types.SetType{ElemType: types.StringType}}
 )
 
-// maxKarpenterVCPUs is the highest karpenter.max_vcpus the library accepts.
-const maxKarpenterVCPUs = 100000
-
 // defaultKarpenterInstanceFamilies is workspace.DefaultKarpenterInstanceFamilies as a set value.
 func defaultKarpenterInstanceFamilies() types.Set {
 	return workspaceStringSet(workspace.DefaultKarpenterInstanceFamilies())
@@ -401,11 +398,11 @@ func karpenterAttribute() schema.SingleNestedAttribute {
 				MarkdownDescription: "Whether the workspace has Karpenter, its only node autoscaler: with `false` the workspace " +
 					"runs on the system node group alone. Default `true`."},
 			"max_vcpus": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(workspace.DefaultKarpenterMaxVCPUs),
-				Validators: []validator.Int64{int64validator.Between(1, maxKarpenterVCPUs)},
+				Validators: []validator.Int64{int64validator.Between(1, workspace.MaxKarpenterVCPUs)},
 				MarkdownDescription: fmt.Sprintf("The NodePool's CPU limit: how many vCPUs the nodes Karpenter runs in the workspace "+
 					"may have together; it launches no node past it. Enforced by Karpenter, not by IAM (IAM cannot count vCPUs), so "+
 					"whoever may change the NodePool in the cluster may raise it; cap spending with EC2 quotas or a budget too. "+
-					"Between 1 and %d; default %d.", maxKarpenterVCPUs, workspace.DefaultKarpenterMaxVCPUs)},
+					"Between 1 and %d; default %d.", workspace.MaxKarpenterVCPUs, workspace.DefaultKarpenterMaxVCPUs)},
 			"instance_families": schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType,
 				Default: setdefault.StaticValue(defaultKarpenterInstanceFamilies()),
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1),

@@ -16,6 +16,9 @@ const PurposeKarpenter = PurposeAutoscaling
 // Karpenter defaults: what a workspace gets when its spec says nothing else.
 const DefaultKarpenterMaxVCPUs = 256
 
+// MaxKarpenterVCPUs is the largest vCPU limit a spec may set.
+const MaxKarpenterVCPUs = 100000
+
 // DefaultKarpenterInstanceFamilies are general-purpose and memory-optimized x86 families with
 // current generations, the shapes Spark executors use.
 func DefaultKarpenterInstanceFamilies() []string { return []string{"m6i", "m7i", "r6i", "r7i"} }
@@ -47,8 +50,8 @@ func (s Spec) validateKarpenter(bad func(field, format string, args ...any)) {
 	if !k.Enabled {
 		return
 	}
-	if k.MaxVCPUs < 1 || k.MaxVCPUs > 100000 {
-		bad("karpenter.max_vcpus", "must be between 1 and 100000, got %d", k.MaxVCPUs)
+	if k.MaxVCPUs < 1 || k.MaxVCPUs > MaxKarpenterVCPUs {
+		bad("karpenter.max_vcpus", "must be between 1 and %d, got %d", MaxKarpenterVCPUs, k.MaxVCPUs)
 	}
 	if len(k.InstanceFamilies) == 0 {
 		bad("karpenter.instance_families", "needs at least one instance family (for example %q)", "m7i")

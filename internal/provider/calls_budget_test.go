@@ -41,7 +41,8 @@ import (
 // tag on the security group (in the subnets' CreateTags; read with the subnets); the destroy's
 // refresh reads them all, then deletes them. Reading the session load balancer's tags (one
 // DescribeTags for the load balancer, listener and target group, so a tag change is seen and
-// applied) adds one call to each phase: 208, 89 and 280.
+// applied) adds one call to each phase: 208, 89 and 280; deleting the Pod Identity associations
+// by the ids their listing gives takes the destroy to 277.
 const (
 	budgetApplyCalls    = 212
 	budgetRefreshCalls  = 90 // the connection role is read once per refresh (ObserveConnectionRoleCached)
